@@ -1,0 +1,163 @@
+"""Rule test cases as data: ``rules/tests/*.yaml``, run by ``qianbai rules test`` and pytest.
+
+A case file::
+
+    cases:
+      - name: a station of exactly 200 m² meets the area standard   # a sentence
+        base: station              # a record in rules/tests/fixtures.yaml
+        record: {floor_area_m2: 200}   # dotted fields set over the base
+        unset: [community.population]  # dotted fields removed from the base
+        as_of: 2019-12-31          # optional, default below
+        expect: {QB-AREA-STATION: pass}
+        verdict: compliant         # optional
+
+Every case runs through both evaluators; they must agree on every rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .check import evaluate_record
+from .compiled import CompiledRuleset, Status, Verdict, compile_ruleset
+from .durable import DurableEvaluator
+from .durable import available as durable_available
+from .plain import PlainEvaluator
+from .problems import RuleProblem
+from .ruleset import Ruleset
+from .validation import parse_record
+from .yamlio import StrictLoadError, load_yaml
+
+DEFAULT_AS_OF = dt.date(2019, 12, 31)
+CASE_KEYS = {"name", "base", "record", "unset", "as_of", "expect", "verdict"}
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    name: str
+    record: dict[str, Any]
+    as_of: dt.date
+    expect: dict[str, str]
+    verdict: str | None = None
+    problems: tuple[str, ...] = field(default=())
+
+
+def _flatten(raw: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def load_fixtures(folder: Path) -> dict[str, dict[str, Any]]:
+    path = folder / "fixtures.yaml"
+    if not path.is_file():
+        return {}
+    doc = load_yaml(path.read_text(encoding="utf-8"))
+    if not isinstance(doc, dict):
+        raise StrictLoadError(f"{path}: fixtures map names to records")
+    return {str(k): _flatten(v) for k, v in doc.items() if isinstance(v, dict)}
+
+
+def load_cases(folder: Path) -> tuple[list[Case], list[RuleProblem]]:
+    """Every case under a folder, and the problems of files that cannot be read."""
+    problems: list[RuleProblem] = []
+    try:
+        fixtures = load_fixtures(folder)
+    except (StrictLoadError, OSError) as exc:
+        return [], [RuleProblem((folder / "fixtures.yaml").as_posix(), str(exc))]
+    cases: list[Case] = []
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == "fixtures.yaml":
+            continue
+        file = path.as_posix()
+        try:
+            doc = load_yaml(path.read_text(encoding="utf-8"))
+        except StrictLoadError as exc:
+            problems.append(RuleProblem(file, str(exc), line=exc.line))
+            continue
+        if not isinstance(doc, dict) or not isinstance(doc.get("cases"), list):
+            problems.append(RuleProblem(file, "a case file is {cases: [case, ...]}"))
+            continue
+        for index, raw in enumerate(doc["cases"]):
+            cases.append(_case(file, index, raw, fixtures))
+    return cases, problems
+
+
+def _case(file: str, index: int, raw: Any, fixtures: dict[str, dict[str, Any]]) -> Case:
+    if not isinstance(raw, dict):
+        return Case(file, f"case {index + 1}", {}, DEFAULT_AS_OF, {}, None, ("not a mapping",))
+    name = str(raw.get("name") or f"case {index + 1}")
+    problems = [f"unknown key {k!r}" for k in raw if k not in CASE_KEYS]
+    if not raw.get("name"):
+        problems.append("a case needs a name (a sentence)")
+    base = raw.get("base")
+    record: dict[str, Any] = {}
+    if base is not None:
+        if base not in fixtures:
+            problems.append(f"unknown base {base!r}")
+        else:
+            record = dict(fixtures[base])
+    record.update(_flatten(raw.get("record") or {}))
+    for name_ in raw.get("unset") or []:
+        if name_ not in record:
+            problems.append(f"unset {name_!r} is not in the record")
+        record.pop(name_, None)
+    expect = raw.get("expect") or {}
+    if not isinstance(expect, dict) or not expect and not raw.get("verdict"):
+        problems.append("expect maps rule IDs to statuses")
+        expect = {}
+    for rule, status in expect.items():
+        if status not in {s.value for s in Status}:
+            problems.append(f"{rule}: unknown status {status!r}")
+    verdict = raw.get("verdict")
+    if verdict is not None and verdict not in {v.value for v in Verdict}:
+        problems.append(f"unknown verdict {verdict!r}")
+    as_of = raw.get("as_of", DEFAULT_AS_OF)
+    if not isinstance(as_of, dt.date):
+        problems.append("as_of is a date")
+        as_of = DEFAULT_AS_OF
+    return Case(file, name, record, as_of, {str(k): str(v) for k, v in expect.items()},
+                verdict, tuple(problems))
+
+
+@cache
+def _compiled(ruleset: Ruleset, as_of: dt.date) -> CompiledRuleset:
+    return compile_ruleset(ruleset, as_of)
+
+
+def run_case(case: Case, ruleset: Ruleset) -> list[str]:
+    """What is wrong with a case's outcome; empty when it holds on both evaluators."""
+    if case.problems:
+        return list(case.problems)
+    record = parse_record(case.record)
+    if isinstance(record, list):
+        return [f"the case's record is invalid: {f}: {m.en}" for f, m in record]
+    compiled = _compiled(ruleset, case.as_of)
+    failures = [f"{rule}: no such rule" for rule in case.expect if ruleset.rule(rule) is None]
+    plain = evaluate_record(record, "case", compiled, PlainEvaluator(compiled))
+    results = [plain]
+    if durable_available():
+        results.append(evaluate_record(record, "case", compiled, DurableEvaluator(compiled)))
+    by_rule = {r.rule.id: i for i, r in enumerate(compiled.rules)}
+    for rule, expected in case.expect.items():
+        if rule in by_rule and plain.statuses[by_rule[rule]].value != expected:
+            failures.append(f"{rule}: expected {expected}, got "
+                            f"{plain.statuses[by_rule[rule]].value}")
+    if case.verdict and plain.verdict.value != case.verdict:
+        failures.append(f"verdict: expected {case.verdict}, got {plain.verdict.value}")
+    for other in results[1:]:
+        for compiled_rule, mine, theirs in zip(compiled.rules, plain.statuses, other.statuses,
+                                               strict=True):
+            if mine != theirs:
+                failures.append(f"{compiled_rule.rule.id}: evaluators disagree "
+                                f"(plain {mine.value}, durable {theirs.value})")
+    return failures

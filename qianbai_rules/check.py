@@ -1,0 +1,109 @@
+"""The check pipeline: input items → validated records → statuses → results, streamed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .compiled import CompiledRuleset, Status, Verdict
+from .durable import DurableEvaluator
+from .durable import available as durable_available
+from .findings import record_verdict
+from .inputs import RawRecord, expand, read
+from .plain import PlainEvaluator
+from .problems import RecordProblem, Text
+from .records import FacilityRecord
+from .validation import parse_record, record_label
+
+
+class Evaluator(Protocol):
+    name: str
+
+    def statuses(self, flat: Mapping[str, Any], nested: Mapping[str, Any]) -> list[Status]: ...
+
+
+def make_evaluator(engine: str, compiled: CompiledRuleset) -> Evaluator:
+    """``durable`` (plain where durable_rules cannot be imported) or ``plain``."""
+    if engine == "durable" and durable_available():
+        return DurableEvaluator(compiled)
+    return PlainEvaluator(compiled)
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    source: str
+    record: FacilityRecord
+    flat: dict[str, Any]
+    statuses: list[Status]
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class Rejected:
+    problem: RecordProblem
+    errors: tuple[tuple[str | None, Text], ...] = ()
+
+
+Outcome = Evaluated | Rejected
+
+
+def _flatten(nested: Mapping[str, Any], prefix: str, out: dict[str, Any]) -> None:
+    for key, value in nested.items():
+        if isinstance(value, dict):
+            _flatten(value, f"{prefix}{key}.", out)
+        else:
+            out[f"{prefix}{key}"] = value
+
+
+def facts(record: FacilityRecord) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The record as flat dotted facts and as nested JSON values; absent fields omitted."""
+    nested = record.model_dump(mode="json", exclude_none=True)
+    flat: dict[str, Any] = {}
+    _flatten(nested, "", flat)
+    return flat, nested
+
+
+def evaluate_record(record: FacilityRecord, source: str, compiled: CompiledRuleset,
+                    evaluator: Evaluator) -> Evaluated:
+    flat, nested = facts(record)
+    statuses = evaluator.statuses(flat, nested)
+    return Evaluated(source, record, flat, statuses, record_verdict(compiled, statuses))
+
+
+def _validated(items: Iterable[RawRecord | RecordProblem]) -> Iterator[tuple[str, FacilityRecord]
+                                                                      | Rejected]:
+    seen: set[str] = set()
+    for item in items:
+        if isinstance(item, RecordProblem):
+            yield Rejected(item)
+            continue
+        label = record_label(item.data, item.position)
+        parsed = parse_record(item.data)
+        if isinstance(parsed, list):
+            field, message = parsed[0]
+            yield Rejected(RecordProblem(item.source, label, field, message), tuple(parsed))
+        elif parsed.id in seen:
+            yield Rejected(RecordProblem(item.source, label, "id", Text(
+                f"编号 {parsed.id} 与前面的记录重复", f"duplicate id {parsed.id}")))
+        else:
+            seen.add(parsed.id)
+            yield item.source, parsed
+
+
+def _items(paths: Iterable[str]) -> Iterator[RawRecord | RecordProblem]:
+    for source in expand(paths):
+        if isinstance(source, RecordProblem):
+            yield source
+        else:
+            yield from read(source)
+
+
+def run(paths: Iterable[str], compiled: CompiledRuleset, evaluator: Evaluator) -> Iterator[Outcome]:
+    """Every input record, in input order, evaluated or rejected with its reason."""
+    for item in _validated(_items(paths)):
+        if isinstance(item, Rejected):
+            yield item
+        else:
+            source, record = item
+            yield evaluate_record(record, source, compiled, evaluator)

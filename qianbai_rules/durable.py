@@ -1,0 +1,218 @@
+"""Evaluation through durable_rules: compiled rules emitted as Rete rulesets.
+
+Each rule R becomes positive engine rules, each also requiring ``kind: record``:
+``R|scope_known`` (the fields its scope names are present), ``R|in_scope``,
+``R|known`` (the fields its requirement names are present) and ``R|pass``. One record
+is asserted as one fact; the names of the engine rules that fired give the four facts
+that :func:`compiled.decide` turns into an outcome; the fact is then retracted, so the
+engine's memory stays flat over any number of records.
+
+The engine's C core is driven directly (create, assert, read fired rule names,
+retract): the Python host of durable.lang starts timer threads that dispatch actions
+concurrently, and runs a Python closure per fired rule. Neither is needed to read which
+rules matched. What bites in durable_rules is listed in docs and handled here:
+reserved ``id``/``sid`` keys, exponent floats refused, at most ~64 rules matching one
+fact, and 32-bit hashed field names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from decimal import Decimal
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+from .compiled import CompiledRule, CompiledRuleset, Status, decide
+from .conditions import AllOf, AnyOf, Compare, Condition, Const, FieldRef, Not, Scaled
+from .fields import FIELDS, GROUPS
+
+try:
+    import durable_rules_engine as _engine
+except ImportError:  # durable-rules does not build on Python 3.13+
+    _engine = None
+
+RULES_PER_RULESET: Final = 12  # x4 engine rules stays under the ~64 matches per fact
+RESERVED: Final = ("id", "sid", "kind")
+_RECORD: Final = {"kind": "record"}
+_ORDER_OPS: Final = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte", "ne": "$neq"}
+
+
+def available() -> bool:
+    return _engine is not None
+
+
+class DurableError(RuntimeError):
+    pass
+
+
+def _fnv1a32(name: str) -> int:
+    """durable_rules' name hash: FNV-1a over C chars, which are signed on this platform."""
+    value = 0x811C9DC5
+    for byte in name.encode("utf-8"):
+        value ^= byte if byte < 0x80 else (byte - 0x100) & 0xFFFFFFFF
+        value = (value * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def check_hash_collisions() -> None:
+    """Two field names with one hash would be confused by the engine; refuse to run."""
+    seen: dict[int, str] = {}
+    for name in itertools.chain(FIELDS, GROUPS, RESERVED, ("record_id",)):
+        for part in (name, name.rsplit(".", 1)[-1]):
+            other = seen.setdefault(_fnv1a32(part), part)
+            if other != part:
+                raise DurableError(f"field names {other!r} and {part!r} share a durable_rules hash")
+
+
+def _operand(operand: Any) -> Any:
+    if isinstance(operand, FieldRef):
+        return {"$m": operand.name}
+    if isinstance(operand, Scaled):
+        left: Any = {"$m": operand.field}
+        if operand.numerator != 1:
+            left = {"$mul": {"$l": left, "$r": float(operand.numerator)}}
+        return {"$div": {"$l": left, "$r": float(operand.denominator)}}
+    assert isinstance(operand, Const)
+    return operand.value
+
+
+def to_durable(condition: Condition) -> dict[str, Any]:
+    """A compiled condition (without Not) as a durable_rules expression."""
+    if isinstance(condition, AllOf | AnyOf):
+        parts = [to_durable(i) for i in condition.items]
+        if len(parts) == 1:
+            return parts[0]
+        return {"$and" if isinstance(condition, AllOf) else "$or": parts}
+    if isinstance(condition, Not):
+        raise DurableError("compiled conditions carry no Not")
+    return _compare(condition)
+
+
+def _compare(condition: Compare) -> dict[str, Any]:
+    name, op = condition.field, condition.op
+    if op == "nonempty":
+        return {"$iany": {name: {"$ex": {"$i": 1}}}}
+    value = _operand(condition.operand)
+    if op == "contains":
+        return {"$iany": {name: {"$i": value}}}
+    if op in ("in", "not_in"):
+        if op == "in":
+            parts = [{name: v} for v in value]
+            return parts[0] if len(parts) == 1 else {"$or": parts}
+        parts = [{"$neq": {name: v}} for v in value]
+        return parts[0] if len(parts) == 1 else {"$and": parts}
+    if op == "eq":
+        return {name: value}
+    return {_ORDER_OPS[op]: {name: value}}
+
+
+def _present(fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [{"$ex": {f: 1}} for f in fields]
+
+
+def _rule(*parts: dict[str, Any]) -> dict[str, Any]:
+    return {"all": [{"m": {"$and": [_RECORD, *parts]}}]}
+
+
+def engine_rules(compiled: CompiledRule) -> dict[str, dict[str, Any]]:
+    """The engine rules of one compiled rule, by name."""
+    rid = compiled.rule.id
+    scope = _present(compiled.scope_fields) + ([to_durable(compiled.scope)]
+                                              if compiled.scope else [])
+    requirement = _present(compiled.requirement_fields) + (
+        [to_durable(compiled.requirement)] if compiled.requirement else [])
+    found = {f"{rid}|pass": _rule(*scope, *requirement)}
+    if compiled.scope_fields:
+        found[f"{rid}|scope_known"] = _rule(*_present(compiled.scope_fields))
+        found[f"{rid}|in_scope"] = _rule(*scope)
+    if compiled.requirement_fields:
+        found[f"{rid}|known"] = _rule(*_present(compiled.requirement_fields))
+    return found
+
+
+def _number(value: float) -> str:
+    text = repr(value)
+    return format(Decimal(text), "f") if "e" in text else text
+
+
+def dumps(value: Any) -> str:
+    """JSON for the engine: floats written without exponent (error 204 otherwise)."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{dumps(v)}"
+                              for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(dumps(v) for v in value) + "]"
+    if isinstance(value, float):
+        return _number(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+_REGISTERED: dict[str, list[tuple[Any, tuple[CompiledRule, ...]]]] = {}
+_IDS: Iterator[int] = itertools.count(1)
+
+
+def _register(compiled: CompiledRuleset) -> list[tuple[Any, tuple[CompiledRule, ...]]]:
+    key = compiled.key
+    if key not in _REGISTERED:
+        if _engine is None:
+            raise DurableError("durable_rules cannot be imported here")
+        check_hash_collisions()
+        suffix = hashlib.sha256(key.encode()).hexdigest()[:16]
+        groups = []
+        rules = compiled.rules
+        for start in range(0, len(rules), RULES_PER_RULESET):
+            chunk = rules[start:start + RULES_PER_RULESET]
+            definition: dict[str, Any] = {}
+            for rule in chunk:
+                definition.update(engine_rules(rule))
+            handle = _engine.create_ruleset(f"qianbai-{suffix}-{start // RULES_PER_RULESET}",
+                                            dumps(definition))
+            groups.append((handle, chunk))
+        _REGISTERED[key] = groups
+    return _REGISTERED[key]
+
+
+def _fired(handle: Any, payload: str) -> set[str]:
+    result = _engine.assert_fact(handle, payload)
+    code, state = result[0], result[1]
+    if code == 1:  # no engine rule matched: nothing stored, nothing to retract
+        return set()
+    if code != 0:
+        raise DurableError(f"durable_rules refused the fact (code {code})")
+    fired: set[str] = set()
+    action = _engine.start_action_for_state(handle, state)
+    while action:
+        message = action[1]
+        fired.add(message[2:message.index('"', 2)])
+        following = _engine.complete_and_start_action(handle, state)
+        action = (None, following) if following else None
+    _engine.retract_fact(handle, payload)
+    return fired
+
+
+class DurableEvaluator:
+    """Evaluates every compiled rule on a record through durable_rules."""
+
+    name = "durable"
+
+    def __init__(self, compiled: CompiledRuleset) -> None:
+        self._groups = _register(compiled)
+
+    def statuses(self, flat: Mapping[str, Any], nested: Mapping[str, Any]) -> list[Status]:
+        fact = {k: v for k, v in nested.items() if k not in RESERVED}
+        fact["record_id"] = nested.get("id")
+        fact["kind"] = "record"
+        fact["id"] = f"q{next(_IDS)}"
+        payload = dumps(fact)
+        statuses: list[Status] = []
+        for handle, chunk in self._groups:
+            fired = _fired(handle, payload)
+            for rule in chunk:
+                rid = rule.rule.id
+                scope_known = not rule.scope_fields or f"{rid}|scope_known" in fired
+                in_scope = not rule.scope_fields or f"{rid}|in_scope" in fired
+                known = not rule.requirement_fields or f"{rid}|known" in fired
+                statuses.append(decide(scope_known, in_scope, known, f"{rid}|pass" in fired))
+        return statuses

@@ -1,0 +1,159 @@
+"""Reading record files: every input record comes out as a raw mapping or a problem.
+
+Records are yielded one at a time so that a stream of a million records (JSON Lines)
+is read in flat memory. Nothing read is ever dropped: a file that cannot be read at all
+yields one problem naming the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .problems import RecordProblem, Text
+from .yamlio import StrictLoadError, load_json, load_yaml
+
+RECORD_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv", ".xlsx")
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    source: str
+    position: str
+    data: Any
+
+
+Item = RawRecord | RecordProblem
+
+
+def expand(paths: Iterable[str]) -> Iterator[str | RecordProblem]:
+    """Files named, and record files found under folders named, in a stable order."""
+    for name in paths:
+        if name == STDIN:
+            yield STDIN
+            continue
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(
+                (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RECORD_SUFFIXES
+                 and not any(part.startswith(".") for part in p.relative_to(path).parts)),
+                key=lambda p: p.as_posix(),
+            )
+            if not found:
+                yield _file_problem(name, Text("文件夹中没有记录文件（.yaml/.yml/.json/.jsonl/.csv）",
+                                               "the folder holds no record files"))
+            yield from (p.as_posix() for p in found)
+        elif path.is_file():
+            yield name
+        else:
+            yield _file_problem(name, Text("文件不存在", "no such file or folder"))
+
+
+def _file_problem(source: str, message: Text) -> RecordProblem:
+    return RecordProblem(source=source, record=None, field=None, message=message)
+
+
+def _decode(source: str, data: bytes, allow_gb18030: bool) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if allow_gb18030:
+            try:
+                return data.decode("gb18030")
+            except UnicodeDecodeError:
+                pass
+        raise
+
+
+def read(source: str) -> Iterator[Item]:
+    """Every record of one source, in order."""
+    suffix = ".yaml" if source == STDIN else Path(source).suffix.lower()
+    if suffix == ".xlsx":
+        yield _file_problem(source, Text("暂不支持 XLSX 输入，请另存为 CSV（UTF-8）",
+                                         "XLSX input is not supported yet; save as CSV (UTF-8)"))
+        return
+    try:
+        data = sys.stdin.buffer.read() if source == STDIN else Path(source).read_bytes()
+    except OSError as exc:
+        yield _file_problem(source, Text(f"无法读取文件：{exc.strerror}",
+                                         f"cannot read the file: {exc.strerror}"))
+        return
+    if b"\x00" in data[:8192]:
+        yield _file_problem(source, Text("不是文本文件", "not a text file"))
+        return
+    try:
+        text = _decode(source, data, allow_gb18030=suffix == ".csv")
+    except UnicodeDecodeError as exc:
+        yield _file_problem(source, Text(
+            f"不是 UTF-8 编码的文本（第 {exc.start} 字节）",
+            f"not UTF-8 text (byte {exc.start})"))
+        return
+    if suffix == ".jsonl":
+        yield from _read_jsonl(source, text)
+    elif suffix == ".csv":
+        yield from _read_csv(source, text)
+    else:
+        yield from _read_document(source, text, suffix)
+
+
+def _read_document(source: str, text: str, suffix: str) -> Iterator[Item]:
+    try:
+        doc = load_json(text) if suffix == ".json" else load_yaml(text)
+    except StrictLoadError as exc:
+        where = f"（第 {exc.line} 行）" if exc.line else ""
+        where_en = f" (line {exc.line})" if exc.line else ""
+        yield _file_problem(source, Text(f"文件格式错误{where}：{exc}", f"{exc}{where_en}"))
+        return
+    if isinstance(doc, dict) and "facilities" in doc:
+        items = doc["facilities"]
+        if not isinstance(items, list):
+            yield _file_problem(source, Text("facilities 应为记录列表", "facilities must be a list"))
+            return
+    elif isinstance(doc, list):
+        items = doc
+    elif isinstance(doc, dict):
+        yield RawRecord(source, "record 1", doc)
+        return
+    else:
+        yield _file_problem(source, Text("文件中没有记录（应为一条记录，或 facilities: 下的记录列表）",
+                                         "no record in the file (expected one record, or a list "
+                                         "under facilities:)"))
+        return
+    for index, item in enumerate(items, start=1):
+        yield RawRecord(source, f"record {index}", item)
+
+
+def _read_jsonl(source: str, text: str) -> Iterator[Item]:
+    for number, line in enumerate(io.StringIO(text), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield RawRecord(source, f"line {number}", load_json(line))
+        except StrictLoadError as exc:
+            yield RecordProblem(source, f"line {number}", None,
+                                Text(f"JSON 格式错误：{exc}", str(exc)))
+
+
+def _read_csv(source: str, text: str) -> Iterator[Item]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if not header:
+        yield _file_problem(source, Text("CSV 文件为空", "the CSV file is empty"))
+        return
+    header = [h.strip() for h in header]
+    for number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            yield RecordProblem(source, f"row {number}", None, Text(
+                f"该行有 {len(row)} 列，表头只有 {len(header)} 列",
+                f"the row has {len(row)} cells but the header {len(header)}"))
+            continue
+        yield RawRecord(source, f"row {number}",
+                        {h: cell.strip() for h, cell in zip(header, row, strict=False) if h})

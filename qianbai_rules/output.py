@@ -1,0 +1,157 @@
+"""Output formats of ``qianbai check``: json, jsonl and text (from a Jinja template).
+
+JSON is written with a fixed key order and no timestamps, so the same input and rules
+give byte-identical output.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from . import __version__
+from .check import Evaluated, Outcome, Rejected
+from .compiled import CompiledRuleset, Verdict
+from .findings import finding
+from .labels import fill, labels
+from .problems import Lang
+from .resources import templates_dir
+
+FORMATS = ("text", "json", "jsonl", "html", "md", "pdf")
+STREAMED = ("text", "json", "jsonl")
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    compiled: CompiledRuleset
+    engine: str
+    year: int
+    lang: Lang
+
+    def header(self) -> dict[str, Any]:
+        ruleset = self.compiled.ruleset
+        return {
+            "version": __version__,
+            "engine": self.engine,
+            "ruleset": {
+                "name": ruleset.name,
+                "version": ruleset.version,
+                "fingerprint": ruleset.fingerprint,
+                "rules": len(ruleset.rules),
+                "parameters": [a.as_json() for a in self.compiled.applied],
+            },
+            "as_of": self.compiled.as_of.isoformat(),
+            "year": self.year,
+        }
+
+
+class Tally:
+    """Counts outcomes as they stream past; the exit status derives from it."""
+
+    def __init__(self) -> None:
+        self.verdicts: Counter[Verdict] = Counter()
+        self.rejected = 0
+
+    def add(self, outcome: Outcome) -> None:
+        if isinstance(outcome, Rejected):
+            self.rejected += 1
+        else:
+            self.verdicts[outcome.verdict] += 1
+
+    def summary(self) -> dict[str, int]:
+        return {"records": sum(self.verdicts.values()),
+                **{v.value: self.verdicts[v] for v in (Verdict.compliant, Verdict.non_compliant,
+                                                       Verdict.incomplete)},
+                "rejected": self.rejected}
+
+    @property
+    def exit_status(self) -> int:
+        if self.rejected:
+            return 2
+        if self.verdicts[Verdict.non_compliant] or self.verdicts[Verdict.incomplete]:
+            return 1
+        return 0
+
+
+def record_json(result: Evaluated, info: RunInfo) -> dict[str, Any]:
+    record = result.record
+    return {
+        "id": record.id,
+        "name": record.name,
+        "facility_type": record.facility_type.value,
+        "source": result.source,
+        "verdict": result.verdict.value,
+        "findings": [finding(rule, status, result.flat, info.compiled, info.lang)
+                     for rule, status in zip(info.compiled.rules, result.statuses, strict=True)],
+    }
+
+
+def rejected_json(rejected: Rejected, lang: Lang) -> dict[str, Any]:
+    entry: dict[str, Any] = rejected.problem.as_json(lang)
+    if len(rejected.errors) > 1:
+        entry["errors"] = [{"field": f, "message": m(lang)} for f, m in rejected.errors]
+    return entry
+
+
+def _dump(value: Any, indent: int | None) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent,
+                      separators=(",", ": ") if indent else (",", ":"))
+
+
+def _environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(templates_dir()),
+        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml", "md"),
+                                     disabled_extensions=("txt",), default=True),
+        undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["fill"] = fill
+    return environment
+
+
+def write(outcomes: Iterable[Outcome], fmt: str, info: RunInfo, out: TextIO) -> Tally:
+    """Write every outcome in the format; return the tally for the exit status."""
+    tally = Tally()
+
+    def counted() -> Iterator[Outcome]:
+        for outcome in outcomes:
+            tally.add(outcome)
+            yield outcome
+
+    if fmt == "json":
+        records, rejected = [], []
+        for outcome in counted():
+            if isinstance(outcome, Rejected):
+                rejected.append(rejected_json(outcome, info.lang))
+            else:
+                records.append(record_json(outcome, info))
+        document = {**info.header(), "summary": tally.summary(), "records": records,
+                    "rejected": rejected}
+        out.write(_dump(document, 2) + "\n")
+    elif fmt == "jsonl":
+        out.write(_dump({"header": info.header()}, None) + "\n")
+        for outcome in counted():
+            line = ({"rejected": rejected_json(outcome, info.lang)}
+                    if isinstance(outcome, Rejected) else record_json(outcome, info))
+            out.write(_dump(line, None) + "\n")
+        out.write(_dump({"summary": tally.summary()}, None) + "\n")
+    else:
+        environment = _environment()
+        context = {"L": labels(info.lang), "run": info.header()}
+        out.write(environment.get_template("text/header.txt").render(context))
+        record_template = environment.get_template("text/record.txt")
+        rejected_entries = []
+        for outcome in counted():
+            if isinstance(outcome, Rejected):
+                rejected_entries.append(rejected_json(outcome, info.lang))
+            else:
+                out.write(record_template.render(context, record=record_json(outcome, info)))
+        out.write(environment.get_template("text/footer.txt").render(
+            context, summary=tally.summary(), rejected=rejected_entries))
+    return tally

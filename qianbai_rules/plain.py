@@ -1,0 +1,98 @@
+"""The plain-Python evaluator of the compiled rules: the cross-check and the fallback.
+
+It reads the same compiled conditions as the durable_rules emitter and computes the
+same four facts per rule; :func:`compiled.decide` turns them into an outcome.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from .compiled import CompiledRule, CompiledRuleset, Status, decide
+from .conditions import AllOf, AnyOf, Compare, Condition, Const, FieldRef, Not, Scaled
+
+Flat = Mapping[str, Any]
+Test = Callable[[Flat], bool]
+
+_ORDER: Final[dict[str, Callable[[Any, Any], bool]]] = {
+    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "lte": operator.le,
+    "gt": operator.gt, "gte": operator.ge,
+}
+
+
+def _operand(operand: Any) -> Callable[[Flat], Any]:
+    if isinstance(operand, FieldRef):
+        name = operand.name
+        return lambda flat: flat[name]
+    if isinstance(operand, Scaled):
+        name, num, den = operand.field, float(operand.numerator), float(operand.denominator)
+        if num == 1.0:
+            return lambda flat: flat[name] / den
+        return lambda flat: flat[name] * num / den
+    assert isinstance(operand, Const)
+    value = operand.value
+    return lambda flat: value
+
+
+def compile_test(condition: Condition) -> Test:
+    """A closure deciding a known condition (every field it names is present)."""
+    if isinstance(condition, AllOf):
+        parts = [compile_test(i) for i in condition.items]
+        return lambda flat: all(p(flat) for p in parts)
+    if isinstance(condition, AnyOf):
+        parts = [compile_test(i) for i in condition.items]
+        return lambda flat: any(p(flat) for p in parts)
+    if isinstance(condition, Not):
+        inner = compile_test(condition.item)
+        return lambda flat: not inner(flat)
+    return _compare(condition)
+
+
+def _compare(condition: Compare) -> Test:
+    name, op = condition.field, condition.op
+    if op == "nonempty":
+        return lambda flat: len(flat[name]) > 0
+    right = _operand(condition.operand)
+    if op == "contains":
+        return lambda flat: right(flat) in flat[name]
+    if op == "in":
+        return lambda flat: flat[name] in right(flat)
+    if op == "not_in":
+        return lambda flat: flat[name] not in right(flat)
+    compare = _ORDER[op]
+    return lambda flat: bool(compare(flat[name], right(flat)))
+
+
+def _present(fields: tuple[str, ...]) -> Test:
+    return lambda flat: all(f in flat for f in fields)
+
+
+class _RuleTest:
+    __slots__ = ("in_scope", "known", "passed", "scope_known")
+
+    def __init__(self, compiled: CompiledRule) -> None:
+        always: Test = lambda flat: True  # noqa: E731
+        self.scope_known = _present(compiled.scope_fields)
+        self.in_scope = compile_test(compiled.scope) if compiled.scope else always
+        self.known = _present(compiled.requirement_fields)
+        self.passed = compile_test(compiled.requirement) if compiled.requirement else always
+
+    def status(self, flat: Flat) -> Status:
+        scope_known = self.scope_known(flat)
+        in_scope = scope_known and self.in_scope(flat)
+        known = in_scope and self.known(flat)
+        return decide(scope_known, in_scope, known, known and self.passed(flat))
+
+
+class PlainEvaluator:
+    """Evaluates every compiled rule on a flat record in Python."""
+
+    name = "plain"
+
+    def __init__(self, compiled: CompiledRuleset) -> None:
+        self._tests = [_RuleTest(rule) for rule in compiled.rules]
+
+    def statuses(self, flat: Flat, nested: Mapping[str, Any]) -> list[Status]:
+        return [test.status(flat) for test in self._tests]

@@ -1,0 +1,73 @@
+"""Problems found in input or rules, as objects that carry where they happened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A user-facing text in both languages."""
+
+    zh: str
+    en: str
+
+    def __call__(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """Why one input record (or a whole input file) could not be evaluated."""
+
+    source: str
+    record: str | None
+    field: str | None
+    message: Text
+
+    def as_json(self, lang: Lang) -> dict[str, str | None]:
+        return {
+            "source": self.source,
+            "record": self.record,
+            "field": self.field,
+            "message": self.message(lang),
+        }
+
+    def describe(self, lang: Lang) -> str:
+        parts = [self.source]
+        if self.record is not None:
+            parts.append(self.record)
+        if self.field is not None:
+            parts.append(self.field)
+        return ": ".join([" / ".join(parts), self.message(lang)])
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """A defect in a rule file, parameter file or rule test file."""
+
+    file: str
+    message: str
+    rule: str | None = None
+    field: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        parts = [where]
+        if self.rule:
+            parts.append(f"rule {self.rule}")
+        if self.field:
+            parts.append(f"field {self.field}")
+        return f"{', '.join(parts)}: {self.message}"
+
+
+class RulesError(Exception):
+    """Raised when a rule folder cannot be loaded; carries every problem found."""
+
+    def __init__(self, problems: list[RuleProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems

@@ -1,0 +1,306 @@
+"""The facility record: the input contract of ``record.md`` as a pydantic model.
+
+A record arrives nested (YAML/JSON) or flat with dotted names or Chinese labels
+(spreadsheet columns); :func:`normalize` turns either into the nested shape the model
+validates. Absent fields stay ``None``: absent is not false.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Final
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+# Input-sanity limits, not plan thresholds: they keep numbers inside what every
+# evaluator represents exactly (durable_rules clamps integers at 2**63).
+MAX_AREA_M2: Final = 10_000_000
+MAX_COUNT: Final = 1_000_000_000
+
+
+class FacilityType(StrEnum):
+    station = "station"
+    center = "center"
+    city_demo_center = "city_demo_center"
+
+
+class BuildKind(StrEnum):
+    new = "new"
+    renovated = "renovated"
+    existing = "existing"
+
+
+class CommunityKind(StrEnum):
+    new = "new"
+    old = "old"
+
+
+class SpaceSource(StrEnum):
+    new_build = "new_build"
+    purchase = "purchase"
+    swap = "swap"
+    lease = "lease"
+    conversion = "conversion"
+
+
+class BasicService(StrEnum):
+    emergency = "emergency"
+    meals = "meals"
+    cleaning = "cleaning"
+    medical = "medical"
+    mobility = "mobility"
+    recreation = "recreation"
+
+
+class ComprehensiveService(StrEnum):
+    rehabilitation = "rehabilitation"
+    housekeeping = "housekeeping"
+    short_term_care = "short_term_care"
+    long_term_care = "long_term_care"
+    mental_care = "mental_care"
+
+
+class OperationModel(StrEnum):
+    public_built_private_run = "public_built_private_run"
+    private_run_public_aid = "private_run_public_aid"
+    other = "other"
+
+
+class OperatorKind(StrEnum):
+    elderly_care_institution = "elderly_care_institution"
+    elderly_care_enterprise = "elderly_care_enterprise"
+    social_organization = "social_organization"
+    government = "government"
+
+
+# Chinese names of the codes (record.md); accepted as input, shown in reports.
+CODE_NAMES_ZH: Final[dict[type[StrEnum], dict[str, str]]] = {
+    FacilityType: {
+        "station": "社区养老服务站",
+        "center": "社区养老服务中心",
+        "city_demo_center": "市级示范社区养老服务中心",
+    },
+    BuildKind: {"new": "新建", "renovated": "改建", "existing": "既有"},
+    CommunityKind: {"new": "新建社区", "old": "老社区"},
+    SpaceSource: {
+        "new_build": "新建",
+        "purchase": "购买",
+        "swap": "置换",
+        "lease": "租赁",
+        "conversion": "转换",
+    },
+    BasicService: {
+        "emergency": "助急",
+        "meals": "助餐",
+        "cleaning": "助洁",
+        "medical": "助医",
+        "mobility": "助行",
+        "recreation": "助乐",
+    },
+    ComprehensiveService: {
+        "rehabilitation": "康复保健",
+        "housekeeping": "家政服务",
+        "short_term_care": "短期托养",
+        "long_term_care": "长期照护",
+        "mental_care": "精神关爱",
+    },
+    OperationModel: {
+        "public_built_private_run": "公建民营",
+        "private_run_public_aid": "民办公助",
+        "other": "其他",
+    },
+    OperatorKind: {
+        "elderly_care_institution": "养老机构",
+        "elderly_care_enterprise": "养老服务企业",
+        "social_organization": "社会组织",
+        "government": "政府",
+    },
+}
+
+_LIST_SEPARATORS = re.compile(r"[、,，;；]")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE_WORDS = {"是", "有", "true", "yes", "y", "1"}
+_FALSE_WORDS = {"否", "无", "false", "no", "n", "0"}
+
+
+def _code_validator(enum: type[StrEnum]) -> BeforeValidator:
+    by_name = {zh: code for code, zh in CODE_NAMES_ZH[enum].items()}
+
+    def to_code(value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            return by_name.get(text, text)
+        return value
+
+    return BeforeValidator(to_code)
+
+
+def _split_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in _LIST_SEPARATORS.split(value) if part.strip()]
+    return value
+
+
+def _code_list_validator(enum: type[StrEnum]) -> BeforeValidator:
+    one = _code_validator(enum).func
+
+    def to_codes(value: Any) -> Any:
+        value = _split_list(value)
+        if isinstance(value, list):
+            return [one(item) for item in value]  # type: ignore[call-arg]
+        return value
+
+    return BeforeValidator(to_codes)
+
+
+def _strict_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE_WORDS:
+        return True
+    if isinstance(value, str) and value.strip().lower() in _FALSE_WORDS:
+        return False
+    raise ValueError("bool")
+
+
+def _strict_number(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("number")
+    return value
+
+
+def _strict_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        raise ValueError("date")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        return value.strip()
+    raise ValueError("date")
+
+
+def _to_text(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Bool = Annotated[bool, BeforeValidator(_strict_bool)]
+Area = Annotated[
+    int | float, Field(gt=0, le=MAX_AREA_M2, allow_inf_nan=False), BeforeValidator(_strict_number)
+]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT), BeforeValidator(_strict_number)]
+Date = Annotated[dt.date, BeforeValidator(_strict_date)]
+Text = Annotated[str, Field(min_length=1, max_length=500), BeforeValidator(_to_text)]
+TextList = Annotated[list[Text], BeforeValidator(_split_list)]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Community(_Part):
+    kind: Annotated[CommunityKind, _code_validator(CommunityKind)] | None = Field(
+        None, title="社区类型")
+    population: Count | None = Field(None, title="社区人口")
+    space_source: Annotated[SpaceSource, _code_validator(SpaceSource)] | None = Field(
+        None, title="用房来源")
+
+
+class Siting(_Part):
+    terrain_flat: Bool | None = Field(None, title="地形平坦")
+    sunlight_sufficient: Bool | None = Field(None, title="阳光充足")
+    ventilation_good: Bool | None = Field(None, title="通风良好")
+    greening_good: Bool | None = Field(None, title="绿化良好")
+    safety_compliant: Bool | None = Field(None, title="符合安全要求")
+    hygiene_compliant: Bool | None = Field(None, title="符合卫生要求")
+    environmental_compliant: Bool | None = Field(None, title="符合环保要求")
+
+
+class ServiceTeam(_Part):
+    staff_count: Count | None = Field(None, title="服务人员数")
+
+
+class FiveOnes(_Part):
+    equipment: TextList | None = Field(None, title="设施设备")
+    service_team: ServiceTeam = ServiceTeam()
+    service_standards: Bool | None = Field(None, title="服务标准")
+    information_platform: Bool | None = Field(None, title="信息平台")
+    service_projects: TextList | None = Field(None, title="服务项目")
+
+
+class Services(_Part):
+    basic: Annotated[list[BasicService], _code_list_validator(BasicService)] | None = Field(
+        None, title="基本公共服务")
+    market: TextList | None = Field(None, title="市场化服务")
+    comprehensive: Annotated[
+        list[ComprehensiveService], _code_list_validator(ComprehensiveService)
+    ] | None = Field(None, title="综合性服务")
+
+
+class Demo(_Part):
+    medical_linkage: Bool | None = Field(None, title="医疗联动机制")
+    supported_stations: Count | None = Field(None, title="辐射带动站点数")
+
+
+class Operation(_Part):
+    model: Annotated[OperationModel, _code_validator(OperationModel)] | None = Field(
+        None, title="运营模式")
+    operator_kind: Annotated[OperatorKind, _code_validator(OperatorKind)] | None = Field(
+        None, title="运营主体类型")
+    operator_name: Text | None = Field(None, title="运营主体")
+    full_time_care: Bool | None = Field(None, title="全托服务")
+    priority_groups_first: Bool | None = Field(None, title="优先保障特殊老人")
+    capability_assessment: Bool | None = Field(None, title="能力评估")
+    service_list_published: Bool | None = Field(None, title="服务清单公开")
+
+
+class Smart(_Part):
+    online_services: Bool | None = Field(None, title="线上服务")
+
+
+class Health(_Part):
+    public_health_services: Bool | None = Field(None, title="基本公共卫生服务")
+    family_doctor_contracts: Bool | None = Field(None, title="家庭医生签约")
+
+
+class Insurance(_Part):
+    liability: Bool | None = Field(None, title="综合责任保险")
+
+
+class SubsidyFacts(_Part):
+    city_construction_granted: Bool | None = Field(None, title="市级建设补贴")
+    meets_national_project_criteria: Bool | None = Field(None, title="符合国家项目申报条件")
+
+
+class Status(_Part):
+    completed_on: Date | None = Field(None, title="建成日期")
+    opened_on: Date | None = Field(None, title="运营日期")
+    closed_on: Date | None = Field(None, title="停运日期")
+    operating_evaluation_passed: Bool | None = Field(None, title="运营评估通过")
+
+
+class FacilityRecord(_Part):
+    """One community elderly-care site (社区养老服务中心（站）) as record.md defines it."""
+
+    id: Annotated[Text, Field(max_length=200)] = Field(title="编号")
+    name: Text | None = Field(None, title="名称")
+    district: Text = Field("江北区", title="区县")
+    street_town: Text | None = Field(None, title="街镇")
+    facility_type: Annotated[FacilityType, _code_validator(FacilityType)] = Field(title="类型")
+    build_kind: Annotated[BuildKind, _code_validator(BuildKind)] | None = Field(
+        None, title="建设方式")
+    floor_area_m2: Area | None = Field(None, title="建筑面积（平方米）")
+    community: Community = Community()
+    siting: Siting = Siting()
+    five_ones: FiveOnes = FiveOnes()
+    services: Services = Services()
+    demo: Demo = Demo()
+    operation: Operation = Operation()
+    smart: Smart = Smart()
+    health: Health = Health()
+    insurance: Insurance = Insurance()
+    subsidy: SubsidyFacts = SubsidyFacts()
+    status: Status = Status()

@@ -1,0 +1,321 @@
+"""The rule folder: a strict loader for rule files, parameters and the ruleset manifest.
+
+Layout::
+
+    rules/ruleset.yaml          name, version, source document, departments
+    rules/parameters/**.yaml    dated parameters (see parameters.py)
+    rules/checks/*.yaml         rule files: {rules: [rule, ...]}
+    rules/tests/*.yaml          rule test cases (see casefile.py)
+
+Every problem found is collected with its file, rule and field; loading fails only after
+the whole folder has been read, so ``qianbai rules lint`` reports everything at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Final
+
+from .conditions import Condition, fields_of, params_of, parse_condition
+from .fields import FIELDS
+from .parameters import Parameter, parse_parameter_file
+from .problems import RuleProblem, RulesError, Text
+from .yamlio import StrictLoadError, load_yaml
+
+
+class Severity(StrEnum):
+    mandatory = "mandatory"
+    advisory = "advisory"
+    info = "info"
+
+
+RULE_KEYS: Final = {"id", "title", "clause", "department", "severity", "applies_to",
+                    "requires", "text", "reading"}
+REQUIRED_RULE_KEYS: Final = ("id", "title", "clause", "department", "severity", "text")
+TEXT_KEYS: Final = {"requirement", "fail", "remediation"}
+READING_KEYS: Final = {"zh", "en", "parameter"}
+MANIFEST_KEYS: Final = {"name", "version", "source", "issued", "departments"}
+RULE_ID: Final = re.compile(r"^QB-[A-Z0-9]+(-[A-Z0-9]+)*$")
+PLACEHOLDER: Final = re.compile(r"\{(field|param):([A-Za-z0-9_.]+)\}")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The project's reading of a vague clause, shown in reports as an interpretation."""
+
+    text: Text
+    parameter: str | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: Text
+    clause: str
+    department: str
+    severity: Severity
+    applies_to: Condition | None
+    requires: Condition | None
+    requirement: Text
+    fail: Text | None
+    remediation: Text | None
+    reading: Reading | None
+    file: str
+
+    @property
+    def scope_fields(self) -> tuple[str, ...]:
+        return fields_of(self.applies_to)
+
+    @property
+    def requirement_fields(self) -> tuple[str, ...]:
+        return fields_of(self.requires)
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        named = set(params_of(self.applies_to)) | set(params_of(self.requires))
+        named.update(m.group(2) for t in self.texts() for m in PLACEHOLDER.finditer(t)
+                     if m.group(1) == "param")
+        if self.reading and self.reading.parameter:
+            named.add(self.reading.parameter)
+        return tuple(sorted(named))
+
+    def texts(self) -> list[str]:
+        found = [self.requirement, self.fail, self.remediation]
+        return [s for t in found if t is not None for s in (t.zh, t.en)]
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    name: str
+    version: str
+    source: str
+    departments: Mapping[str, Text]
+    rules: tuple[Rule, ...]  # in rule-ID order
+    parameters: Mapping[str, Parameter]
+    fingerprint: str
+    root: Path
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+def fingerprint(root: Path) -> str:
+    """sha256 over the rule files and parameters (paths and bytes); test cases excluded."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in root.rglob("*.yaml")
+                   if p.relative_to(root).parts[0] != "tests")
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return f"sha256:{digest.hexdigest()}"
+
+
+def _read(path: Path, problems: list[RuleProblem]) -> Any:
+    try:
+        return load_yaml(path.read_text(encoding="utf-8"))
+    except StrictLoadError as exc:
+        problems.append(RuleProblem(path.as_posix(), str(exc), line=exc.line))
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(RuleProblem(path.as_posix(), f"cannot read: {exc}"))
+    return None
+
+
+def _text(raw: Any) -> Text | None:
+    if isinstance(raw, dict) and set(raw) == {"zh", "en"} and all(
+            isinstance(v, str) and v.strip() for v in raw.values()):
+        return Text(raw["zh"].strip(), raw["en"].strip())
+    return None
+
+
+class _RuleParser:
+    def __init__(self, file: str, parameters: Mapping[str, Parameter],
+                 departments: Mapping[str, Text], problems: list[RuleProblem]) -> None:
+        self.file = file
+        self.parameters = parameters
+        self.departments = departments
+        self.problems = problems
+
+    def parse(self, index: int, raw: Any) -> Rule | None:
+        label = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) \
+            else f"#{index + 1}"
+        before = len(self.problems)
+
+        def problem(field: str | None, message: str) -> None:
+            self.problems.append(RuleProblem(self.file, message, rule=label, field=field))
+
+        if not isinstance(raw, dict):
+            problem(None, "a rule is a mapping")
+            return None
+        for key in sorted(set(raw) - RULE_KEYS, key=str):
+            problem(str(key), f"unknown key {key!r}; allowed: {', '.join(sorted(RULE_KEYS))}")
+        for key in REQUIRED_RULE_KEYS:
+            if key not in raw or raw[key] in (None, ""):
+                problem(key, f"missing {key}")
+        if isinstance(raw.get("id"), str) and not RULE_ID.match(raw["id"]):
+            problem("id", "a rule ID looks like QB-AREA-STATION")
+        title = _text(raw.get("title"))
+        if "title" in raw and title is None:
+            problem("title", "title needs non-empty zh and en texts")
+        if "clause" in raw and not isinstance(raw["clause"], str):
+            problem("clause", "clause is the plan section cited, e.g. 二（一）")
+        department = raw.get("department")
+        if department is not None and department not in self.departments:
+            problem("department", f"unknown department {department!r}; "
+                                  f"known: {', '.join(self.departments)}")
+        severity = raw.get("severity")
+        if severity is not None and severity not in Severity.__members__:
+            problem("severity", f"severity is one of {', '.join(Severity)}")
+        applies_to = self.condition(raw, "applies_to", problem)
+        requires = self.condition(raw, "requires", problem)
+        texts = self.texts(raw.get("text"), requires is not None or "requires" in raw, problem)
+        reading = self.reading(raw.get("reading"), problem)
+        if len(self.problems) > before or title is None or texts is None:
+            return None
+        return Rule(
+            id=raw["id"], title=title, clause=raw["clause"], department=department,
+            severity=Severity(severity), applies_to=applies_to, requires=requires,
+            requirement=texts[0], fail=texts[1], remediation=texts[2], reading=reading,
+            file=self.file,
+        )
+
+    def condition(self, raw: dict[str, Any], key: str, problem: Any) -> Condition | None:
+        if key not in raw:
+            return None
+        return parse_condition(raw[key], key, self.parameters, problem)
+
+    def texts(self, raw: Any, has_requirement: bool,
+              problem: Any) -> tuple[Text, Text | None, Text | None] | None:
+        if not isinstance(raw, dict):
+            if raw is not None:
+                problem("text", "text maps requirement, fail and remediation to zh/en texts")
+            return None
+        for key in sorted(set(raw) - TEXT_KEYS, key=str):
+            problem(f"text.{key}", f"unknown key {key!r}; allowed: {', '.join(sorted(TEXT_KEYS))}")
+        needed = ["requirement", "fail", "remediation"] if has_requirement else ["requirement"]
+        parsed: dict[str, Text | None] = {}
+        for key in ("requirement", "fail", "remediation"):
+            text = _text(raw.get(key))
+            if key in raw and text is None:
+                problem(f"text.{key}", "needs non-empty zh and en texts")
+            elif text is None and key in needed:
+                problem(f"text.{key}", f"missing text.{key}")
+            elif text is not None:
+                self.placeholders(text, f"text.{key}", problem)
+            parsed[key] = text
+        requirement = parsed["requirement"]
+        if requirement is None:
+            return None
+        return requirement, parsed["fail"], parsed["remediation"]
+
+    def placeholders(self, text: Text, path: str, problem: Any) -> None:
+        for lang, value in (("zh", text.zh), ("en", text.en)):
+            for match in PLACEHOLDER.finditer(value):
+                kind, name = match.groups()
+                known = FIELDS if kind == "field" else self.parameters
+                if name not in known:
+                    problem(f"{path}.{lang}", f"placeholder {{{kind}:{name}}} names an unknown "
+                                              f"{'record field' if kind == 'field' else kind}")
+            stray = PLACEHOLDER.sub("", value)
+            if re.search(r"\{[^}]*\}", stray):
+                problem(f"{path}.{lang}", "a placeholder is {field:NAME} or {param:NAME}")
+
+    def reading(self, raw: Any, problem: Any) -> Reading | None:
+        if raw is None:
+            return None
+        if not isinstance(raw, dict):
+            problem("reading", "reading maps zh, en (and optionally parameter)")
+            return None
+        for key in sorted(set(raw) - READING_KEYS, key=str):
+            problem(f"reading.{key}", f"unknown key {key!r}")
+        text = _text({k: raw.get(k) for k in ("zh", "en")})
+        if text is None:
+            problem("reading", "a reading needs non-empty zh and en texts")
+            return None
+        parameter = raw.get("parameter")
+        if parameter is not None and parameter not in self.parameters:
+            problem("reading.parameter", f"unknown parameter {parameter!r}")
+            return None
+        return Reading(text, parameter)
+
+
+def _departments(manifest: dict[str, Any], file: str,
+                 problems: list[RuleProblem]) -> dict[str, Text]:
+    raw = manifest.get("departments")
+    if not isinstance(raw, dict) or not raw:
+        problems.append(RuleProblem(file, "departments maps codes to zh/en names",
+                                    field="departments"))
+        return {}
+    found: dict[str, Text] = {}
+    for code, names in raw.items():
+        text = _text(names)
+        if text is None:
+            problems.append(RuleProblem(file, "needs zh and en names",
+                                        field=f"departments.{code}"))
+        else:
+            found[str(code)] = text
+    return found
+
+
+def load_ruleset(root: Path) -> Ruleset:
+    """Load and check a rule folder; raise RulesError with every problem found."""
+    problems: list[RuleProblem] = []
+    manifest_path = root / "ruleset.yaml"
+    if not root.is_dir():
+        raise RulesError([RuleProblem(root.as_posix(), "the rule folder does not exist")])
+    manifest = _read(manifest_path, problems) if manifest_path.is_file() else None
+    if not isinstance(manifest, dict):
+        if manifest_path.is_file() and not problems:
+            problems.append(RuleProblem(manifest_path.as_posix(), "the manifest is a mapping"))
+        elif not manifest_path.is_file():
+            problems.append(RuleProblem(manifest_path.as_posix(), "missing ruleset.yaml"))
+        raise RulesError(problems)
+    for key in sorted(set(manifest) - MANIFEST_KEYS, key=str):
+        problems.append(RuleProblem(manifest_path.as_posix(), f"unknown key {key!r}", field=key))
+    for key in ("name", "version", "source"):
+        if not manifest.get(key):
+            problems.append(RuleProblem(manifest_path.as_posix(), f"missing {key}", field=key))
+    departments = _departments(manifest, manifest_path.as_posix(), problems)
+
+    parameters: dict[str, Parameter] = {}
+    param_root = root / "parameters"
+    for path in sorted(param_root.rglob("*.yaml")) if param_root.is_dir() else []:
+        doc = _read(path, problems)
+        if doc is not None:
+            for parameter in parse_parameter_file(path, param_root, doc, problems):
+                parameters[parameter.name] = parameter
+
+    rules: dict[str, Rule] = {}
+    check_files = sorted((root / "checks").glob("*.yaml"))
+    if not check_files:
+        problems.append(RuleProblem((root / "checks").as_posix(), "no rule files"))
+    for path in check_files:
+        doc = _read(path, problems)
+        if doc is None:
+            continue
+        file = path.as_posix()
+        if not isinstance(doc, dict) or set(doc) != {"rules"} or not isinstance(doc["rules"], list):
+            problems.append(RuleProblem(file, "a rule file is {rules: [rule, ...]}"))
+            continue
+        parser = _RuleParser(file, parameters, departments, problems)
+        for index, raw in enumerate(doc["rules"]):
+            rule = parser.parse(index, raw)
+            if rule is None:
+                continue
+            if rule.id in rules:
+                problems.append(RuleProblem(file, f"duplicate rule ID (also in "
+                                                  f"{rules[rule.id].file})", rule=rule.id, field="id"))
+                continue
+            rules[rule.id] = rule
+    if problems:
+        raise RulesError(problems)
+    return Ruleset(
+        name=str(manifest["name"]), version=str(manifest["version"]),
+        source=str(manifest["source"]), departments=departments,
+        rules=tuple(rules[k] for k in sorted(rules)), parameters=parameters,
+        fingerprint=fingerprint(root), root=root,
+    )

@@ -1,0 +1,111 @@
+"""Raw input mappings to validated records, with errors that say which field and why."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from .fields import BY_LABEL, FIELDS, GROUPS, FieldSpec, Kind
+from .problems import Text
+from .records import MAX_AREA_M2, MAX_COUNT, FacilityRecord
+
+FieldError = tuple[str | None, Text]
+
+
+def _flatten(raw: Mapping[Any, Any], prefix: str, out: dict[str, Any],
+             errors: list[FieldError]) -> None:
+    for key, value in raw.items():
+        if not isinstance(key, str):
+            errors.append((str(key), Text(f"字段名应为文本，实际为 {key!r}",
+                                          f"a field name must be text, got {key!r}")))
+            continue
+        name = key.strip()
+        name = BY_LABEL.get(name, name) if not prefix else name
+        full = f"{prefix}{name}"
+        if full in GROUPS and isinstance(value, Mapping):
+            _flatten(value, f"{full}.", out, errors)
+        elif full in FIELDS:
+            if full in out:
+                errors.append((full, Text("同一字段出现了两次", "the field is given twice")))
+            elif value is not None and value != "":
+                out[full] = value
+        else:
+            errors.append((full, _unknown_field(full)))
+
+
+def _unknown_field(name: str) -> Text:
+    close = [f for f in FIELDS if f.rsplit(".", 1)[-1] == name.rsplit(".", 1)[-1]
+             or f.startswith(name) or name.startswith(f)]
+    hint_zh = f"；是否应为 {close[0]}？" if close else ""
+    hint_en = f"; did you mean {close[0]}?" if close else ""
+    return Text(f"未知字段 {name}{hint_zh}", f"unknown field {name}{hint_en}")
+
+
+def _nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    nested: dict[str, Any] = {}
+    for name, value in flat.items():
+        *path, leaf = name.split(".")
+        node = nested
+        for part in path:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return nested
+
+
+def _expected(spec: FieldSpec) -> Text:
+    codes = "、".join(f"{c}（{spec.code_name(c)}）" for c in spec.codes)
+    codes_en = ", ".join(spec.codes)
+    return {
+        Kind.boolean: Text("是/否（true/false）", "true or false"),
+        Kind.number: Text(f"大于 0 且不超过 {MAX_AREA_M2} 的数", f"a number > 0 and <= {MAX_AREA_M2}"),
+        Kind.integer: Text(f"0 至 {MAX_COUNT} 的整数", f"a whole number from 0 to {MAX_COUNT}"),
+        Kind.text: Text("非空文本（不超过 500 字）", "non-empty text of at most 500 characters"),
+        Kind.code: Text(f"以下之一：{codes}", f"one of: {codes_en}"),
+        Kind.date: Text("日期，格式 YYYY-MM-DD", "a date written YYYY-MM-DD"),
+        Kind.text_list: Text("文本列表", "a list of texts"),
+        Kind.code_list: Text(f"列表，每项为以下之一：{codes}", f"a list of: {codes_en}"),
+    }[spec.kind]
+
+
+def _field_error(error: ErrorDetails) -> FieldError:
+    loc = [str(p) for p in error["loc"] if not isinstance(p, int)]
+    name = ".".join(loc)
+    got = error.get("input")
+    got_text = repr(got) if not isinstance(got, Mapping) else "…"
+    if error["type"] == "missing":
+        return name, Text("缺少必填字段", "required field is missing")
+    spec = FIELDS.get(name)
+    if spec is None:
+        return name or None, Text(f"无效：{error['msg']}", f"invalid: {error['msg']}")
+    expected = _expected(spec)
+    return name, Text(f"应为{expected.zh}，实际为 {got_text}",
+                      f"expected {expected.en}, got {got_text}")
+
+
+def parse_record(raw: Any) -> FacilityRecord | list[FieldError]:
+    """Validate one raw record; return the record or every field error found."""
+    if not isinstance(raw, Mapping):
+        return [(None, Text(f"一条记录应为键值映射，实际为 {type(raw).__name__}",
+                            f"a record must be a mapping, got {type(raw).__name__}"))]
+    flat: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    _flatten(raw, "", flat, errors)
+    if errors:
+        return errors
+    try:
+        return FacilityRecord.model_validate(_nest(flat))
+    except ValidationError as exc:
+        return [_field_error(e) for e in exc.errors(include_url=False)]
+
+
+def record_label(raw: Any, position: str) -> str:
+    """How a record is named in messages: its id when it has one, else its position."""
+    if isinstance(raw, Mapping):
+        for key in ("id", "编号"):
+            value = raw.get(key)
+            if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+                return str(value)
+    return position

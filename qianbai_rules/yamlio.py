@@ -1,0 +1,86 @@
+"""Strict YAML and JSON parsing shared by rule files and record files.
+
+Only ``yaml.SafeLoader`` is used. Duplicate keys, which PyYAML silently resolves to the
+last value, are errors here, and documents that expand aliases beyond a small budget are
+refused (a "billion laughs" file must not exhaust memory).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+MAX_ALIASES = 100
+
+
+class StrictLoadError(ValueError):
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class _StrictLoader(yaml.SafeLoader):
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                event = self.peek_event()
+                raise StrictLoadError(
+                    f"more than {MAX_ALIASES} YAML aliases", event.start_mark.line + 1)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+            except TypeError:
+                raise StrictLoadError(
+                    "a mapping key must be a plain value", key_node.start_mark.line + 1
+                ) from None
+            if duplicate:
+                raise StrictLoadError(f"duplicate key {key!r}", key_node.start_mark.line + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse one YAML document strictly; raise StrictLoadError with a line number."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except StrictLoadError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        raise StrictLoadError(f"not valid YAML: {exc.problem or exc}", line) from None
+    except yaml.YAMLError as exc:
+        raise StrictLoadError(f"not valid YAML: {exc}") from None
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise StrictLoadError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise StrictLoadError(f"{name} is not a JSON number")
+
+
+def load_json(text: str) -> Any:
+    """Parse JSON strictly: no duplicate keys, no NaN or Infinity."""
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise StrictLoadError(f"not valid JSON: {exc.msg}", exc.lineno) from None
