@@ -89,7 +89,7 @@ class Rule:
         return [s for t in found if t is not None for s in (t.zh, t.en)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Ruleset:
     name: str
     version: str
