@@ -112,7 +112,7 @@ def _case(file: str, index: int, raw: Any, fixtures: dict[str, dict[str, Any]]) 
             problems.append(f"unset {name_!r} is not in the record")
         record.pop(name_, None)
     expect = raw.get("expect") or {}
-    if not isinstance(expect, dict) or not expect and not raw.get("verdict"):
+    if not isinstance(expect, dict) or (not expect and not raw.get("verdict")):
         problems.append("expect maps rule IDs to statuses")
         expect = {}
     for rule, status in expect.items():

@@ -17,7 +17,7 @@ it evaluated. Both evaluators share this definition through :func:`fields_of`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Final
@@ -98,48 +98,43 @@ Condition = Compare | AllOf | AnyOf | Not
 Report = Callable[[str, str], None]  # (path, message)
 
 
+def comparisons(condition: Condition | None) -> Iterator[Compare]:
+    """Every comparison in a condition, depth first."""
+    if condition is None:
+        return
+    if isinstance(condition, Compare):
+        yield condition
+    elif isinstance(condition, Not):
+        yield from comparisons(condition.item)
+    else:
+        for item in condition.items:
+            yield from comparisons(item)
+
+
 def fields_of(condition: Condition | None) -> tuple[str, ...]:
     """Every record field a condition names, sorted; the condition is known iff all exist."""
     found: set[str] = set()
-
-    def walk(node: Condition) -> None:
-        if isinstance(node, Compare):
-            found.add(node.field)
-            if isinstance(node.operand, FieldRef | Product | Scaled):
-                other = node.operand.field if not isinstance(node.operand, FieldRef) \
-                    else node.operand.name
-                found.add(other)
-        elif isinstance(node, AllOf | AnyOf):
-            for item in node.items:
-                walk(item)
-        else:
-            walk(node.item)
-
-    if condition is not None:
-        walk(condition)
+    for compare in comparisons(condition):
+        found.add(compare.field)
+        operand = compare.operand
+        if isinstance(operand, FieldRef):
+            found.add(operand.name)
+        elif isinstance(operand, Product | Scaled):
+            found.add(operand.field)
     return tuple(sorted(found))
 
 
 def params_of(condition: Condition | None) -> tuple[str, ...]:
+    """Every parameter a condition names, sorted."""
     found: set[str] = set()
-
-    def walk(node: Condition) -> None:
-        if isinstance(node, Compare):
-            operand = node.operand
-            if isinstance(operand, ParamRef):
-                found.add(operand.name)
-            elif isinstance(operand, Product | Scaled):
-                found.add(operand.param)
-            elif isinstance(operand, Const) and operand.param:
-                found.add(operand.param)
-        elif isinstance(node, AllOf | AnyOf):
-            for item in node.items:
-                walk(item)
-        else:
-            walk(node.item)
-
-    if condition is not None:
-        walk(condition)
+    for compare in comparisons(condition):
+        operand = compare.operand
+        if isinstance(operand, ParamRef):
+            found.add(operand.name)
+        elif isinstance(operand, Product | Scaled):
+            found.add(operand.param)
+        elif isinstance(operand, Const) and operand.param:
+            found.add(operand.param)
     return tuple(sorted(found))
 
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from decimal import Decimal
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from typing import Any, Final
 
 from .compiled import CompiledRule, CompiledRuleset, Status, decide

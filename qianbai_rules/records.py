@@ -22,7 +22,7 @@ MAX_COUNT: Final = 1_000_000_000
 
 class FacilityType(StrEnum):
     station = "station"
-    center = "center"
+    center = "center"  # type: ignore[assignment]  # shadows str.center, by contract
     city_demo_center = "city_demo_center"
 
 

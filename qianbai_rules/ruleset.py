@@ -177,8 +177,8 @@ class _RuleParser:
         if len(self.problems) > before or title is None or texts is None:
             return None
         return Rule(
-            id=raw["id"], title=title, clause=raw["clause"], department=department,
-            severity=Severity(severity), applies_to=applies_to, requires=requires,
+            id=raw["id"], title=title, clause=raw["clause"], department=str(department),
+            severity=Severity(str(severity)), applies_to=applies_to, requires=requires,
             requirement=texts[0], fail=texts[1], remediation=texts[2], reading=reading,
             file=self.file,
         )

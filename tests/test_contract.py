@@ -1,0 +1,104 @@
+"""The public contracts in ../shared/spec hold: record fields, rule IDs, severities, departments."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from qianbai_rules.fields import BY_LABEL, FIELDS
+from qianbai_rules.ruleset import Ruleset, load_ruleset
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT.parent / "shared" / "spec"
+pytestmark = pytest.mark.skipif(not SPEC.is_dir(), reason="../shared/spec is not beside the checkout")
+
+# 三（二）: the catalogue's department names (section 8) and the ruleset's codes.
+DEPARTMENT_CODES = {
+    "区民政局": "civil_affairs", "区规划分局": "planning", "区财政局": "finance",
+    "区国资委": "state_assets_housing", "区经济信息委": "economy_information",
+    "区城乡建委": "construction", "区人力社保局": "human_resources",
+    "区卫生计生委": "health", "区城市管理局": "city_administration",
+}
+
+
+@pytest.fixture(scope="module")
+def ruleset() -> Ruleset:
+    return load_ruleset(ROOT / "rules")
+
+
+def _record_table() -> list[list[str]]:
+    text = (SPEC / "record.md").read_text(encoding="utf-8")
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in text.splitlines()
+            if line.startswith("| ") and not line.startswith("| field")]
+    return [r for r in rows if len(r) == 4]
+
+
+def test_every_record_field_of_the_contract_is_in_the_model_with_its_label() -> None:
+    rows = _record_table()
+    assert len(rows) > 40
+    for name, _type, label, _notes in rows:
+        assert name in FIELDS, name
+        assert BY_LABEL.get(label) == name, (label, name)
+    assert set(FIELDS) == {r[0] for r in rows}
+
+
+def test_every_code_of_the_contract_is_accepted() -> None:
+    for name, _type, _label, notes in _record_table():
+        for code, zh in re.findall(r"`([a-z_]+)` ([\u4e00-\u9fff]+)", notes):
+            assert code in FIELDS[name].codes, (name, code)
+            assert FIELDS[name].code_name(code) == zh, (name, code, zh)
+
+
+def _catalogue_sections() -> dict[str, str]:
+    text = (SPEC / "requirements.md").read_text(encoding="utf-8")
+    return {m.group(1): m.group(2) for m in
+            re.finditer(r"^## (\d)\. (.*?)(?=^## |\Z)", text, flags=re.S | re.M)}
+
+
+def test_every_requirement_of_sections_1_to_4_and_6_is_a_rule_with_its_severity(
+        ruleset: Ruleset) -> None:
+    sections = _catalogue_sections()
+    expected: dict[str, str | None] = {}
+    for number in "12346":
+        body = sections[number]
+        for line in body.splitlines():
+            match = re.match(r"^\| (QB-[A-Z0-9-]+) \|(.*)\|$", line)
+            if match:
+                cells = [c.strip() for c in match.group(2).split("|")]
+                severity = cells[-1] if cells[-1] in ("mandatory", "advisory", "info") else None
+                expected[match.group(1)] = severity
+        for rule_id, severity in re.findall(r"(QB-[A-Z0-9-]+), all types, `(\w+)`", body):
+            expected[rule_id] = severity
+    for block in re.findall(r"all types,[^`\n]*`(\w+)`[^\n]*\n((?:.*\n)*?)\n", sections["1"]):
+        for rule_id in re.findall(r"^\| (QB-[A-Z0-9-]+)", block[1], flags=re.M):
+            expected[rule_id] = expected.get(rule_id) or block[0]
+    assert len(expected) >= 42
+    for rule_id, severity in sorted(expected.items()):
+        rule = ruleset.rule(rule_id)
+        assert rule is not None, f"{rule_id} is in the catalogue but not in rules/"
+        if severity:
+            assert rule.severity.value == severity, rule_id
+
+
+def test_every_rule_names_the_department_the_catalogue_assigns(ruleset: Ruleset) -> None:
+    table = _catalogue_sections()["8"]
+    assigned: dict[str, str] = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("区"):
+            code = DEPARTMENT_CODES[cells[0].split()[0]]
+            for pattern in re.findall(r"QB-[A-Z0-9*-]+", cells[2]):
+                for rule in ruleset.rules:
+                    if re.fullmatch(pattern.replace("*", ".*"), rule.id):
+                        assigned[rule.id] = code
+    assert len(assigned) >= 15
+    for rule in ruleset.rules:
+        assert rule.department == assigned.get(rule.id, "civil_affairs"), rule.id
+
+
+def test_catalogue_readings_are_marked_on_their_rules(ruleset: Ruleset) -> None:
+    rule = ruleset.rule("QB-AREA-PER-CAPITA-OLD")
+    assert rule is not None and rule.reading is not None
+    assert rule.severity.value == "advisory"

@@ -1,0 +1,86 @@
+"""What bites in durable_rules, each pinned by a test (see ../shared/notes/durable_rules.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from qianbai_rules import durable
+from qianbai_rules.check import evaluate_record
+from qianbai_rules.compiled import CompiledRuleset, Status, compile_ruleset
+from qianbai_rules.durable import RULES_PER_RULESET, DurableEvaluator, dumps, engine_rules
+from qianbai_rules.plain import PlainEvaluator
+from qianbai_rules.problems import RulesError
+from qianbai_rules.ruleset import load_ruleset
+from qianbai_rules.validation import parse_record
+
+ROOT = Path(__file__).resolve().parent.parent
+needs_durable = pytest.mark.skipif(not durable.available(), reason="durable_rules not importable")
+
+
+@pytest.fixture(scope="module")
+def compiled() -> CompiledRuleset:
+    return compile_ruleset(load_ruleset(ROOT / "rules"), dt.date(2019, 12, 31))
+
+
+def test_floats_are_written_without_exponent_for_the_engine() -> None:
+    assert dumps({"a": 1e-05, "b": 1e16, "c": 199.99, "d": [0.5], "e": "1e5"}) == \
+        '{"a":0.00001,"b":10000000000000000,"c":199.99,"d":[0.5],"e":"1e5"}'
+    assert json.loads(dumps({"x": 1.5e-07}))["x"] == 1.5e-07
+
+
+def test_no_two_field_names_share_an_engine_hash() -> None:
+    durable.check_hash_collisions()
+
+
+def test_the_engine_hash_is_fnv1a_over_signed_chars() -> None:
+    assert durable._fnv1a32("a") == 0xE40C292C
+    assert durable._fnv1a32("") == 0x811C9DC5
+
+
+def test_no_ruleset_lets_more_than_64_engine_rules_match_one_fact(compiled: CompiledRuleset) -> None:
+    for start in range(0, len(compiled.rules), RULES_PER_RULESET):
+        chunk = compiled.rules[start:start + RULES_PER_RULESET]
+        assert sum(len(engine_rules(r)) for r in chunk) <= 60
+
+
+@needs_durable
+def test_no_fact_stays_in_the_engine_after_a_record(compiled: CompiledRuleset) -> None:
+    evaluator = DurableEvaluator(compiled)
+    record = parse_record({"id": "R", "facility_type": "station", "floor_area_m2": 210})
+    assert not isinstance(record, list)
+    for _ in range(3):
+        evaluate_record(record, "t", compiled, evaluator)
+    for handle, _chunk in evaluator._groups:
+        assert json.loads(durable._engine.get_facts(handle, "0")) == []
+
+
+@needs_durable
+def test_a_tiny_area_and_a_record_id_named_like_engine_keys_are_evaluated(
+        compiled: CompiledRuleset) -> None:
+    record = parse_record({"id": "sid", "facility_type": "station", "floor_area_m2": 1e-05})
+    assert not isinstance(record, list)
+    a = evaluate_record(record, "t", compiled, DurableEvaluator(compiled))
+    b = evaluate_record(record, "t", compiled, PlainEvaluator(compiled))
+    assert a.statuses == b.statuses
+    assert a.statuses[[r.rule.id for r in compiled.rules].index("QB-AREA-STATION")] is Status.failed
+
+
+@needs_durable
+def test_the_same_record_twice_is_evaluated_twice(compiled: CompiledRuleset) -> None:
+    record = parse_record({"id": "R", "facility_type": "station", "floor_area_m2": 200})
+    assert not isinstance(record, list)
+    evaluator = DurableEvaluator(compiled)
+    first = evaluate_record(record, "t", compiled, evaluator)
+    second = evaluate_record(record, "t", compiled, evaluator)
+    assert first.statuses == second.statuses
+
+
+def test_a_date_before_any_parameter_value_is_a_clear_error() -> None:
+    with pytest.raises(RulesError) as caught:
+        compile_ruleset(load_ruleset(ROOT / "rules"), dt.date(2018, 1, 1))
+    assert "no value in force on 2018-01-01" in str(caught.value)
+    assert "area.station_min_m2" in str(caught.value)

@@ -1,0 +1,76 @@
+"""Output properties that data cases cannot state: byte identity and engine equivalence."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qianbai_rules import durable
+from qianbai_rules.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = str(ROOT / "examples")
+
+
+def _check(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    status = main(["check", *args, "--as-of", "2019-12-31"], out=out, err=io.StringIO())
+    return status, out.getvalue()
+
+
+def test_the_same_input_gives_byte_identical_json() -> None:
+    first = _check(EXAMPLES, "--format", "json")
+    second = _check(EXAMPLES, "--format", "json")
+    assert first == second
+
+
+@pytest.mark.skipif(not durable.available(), reason="durable_rules not importable")
+def test_both_engines_give_the_same_json_but_for_the_engine_name() -> None:
+    _, by_engine = _check(EXAMPLES, "--format", "json")
+    _, by_plain = _check(EXAMPLES, "--format", "json", "--engine", "plain")
+    a, b = json.loads(by_engine), json.loads(by_plain)
+    assert (a.pop("engine"), b.pop("engine")) == ("durable", "plain")
+    assert a == b
+
+
+def test_every_record_gets_every_rule_once_in_rule_id_order() -> None:
+    _, text = _check(EXAMPLES, "--format", "json")
+    document = json.loads(text)
+    assert document["records"], "the examples hold records"
+    for record in document["records"]:
+        rules = [f["rule"] for f in record["findings"]]
+        assert rules == sorted(rules)
+        assert len(rules) == document["ruleset"]["rules"]
+
+
+def test_text_output_names_every_rule_for_every_record() -> None:
+    _, text = _check(EXAMPLES)
+    _, document = _check(EXAMPLES, "--format", "json")
+    records = json.loads(document)["records"]
+    for rule in records[0]["findings"]:
+        assert text.count(f"] {rule['rule']} ") == len(records)
+
+
+@pytest.mark.skipif(shutil.which("qianbai", path=os.path.dirname(sys.executable)) is None,
+                    reason="the qianbai command is not installed beside this Python")
+def test_the_installed_command_ships_its_rules_and_templates(tmp_path: Path) -> None:
+    command = shutil.which("qianbai", path=os.path.dirname(sys.executable))
+    assert command
+    record = tmp_path / "site.json"
+    record.write_text(json.dumps({"id": "A", "facility_type": "station", "floor_area_m2": 150}),
+                      encoding="utf-8")
+    lint = subprocess.run([command, "rules", "lint"], cwd=tmp_path, capture_output=True,
+                          text=True, check=False)
+    assert lint.returncode == 0, lint.stderr
+    done = subprocess.run([command, "check", str(record), "--as-of", "2019-12-31"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 1, done.stderr
+    assert "QB-AREA-STATION" in done.stdout and "不符合" in done.stdout
+    assert "Traceback" not in done.stderr
