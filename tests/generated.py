@@ -7,7 +7,7 @@ per-capita edges), with each field absent a fair share of the time.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +28,7 @@ def _value(name: str, rng: random.Random, drawn: dict[str, Any]) -> Any:
             exact = Decimal(population) * Decimal("0.1")
             return float(exact + rng.choice([Decimal(0), Decimal("-0.01"), Decimal("0.01")]))
         return rng.choice(AREAS)
-    kinds = {
+    kinds: dict[Kind, Callable[[], Any]] = {
         Kind.boolean: lambda: rng.random() < 0.7,
         Kind.integer: lambda: rng.choice(COUNTS),
         Kind.text: lambda: rng.choice(TEXTS),
