@@ -30,7 +30,7 @@ from .plain import PlainEvaluator
 from .problems import RuleProblem
 from .ruleset import Ruleset
 from .validation import parse_record
-from .yamlio import StrictLoadError, load_yaml
+from .yamlio import StrictLoadError, as_date, load_yaml
 
 DEFAULT_AS_OF = dt.date(2019, 12, 31)
 CASE_KEYS = {"name", "base", "record", "unset", "as_of", "expect", "verdict"}
@@ -121,9 +121,9 @@ def _case(file: str, index: int, raw: Any, fixtures: dict[str, dict[str, Any]]) 
     verdict = raw.get("verdict")
     if verdict is not None and verdict not in {v.value for v in Verdict}:
         problems.append(f"unknown verdict {verdict!r}")
-    as_of = raw.get("as_of", DEFAULT_AS_OF)
-    if not isinstance(as_of, dt.date):
-        problems.append("as_of is a date")
+    as_of = as_date(raw.get("as_of", DEFAULT_AS_OF))
+    if as_of is None:
+        problems.append("as_of is a date (YYYY-MM-DD)")
         as_of = DEFAULT_AS_OF
     return Case(file, name, record, as_of, {str(k): str(v) for k, v in expect.items()},
                 verdict, tuple(problems))

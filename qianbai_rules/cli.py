@@ -7,6 +7,7 @@ evaluated and written); else 1 when a record is non_compliant or incomplete; els
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -162,9 +163,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        args = _parser().parse_args(argv)
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+            args = _parser().parse_args(argv)
     except SystemExit as exc:
-        return int(exc.code or 0)
+        return USAGE_ERROR if exc.code else 0
     try:
         if args.command == "check":
             return _check(args, out, err)

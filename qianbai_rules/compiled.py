@@ -67,7 +67,7 @@ def compile_ruleset(ruleset: Ruleset, as_of: dt.date) -> CompiledRuleset:
                 problems.append(RuleProblem(
                     parameter.file,
                     f"no value in force on {as_of.isoformat()} (first value from {first})",
-                    rule=name))
+                    rule=name, kind="parameter"))
                 continue
             applied[name] = AppliedValue(parameter, current.value, current.since,
                                          current.reference)

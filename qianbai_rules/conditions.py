@@ -16,7 +16,6 @@ it evaluated. Both evaluators share this definition through :func:`fields_of`.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -24,6 +23,7 @@ from typing import Any, Final
 
 from .fields import FIELDS, FieldSpec, Kind
 from .parameters import Parameter, Scalar
+from .yamlio import as_date
 
 ORDERING: Final = ("lt", "lte", "gt", "gte")
 OPERATORS: Final = ("eq", "ne", *ORDERING, "in", "not_in", "contains", "nonempty")
@@ -245,13 +245,13 @@ class _Parser:
             Kind.integer: isinstance(raw, int) and not isinstance(raw, bool),
             Kind.text: isinstance(raw, str), Kind.text_list: isinstance(raw, str),
             Kind.code: raw in spec.codes, Kind.code_list: raw in spec.codes,
-            Kind.date: isinstance(raw, dt.date),
+            Kind.date: as_date(raw) is not None,
         }[kind]
         if not ok:
             expected = f"one of {', '.join(spec.codes)}" if spec.codes else f"a {kind} value"
             self.report(path, f"{raw!r} is not a valid value of {spec.name}: expected {expected}")
             return None
-        return Const(raw)
+        return Const(as_date(raw).isoformat() if kind is Kind.date else raw)  # type: ignore[union-attr]
 
     def param_ref(self, spec: FieldSpec, name: Any, path: str) -> ParamRef | None:
         parameter = self.parameters.get(name) if isinstance(name, str) else None
@@ -336,13 +336,13 @@ def _describe_operand(condition: Compare) -> str:
     operand = condition.operand
     if condition.op == "nonempty":
         return ""
-    if isinstance(operand, FieldRef):
+    if isinstance(operand, FieldRef | ParamRef):
         return operand.name
+    if isinstance(operand, Product):
+        return f"{operand.param} × {operand.field}"
     if isinstance(operand, Scaled):
         return f"{format_number(Fraction(operand.numerator, operand.denominator))} × {operand.field}"
-    if isinstance(operand, Const):
-        return format_scalar(operand.value)
-    return repr(operand)
+    return format_scalar(operand.value)
 
 
 def format_number(value: Fraction | int | float) -> str:

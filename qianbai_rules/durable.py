@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Final
@@ -137,16 +138,24 @@ def _number(value: float) -> str:
     return format(Decimal(text), "f") if "e" in text else text
 
 
-def dumps(value: Any) -> str:
-    """JSON for the engine: floats written without exponent (error 204 otherwise)."""
+def _dumps_slow(value: Any) -> str:
     if isinstance(value, dict):
-        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{dumps(v)}"
+        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_dumps_slow(v)}"
                               for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
-        return "[" + ",".join(dumps(v) for v in value) + "]"
+        return "[" + ",".join(_dumps_slow(v) for v in value) + "]"
     if isinstance(value, float):
         return _number(value)
     return json.dumps(value, ensure_ascii=False)
+
+
+_EXPONENT: Final = re.compile(r"[0-9][eE][-+]?[0-9]")
+
+
+def dumps(value: Any) -> str:
+    """JSON for the engine: floats written without exponent (error 204 otherwise)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _dumps_slow(value) if _EXPONENT.search(text) else text
 
 
 _REGISTERED: dict[str, list[tuple[Any, tuple[CompiledRule, ...]]]] = {}

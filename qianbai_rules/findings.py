@@ -53,16 +53,6 @@ def render_value(name: str, value: Any, lang: Lang) -> str:
     return str(value)
 
 
-def fill_text(text: Text, lang: Lang, flat: Mapping[str, Any],
-              params: Mapping[str, Any]) -> str:
-    def value(match: Any) -> str:
-        kind, name = match.groups()
-        if kind == "field":
-            return render_value(name, flat.get(name), lang)
-        return format_scalar(params[name])
-    return PLACEHOLDER.sub(value, text(lang))
-
-
 def human(condition: Condition | None, lang: Lang) -> str:
     """A condition in words, e.g. 类型为社区养老服务站."""
     if condition is None:
@@ -94,53 +84,93 @@ def _human_compare(condition: Compare, lang: Lang) -> str:
     return label(f"op.{condition.op}", lang, field=field_name(condition.field, lang), value=value)
 
 
-def _observed(rule: CompiledRule, status: Status, flat: Mapping[str, Any]) -> dict[str, Any]:
-    names = list(rule.requirement_fields)
-    if status in (Status.not_applicable, Status.unknown) or not names:
-        names = list(rule.scope_fields) + [n for n in names if n not in rule.scope_fields]
-    return {name: flat.get(name) for name in names}
+class _Filled:
+    """A rule text with its parameters filled in once; record fields filled per record."""
+
+    __slots__ = ("constant", "lang", "template")
+
+    def __init__(self, text: Text, lang: Lang, params: Mapping[str, Any]) -> None:
+        self.lang = lang
+        self.template = PLACEHOLDER.sub(
+            lambda m: format_scalar(params[m.group(2)]) if m.group(1) == "param" else m.group(0),
+            text(lang))
+        self.constant = None if PLACEHOLDER.search(self.template) else self.template
+
+    def __call__(self, flat: Mapping[str, Any]) -> str:
+        if self.constant is not None:
+            return self.constant
+        return PLACEHOLDER.sub(
+            lambda m: render_value(m.group(2), flat.get(m.group(2)), self.lang), self.template)
 
 
-def finding(rule: CompiledRule, status: Status, flat: Mapping[str, Any],
-            compiled: CompiledRuleset, lang: Lang) -> dict[str, Any]:
-    """One finding as it appears in the JSON output (contract: outputs.md)."""
-    source = rule.rule
-    params = {a.parameter.name: a.value for a in compiled.applied}
-    requirement = fill_text(source.requirement, lang, flat, params)
-    remediation: str | None = None
-    if status is Status.failed:
-        message = fill_text(source.fail, lang, flat, params) if source.fail else requirement
-        if source.remediation:
-            remediation = fill_text(source.remediation, lang, flat, params)
-    elif status is Status.passed:
-        message = label("message.pass", lang, requirement=requirement)
-    elif status is Status.not_applicable:
-        message = label("message.not_applicable", lang, scope=human(rule.scope, lang))
-    else:
-        missing = [n for n in (*rule.scope_fields, *rule.requirement_fields) if n not in flat]
-        names = label("value.list_separator", lang).join(
-            dict.fromkeys(field_name(n, lang) for n in missing))
-        message = label("message.unknown", lang, missing=names, requirement=requirement)
-        remediation = label("message.supply", lang, missing=names)
-    department = compiled.ruleset.departments[source.department]
-    entry: dict[str, Any] = {
-        "rule": source.id,
-        "status": status.value,
-        "severity": source.severity.value,
-        "clause": source.clause,
-        "department": department.zh,
-        "title": source.title(lang),
-        "observed": _observed(rule, status, flat),
-        "required": describe(rule.requirement) if rule.requirement else describe(rule.scope),
-        "message": message,
-    }
-    if remediation:
-        entry["remediation"] = remediation
-    if source.reading:
-        entry["interpretation"] = source.reading.text(lang)
-        if source.reading.parameter:
-            entry["interpretation_parameter"] = source.reading.parameter
-    return entry
+class _RuleView:
+    """What a finding of one rule says, prepared once per run and language."""
+
+    def __init__(self, rule: CompiledRule, compiled: CompiledRuleset, lang: Lang) -> None:
+        source = rule.rule
+        params = {a.parameter.name: a.value for a in compiled.applied}
+        self.rule = rule
+        self.lang = lang
+        self.static = {
+            "severity": source.severity.value,
+            "clause": source.clause,
+            "department": compiled.ruleset.departments[source.department](lang),
+            "title": source.title(lang),
+        }
+        self.required = describe(rule.requirement) if rule.requirement else describe(rule.scope)
+        self.requirement = _Filled(source.requirement, lang, params)
+        self.fail = _Filled(source.fail, lang, params) if source.fail else self.requirement
+        self.remediation = _Filled(source.remediation, lang, params) if source.remediation else None
+        self.note = _Filled(source.not_applicable, lang, params) if source.not_applicable else None
+        self.scope = label("message.not_applicable", lang, scope=human(rule.scope, lang))
+        self.tail: dict[str, str] = {}
+        if source.reading:
+            self.tail["interpretation"] = source.reading.text(lang)
+            if source.reading.parameter:
+                self.tail["interpretation_parameter"] = source.reading.parameter
+        self.separator = label("value.list_separator", lang)
+
+    def observed(self, status: Status, flat: Mapping[str, Any]) -> dict[str, Any]:
+        names = self.rule.requirement_fields
+        if status in (Status.not_applicable, Status.unknown) or not names:
+            names = self.rule.scope_fields + tuple(n for n in names if n not in self.rule.scope_fields)
+        return {name: flat.get(name) for name in names}
+
+    def finding(self, status: Status, flat: Mapping[str, Any]) -> dict[str, Any]:
+        remediation: str | None = None
+        if status is Status.failed:
+            message = self.fail(flat)
+            remediation = self.remediation(flat) if self.remediation else None
+        elif status is Status.passed:
+            message = label("message.pass", self.lang, requirement=self.requirement(flat))
+        elif status is Status.not_applicable and self.note:
+            message = label("message.not_applicable_note", self.lang, note=self.note(flat))
+        elif status is Status.not_applicable:
+            message = self.scope
+        else:
+            rule = self.rule
+            missing = [n for n in (*rule.scope_fields, *rule.requirement_fields) if n not in flat]
+            names = self.separator.join(dict.fromkeys(field_name(n, self.lang) for n in missing))
+            message = label("message.unknown", self.lang, missing=names,
+                            requirement=self.requirement(flat))
+            remediation = label("message.supply", self.lang, missing=names)
+        entry: dict[str, Any] = {"rule": self.rule.rule.id, "status": status.value, **self.static,
+                                 "observed": self.observed(status, flat), "required": self.required,
+                                 "message": message}
+        if remediation:
+            entry["remediation"] = remediation
+        entry.update(self.tail)
+        return entry
+
+
+class FindingWriter:
+    """Turns the statuses of a record into findings (contract: outputs.md)."""
+
+    def __init__(self, compiled: CompiledRuleset, lang: Lang) -> None:
+        self.views = [_RuleView(rule, compiled, lang) for rule in compiled.rules]
+
+    def findings(self, statuses: list[Status], flat: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return [view.finding(status, flat) for view, status in zip(self.views, statuses, strict=True)]
 
 
 def record_verdict(compiled: CompiledRuleset, statuses: list[Status]) -> Verdict:

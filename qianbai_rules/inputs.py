@@ -59,7 +59,7 @@ def _file_problem(source: str, message: Text) -> RecordProblem:
     return RecordProblem(source=source, record=None, field=None, message=message)
 
 
-def _decode(source: str, data: bytes, allow_gb18030: bool) -> str:
+def _decode(data: bytes, allow_gb18030: bool) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -71,6 +71,11 @@ def _decode(source: str, data: bytes, allow_gb18030: bool) -> str:
         raise
 
 
+def _not_utf8(source: str, exc: UnicodeDecodeError) -> RecordProblem:
+    return _file_problem(source, Text(f"不是 UTF-8 编码的文本（第 {exc.start} 字节）",
+                                      f"not UTF-8 text (byte {exc.start})"))
+
+
 def read(source: str) -> Iterator[Item]:
     """Every record of one source, in order."""
     suffix = ".yaml" if source == STDIN else Path(source).suffix.lower()
@@ -79,6 +84,9 @@ def read(source: str) -> Iterator[Item]:
                                          "XLSX input is not supported yet; save as CSV (UTF-8)"))
         return
     try:
+        if suffix == ".jsonl" and source != STDIN:
+            yield from _read_jsonl(source)
+            return
         data = sys.stdin.buffer.read() if source == STDIN else Path(source).read_bytes()
     except OSError as exc:
         yield _file_problem(source, Text(f"无法读取文件：{exc.strerror}",
@@ -88,15 +96,11 @@ def read(source: str) -> Iterator[Item]:
         yield _file_problem(source, Text("不是文本文件", "not a text file"))
         return
     try:
-        text = _decode(source, data, allow_gb18030=suffix == ".csv")
+        text = _decode(data, allow_gb18030=suffix == ".csv")
     except UnicodeDecodeError as exc:
-        yield _file_problem(source, Text(
-            f"不是 UTF-8 编码的文本（第 {exc.start} 字节）",
-            f"not UTF-8 text (byte {exc.start})"))
+        yield _not_utf8(source, exc)
         return
-    if suffix == ".jsonl":
-        yield from _read_jsonl(source, text)
-    elif suffix == ".csv":
+    if suffix == ".csv":
         yield from _read_csv(source, text)
     else:
         yield from _read_document(source, text, suffix)
@@ -129,15 +133,27 @@ def _read_document(source: str, text: str, suffix: str) -> Iterator[Item]:
         yield RawRecord(source, f"record {index}", item)
 
 
-def _read_jsonl(source: str, text: str) -> Iterator[Item]:
-    for number, line in enumerate(io.StringIO(text), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield RawRecord(source, f"line {number}", load_json(line))
-        except StrictLoadError as exc:
-            yield RecordProblem(source, f"line {number}", None,
-                                Text(f"JSON 格式错误：{exc}", str(exc)))
+def _read_jsonl(source: str) -> Iterator[Item]:
+    """JSON Lines, one line at a time: memory stays flat however long the file."""
+    with open(source, "rb") as handle:
+        if b"\x00" in handle.read(8192):
+            yield _file_problem(source, Text("不是文本文件", "not a text file"))
+            return
+        handle.seek(0)
+        for number, raw in enumerate(handle, start=1):
+            position = f"line {number}"
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                yield RecordProblem(source, position, None, Text(
+                    f"不是 UTF-8 编码的文本（第 {exc.start} 字节）", f"not UTF-8 text (byte {exc.start})"))
+                continue
+            if not line.strip():
+                continue
+            try:
+                yield RawRecord(source, position, load_json(line))
+            except StrictLoadError as exc:
+                yield RecordProblem(source, position, None, Text(f"JSON 格式错误：{exc}", str(exc)))
 
 
 def _read_csv(source: str, text: str) -> Iterator[Item]:

@@ -10,6 +10,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TextIO
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -17,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from . import __version__
 from .check import Evaluated, Outcome, Rejected
 from .compiled import CompiledRuleset, Verdict
-from .findings import finding
+from .findings import FindingWriter
 from .labels import fill, labels
 from .problems import Lang
 from .resources import templates_dir
@@ -32,6 +33,10 @@ class RunInfo:
     engine: str
     year: int
     lang: Lang
+
+    @cached_property
+    def findings(self) -> FindingWriter:
+        return FindingWriter(self.compiled, self.lang)
 
     def header(self) -> dict[str, Any]:
         ruleset = self.compiled.ruleset
@@ -86,8 +91,7 @@ def record_json(result: Evaluated, info: RunInfo) -> dict[str, Any]:
         "facility_type": record.facility_type.value,
         "source": result.source,
         "verdict": result.verdict.value,
-        "findings": [finding(rule, status, result.flat, info.compiled, info.lang)
-                     for rule, status in zip(info.compiled.rules, result.statuses, strict=True)],
+        "findings": info.findings.findings(result.statuses, result.flat),
     }
 
 

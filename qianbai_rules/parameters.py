@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .problems import RuleProblem, Text
+from .yamlio import as_date
 
 PARAMETER_KEYS = {"description", "unit", "reference", "values"}
 VALUE_KEYS = {"value", "reference"}
@@ -77,7 +78,7 @@ def parse_parameter_file(path: Path, root: Path, doc: Any,
 def _parse_parameter(name: str, body: Any, file: str,
                      problems: list[RuleProblem]) -> Parameter | None:
     def problem(message: str, field: str | None = None) -> None:
-        problems.append(RuleProblem(file, message, rule=name, field=field))
+        problems.append(RuleProblem(file, message, rule=name, field=field, kind="parameter"))
 
     if not isinstance(body, dict):
         problem("a parameter is a mapping with description, unit, reference and values")
@@ -99,9 +100,10 @@ def _parse_parameter(name: str, body: Any, file: str,
     if raw_values is not None and not isinstance(raw_values, dict):
         problem("values maps effective dates (YYYY-MM-DD) to values", "values")
         raw_values = None
-    for since, raw in (raw_values or {}).items():
-        if not isinstance(since, dt.date) or isinstance(since, dt.datetime):
-            problem(f"value key {since!r} is not a date (YYYY-MM-DD)", f"values.{since}")
+    for key, raw in (raw_values or {}).items():
+        since = as_date(key)
+        if since is None:
+            problem(f"value key {key!r} is not a date (YYYY-MM-DD)", f"values.{key}")
             continue
         value_reference = reference
         if isinstance(raw, dict):

@@ -54,12 +54,13 @@ class RuleProblem:
     rule: str | None = None
     field: str | None = None
     line: int | None = None
+    kind: str = "rule"
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         parts = [where]
         if self.rule:
-            parts.append(f"rule {self.rule}")
+            parts.append(f"{self.kind} {self.rule}")
         if self.field:
             parts.append(f"field {self.field}")
         return f"{', '.join(parts)}: {self.message}"

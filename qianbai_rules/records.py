@@ -14,6 +14,8 @@ from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from .yamlio import as_date
+
 # Input-sanity limits, not plan thresholds: they keep numbers inside what every
 # evaluator represents exactly (durable_rules clamps integers at 2**63).
 MAX_AREA_M2: Final = 10_000_000
@@ -120,7 +122,6 @@ CODE_NAMES_ZH: Final[dict[type[StrEnum], dict[str, str]]] = {
 }
 
 _LIST_SEPARATORS = re.compile(r"[、,，;；]")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRUE_WORDS = {"是", "有", "true", "yes", "y", "1"}
 _FALSE_WORDS = {"否", "无", "false", "no", "n", "0"}
 
@@ -172,13 +173,10 @@ def _strict_number(value: Any) -> Any:
 
 
 def _strict_date(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
+    parsed = as_date(value.strip() if isinstance(value, str) else value)
+    if parsed is None:
         raise ValueError("date")
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
-        return value.strip()
-    raise ValueError("date")
+    return parsed
 
 
 def _to_text(value: Any) -> Any:

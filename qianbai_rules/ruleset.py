@@ -37,7 +37,7 @@ class Severity(StrEnum):
 RULE_KEYS: Final = {"id", "title", "clause", "department", "severity", "applies_to",
                     "requires", "text", "reading"}
 REQUIRED_RULE_KEYS: Final = ("id", "title", "clause", "department", "severity", "text")
-TEXT_KEYS: Final = {"requirement", "fail", "remediation"}
+TEXT_KEYS: Final = {"requirement", "fail", "remediation", "not_applicable"}
 READING_KEYS: Final = {"zh", "en", "parameter"}
 MANIFEST_KEYS: Final = {"name", "version", "source", "issued", "departments"}
 RULE_ID: Final = re.compile(r"^QB-[A-Z0-9]+(-[A-Z0-9]+)*$")
@@ -64,6 +64,7 @@ class Rule:
     requirement: Text
     fail: Text | None
     remediation: Text | None
+    not_applicable: Text | None
     reading: Reading | None
     file: str
 
@@ -85,7 +86,7 @@ class Rule:
         return tuple(sorted(named))
 
     def texts(self) -> list[str]:
-        found = [self.requirement, self.fail, self.remediation]
+        found = [self.requirement, self.fail, self.remediation, self.not_applicable]
         return [s for t in found if t is not None for s in (t.zh, t.en)]
 
 
@@ -179,7 +180,8 @@ class _RuleParser:
         return Rule(
             id=raw["id"], title=title, clause=raw["clause"], department=str(department),
             severity=Severity(str(severity)), applies_to=applies_to, requires=requires,
-            requirement=texts[0], fail=texts[1], remediation=texts[2], reading=reading,
+            requirement=texts[0], fail=texts[1], remediation=texts[2], not_applicable=texts[3],
+            reading=reading,
             file=self.file,
         )
 
@@ -189,16 +191,17 @@ class _RuleParser:
         return parse_condition(raw[key], key, self.parameters, problem)
 
     def texts(self, raw: Any, has_requirement: bool,
-              problem: Any) -> tuple[Text, Text | None, Text | None] | None:
+              problem: Any) -> tuple[Text, Text | None, Text | None, Text | None] | None:
         if not isinstance(raw, dict):
             if raw is not None:
-                problem("text", "text maps requirement, fail and remediation to zh/en texts")
+                problem("text", "text maps requirement, fail, remediation and not_applicable "
+                                "to zh/en texts")
             return None
         for key in sorted(set(raw) - TEXT_KEYS, key=str):
             problem(f"text.{key}", f"unknown key {key!r}; allowed: {', '.join(sorted(TEXT_KEYS))}")
         needed = ["requirement", "fail", "remediation"] if has_requirement else ["requirement"]
         parsed: dict[str, Text | None] = {}
-        for key in ("requirement", "fail", "remediation"):
+        for key in ("requirement", "fail", "remediation", "not_applicable"):
             text = _text(raw.get(key))
             if key in raw and text is None:
                 problem(f"text.{key}", "needs non-empty zh and en texts")
@@ -210,7 +213,7 @@ class _RuleParser:
         requirement = parsed["requirement"]
         if requirement is None:
             return None
-        return requirement, parsed["fail"], parsed["remediation"]
+        return requirement, parsed["fail"], parsed["remediation"], parsed["not_applicable"]
 
     def placeholders(self, text: Text, path: str, problem: Any) -> None:
         for lang, value in (("zh", text.zh), ("en", text.en)):
@@ -219,7 +222,7 @@ class _RuleParser:
                 known = FIELDS if kind == "field" else self.parameters
                 if name not in known:
                     problem(f"{path}.{lang}", f"placeholder {{{kind}:{name}}} names an unknown "
-                                              f"{'record field' if kind == 'field' else kind}")
+                                              f"{'record field' if kind == 'field' else 'parameter'}")
             stray = PLACEHOLDER.sub("", value)
             if re.search(r"\{[^}]*\}", stray):
                 problem(f"{path}.{lang}", "a placeholder is {field:NAME} or {param:NAME}")

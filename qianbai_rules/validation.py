@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,6 +28,9 @@ def _flatten(raw: Mapping[Any, Any], prefix: str, out: dict[str, Any],
         full = f"{prefix}{name}"
         if full in GROUPS and isinstance(value, Mapping):
             _flatten(value, f"{full}.", out, errors)
+        elif full in GROUPS:
+            errors.append((full, Text(f"{full} 应为包含子字段的映射（如 {full}.…），实际为 {value!r}",
+                                      f"{full} must be a mapping of its fields, got {value!r}")))
         elif full in FIELDS:
             if full in out:
                 errors.append((full, Text("同一字段出现了两次", "the field is given twice")))
@@ -37,8 +41,9 @@ def _flatten(raw: Mapping[Any, Any], prefix: str, out: dict[str, Any],
 
 
 def _unknown_field(name: str) -> Text:
-    close = [f for f in FIELDS if f.rsplit(".", 1)[-1] == name.rsplit(".", 1)[-1]
-             or f.startswith(name) or name.startswith(f)]
+    leaf = name.rsplit(".", 1)[-1]
+    close = [f for f in FIELDS if f.rsplit(".", 1)[-1] == leaf or f.startswith(f"{name}.")]
+    close = close or difflib.get_close_matches(name, [*FIELDS, *BY_LABEL], n=1, cutoff=0.75)
     hint_zh = f"；是否应为 {close[0]}？" if close else ""
     hint_en = f"; did you mean {close[0]}?" if close else ""
     return Text(f"未知字段 {name}{hint_zh}", f"unknown field {name}{hint_en}")
@@ -70,9 +75,18 @@ def _expected(spec: FieldSpec) -> Text:
     }[spec.kind]
 
 
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    """The record field an error is about: union members and list indexes stripped."""
+    parts = [str(p) for p in loc if not isinstance(p, int)]
+    for end in range(len(parts), 0, -1):
+        name = ".".join(parts[:end])
+        if name in FIELDS:
+            return name
+    return ".".join(parts)
+
+
 def _field_error(error: ErrorDetails) -> FieldError:
-    loc = [str(p) for p in error["loc"] if not isinstance(p, int)]
-    name = ".".join(loc)
+    name = _field_name(error["loc"])
     got = error.get("input")
     got_text = repr(got) if not isinstance(got, Mapping) else "…"
     if error["type"] == "missing":
@@ -98,7 +112,11 @@ def parse_record(raw: Any) -> FacilityRecord | list[FieldError]:
     try:
         return FacilityRecord.model_validate(_nest(flat))
     except ValidationError as exc:
-        return [_field_error(e) for e in exc.errors(include_url=False)]
+        found: dict[str | None, Text] = {}
+        for error in exc.errors(include_url=False):
+            field, message = _field_error(error)
+            found.setdefault(field, message)
+        return list(found.items())
 
 
 def record_label(raw: Any, position: str) -> str:

@@ -7,7 +7,9 @@ refused (a "billion laughs" file must not exhaust memory).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from typing import Any
 
 import yaml
@@ -22,6 +24,17 @@ class StrictLoadError(ValueError):
 
 
 class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys and alias floods, and keeps dates as text.
+
+    Dates stay strings so that an impossible date (2019-13-45) is one field's error,
+    reported by whoever validates that field, not a crash of the whole document.
+    """
+
+    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's own class attribute
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._aliases = 0
@@ -63,15 +76,30 @@ def load_yaml(text: str) -> Any:
         raise StrictLoadError(f"not valid YAML: {exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
         raise StrictLoadError(f"not valid YAML: {exc}") from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise StrictLoadError(f"not valid YAML: {exc}") from None
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise StrictLoadError(f"duplicate key {key!r}")
+            raise _DuplicateKey(key)
         result[key] = value
     return result
+
+
+def _second_occurrence_line(text: str, key: str) -> int | None:
+    quoted = json.dumps(key, ensure_ascii=False)
+    first = text.find(quoted)
+    second = text.find(quoted, first + 1) if first >= 0 else -1
+    return text.count("\n", 0, second) + 1 if second >= 0 else None
 
 
 def _no_constant(name: str) -> Any:
@@ -84,3 +112,23 @@ def load_json(text: str) -> Any:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise StrictLoadError(f"not valid JSON: {exc.msg}", exc.lineno) from None
+    except _DuplicateKey as exc:
+        raise StrictLoadError(f"duplicate key {exc.key!r}",
+                              _second_occurrence_line(text, exc.key)) from None
+    except RecursionError:
+        raise StrictLoadError("not valid JSON: nested too deeply") from None
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def as_date(value: Any) -> dt.date | None:
+    """An ISO date (YYYY-MM-DD) given as text or as a date; None for anything else."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
