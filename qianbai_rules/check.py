@@ -82,10 +82,11 @@ def _validated(items: Iterable[RawRecord | RecordProblem]) -> Iterator[tuple[str
         parsed = parse_record(item.data)
         if isinstance(parsed, list):
             field, message = parsed[0]
-            yield Rejected(RecordProblem(item.source, label, field, message), tuple(parsed))
+            yield Rejected(RecordProblem(item.source, label, field, message, item.position),
+                           tuple(parsed))
         elif parsed.id in seen:
             yield Rejected(RecordProblem(item.source, label, "id", Text(
-                f"编号 {parsed.id} 与前面的记录重复", f"duplicate id {parsed.id}")))
+                f"编号 {parsed.id} 与前面的记录重复", f"duplicate id {parsed.id}"), item.position))
         else:
             seen.add(parsed.id)
             yield item.source, parsed

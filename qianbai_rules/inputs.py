@@ -51,6 +51,8 @@ def expand(paths: Iterable[str]) -> Iterator[str | RecordProblem]:
             yield from (p.as_posix() for p in found)
         elif path.is_file():
             yield name
+        elif path.exists():
+            yield _file_problem(name, Text("不是普通文件或文件夹", "not a regular file or folder"))
         else:
             yield _file_problem(name, Text("文件不存在", "no such file or folder"))
 

@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from . import __version__
 from .check import Evaluated, Outcome, Rejected
 from .compiled import CompiledRuleset, Verdict
-from .findings import FindingWriter
+from .findings import FindingWriter, render_value
 from .labels import fill, labels
 from .problems import Lang
 from .resources import templates_dir
@@ -155,7 +155,10 @@ def write(outcomes: Iterable[Outcome], fmt: str, info: RunInfo, out: TextIO) -> 
             if isinstance(outcome, Rejected):
                 rejected_entries.append(rejected_json(outcome, info.lang))
             else:
-                out.write(record_template.render(context, record=record_json(outcome, info)))
+                out.write(record_template.render(
+                    context, record=record_json(outcome, info),
+                    type_name=render_value("facility_type", outcome.record.facility_type.value,
+                                           info.lang)))
         out.write(environment.get_template("text/footer.txt").render(
             context, summary=tally.summary(), rejected=rejected_entries))
     return tally

@@ -27,14 +27,18 @@ class RecordProblem:
     record: str | None
     field: str | None
     message: Text
+    position: str | None = None
 
     def as_json(self, lang: Lang) -> dict[str, str | None]:
-        return {
+        entry = {
             "source": self.source,
             "record": self.record,
             "field": self.field,
             "message": self.message(lang),
         }
+        if self.position is not None and self.position != self.record:
+            entry["position"] = self.position
+        return entry
 
     def describe(self, lang: Lang) -> str:
         parts = [self.source]

@@ -120,7 +120,8 @@ def parse_record(raw: Any) -> FacilityRecord | list[FieldError]:
 
 
 def record_label(raw: Any, position: str) -> str:
-    """How a record is named in messages: its id when it has one, else its position."""
+    """How a record is named in messages: its id when it has one, else its position
+    (the position is reported beside it too)."""
     if isinstance(raw, Mapping):
         for key in ("id", "编号"):
             value = raw.get(key)
