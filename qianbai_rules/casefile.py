@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .check import evaluate_record
+from .claims import subsidy_block
 from .compiled import CompiledRuleset, Status, Verdict, compile_ruleset
 from .durable import DurableEvaluator
 from .durable import available as durable_available
@@ -33,7 +34,7 @@ from .validation import parse_record
 from .yamlio import StrictLoadError, as_date, load_yaml
 
 DEFAULT_AS_OF = dt.date(2019, 12, 31)
-CASE_KEYS = {"name", "base", "record", "unset", "as_of", "expect", "verdict"}
+CASE_KEYS = {"name", "base", "record", "unset", "as_of", "year", "expect", "verdict", "subsidy"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Case:
     expect: dict[str, str]
     verdict: str | None = None
     problems: tuple[str, ...] = field(default=())
+    year: int | None = None
+    subsidy: dict[str, Any] | None = None
 
 
 def _flatten(raw: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -125,8 +128,16 @@ def _case(file: str, index: int, raw: Any, fixtures: dict[str, dict[str, Any]]) 
     if as_of is None:
         problems.append("as_of is a date (YYYY-MM-DD)")
         as_of = DEFAULT_AS_OF
+    year = raw.get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        problems.append("year is a whole number")
+        year = None
+    subsidy = raw.get("subsidy")
+    if subsidy is not None and not isinstance(subsidy, dict):
+        problems.append("subsidy maps construction/operating to expected values")
+        subsidy = None
     return Case(file, name, record, as_of, {str(k): str(v) for k, v in expect.items()},
-                verdict, tuple(problems))
+                verdict, tuple(problems), year, subsidy)
 
 
 @cache
@@ -143,10 +154,11 @@ def run_case(case: Case, ruleset: Ruleset) -> list[str]:
         return [f"the case's record is invalid: {f}: {m.en}" for f, m in record]
     compiled = _compiled(ruleset, case.as_of)
     failures = [f"{rule}: no such rule" for rule in case.expect if ruleset.rule(rule) is None]
-    plain = evaluate_record(record, "case", compiled, PlainEvaluator(compiled))
+    year = case.year or case.as_of.year
+    plain = evaluate_record(record, "case", compiled, PlainEvaluator(compiled), year)
     results = [plain]
     if durable_available():
-        results.append(evaluate_record(record, "case", compiled, DurableEvaluator(compiled)))
+        results.append(evaluate_record(record, "case", compiled, DurableEvaluator(compiled), year))
     by_rule = {r.rule.id: i for i, r in enumerate(compiled.rules)}
     for rule, expected in case.expect.items():
         if rule in by_rule and plain.statuses[by_rule[rule]].value != expected:
@@ -160,4 +172,25 @@ def run_case(case: Case, ruleset: Ruleset) -> list[str]:
             if mine != theirs:
                 failures.append(f"{compiled_rule.rule.id}: evaluators disagree "
                                 f"(plain {mine.value}, durable {theirs.value})")
+        if other.subsidies != plain.subsidies:
+            failures.append(f"subsidies: evaluators disagree (plain {plain.subsidies}, "
+                            f"durable {other.subsidies})")
+    if case.subsidy is not None:
+        block = subsidy_block(plain.subsidies, compiled, plain.flat, year, "en")
+        failures.extend(_mismatches(case.subsidy, block, "subsidy"))
     return failures
+
+
+def _mismatches(expected: Any, actual: Any, path: str) -> list[str]:
+    """Where ``actual`` differs from ``expected``; only the keys given are compared."""
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return [f"{path}: expected a mapping, got {actual!r}"]
+        found = []
+        for key, value in expected.items():
+            if key not in actual:
+                found.append(f"{path}.{key}: missing")
+            else:
+                found.extend(_mismatches(value, actual[key], f"{path}.{key}"))
+        return found
+    return [] if expected == actual else [f"{path}: expected {expected!r}, got {actual!r}"]

@@ -14,6 +14,7 @@ from .inputs import RawRecord, expand, read
 from .plain import PlainEvaluator
 from .problems import RecordProblem, Text
 from .records import FacilityRecord
+from .subsidy import Choice, DecisionFacts, Outcome, decision_facts, outcome
 from .validation import parse_record, record_label
 
 
@@ -21,6 +22,8 @@ class Evaluator(Protocol):
     name: str
 
     def statuses(self, flat: Mapping[str, Any], nested: Mapping[str, Any]) -> list[Status]: ...
+
+    def decide(self, facts: DecisionFacts) -> list[Choice]: ...
 
 
 def make_evaluator(engine: str, compiled: CompiledRuleset) -> Evaluator:
@@ -37,6 +40,7 @@ class Evaluated:
     flat: dict[str, Any]
     statuses: list[Status]
     verdict: Verdict
+    subsidies: list[Outcome]
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ class Rejected:
     errors: tuple[tuple[str | None, Text], ...] = ()
 
 
-Outcome = Evaluated | Rejected
+Result = Evaluated | Rejected
 
 
 def _flatten(nested: Mapping[str, Any], prefix: str, out: dict[str, Any]) -> None:
@@ -65,10 +69,16 @@ def facts(record: FacilityRecord) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def evaluate_record(record: FacilityRecord, source: str, compiled: CompiledRuleset,
-                    evaluator: Evaluator) -> Evaluated:
+                    evaluator: Evaluator, year: int) -> Evaluated:
+    """Every rule's outcome, the verdict, and what each subsidy rule gives in ``year``."""
     flat, nested = facts(record)
     statuses = evaluator.statuses(flat, nested)
-    return Evaluated(source, record, flat, statuses, record_verdict(compiled, statuses))
+    verdict = record_verdict(compiled, statuses)
+    derived = decision_facts(compiled, statuses, verdict, flat, nested, year)
+    choices = evaluator.decide(derived)
+    outcomes = [outcome(rule, choice, derived, compiled, statuses)
+                for rule, choice in zip(compiled.subsidy_rules, choices, strict=True)]
+    return Evaluated(source, record, flat, statuses, verdict, outcomes)
 
 
 def _validated(items: Iterable[RawRecord | RecordProblem]) -> Iterator[tuple[str, FacilityRecord]
@@ -100,11 +110,12 @@ def _items(paths: Iterable[str]) -> Iterator[RawRecord | RecordProblem]:
             yield from read(source)
 
 
-def run(paths: Iterable[str], compiled: CompiledRuleset, evaluator: Evaluator) -> Iterator[Outcome]:
+def run(paths: Iterable[str], compiled: CompiledRuleset, evaluator: Evaluator,
+        year: int) -> Iterator[Result]:
     """Every input record, in input order, evaluated or rejected with its reason."""
     for item in _validated(_items(paths)):
         if isinstance(item, Rejected):
             yield item
         else:
             source, record = item
-            yield evaluate_record(record, source, compiled, evaluator)
+            yield evaluate_record(record, source, compiled, evaluator, year)

@@ -18,6 +18,7 @@ from typing import TextIO
 from . import __version__
 from .casefile import load_cases, run_case
 from .check import make_evaluator, run
+from .subsidy import year_problems
 from .compiled import compile_ruleset
 from .output import FORMATS, STREAMED, RunInfo, write
 from .problems import Lang, RulesError
@@ -101,9 +102,15 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for problem in exc.problems:
             print(problem, file=err)
         return USAGE_ERROR
+    year = args.year or as_of.year
+    problems = year_problems(compiled, year)
+    if problems:
+        for problem in problems:
+            print(f"qianbai: --year {year}: {problem}", file=err)
+        return USAGE_ERROR
     evaluator = make_evaluator(args.engine, compiled)
-    info = RunInfo(compiled, evaluator.name, args.year or as_of.year, lang)
-    outcomes = run(args.inputs, compiled, evaluator)
+    info = RunInfo(compiled, evaluator.name, year, lang)
+    outcomes = run(args.inputs, compiled, evaluator, year)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as handle:
             tally = write(outcomes, args.format, info, handle)

@@ -16,6 +16,7 @@ from .conditions import Condition, fields_of, push_not, resolve
 from .parameters import AppliedValue, Scalar
 from .problems import RuleProblem, RulesError
 from .ruleset import Rule, Ruleset, Severity
+from .subsidies import DecisionRow, SubsidySpec
 
 
 class Status(StrEnum):
@@ -32,12 +33,31 @@ class Verdict(StrEnum):
 
 
 @dataclass(frozen=True)
+class CompiledBranch:
+    when: Condition | None
+    when_fields: tuple[str, ...]
+    city: AppliedValue | None
+    district: AppliedValue | None
+    yuan_per_year: AppliedValue | None
+
+
+@dataclass(frozen=True)
+class CompiledSubsidy:
+    spec: SubsidySpec
+    branches: tuple[CompiledBranch, ...]
+    blocks: tuple[tuple[Condition, tuple[str, ...]], ...]  # condition and the fields it names
+    needs: tuple[str, ...]
+    proration: AppliedValue | None
+
+
+@dataclass(frozen=True)
 class CompiledRule:
     rule: Rule
     scope: Condition | None
     requirement: Condition | None
     scope_fields: tuple[str, ...]
     requirement_fields: tuple[str, ...]
+    subsidy: CompiledSubsidy | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +66,14 @@ class CompiledRuleset:
     as_of: dt.date
     rules: tuple[CompiledRule, ...]
     applied: tuple[AppliedValue, ...]
+
+    @property
+    def decisions(self) -> tuple[DecisionRow, ...]:
+        return self.ruleset.decisions
+
+    @property
+    def subsidy_rules(self) -> tuple[CompiledRule, ...]:
+        return tuple(r for r in self.rules if r.subsidy is not None)
 
     @property
     def key(self) -> str:
@@ -77,12 +105,31 @@ def compile_ruleset(ruleset: Ruleset, as_of: dt.date) -> CompiledRuleset:
     def value_of(name: str) -> Scalar:
         return applied[name].value
 
+    def condition(raw: Condition | None) -> Condition | None:
+        return push_not(resolve(raw, value_of)) if raw is not None else None
+
+    def subsidy(spec: SubsidySpec) -> CompiledSubsidy:
+        def amount(name: str | None) -> AppliedValue | None:
+            return applied[name] if name else None
+        branches = []
+        for branch in spec.amounts:
+            when = condition(branch.when)
+            branches.append(CompiledBranch(when, fields_of(when), amount(branch.city),
+                                           amount(branch.district), amount(branch.yuan_per_year)))
+        blocks = []
+        for block in spec.ineligible_when:
+            compiled_block = condition(block)
+            assert compiled_block is not None
+            blocks.append((compiled_block, fields_of(compiled_block)))
+        return CompiledSubsidy(spec, tuple(branches), tuple(blocks), spec.needs,
+                               amount(spec.proration))
+
     compiled = []
     for rule in ruleset.rules:
-        scope = push_not(resolve(rule.applies_to, value_of)) if rule.applies_to else None
-        requirement = push_not(resolve(rule.requires, value_of)) if rule.requires else None
+        scope, requirement = condition(rule.applies_to), condition(rule.requires)
         compiled.append(CompiledRule(rule, scope, requirement, fields_of(scope),
-                                     fields_of(requirement)))
+                                     fields_of(requirement),
+                                     subsidy(rule.subsidy) if rule.subsidy else None))
     return CompiledRuleset(ruleset, as_of, tuple(compiled),
                            tuple(applied[k] for k in sorted(applied)))
 

@@ -22,12 +22,14 @@ import itertools
 import json
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
 from .compiled import CompiledRule, CompiledRuleset, Status, decide
 from .conditions import AllOf, AnyOf, Compare, Condition, Const, FieldRef, Not, Scaled
 from .fields import FIELDS, GROUPS
+from .subsidy import Choice, DecisionFacts
 
 try:
     import durable_rules_engine as _engine
@@ -158,11 +160,64 @@ def dumps(value: Any) -> str:
     return _dumps_slow(value) if _EXPONENT.search(text) else text
 
 
-_REGISTERED: dict[str, list[tuple[Any, tuple[CompiledRule, ...]]]] = {}
+def decision_rules(compiled: CompiledRuleset) -> dict[str, dict[str, Any]]:
+    """The eligibility table and amount branches as engine rules over derived facts.
+
+    Per record the engine holds the record, its verdict, the outcome ("scope") of each
+    subsidy rule and, for operating subsidies, the period in the year. A ``decide``
+    event for a subsidy rule fires the first row (by priority) whose facts match; an
+    ``amount`` event fires the first amount branch whose condition holds.
+    """
+    found: dict[str, dict[str, Any]] = {}
+    for rule in compiled.subsidy_rules:
+        sid, subsidy = rule.rule.id, rule.subsidy
+        assert subsidy is not None
+        for i, row in enumerate(compiled.decisions):
+            parts: dict[str, Any] = {
+                "d": {"$and": [{"kind": "decide"}, {"rule": sid}]},
+                "s": {"$and": [{"kind": "scope"}, {"rule": sid}, {"status": row.scope}]},
+            }
+            if row.verdict:
+                parts["v"] = {"$and": [{"kind": "verdict"}, {"value": row.verdict}]}
+            if row.blocked:
+                if not subsidy.blocks:
+                    continue  # nothing can block this subsidy: the row never holds
+                parts["b"] = {"$and": [_RECORD, _any([
+                    {"$and": [*_present(fields), to_durable(condition)]}
+                    for condition, fields in subsidy.blocks])]}
+            if row.missing:
+                if not subsidy.needs:
+                    continue
+                parts["m"] = {"$and": [_RECORD, _any([{"$nex": {f: 1}} for f in subsidy.needs])]}
+            if row.idle:
+                if subsidy.spec.period_from is None:
+                    continue
+                parts["p"] = {"$and": [{"kind": "period"}, {"rule": sid}, {"active": False}]}
+            found[f"{sid}|row{i}"] = {"pri": i + 1, "all": [{k: v} for k, v in parts.items()]}
+        for j, branch in enumerate(subsidy.branches):
+            pattern: list[dict[str, Any]] = [{"e": {"$and": [{"kind": "amount"}, {"rule": sid}]}}]
+            if branch.when is not None:
+                pattern.append({"r": {"$and": [_RECORD, *_present(branch.when_fields),
+                                               to_durable(branch.when)]}})
+            found[f"{sid}|amount{j}"] = {"pri": j + 1, "all": pattern}
+    return found
+
+
+def _any(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
+@dataclass(frozen=True)
+class _Handles:
+    groups: list[tuple[Any, tuple[CompiledRule, ...]]]
+    decisions: Any | None
+
+
+_REGISTERED: dict[str, _Handles] = {}
 _IDS: Iterator[int] = itertools.count(1)
 
 
-def _register(compiled: CompiledRuleset) -> list[tuple[Any, tuple[CompiledRule, ...]]]:
+def _register(compiled: CompiledRuleset) -> _Handles:
     key = compiled.key
     if key not in _REGISTERED:
         if _engine is None:
@@ -179,17 +234,14 @@ def _register(compiled: CompiledRuleset) -> list[tuple[Any, tuple[CompiledRule, 
             handle = _engine.create_ruleset(f"qianbai-{suffix}-{start // RULES_PER_RULESET}",
                                             dumps(definition))
             groups.append((handle, chunk))
-        _REGISTERED[key] = groups
+        decisions = decision_rules(compiled)
+        handle = _engine.create_ruleset(f"qianbai-{suffix}-decisions", dumps(decisions)) \
+            if decisions else None
+        _REGISTERED[key] = _Handles(groups, handle)
     return _REGISTERED[key]
 
 
-def _fired(handle: Any, payload: str) -> set[str]:
-    result = _engine.assert_fact(handle, payload)
-    code, state = result[0], result[1]
-    if code == 1:  # no engine rule matched: nothing stored, nothing to retract
-        return set()
-    if code != 0:
-        raise DurableError(f"durable_rules refused the fact (code {code})")
+def _actions(handle: Any, state: Any) -> set[str]:
     fired: set[str] = set()
     action = _engine.start_action_for_state(handle, state)
     while action:
@@ -197,8 +249,50 @@ def _fired(handle: Any, payload: str) -> set[str]:
         fired.add(message[2:message.index('"', 2)])
         following = _engine.complete_and_start_action(handle, state)
         action = (None, following) if following else None
+    return fired
+
+
+def _assert(handle: Any, payload: str) -> set[str] | None:
+    """Assert a fact; the names of the rules it fired, or None if no rule keeps it."""
+    code, state = _engine.assert_fact(handle, payload)[:2]
+    if code == 1:  # no engine rule matched: nothing stored, nothing to retract
+        return None
+    if code != 0:
+        raise DurableError(f"durable_rules refused the fact (code {code})")
+    return _actions(handle, state)
+
+
+def _fired(handle: Any, payload: str) -> set[str]:
+    fired = _assert(handle, payload)
+    if fired is None:
+        return set()
     _engine.retract_fact(handle, payload)
     return fired
+
+
+def _event(handle: Any, event: dict[str, Any]) -> set[str]:
+    event["id"] = f"e{next(_IDS)}"
+    code, state = _engine.assert_event(handle, dumps(event))[:2]
+    if code == 1:
+        return set()
+    if code != 0:
+        raise DurableError(f"durable_rules refused the event (code {code})")
+    return _actions(handle, state)
+
+
+def _index(fired: set[str], prefix: str) -> int | None:
+    found = [int(name[len(prefix):]) for name in fired if name.startswith(prefix)]
+    if len(found) > 1:
+        raise DurableError(f"more than one of {sorted(fired)} fired for one event")
+    return found[0] if found else None
+
+
+def _record_fact(nested: Mapping[str, Any]) -> dict[str, Any]:
+    fact = {k: v for k, v in nested.items() if k not in RESERVED}
+    fact["record_id"] = nested.get("id")
+    fact["kind"] = "record"
+    fact["id"] = f"q{next(_IDS)}"
+    return fact
 
 
 class DurableEvaluator:
@@ -207,14 +301,13 @@ class DurableEvaluator:
     name = "durable"
 
     def __init__(self, compiled: CompiledRuleset) -> None:
-        self._groups = _register(compiled)
+        handles = _register(compiled)
+        self._groups = handles.groups
+        self._decisions = handles.decisions
+        self._subsidy_rules = [r.rule.id for r in compiled.subsidy_rules]
 
     def statuses(self, flat: Mapping[str, Any], nested: Mapping[str, Any]) -> list[Status]:
-        fact = {k: v for k, v in nested.items() if k not in RESERVED}
-        fact["record_id"] = nested.get("id")
-        fact["kind"] = "record"
-        fact["id"] = f"q{next(_IDS)}"
-        payload = dumps(fact)
+        payload = dumps(_record_fact(nested))
         statuses: list[Status] = []
         for handle, chunk in self._groups:
             fired = _fired(handle, payload)
@@ -225,3 +318,42 @@ class DurableEvaluator:
                 known = not rule.requirement_fields or f"{rid}|known" in fired
                 statuses.append(decide(scope_known, in_scope, known, f"{rid}|pass" in fired))
         return statuses
+
+    def decide(self, facts: DecisionFacts) -> list[Choice]:
+        """Forward chaining: derived facts in, one eligibility row and amount branch out.
+
+        Each record gets a state (``sid``) of its own, deleted afterwards: an event that
+        matched no rule stays in the engine waiting for a partner, and must not meet the
+        next record's facts.
+        """
+        if self._decisions is None:
+            return []
+        handle = self._decisions
+        sid = f"s{next(_IDS)}"
+        derived: list[dict[str, Any]] = [
+            _record_fact(facts.nested),
+            {"kind": "verdict", "value": facts.verdict.value},
+            *({"kind": "scope", "rule": rule, "status": status.value}
+              for rule, status in facts.scopes.items()),
+            *({"kind": "period", "rule": rule, "active": period.active, "months": period.months}
+              for rule, period in facts.periods.items() if period is not None),
+        ]
+        try:
+            for fact in derived:
+                fact.setdefault("id", f"f{next(_IDS)}")
+                fact["sid"] = sid
+                fired = _assert(handle, dumps(fact))
+                if fired:
+                    raise DurableError(f"a fact alone fired {sorted(fired)}")
+            choices = []
+            for rule in self._subsidy_rules:
+                row = _index(_event(handle, {"kind": "decide", "rule": rule, "sid": sid}),
+                             f"{rule}|row")
+                if row is None:
+                    raise DurableError(f"{rule}: no row of the eligibility table holds")
+                branch = _index(_event(handle, {"kind": "amount", "rule": rule, "sid": sid}),
+                                f"{rule}|amount")
+                choices.append(Choice(row, branch))
+            return choices
+        finally:
+            _engine.delete_state(handle, sid)

@@ -16,8 +16,9 @@ from typing import Any, TextIO
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from . import __version__
-from .check import Evaluated, Outcome, Rejected
+from .check import Evaluated, Result, Rejected
 from .compiled import CompiledRuleset, Verdict
+from .claims import entitlements, subsidy_block
 from .findings import FindingWriter, render_value
 from .labels import fill, labels
 from .problems import Lang
@@ -62,7 +63,7 @@ class Tally:
         self.verdicts: Counter[Verdict] = Counter()
         self.rejected = 0
 
-    def add(self, outcome: Outcome) -> None:
+    def add(self, outcome: Result) -> None:
         if isinstance(outcome, Rejected):
             self.rejected += 1
         else:
@@ -92,6 +93,10 @@ def record_json(result: Evaluated, info: RunInfo) -> dict[str, Any]:
         "source": result.source,
         "verdict": result.verdict.value,
         "findings": info.findings.findings(result.statuses, result.flat),
+        **({"subsidy": subsidy_block(result.subsidies, info.compiled, result.flat, info.year,
+                                     info.lang),
+            "entitlements": entitlements(info.compiled, result.statuses, info.lang)}
+           if info.compiled.subsidy_rules else {}),
     }
 
 
@@ -119,11 +124,11 @@ def _environment() -> Environment:
     return environment
 
 
-def write(outcomes: Iterable[Outcome], fmt: str, info: RunInfo, out: TextIO) -> Tally:
+def write(outcomes: Iterable[Result], fmt: str, info: RunInfo, out: TextIO) -> Tally:
     """Write every outcome in the format; return the tally for the exit status."""
     tally = Tally()
 
-    def counted() -> Iterator[Outcome]:
+    def counted() -> Iterator[Result]:
         for outcome in outcomes:
             tally.add(outcome)
             yield outcome

@@ -12,6 +12,8 @@ from typing import Any, Final
 
 from .compiled import CompiledRule, CompiledRuleset, Status, decide
 from .conditions import AllOf, AnyOf, Compare, Condition, Const, FieldRef, Not, Scaled
+from .subsidies import DecisionRow
+from .subsidy import Choice, DecisionFacts
 
 Flat = Mapping[str, Any]
 Test = Callable[[Flat], bool]
@@ -86,6 +88,40 @@ class _RuleTest:
         return decide(scope_known, in_scope, known, known and self.passed(flat))
 
 
+def _known_and(fields: tuple[str, ...], test: Test) -> Test:
+    return lambda flat: all(f in flat for f in fields) and test(flat)
+
+
+class _SubsidyTest:
+    """The eligibility table and amount branches of one subsidy rule, in Python."""
+
+    def __init__(self, rule: CompiledRule, rows: tuple[DecisionRow, ...]) -> None:
+        subsidy = rule.subsidy
+        assert subsidy is not None
+        self.id = rule.rule.id
+        self.rows = rows
+        self.blocks = [_known_and(fields, compile_test(c)) for c, fields in subsidy.blocks]
+        self.needs = subsidy.needs
+        self.branches = [_known_and(b.when_fields, compile_test(b.when)) if b.when
+                         else (lambda flat: True) for b in subsidy.branches]
+
+    def _holds(self, row: DecisionRow, facts: DecisionFacts) -> bool:
+        flat = facts.flat
+        period = facts.periods.get(self.id)
+        return (facts.scopes[self.id].value == row.scope
+                and (row.verdict is None or facts.verdict.value == row.verdict)
+                and (not row.blocked or any(block(flat) for block in self.blocks))
+                and (not row.missing or any(f not in flat for f in self.needs))
+                and (not row.idle or (period is not None and not period.active)))
+
+    def choose(self, facts: DecisionFacts) -> Choice:
+        row = next((i for i, r in enumerate(self.rows) if self._holds(r, facts)), None)
+        if row is None:
+            raise RuntimeError(f"{self.id}: no row of the eligibility table holds")
+        branch = next((j for j, b in enumerate(self.branches) if b(facts.flat)), None)
+        return Choice(row, branch)
+
+
 class PlainEvaluator:
     """Evaluates every compiled rule on a flat record in Python."""
 
@@ -93,6 +129,11 @@ class PlainEvaluator:
 
     def __init__(self, compiled: CompiledRuleset) -> None:
         self._tests = [_RuleTest(rule) for rule in compiled.rules]
+        self._subsidies = [_SubsidyTest(r, compiled.decisions) for r in compiled.subsidy_rules]
 
     def statuses(self, flat: Flat, nested: Mapping[str, Any]) -> list[Status]:
         return [test.status(flat) for test in self._tests]
+
+    def decide(self, facts: DecisionFacts) -> list[Choice]:
+        """For each subsidy rule: the eligibility row and the amount branch that hold."""
+        return [test.choose(facts) for test in self._subsidies]

@@ -25,6 +25,7 @@ from .conditions import Condition, fields_of, params_of, parse_condition
 from .fields import FIELDS
 from .parameters import Parameter, parse_parameter_file
 from .problems import RuleProblem, RulesError, Text
+from .subsidies import DecisionRow, SubsidySpec, parse_decisions, parse_subsidy
 from .yamlio import StrictLoadError, load_yaml
 
 
@@ -35,7 +36,7 @@ class Severity(StrEnum):
 
 
 RULE_KEYS: Final = {"id", "title", "clause", "department", "severity", "applies_to",
-                    "requires", "text", "reading"}
+                    "requires", "text", "reading", "subsidy", "entitlement"}
 REQUIRED_RULE_KEYS: Final = ("id", "title", "clause", "department", "severity", "text")
 TEXT_KEYS: Final = {"requirement", "fail", "remediation", "not_applicable"}
 READING_KEYS: Final = {"zh", "en", "parameter"}
@@ -67,6 +68,8 @@ class Rule:
     not_applicable: Text | None
     reading: Reading | None
     file: str
+    subsidy: SubsidySpec | None = None
+    entitlement: bool = False
 
     @property
     def scope_fields(self) -> tuple[str, ...]:
@@ -83,6 +86,8 @@ class Rule:
                      if m.group(1) == "param")
         if self.reading and self.reading.parameter:
             named.add(self.reading.parameter)
+        if self.subsidy:
+            named.update(self.subsidy.parameters)
         return tuple(sorted(named))
 
     def texts(self) -> list[str]:
@@ -100,6 +105,7 @@ class Ruleset:
     parameters: Mapping[str, Parameter]
     fingerprint: str
     root: Path
+    decisions: tuple[DecisionRow, ...] = ()
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -175,6 +181,11 @@ class _RuleParser:
         requires = self.condition(raw, "requires", problem)
         texts = self.texts(raw.get("text"), requires is not None or "requires" in raw, problem)
         reading = self.reading(raw.get("reading"), problem)
+        subsidy = parse_subsidy(raw["subsidy"], self.parameters, problem) \
+            if "subsidy" in raw else None
+        entitlement = raw.get("entitlement", False)
+        if not isinstance(entitlement, bool):
+            problem("entitlement", "entitlement is true or false")
         if len(self.problems) > before or title is None or texts is None:
             return None
         return Rule(
@@ -182,7 +193,7 @@ class _RuleParser:
             severity=Severity(str(severity)), applies_to=applies_to, requires=requires,
             requirement=texts[0], fail=texts[1], remediation=texts[2], not_applicable=texts[3],
             reading=reading,
-            file=self.file,
+            file=self.file, subsidy=subsidy, entitlement=bool(entitlement),
         )
 
     def condition(self, raw: dict[str, Any], key: str, problem: Any) -> Condition | None:
@@ -314,11 +325,19 @@ def load_ruleset(root: Path) -> Ruleset:
                                                   f"{rules[rule.id].file})", rule=rule.id, field="id"))
                 continue
             rules[rule.id] = rule
+    decisions: tuple[DecisionRow, ...] = ()
+    table = root / "eligibility.yaml"
+    if table.is_file():
+        doc = _read(table, problems)
+        if doc is not None:
+            decisions = parse_decisions(doc, table.as_posix(), problems)
+    elif any(r.subsidy for r in rules.values()):
+        problems.append(RuleProblem(table.as_posix(), "subsidy rules need the eligibility table"))
     if problems:
         raise RulesError(problems)
     return Ruleset(
         name=str(manifest["name"]), version=str(manifest["version"]),
         source=str(manifest["source"]), departments=departments,
         rules=tuple(rules[k] for k in sorted(rules)), parameters=parameters,
-        fingerprint=fingerprint(root), root=root,
+        fingerprint=fingerprint(root), root=root, decisions=decisions,
     )

@@ -32,8 +32,8 @@ def test_evaluators_agree_on_generated_records(compiled: CompiledRuleset) -> Non
     disagreements = []
     seen = set()
     for record in records(3000):
-        a = evaluate_record(record, "gen", compiled, plain)
-        b = evaluate_record(record, "gen", compiled, engine)
+        a = evaluate_record(record, "gen", compiled, plain, 2019)
+        b = evaluate_record(record, "gen", compiled, engine, 2019)
         seen.update(a.statuses)
         for rule, x, y in zip(compiled.rules, a.statuses, b.statuses, strict=True):
             if x != y:
@@ -44,8 +44,8 @@ def test_evaluators_agree_on_generated_records(compiled: CompiledRuleset) -> Non
 
 def test_evaluators_agree_on_every_example(compiled: CompiledRuleset) -> None:
     plain, engine = PlainEvaluator(compiled), DurableEvaluator(compiled)
-    a = [o for o in run([str(ROOT / "examples")], compiled, plain)]
-    b = [o for o in run([str(ROOT / "examples")], compiled, engine)]
+    a = [o for o in run([str(ROOT / "examples")], compiled, plain, 2019)]
+    b = [o for o in run([str(ROOT / "examples")], compiled, engine, 2019)]
     assert len(a) == len(b) > 0
     for x, y in zip(a, b, strict=True):
         assert getattr(x, "statuses", None) == getattr(y, "statuses", None)
@@ -63,7 +63,7 @@ def test_per_capita_boundary_is_exact_in_both_evaluators(compiled: CompiledRules
                                    "community": {"kind": "new", "population": population}})
             assert not isinstance(record, list)
             for evaluator in evaluators:
-                status = evaluate_record(record, "t", compiled, evaluator).statuses[index]
+                status = evaluate_record(record, "t", compiled, evaluator, 2019).statuses[index]
                 if status is not expected:
                     wrong.append((evaluator.name, population, str(area), status.value))
     assert wrong == []

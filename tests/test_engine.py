@@ -53,7 +53,7 @@ def test_no_fact_stays_in_the_engine_after_a_record(compiled: CompiledRuleset) -
     record = parse_record({"id": "R", "facility_type": "station", "floor_area_m2": 210})
     assert not isinstance(record, list)
     for _ in range(3):
-        evaluate_record(record, "t", compiled, evaluator)
+        evaluate_record(record, "t", compiled, evaluator, 2019)
     for handle, _chunk in evaluator._groups:
         assert json.loads(getattr(durable, "_engine").get_facts(handle, "0")) == []  # noqa: B009
 
@@ -63,8 +63,8 @@ def test_a_tiny_area_and_a_record_id_named_like_engine_keys_are_evaluated(
         compiled: CompiledRuleset) -> None:
     record = parse_record({"id": "sid", "facility_type": "station", "floor_area_m2": 1e-05})
     assert not isinstance(record, list)
-    a = evaluate_record(record, "t", compiled, DurableEvaluator(compiled))
-    b = evaluate_record(record, "t", compiled, PlainEvaluator(compiled))
+    a = evaluate_record(record, "t", compiled, DurableEvaluator(compiled), 2019)
+    b = evaluate_record(record, "t", compiled, PlainEvaluator(compiled), 2019)
     assert a.statuses == b.statuses
     assert a.statuses[[r.rule.id for r in compiled.rules].index("QB-AREA-STATION")] is Status.failed
 
@@ -74,8 +74,8 @@ def test_the_same_record_twice_is_evaluated_twice(compiled: CompiledRuleset) -> 
     record = parse_record({"id": "R", "facility_type": "station", "floor_area_m2": 200})
     assert not isinstance(record, list)
     evaluator = DurableEvaluator(compiled)
-    first = evaluate_record(record, "t", compiled, evaluator)
-    second = evaluate_record(record, "t", compiled, evaluator)
+    first = evaluate_record(record, "t", compiled, evaluator, 2019)
+    second = evaluate_record(record, "t", compiled, evaluator, 2019)
     assert first.statuses == second.statuses
 
 

@@ -1,0 +1,128 @@
+"""What a record may claim, as outputs.md shows it: the ``subsidy`` block and entitlements.
+
+Each amount comes with the parameter values it was computed from (``basis``: name,
+value, effective date, source) and a sentence that explains it in the chosen language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .compiled import CompiledRuleset, Status
+from .findings import field_name, render_value
+from .labels import label
+from .problems import Lang
+from .subsidies import Decision, SubsidyKind
+from .subsidy import Outcome
+
+
+def _yuan(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
+
+
+def _basis_text(outcome: Outcome, lang: Lang) -> str:
+    values = "；" if lang == "zh" else "; "
+    shown = values.join(label("subsidy.value", lang, value=_yuan(int(v["value"])), since=v["since"])
+                        for v in outcome.basis if isinstance(v["value"], int))
+    return label("subsidy.basis", lang, clause=outcome.rule.rule.clause, rule=outcome.rule.rule.id,
+                 values=shown)
+
+
+def _reasons_text(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
+                  lang: Lang) -> str:
+    separator = label("value.list_separator", lang)
+    parts = []
+    for reason in outcome.reasons:
+        rule = compiled.ruleset.rule(reason)
+        if rule is not None and outcome.decision is Decision.ineligible:
+            parts.append(label("subsidy.failed_rule", lang, rule=reason, title=rule.title(lang)))
+        elif rule is not None:
+            parts.append(label("subsidy.unknown_rule", lang, rule=reason, title=rule.title(lang)))
+        elif reason in flat:
+            parts.append(label("subsidy.blocked", lang, field=field_name(reason, lang),
+                               value=render_value(reason, flat[reason], lang)))
+        else:
+            parts.append(field_name(reason, lang))
+    return separator.join(parts)
+
+
+def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
+                  lang: Lang) -> dict[str, Any]:
+    status = outcome.decision.value
+    block: dict[str, Any] = {
+        "status": status,
+        "rule": outcome.rule.rule.id if outcome.decision is not Decision.not_covered else None,
+        "total": outcome.paid("total"), "city": outcome.paid("city"),
+        "district": outcome.paid("district"),
+        "reasons": list(outcome.reasons),
+    }
+    potential = outcome.potential
+    shown = {k: _yuan(v) for k, v in (potential or {}).items()}
+    later = label("subsidy.construction.potential", lang, **shown) \
+        if potential and outcome.decision is not Decision.eligible else ""
+    if potential and outcome.decision in (Decision.ineligible, Decision.undetermined):
+        block["potential"] = potential
+    block["basis"] = outcome.basis
+    block["message"] = label(f"subsidy.construction.{status}", lang, **shown, potential=later,
+                             basis=_basis_text(outcome, lang),
+                             reasons=_reasons_text(outcome, compiled, flat, lang))
+    return block
+
+
+def _operating(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
+               year: int, lang: Lang) -> dict[str, Any]:
+    subsidy = outcome.rule.subsidy
+    assert subsidy is not None
+    status = outcome.decision.value
+    period = outcome.period
+    proration = subsidy.proration.value if subsidy.proration else None
+    potential = outcome.potential
+    block: dict[str, Any] = {
+        "status": status,
+        "rule": outcome.rule.rule.id,
+        "year": year,
+        "months": period.months if period else None,
+        "amount": outcome.paid("amount"),
+        "rate": potential["rate"] if potential else None,
+        "proration": proration,
+        "reasons": list(outcome.reasons),
+    }
+    if potential and outcome.decision in (Decision.ineligible, Decision.undetermined):
+        block["potential"] = potential["amount"]
+    block["basis"] = outcome.basis
+    values = {"year": year, "months": block["months"],
+              "amount": _yuan(potential["amount"] if potential else None),
+              "rate": _yuan(block["rate"])}
+    later = label("subsidy.operating.potential", lang, **values) \
+        if potential and outcome.decision is not Decision.eligible else ""
+    key = status if not (status == "eligible" and proration == "none") else "eligible_full"
+    funder = subsidy.spec.funder(lang) if subsidy.spec.funder else ""
+    block["funder"] = funder or None
+    block["message"] = label(f"subsidy.operating.{key}", lang, **values, potential=later,
+                             funder=funder, basis=_basis_text(outcome, lang),
+                             reasons=_reasons_text(outcome, compiled, flat, lang))
+    return block
+
+
+def subsidy_block(outcomes: list[Outcome], compiled: CompiledRuleset, flat: Mapping[str, Any],
+                  year: int, lang: Lang) -> dict[str, Any]:
+    """One block per subsidy kind; of several rules of a kind, the one that applies."""
+    block: dict[str, Any] = {}
+    for kind in SubsidyKind:
+        of_kind = [o for o in outcomes if o.rule.subsidy and o.rule.subsidy.spec.kind is kind]
+        if not of_kind:
+            continue
+        chosen = next((o for o in of_kind if o.decision is not Decision.not_covered), of_kind[0])
+        block[kind.value] = (_construction(chosen, compiled, flat, lang)
+                             if kind is SubsidyKind.construction
+                             else _operating(chosen, compiled, flat, year, lang))
+    return block
+
+
+def entitlements(compiled: CompiledRuleset, statuses: list[Status], lang: Lang) -> list[dict[str, str]]:
+    """Rules marked as entitlements whose conditions the record meets."""
+    return [{"rule": r.rule.id, "title": r.rule.title(lang), "clause": r.rule.clause,
+             "text": r.rule.requirement(lang)}
+            for r, s in zip(compiled.rules, statuses, strict=True)
+            if r.rule.entitlement and s is Status.passed]

@@ -1,0 +1,180 @@
+"""What a facility may receive: subsidy amounts from the evaluators' decisions.
+
+The evaluators decide, from the verdict, the findings and the record (forward chaining
+in durable_rules, or the plain decider), which row of the eligibility table holds for
+each subsidy rule and which amount branch applies. This module works out the numbers
+that follow: the operating period in the year, the prorated amount rounded half up to
+the yuan, the city/district split, and the reasons. Amounts are integers in yuan.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from .compiled import CompiledRule, CompiledRuleset, CompiledSubsidy, Status, Verdict
+from .parameters import AppliedValue
+from .ruleset import Severity
+from .subsidies import Decision, ReasonKind, SubsidyKind
+
+
+@dataclass(frozen=True)
+class Period:
+    """How a facility operated in the evaluated year."""
+
+    active: bool  # in operation on at least one day of the year
+    months: int  # full calendar months in operation
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What an evaluator decided for one subsidy rule."""
+
+    row: int  # index of the eligibility row that holds
+    branch: int | None  # index of the amount branch that holds, if any
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    """Everything the eligibility decision of one record looks at."""
+
+    flat: Mapping[str, Any]
+    nested: Mapping[str, Any]
+    verdict: Verdict
+    scopes: Mapping[str, Status]  # subsidy rule ID -> its own outcome
+    periods: Mapping[str, Period | None]  # operating rule ID -> period, None if unknown
+
+
+def operating_period(flat: Mapping[str, Any], subsidy: CompiledSubsidy, year: int) -> Period | None:
+    """Operation runs from the opening date up to the day before the closing date."""
+    spec = subsidy.spec
+    if spec.period_from is None or spec.period_from not in flat:
+        return None
+    opened = dt.date.fromisoformat(flat[spec.period_from])
+    closing = flat.get(spec.period_until) if spec.period_until else None
+    closed = dt.date.fromisoformat(closing) if closing else None
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    active = opened <= last and (closed is None or closed > first)
+    months = 0
+    for month in range(1, 13):
+        month_first = dt.date(year, month, 1)
+        month_last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        if opened <= month_first and (closed is None or closed > month_last):
+            months += 1
+    return Period(active, months)
+
+
+def round_yuan(value: Fraction) -> int:
+    """Round half up to the yuan (not Python's round-half-even)."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def decision_facts(compiled: CompiledRuleset, statuses: list[Status], verdict: Verdict,
+                   flat: Mapping[str, Any], nested: Mapping[str, Any], year: int) -> DecisionFacts:
+    scopes: dict[str, Status] = {}
+    periods: dict[str, Period | None] = {}
+    for rule, status in zip(compiled.rules, statuses, strict=True):
+        if rule.subsidy is None:
+            continue
+        scopes[rule.rule.id] = status
+        if rule.subsidy.spec.kind is SubsidyKind.operating:
+            periods[rule.rule.id] = operating_period(flat, rule.subsidy, year)
+    return DecisionFacts(flat, nested, verdict, scopes, periods)
+
+
+def _value(applied: AppliedValue | None) -> int:
+    return int(applied.value) if applied is not None else 0
+
+
+def _basis(*values: AppliedValue | None) -> list[dict[str, Any]]:
+    return [v.as_json() for v in values if v is not None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The subsidy one rule gives one record."""
+
+    rule: CompiledRule
+    decision: Decision
+    reasons: tuple[str, ...]
+    potential: dict[str, int] | None  # what is (or would be, once eligible) paid, if known
+    period: Period | None
+    basis: list[dict[str, Any]]
+
+    def paid(self, key: str) -> int | None:
+        """The amount paid under ``key``: the potential if eligible, 0 if not, None if undetermined."""
+        if self.decision is Decision.undetermined:
+            return None
+        if self.decision is Decision.eligible:
+            return self.potential[key] if self.potential else None
+        return 0
+
+
+def _reasons(kind: ReasonKind | None, rule: CompiledRule, facts: DecisionFacts,
+             compiled: CompiledRuleset, statuses: list[Status]) -> tuple[str, ...]:
+    subsidy = rule.subsidy
+    assert subsidy is not None
+    if kind is ReasonKind.failed_rules or kind is ReasonKind.unknown_rules:
+        wanted = Status.failed if kind is ReasonKind.failed_rules else Status.unknown
+        return tuple(r.rule.id for r, s in zip(compiled.rules, statuses, strict=True)
+                     if s is wanted and r.rule.severity is Severity.mandatory)
+    if kind is ReasonKind.missing_fields:
+        named = (*rule.scope_fields, *subsidy.needs)
+        return tuple(dict.fromkeys(f for f in named if f not in facts.flat))
+    if kind is ReasonKind.blocking_fields:
+        return tuple(dict.fromkeys(f for _condition, fields in subsidy.blocks for f in fields))
+    return ()
+
+
+def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: CompiledRuleset,
+            statuses: list[Status]) -> Outcome:
+    """The amounts that follow from an evaluator's choice for one subsidy rule."""
+    subsidy = rule.subsidy
+    assert subsidy is not None
+    row = compiled.decisions[choice.row]
+    branch = subsidy.branches[choice.branch] if choice.branch is not None else None
+    period = facts.periods.get(rule.rule.id)
+    potential: dict[str, int] | None = None
+    basis: list[dict[str, Any]] = []
+    if branch is not None and subsidy.spec.kind is SubsidyKind.construction:
+        city, district = _value(branch.city), _value(branch.district)
+        potential = {"total": city + district, "city": city, "district": district}
+        basis = _basis(branch.city, branch.district)
+    elif branch is not None and period is not None and subsidy.proration is not None:
+        rate = _value(branch.yuan_per_year)
+        if subsidy.proration.value == "none":
+            amount = rate if period.active else 0
+        else:
+            amount = round_yuan(Fraction(rate * period.months, 12))
+        potential = {"amount": amount, "rate": rate}
+        basis = _basis(branch.yuan_per_year, subsidy.proration)
+    decision = row.status
+    if decision is Decision.eligible and potential is None:
+        decision = Decision.undetermined  # no amount branch holds: the rules leave a gap
+    return Outcome(rule, decision, _reasons(row.reasons, rule, facts, compiled, statuses),
+                   potential, period, basis)
+
+
+def year_problems(compiled: CompiledRuleset, year: int) -> list[str]:
+    """A year that ends before an operating rate takes effect has no subsidy to compute."""
+    problems = []
+    for rule in compiled.subsidy_rules:
+        subsidy = rule.subsidy
+        if subsidy is None or subsidy.spec.kind is not SubsidyKind.operating:
+            continue
+        for branch in subsidy.branches:
+            rate = branch.yuan_per_year
+            if rate is None:
+                continue
+            first = rate.parameter.values[0].since
+            if dt.date(year, 12, 31) < first:
+                problems.append(f"{rate.parameter.name} takes effect on {first.isoformat()}, "
+                                f"after the end of {year}; no operating subsidy is in force in "
+                                f"{year} / {year} 年运营补贴标准尚未施行（自 {first.isoformat()} 起）")
+    return sorted(set(problems))
