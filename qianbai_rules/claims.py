@@ -29,11 +29,14 @@ def _basis_text(outcome: Outcome, lang: Lang) -> str:
                  values=shown)
 
 
+MAX_REASONS_SHOWN = 3
+
+
 def _reasons_text(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
                   lang: Lang) -> str:
     separator = label("value.list_separator", lang)
     parts = []
-    for reason in outcome.reasons:
+    for reason in outcome.reasons[:MAX_REASONS_SHOWN]:
         rule = compiled.ruleset.rule(reason)
         if rule is not None and outcome.decision is Decision.ineligible:
             parts.append(label("subsidy.failed_rule", lang, rule=reason, title=rule.title(lang)))
@@ -44,6 +47,9 @@ def _reasons_text(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
                                value=render_value(reason, flat[reason], lang)))
         else:
             parts.append(field_name(reason, lang))
+    more = len(outcome.reasons) - MAX_REASONS_SHOWN
+    if more > 0:
+        parts.append(label("subsidy.more", lang, count=more))
     return separator.join(parts)
 
 

@@ -18,7 +18,6 @@ from typing import TextIO
 from . import __version__
 from .casefile import load_cases, run_case
 from .check import make_evaluator, run
-from .subsidy import year_problems
 from .compiled import compile_ruleset
 from .output import FORMATS, STREAMED, RunInfo, write
 from .problems import Lang, RulesError
@@ -26,6 +25,7 @@ from .records import FacilityRecord
 from .resources import rules_dir
 from .ruleset import Ruleset, load_ruleset
 from .rulesinfo import describe_rule, list_rules
+from .subsidy import year_problems
 
 USAGE_ERROR = 2
 
@@ -103,10 +103,10 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(problem, file=err)
         return USAGE_ERROR
     year = args.year or as_of.year
-    problems = year_problems(compiled, year)
-    if problems:
-        for problem in problems:
-            print(f"qianbai: --year {year}: {problem}", file=err)
+    too_early = year_problems(compiled, year)
+    for message in too_early:
+        print(f"qianbai: --year {year}: {message}", file=err)
+    if too_early:
         return USAGE_ERROR
     evaluator = make_evaluator(args.engine, compiled)
     info = RunInfo(compiled, evaluator.name, year, lang)

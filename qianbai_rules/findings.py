@@ -84,6 +84,13 @@ def _human_compare(condition: Compare, lang: Lang) -> str:
     return label(f"op.{condition.op}", lang, field=field_name(condition.field, lang), value=value)
 
 
+def _shown(value: Any) -> str:
+    """A parameter value in a sentence: large whole numbers (yuan) with thousands separators."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return f"{value:,}"
+    return format_scalar(value)
+
+
 class _Filled:
     """A rule text with its parameters filled in once; record fields filled per record."""
 
@@ -92,7 +99,7 @@ class _Filled:
     def __init__(self, text: Text, lang: Lang, params: Mapping[str, Any]) -> None:
         self.lang = lang
         self.template = PLACEHOLDER.sub(
-            lambda m: format_scalar(params[m.group(2)]) if m.group(1) == "param" else m.group(0),
+            lambda m: _shown(params[m.group(2)]) if m.group(1) == "param" else m.group(0),
             text(lang))
         self.constant = None if PLACEHOLDER.search(self.template) else self.template
 

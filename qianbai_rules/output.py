@@ -16,9 +16,9 @@ from typing import Any, TextIO
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from . import __version__
-from .check import Evaluated, Result, Rejected
-from .compiled import CompiledRuleset, Verdict
+from .check import Evaluated, Rejected, Result
 from .claims import entitlements, subsidy_block
+from .compiled import CompiledRuleset, Verdict
 from .findings import FindingWriter, render_value
 from .labels import fill, labels
 from .problems import Lang

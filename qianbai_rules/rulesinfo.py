@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .conditions import describe
 from .problems import Lang
 from .ruleset import Rule, Ruleset
+
+
+def _relative(file: str, ruleset: Ruleset) -> str:
+    path = Path(file)
+    return path.relative_to(ruleset.root).as_posix() if path.is_relative_to(ruleset.root) else file
 
 
 def list_rules(ruleset: Ruleset, lang: Lang) -> str:
@@ -31,7 +38,23 @@ def describe_rule(ruleset: Ruleset, rule: Rule, lang: Lang) -> str:
         lines.append(f"  remediation: {rule.remediation(lang)}")
     if rule.reading:
         lines.append(f"  reading:     {rule.reading.text(lang)}")
-    lines.append(f"  file:        {rule.file}")
+    if rule.entitlement:
+        lines.append("  entitlement: listed among what the facility may claim")
+    if rule.subsidy:
+        spec = rule.subsidy
+        lines.append(f"  subsidy:     {spec.kind.value}; eligibility decided by "
+                     "eligibility.yaml")
+        for branch in spec.amounts:
+            amounts = ", ".join(f"{key} = {name}" for key, name in (
+                ("city", branch.city), ("district", branch.district),
+                ("yuan per year", branch.yuan_per_year)) if name)
+            lines.append(f"    when {describe(branch.when)}: {amounts}")
+        if spec.proration:
+            lines.append(f"    prorated by {spec.proration} over {spec.period_from} .. "
+                         f"{spec.period_until or '-'}")
+        for condition in spec.ineligible_when:
+            lines.append(f"    ineligible when {describe(condition)}")
+    lines.append(f"  file:        {_relative(rule.file, ruleset)}")
     for name in rule.parameters:
         parameter = ruleset.parameters[name]
         lines.append(f"  parameter {name} ({parameter.unit}, {parameter.reference}): "

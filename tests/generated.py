@@ -40,18 +40,52 @@ def _value(name: str, rng: random.Random, drawn: dict[str, Any]) -> Any:
     return kinds[spec.kind]()
 
 
+def _compliant(rng: random.Random) -> dict[str, Any]:
+    """A record that meets every mandatory rule, of a random type and build."""
+    kind = rng.choice(["station", "center", "city_demo_center"])
+    drawn: dict[str, Any] = {
+        "facility_type": kind, "build_kind": rng.choice(["new", "renovated", "existing"]),
+        "floor_area_m2": rng.choice([750, 900.5, 1200]), "community.kind": "new",
+        "community.population": rng.choice([0, 1230, 7500]),
+        "five_ones.equipment": ["x"], "five_ones.service_team.staff_count": 3,
+        "five_ones.service_projects": ["y"], "services.basic": list(FIELDS["services.basic"].codes),
+        "services.comprehensive": list(FIELDS["services.comprehensive"].codes),
+        "demo.medical_linkage": True,
+        "subsidy.city_construction_granted": rng.random() < 0.5,
+        "status.opened_on": rng.choice(["2018-12-04", "2019-01-01", "2019-06-15", "2020-01-01"]),
+    }
+    for name, spec in FIELDS.items():
+        if spec.kind is Kind.boolean and name not in drawn:
+            mandatory = name.startswith(("siting.", "five_ones."))
+            drawn[name] = mandatory or rng.random() < 0.9
+    return drawn
+
+
 def records(count: int, seed: int = 20181204) -> Iterator[FacilityRecord]:
-    """``count`` valid records; the same seed gives the same records."""
+    """``count`` valid records; the same seed gives the same records.
+
+    A third start from a compliant record with up to two fields changed or removed, so
+    that every path of the eligibility table is reached; the rest are drawn at random.
+    """
     rng = random.Random(seed)
     order = ["community.population", *[n for n in FIELDS if n != "community.population"]]
     made = 0
     while made < count:
         drawn: dict[str, Any] = {"id": f"G-{made}"}
-        for name in order:
-            if name in ("id", "district"):
-                continue
-            if FIELDS[name].required or rng.random() < 0.8:
-                drawn[name] = _value(name, rng, drawn)
+        if rng.random() < 0.35:
+            drawn.update(_compliant(rng))
+            for name in rng.sample([n for n in FIELDS if n not in ("id", "district")],
+                                   rng.randint(0, 2)):
+                if rng.random() < 0.5 and not FIELDS[name].required:
+                    drawn.pop(name, None)
+                else:
+                    drawn[name] = _value(name, rng, drawn)
+        else:
+            for name in order:
+                if name in ("id", "district"):
+                    continue
+                if FIELDS[name].required or rng.random() < 0.8:
+                    drawn[name] = _value(name, rng, drawn)
         parsed = parse_record(drawn)
         if isinstance(parsed, FacilityRecord):
             made += 1

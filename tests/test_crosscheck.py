@@ -14,6 +14,7 @@ from qianbai_rules.compiled import CompiledRuleset, Status, compile_ruleset
 from qianbai_rules.durable import DurableEvaluator
 from qianbai_rules.plain import PlainEvaluator
 from qianbai_rules.ruleset import load_ruleset
+from qianbai_rules.subsidies import Decision
 from qianbai_rules.validation import parse_record
 
 from .generated import records
@@ -29,17 +30,24 @@ def compiled() -> CompiledRuleset:
 
 def test_evaluators_agree_on_generated_records(compiled: CompiledRuleset) -> None:
     plain, engine = PlainEvaluator(compiled), DurableEvaluator(compiled)
-    disagreements = []
-    seen = set()
+    disagreements: list[tuple[str, str, object, object]] = []
+    seen: set[Status] = set()
+    decided: set[tuple[str, Decision]] = set()
     for record in records(3000):
         a = evaluate_record(record, "gen", compiled, plain, 2019)
         b = evaluate_record(record, "gen", compiled, engine, 2019)
         seen.update(a.statuses)
+        decided.update((o.rule.rule.id, o.decision) for o in a.subsidies)
         for rule, x, y in zip(compiled.rules, a.statuses, b.statuses, strict=True):
             if x != y:
                 disagreements.append((record.id, rule.rule.id, x.value, y.value))
+        if a.subsidies != b.subsidies:
+            disagreements.append((record.id, "subsidies", a.subsidies, b.subsidies))
     assert disagreements == []
     assert seen == set(Status), "the generator must reach all four outcomes"
+    for rule in compiled.subsidy_rules:
+        reached = {d for r, d in decided if r == rule.rule.id}
+        assert reached == set(Decision), (rule.rule.id, reached)
 
 
 def test_evaluators_agree_on_every_example(compiled: CompiledRuleset) -> None:
