@@ -23,8 +23,11 @@ def _yuan(value: int | None) -> str:
 
 def _basis_text(outcome: Outcome, lang: Lang) -> str:
     values = "；" if lang == "zh" else "; "
-    shown = values.join(label("subsidy.value", lang, value=_yuan(int(v["value"])), since=v["since"])
-                        for v in outcome.basis if isinstance(v["value"], int))
+    shown = values.join(
+        label("subsidy.value", lang, value=_yuan(v["value"]), since=v["since"])
+        if isinstance(v["value"], int) else
+        label("subsidy.method", lang, name=v["name"], value=v["value"], since=v["since"])
+        for v in outcome.basis)
     return label("subsidy.basis", lang, clause=outcome.rule.rule.clause, rule=outcome.rule.rule.id,
                  values=shown)
 

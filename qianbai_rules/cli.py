@@ -37,6 +37,12 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def _default_as_of(year: int | None) -> dt.date:
+    """Today; but for an earlier --year, its last day, so that year's values apply."""
+    today = dt.date.today()
+    return min(today, dt.date(year, 12, 31)) if year else today
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qianbai",
@@ -54,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--year", type=int, help="year for the operating subsidy "
                                                 "(default: the year of --as-of)")
     check.add_argument("--as-of", type=_date, metavar="DATE",
-                       help="date whose parameter values apply (default: today)")
+                       help="date whose parameter values apply (default: today, or the last "
+                            "day of --year when that is earlier)")
     check.add_argument("--audience", choices=("inspector", "operator"), default="inspector")
     check.add_argument("--lang", choices=("zh", "en"), default="zh")
     check.add_argument("--rules", type=Path, metavar="DIR", help="rule folder")
@@ -95,7 +102,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ruleset = _load(args.rules, err)
     if ruleset is None:
         return USAGE_ERROR
-    as_of = args.as_of or dt.date.today()
+    as_of = args.as_of or _default_as_of(args.year)
     try:
         compiled = compile_ruleset(ruleset, as_of)
     except RulesError as exc:

@@ -2,8 +2,8 @@
 
 Compilation resolves every parameter to the value in force on the as-of date and
 removes ``not`` (De Morgan), so the durable_rules emitter and the plain evaluator read
-exactly the same conditions. The outcome of a rule is decided from four facts, in the
-same way for both (:func:`decide`).
+exactly the same conditions. The outcome of a rule is decided from its scope and its
+requirement, each true, false or unknown, in the same way for both (:func:`decide`).
 """
 
 from __future__ import annotations
@@ -134,15 +134,18 @@ def compile_ruleset(ruleset: Ruleset, as_of: dt.date) -> CompiledRuleset:
                            tuple(applied[k] for k in sorted(applied)))
 
 
-def decide(scope_known: bool, in_scope: bool, known: bool, passed: bool) -> Status:
-    """The outcome of one rule from the four facts every evaluator establishes."""
-    if not scope_known:
+def decide(scope: bool | None, requirement: bool | None) -> Status:
+    """The outcome of one rule from its scope and requirement, each true, false or unknown.
+
+    A rule without a scope has scope true; without a requirement, requirement true.
+    """
+    if scope is None:
         return Status.unknown
-    if not in_scope:
+    if not scope:
         return Status.not_applicable
-    if not known:
+    if requirement is None:
         return Status.unknown
-    return Status.passed if passed else Status.failed
+    return Status.passed if requirement else Status.failed
 
 
 def verdict(statuses: list[tuple[Severity, Status]]) -> Verdict:

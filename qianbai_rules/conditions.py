@@ -10,8 +10,9 @@ An operand is a literal, a list of literals (``in``/``not_in``), ``{param: NAME}
 numeric parameter). Conditions are checked against the record's field catalogue and the
 parameters when they are parsed, before any record is read.
 
-A condition is *known* for a record when every field it names is present; only then is
-it evaluated. Both evaluators share this definition through :func:`fields_of`.
+A condition is true, false or unknown (Kleene's three-valued logic): a comparison is
+unknown when a field it names is absent; ``all`` is false as soon as one part is false,
+``any`` true as soon as one part is true. Both evaluators implement exactly this.
 """
 
 from __future__ import annotations
@@ -27,10 +28,13 @@ from .yamlio import as_date
 
 ORDERING: Final = ("lt", "lte", "gt", "gte")
 OPERATORS: Final = ("eq", "ne", *ORDERING, "in", "not_in", "contains", "nonempty")
+# Every operator has a negation; ``excludes`` and ``empty`` exist only in compiled form.
 NEGATION: Final = {"eq": "ne", "ne": "eq", "lt": "gte", "gte": "lt", "gt": "lte", "lte": "gt",
-                   "in": "not_in", "not_in": "in"}
+                   "in": "not_in", "not_in": "in", "contains": "excludes", "excludes": "contains",
+                   "nonempty": "empty", "empty": "nonempty"}
 SYMBOLS: Final = {"eq": "==", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=",
-                  "in": "in", "not_in": "not in", "contains": "contains", "nonempty": "non-empty"}
+                  "in": "in", "not_in": "not in", "contains": "contains", "excludes": "excludes",
+                  "nonempty": "non-empty", "empty": "empty"}
 
 
 @dataclass(frozen=True)
@@ -143,7 +147,7 @@ class _Parser:
         self.parameters = parameters
         self.report = report
 
-    def condition(self, raw: Any, path: str, negated: bool = False) -> Condition | None:
+    def condition(self, raw: Any, path: str) -> Condition | None:
         if not isinstance(raw, dict):
             self.report(path, "a condition is a mapping: {field: F, <operator>: value}, "
                               "{all: [...]}, {any: [...]} or {not: ...}")
@@ -154,18 +158,18 @@ class _Parser:
             if not isinstance(items_raw, list) or not items_raw:
                 self.report(f"{path}.{key}", f"{key} takes a non-empty list of conditions")
                 return None
-            items = [self.condition(item, f"{path}.{key}[{i}]", negated)
+            items = [self.condition(item, f"{path}.{key}[{i}]")
                      for i, item in enumerate(items_raw)]
             if any(item is None for item in items):
                 return None
             parts = tuple(item for item in items if item is not None)
             return AllOf(parts) if key == "all" else AnyOf(parts)
         if len(raw) == 1 and "not" in raw:
-            inner = self.condition(raw["not"], f"{path}.not", not negated)
+            inner = self.condition(raw["not"], f"{path}.not")
             return None if inner is None else Not(inner)
-        return self.compare(raw, path, negated)
+        return self.compare(raw, path)
 
-    def compare(self, raw: dict[str, Any], path: str, negated: bool) -> Compare | None:
+    def compare(self, raw: dict[str, Any], path: str) -> Compare | None:
         ops = [k for k in raw if k != "field"]
         unknown = [k for k in ops if k not in OPERATORS]
         if unknown:
@@ -178,9 +182,6 @@ class _Parser:
         op = ops[0]
         spec = self.field(raw["field"], f"{path}.field")
         if spec is None:
-            return None
-        if negated and op in ("contains", "nonempty"):
-            self.report(f"{path}.{op}", f"{op} cannot stand under not")
             return None
         operand = self.operand(spec, op, raw[op], f"{path}.{op}")
         return None if operand is None else Compare(spec.name, op, operand)
@@ -307,7 +308,11 @@ def resolve(condition: Condition, value_of: Callable[[str], Scalar]) -> Conditio
 
 
 def push_not(condition: Condition, negate: bool = False) -> Condition:
-    """An equivalent condition without Not (De Morgan; negated comparison operators)."""
+    """An equivalent condition without Not (De Morgan; negated comparison operators).
+
+    Equivalent in three-valued logic too: a comparison and its negation need the same
+    fields, so both are unknown together.
+    """
     if isinstance(condition, Not):
         return push_not(condition.item, not negate)
     if isinstance(condition, AllOf | AnyOf):
@@ -334,7 +339,7 @@ def describe(condition: Condition | None) -> str:
 
 def _describe_operand(condition: Compare) -> str:
     operand = condition.operand
-    if condition.op == "nonempty":
+    if condition.op in ("nonempty", "empty"):
         return ""
     if isinstance(operand, FieldRef | ParamRef):
         return operand.name

@@ -1,11 +1,12 @@
 """Evaluation through durable_rules: compiled rules emitted as Rete rulesets.
 
-Each rule R becomes positive engine rules, each also requiring ``kind: record``:
-``R|scope_known`` (the fields its scope names are present), ``R|in_scope``,
-``R|known`` (the fields its requirement names are present) and ``R|pass``. One record
-is asserted as one fact; the names of the engine rules that fired give the four facts
-that :func:`compiled.decide` turns into an outcome; the fact is then retracted, so the
-engine's memory stays flat over any number of records.
+Each rule R becomes at most four positive engine rules, each also requiring
+``kind: record``: ``R|scope_true`` and ``R|scope_false`` (its scope is true, or false,
+in three-valued logic), ``R|pass`` and ``R|fail`` (the scope is true and the
+requirement true, or false). Neither of a pair firing means unknown. One record is
+asserted as one fact; the names of the engine rules that fired give the scope and the
+requirement that :func:`compiled.decide` turns into an outcome; the fact is then
+retracted, so the engine's memory stays flat over any number of records.
 
 The engine's C core is driven directly (create, assert, read fired rule names,
 retract): the Python host of durable.lang starts timer threads that dispatch actions
@@ -27,7 +28,18 @@ from decimal import Decimal
 from typing import Any, Final
 
 from .compiled import CompiledRule, CompiledRuleset, Status, decide
-from .conditions import AllOf, AnyOf, Compare, Condition, Const, FieldRef, Not, Scaled
+from .conditions import (
+    NEGATION,
+    AllOf,
+    AnyOf,
+    Compare,
+    Condition,
+    Const,
+    FieldRef,
+    Not,
+    Scaled,
+    fields_of,
+)
 from .fields import FIELDS, GROUPS
 from .subsidy import Choice, DecisionFacts
 
@@ -38,6 +50,7 @@ except ImportError:  # durable-rules does not build on Python 3.13+
 
 RULES_PER_RULESET: Final = 12  # x4 engine rules stays under the ~64 matches per fact
 RESERVED: Final = ("id", "sid", "kind")
+END: Final = "\u0000"  # appended to every list in a fact; the record model refuses NUL in text
 _RECORD: Final = {"kind": "record"}
 _ORDER_OPS: Final = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte", "ne": "$neq"}
 
@@ -81,31 +94,48 @@ def _operand(operand: Any) -> Any:
     return operand.value
 
 
-def to_durable(condition: Condition) -> dict[str, Any]:
-    """A compiled condition (without Not) as a durable_rules expression."""
+def _all(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def _any(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
+def truth(condition: Condition, value: bool) -> dict[str, Any]:
+    """An expression that holds exactly when the condition is ``value`` (Kleene logic).
+
+    A comparison is true or false only when every field it names is present; ``all`` is
+    true when every part is true and false when one part is false; ``any`` the reverse.
+    """
     if isinstance(condition, AllOf | AnyOf):
-        parts = [to_durable(i) for i in condition.items]
-        if len(parts) == 1:
-            return parts[0]
-        return {"$and" if isinstance(condition, AllOf) else "$or": parts}
+        parts = [truth(i, value) for i in condition.items]
+        conjunction = isinstance(condition, AllOf) == value
+        return _all(parts) if conjunction else _any(parts)
     if isinstance(condition, Not):
         raise DurableError("compiled conditions carry no Not")
-    return _compare(condition)
+    leaf = condition if value else Compare(condition.field, NEGATION[condition.op],
+                                           condition.operand)
+    return _all([*_present(fields_of(condition)), _compare(leaf)])
 
 
 def _compare(condition: Compare) -> dict[str, Any]:
     name, op = condition.field, condition.op
+    # Lists reach the engine with END appended (see _record_fact): $iall on an empty
+    # array is false in durable_rules, and no list is empty there.
     if op == "nonempty":
-        return {"$iany": {name: {"$ex": {"$i": 1}}}}
+        return {"$iany": {name: {"$neq": {"$i": END}}}}
+    if op == "empty":
+        return {"$iall": {name: {"$i": END}}}
     value = _operand(condition.operand)
     if op == "contains":
         return {"$iany": {name: {"$i": value}}}
-    if op in ("in", "not_in"):
-        if op == "in":
-            parts = [{name: v} for v in value]
-            return parts[0] if len(parts) == 1 else {"$or": parts}
-        parts = [{"$neq": {name: v}} for v in value]
-        return parts[0] if len(parts) == 1 else {"$and": parts}
+    if op == "excludes":
+        return {"$iall": {name: {"$neq": {"$i": value}}}}
+    if op == "in":
+        return _any([{name: v} for v in value])
+    if op == "not_in":
+        return _all([{"$neq": {name: v}} for v in value])
     if op == "eq":
         return {name: value}
     return {_ORDER_OPS[op]: {name: value}}
@@ -120,18 +150,19 @@ def _rule(*parts: dict[str, Any]) -> dict[str, Any]:
 
 
 def engine_rules(compiled: CompiledRule) -> dict[str, dict[str, Any]]:
-    """The engine rules of one compiled rule, by name."""
+    """The engine rules of one compiled rule, by name: at most four."""
     rid = compiled.rule.id
-    scope = _present(compiled.scope_fields) + ([to_durable(compiled.scope)]
-                                              if compiled.scope else [])
-    requirement = _present(compiled.requirement_fields) + (
-        [to_durable(compiled.requirement)] if compiled.requirement else [])
-    found = {f"{rid}|pass": _rule(*scope, *requirement)}
-    if compiled.scope_fields:
-        found[f"{rid}|scope_known"] = _rule(*_present(compiled.scope_fields))
-        found[f"{rid}|in_scope"] = _rule(*scope)
-    if compiled.requirement_fields:
-        found[f"{rid}|known"] = _rule(*_present(compiled.requirement_fields))
+    found: dict[str, dict[str, Any]] = {}
+    scope: list[dict[str, Any]] = []
+    if compiled.scope is not None:
+        scope = [truth(compiled.scope, True)]
+        found[f"{rid}|scope_true"] = _rule(*scope)
+        found[f"{rid}|scope_false"] = _rule(truth(compiled.scope, False))
+    if compiled.requirement is not None:
+        found[f"{rid}|pass"] = _rule(*scope, truth(compiled.requirement, True))
+        found[f"{rid}|fail"] = _rule(*scope, truth(compiled.requirement, False))
+    elif not scope:
+        found[f"{rid}|pass"] = _rule()
     return found
 
 
@@ -183,8 +214,7 @@ def decision_rules(compiled: CompiledRuleset) -> dict[str, dict[str, Any]]:
                 if not subsidy.blocks:
                     continue  # nothing can block this subsidy: the row never holds
                 parts["b"] = {"$and": [_RECORD, _any([
-                    {"$and": [*_present(fields), to_durable(condition)]}
-                    for condition, fields in subsidy.blocks])]}
+                    truth(condition, True) for condition, _fields in subsidy.blocks])]}
             if row.missing:
                 if not subsidy.needs:
                     continue
@@ -197,14 +227,9 @@ def decision_rules(compiled: CompiledRuleset) -> dict[str, dict[str, Any]]:
         for j, branch in enumerate(subsidy.branches):
             pattern: list[dict[str, Any]] = [{"e": {"$and": [{"kind": "amount"}, {"rule": sid}]}}]
             if branch.when is not None:
-                pattern.append({"r": {"$and": [_RECORD, *_present(branch.when_fields),
-                                               to_durable(branch.when)]}})
+                pattern.append({"r": {"$and": [_RECORD, truth(branch.when, True)]}})
             found[f"{sid}|amount{j}"] = {"pri": j + 1, "all": pattern}
     return found
-
-
-def _any(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    return parts[0] if len(parts) == 1 else {"$or": parts}
 
 
 @dataclass(frozen=True)
@@ -287,8 +312,22 @@ def _index(fired: set[str], prefix: str) -> int | None:
     return found[0] if found else None
 
 
+def _with_end(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _with_end(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [*value, END]
+    return value
+
+
+def _value(fired: set[str], true: str, false: str) -> bool | None:
+    if true in fired:
+        return True
+    return False if false in fired else None
+
+
 def _record_fact(nested: Mapping[str, Any]) -> dict[str, Any]:
-    fact = {k: v for k, v in nested.items() if k not in RESERVED}
+    fact = {k: _with_end(v) for k, v in nested.items() if k not in RESERVED}
     fact["record_id"] = nested.get("id")
     fact["kind"] = "record"
     fact["id"] = f"q{next(_IDS)}"
@@ -313,10 +352,11 @@ class DurableEvaluator:
             fired = _fired(handle, payload)
             for rule in chunk:
                 rid = rule.rule.id
-                scope_known = not rule.scope_fields or f"{rid}|scope_known" in fired
-                in_scope = not rule.scope_fields or f"{rid}|in_scope" in fired
-                known = not rule.requirement_fields or f"{rid}|known" in fired
-                statuses.append(decide(scope_known, in_scope, known, f"{rid}|pass" in fired))
+                scope = _value(fired, f"{rid}|scope_true", f"{rid}|scope_false") \
+                    if rule.scope is not None else True
+                requirement = _value(fired, f"{rid}|pass", f"{rid}|fail") \
+                    if rule.requirement is not None else True
+                statuses.append(decide(scope, requirement if scope else None))
         return statuses
 
     def decide(self, facts: DecisionFacts) -> list[Choice]:

@@ -1,7 +1,8 @@
 """The plain-Python evaluator of the compiled rules: the cross-check and the fallback.
 
 It reads the same compiled conditions as the durable_rules emitter and computes the
-same four facts per rule; :func:`compiled.decide` turns them into an outcome.
+same three-valued scope and requirement per rule; :func:`compiled.decide` turns them
+into an outcome.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from .compiled import CompiledRule, CompiledRuleset, Status, decide
-from .conditions import AllOf, AnyOf, Compare, Condition, Const, FieldRef, Not, Scaled
+from .conditions import AllOf, AnyOf, Compare, Condition, Const, FieldRef, Not, Scaled, fields_of
 from .subsidies import DecisionRow
 from .subsidy import Choice, DecisionFacts
 
@@ -38,27 +39,48 @@ def _operand(operand: Any) -> Callable[[Flat], Any]:
     return lambda flat: value
 
 
-def compile_test(condition: Condition) -> Test:
-    """A closure deciding a known condition (every field it names is present)."""
-    if isinstance(condition, AllOf):
-        parts = [compile_test(i) for i in condition.items]
-        return lambda flat: all(p(flat) for p in parts)
-    if isinstance(condition, AnyOf):
-        parts = [compile_test(i) for i in condition.items]
-        return lambda flat: any(p(flat) for p in parts)
+Truth = Callable[[Flat], bool | None]
+
+
+def kleene(condition: Condition) -> Truth:
+    """A closure giving a condition's value: True, False, or None when unknown."""
+    if isinstance(condition, AllOf | AnyOf):
+        parts = [kleene(i) for i in condition.items]
+        decisive = isinstance(condition, AnyOf)  # any: one True decides; all: one False
+
+        def combine(flat: Flat) -> bool | None:
+            result: bool | None = not decisive
+            for part in parts:
+                value = part(flat)
+                if value is decisive:
+                    return decisive
+                if value is None:
+                    result = None
+            return result
+        return combine
     if isinstance(condition, Not):
-        inner = compile_test(condition.item)
-        return lambda flat: not inner(flat)
-    return _compare(condition)
+        inner = kleene(condition.item)
+
+        def negate(flat: Flat) -> bool | None:
+            value = inner(flat)
+            return None if value is None else not value
+        return negate
+    fields = fields_of(condition)
+    test = _compare(condition)
+    return lambda flat: test(flat) if all(f in flat for f in fields) else None
 
 
 def _compare(condition: Compare) -> Test:
     name, op = condition.field, condition.op
     if op == "nonempty":
         return lambda flat: len(flat[name]) > 0
+    if op == "empty":
+        return lambda flat: len(flat[name]) == 0
     right = _operand(condition.operand)
     if op == "contains":
         return lambda flat: right(flat) in flat[name]
+    if op == "excludes":
+        return lambda flat: right(flat) not in flat[name]
     if op == "in":
         return lambda flat: flat[name] in right(flat)
     if op == "not_in":
@@ -67,29 +89,20 @@ def _compare(condition: Compare) -> Test:
     return lambda flat: bool(compare(flat[name], right(flat)))
 
 
-def _present(fields: tuple[str, ...]) -> Test:
-    return lambda flat: all(f in flat for f in fields)
+def _true(flat: Flat) -> bool | None:
+    return True
 
 
 class _RuleTest:
-    __slots__ = ("in_scope", "known", "passed", "scope_known")
+    __slots__ = ("requirement", "scope")
 
     def __init__(self, compiled: CompiledRule) -> None:
-        always: Test = lambda flat: True  # noqa: E731
-        self.scope_known = _present(compiled.scope_fields)
-        self.in_scope = compile_test(compiled.scope) if compiled.scope else always
-        self.known = _present(compiled.requirement_fields)
-        self.passed = compile_test(compiled.requirement) if compiled.requirement else always
+        self.scope = kleene(compiled.scope) if compiled.scope else _true
+        self.requirement = kleene(compiled.requirement) if compiled.requirement else _true
 
     def status(self, flat: Flat) -> Status:
-        scope_known = self.scope_known(flat)
-        in_scope = scope_known and self.in_scope(flat)
-        known = in_scope and self.known(flat)
-        return decide(scope_known, in_scope, known, known and self.passed(flat))
-
-
-def _known_and(fields: tuple[str, ...], test: Test) -> Test:
-    return lambda flat: all(f in flat for f in fields) and test(flat)
+        scope = self.scope(flat)
+        return decide(scope, self.requirement(flat) if scope else None)
 
 
 class _SubsidyTest:
@@ -100,17 +113,16 @@ class _SubsidyTest:
         assert subsidy is not None
         self.id = rule.rule.id
         self.rows = rows
-        self.blocks = [_known_and(fields, compile_test(c)) for c, fields in subsidy.blocks]
+        self.blocks = [kleene(c) for c, _fields in subsidy.blocks]
         self.needs = subsidy.needs
-        self.branches = [_known_and(b.when_fields, compile_test(b.when)) if b.when
-                         else (lambda flat: True) for b in subsidy.branches]
+        self.branches = [kleene(b.when) if b.when else _true for b in subsidy.branches]
 
     def _holds(self, row: DecisionRow, facts: DecisionFacts) -> bool:
         flat = facts.flat
         period = facts.periods.get(self.id)
         return (facts.scopes[self.id].value == row.scope
                 and (row.verdict is None or facts.verdict.value == row.verdict)
-                and (not row.blocked or any(block(flat) for block in self.blocks))
+                and (not row.blocked or any(block(flat) is True for block in self.blocks))
                 and (not row.missing or any(f not in flat for f in self.needs))
                 and (not row.idle or (period is not None and not period.active)))
 
@@ -118,7 +130,7 @@ class _SubsidyTest:
         row = next((i for i, r in enumerate(self.rows) if self._holds(r, facts)), None)
         if row is None:
             raise RuntimeError(f"{self.id}: no row of the eligibility table holds")
-        branch = next((j for j, b in enumerate(self.branches) if b(facts.flat)), None)
+        branch = next((j for j, b in enumerate(self.branches) if b(facts.flat) is True), None)
         return Choice(row, branch)
 
 

@@ -182,6 +182,8 @@ def _strict_date(value: Any) -> Any:
 def _to_text(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("text")
     return value
 
 

@@ -50,16 +50,26 @@ class DecisionFacts:
     periods: Mapping[str, Period | None]  # operating rule ID -> period, None if unknown
 
 
+def _date(flat: Mapping[str, Any], name: str | None) -> dt.date | None:
+    value = flat.get(name) if name else None
+    return dt.date.fromisoformat(value) if value else None
+
+
 def operating_period(flat: Mapping[str, Any], subsidy: CompiledSubsidy, year: int) -> Period | None:
-    """Operation runs from the opening date up to the day before the closing date."""
+    """Operation runs from the opening date up to the day before the closing date.
+
+    None when the dates cannot tell: no opening date, and no closing date before the year.
+    """
     spec = subsidy.spec
-    if spec.period_from is None or spec.period_from not in flat:
-        return None
-    opened = dt.date.fromisoformat(flat[spec.period_from])
-    closing = flat.get(spec.period_until) if spec.period_until else None
-    closed = dt.date.fromisoformat(closing) if closing else None
+    opened, closed = _date(flat, spec.period_from), _date(flat, spec.period_until)
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    active = opened <= last and (closed is None or closed > first)
+    if closed is not None and closed <= first:
+        return Period(active=False, months=0)
+    if opened is None:
+        return None
+    if opened > last:
+        return Period(active=False, months=0)
+    active = closed is None or closed > max(opened, first)
     months = 0
     for month in range(1, 13):
         month_first = dt.date(year, month, 1)

@@ -110,13 +110,19 @@ def parse_record(raw: Any) -> FacilityRecord | list[FieldError]:
     if errors:
         return errors
     try:
-        return FacilityRecord.model_validate(_nest(flat))
+        record = FacilityRecord.model_validate(_nest(flat))
     except ValidationError as exc:
         found: dict[str | None, Text] = {}
         for error in exc.errors(include_url=False):
             field, message = _field_error(error)
             found.setdefault(field, message)
         return list(found.items())
+    status = record.status
+    if status.opened_on and status.closed_on and status.closed_on < status.opened_on:
+        return [("status.closed_on", Text(
+            f"停运日期 {status.closed_on} 早于运营日期 {status.opened_on}",
+            f"the closing date {status.closed_on} is before the opening date {status.opened_on}"))]
+    return record
 
 
 def record_label(raw: Any, position: str) -> str:
