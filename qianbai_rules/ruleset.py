@@ -13,6 +13,7 @@ the whole folder has been read, so ``qianbai rules lint`` reports everything at 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Mapping
@@ -46,6 +47,14 @@ PLACEHOLDER: Final = re.compile(r"\{(field|param):([A-Za-z0-9_.]+)\}")
 
 
 @dataclass(frozen=True)
+class Section:
+    """A section of the plan: one rule file."""
+
+    clause: str
+    title: Text
+
+
+@dataclass(frozen=True)
 class Reading:
     """The project's reading of a vague clause, shown in reports as an interpretation."""
 
@@ -70,6 +79,7 @@ class Rule:
     file: str
     subsidy: SubsidySpec | None = None
     entitlement: bool = False
+    section: str = ""  # the clause of the plan section whose file holds the rule
 
     @property
     def scope_fields(self) -> tuple[str, ...]:
@@ -106,6 +116,7 @@ class Ruleset:
     fingerprint: str
     root: Path
     decisions: tuple[DecisionRow, ...] = ()
+    sections: Mapping[str, Section] = dataclasses.field(default_factory=dict)  # in file order
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -257,6 +268,16 @@ class _RuleParser:
         return Reading(text, parameter)
 
 
+def _section(raw: Any, file: str, problems: list[RuleProblem]) -> Section | None:
+    title = _text(raw.get("title")) if isinstance(raw, dict) else None
+    clause = raw.get("clause") if isinstance(raw, dict) else None
+    if title is None or not isinstance(clause, str) or set(raw) != {"clause", "title"}:
+        problems.append(RuleProblem(file, "section is {clause: 二（一）, title: {zh: ..., en: ...}}",
+                                    field="section"))
+        return None
+    return Section(clause, title)
+
+
 def _departments(manifest: dict[str, Any], file: str,
                  problems: list[RuleProblem]) -> dict[str, Text]:
     raw = manifest.get("departments")
@@ -304,6 +325,7 @@ def load_ruleset(root: Path) -> Ruleset:
                 parameters[parameter.name] = parameter
 
     rules: dict[str, Rule] = {}
+    sections: dict[str, Section] = {}
     check_files = sorted((root / "checks").glob("*.yaml"))
     if not check_files:
         problems.append(RuleProblem((root / "checks").as_posix(), "no rule files"))
@@ -312,14 +334,21 @@ def load_ruleset(root: Path) -> Ruleset:
         if doc is None:
             continue
         file = path.as_posix()
-        if not isinstance(doc, dict) or set(doc) != {"rules"} or not isinstance(doc["rules"], list):
-            problems.append(RuleProblem(file, "a rule file is {rules: [rule, ...]}"))
+        if not isinstance(doc, dict) or set(doc) != {"section", "rules"} \
+                or not isinstance(doc["rules"], list):
+            problems.append(RuleProblem(file, "a rule file is {section: {clause: ..., title: "
+                                              "{zh: ..., en: ...}}, rules: [rule, ...]}"))
             continue
+        section = _section(doc["section"], file, problems)
+        if section is None:
+            continue
+        sections.setdefault(section.clause, section)
         parser = _RuleParser(file, parameters, departments, problems)
         for index, raw in enumerate(doc["rules"]):
             rule = parser.parse(index, raw)
             if rule is None:
                 continue
+            rule = dataclasses.replace(rule, section=section.clause)
             if rule.id in rules:
                 problems.append(RuleProblem(file, f"duplicate rule ID (also in "
                                                   f"{rules[rule.id].file})", rule=rule.id, field="id"))
@@ -339,5 +368,5 @@ def load_ruleset(root: Path) -> Ruleset:
         name=str(manifest["name"]), version=str(manifest["version"]),
         source=str(manifest["source"]), departments=departments,
         rules=tuple(rules[k] for k in sorted(rules)), parameters=parameters,
-        fingerprint=fingerprint(root), root=root, decisions=decisions,
+        fingerprint=fingerprint(root), root=root, decisions=decisions, sections=sections,
     )
