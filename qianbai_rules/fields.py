@@ -41,6 +41,7 @@ class FieldSpec:
     name: str
     kind: Kind
     label_zh: str
+    label_en: str
     codes: tuple[str, ...] = ()
     code_names_zh: tuple[tuple[str, str], ...] = ()
     required: bool = False
@@ -94,6 +95,7 @@ def _walk(model: type[BaseModel], prefix: str) -> list[FieldSpec]:
             name=f"{prefix}{name}",
             kind=kind,
             label_zh=info.title or name,
+            label_en=info.description or name,
             codes=tuple(e.value for e in enum) if enum else (),
             code_names_zh=tuple(names.items()),
             required=info.is_required(),

@@ -31,7 +31,7 @@ from .ruleset import PLACEHOLDER
 
 
 def field_name(name: str, lang: Lang) -> str:
-    return FIELDS[name].label_zh if lang == "zh" else name
+    return FIELDS[name].label_zh if lang == "zh" else FIELDS[name].label_en
 
 
 def render_value(name: str, value: Any, lang: Lang) -> str:

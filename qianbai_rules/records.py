@@ -203,96 +203,122 @@ class _Part(BaseModel):
 
 class Community(_Part):
     kind: Annotated[CommunityKind, _code_validator(CommunityKind)] | None = Field(
-        None, title="社区类型")
-    population: Count | None = Field(None, title="社区人口")
+        None, title="社区类型", description="community kind"
+    )
+    population: Count | None = Field(None, title="社区人口", description="community population")
     space_source: Annotated[SpaceSource, _code_validator(SpaceSource)] | None = Field(
-        None, title="用房来源")
+        None, title="用房来源", description="source of the premises"
+    )
 
 
 class Siting(_Part):
-    terrain_flat: Bool | None = Field(None, title="地形平坦")
-    sunlight_sufficient: Bool | None = Field(None, title="阳光充足")
-    ventilation_good: Bool | None = Field(None, title="通风良好")
-    greening_good: Bool | None = Field(None, title="绿化良好")
-    safety_compliant: Bool | None = Field(None, title="符合安全要求")
-    hygiene_compliant: Bool | None = Field(None, title="符合卫生要求")
-    environmental_compliant: Bool | None = Field(None, title="符合环保要求")
+    terrain_flat: Bool | None = Field(None, title="地形平坦", description="flat terrain")
+    sunlight_sufficient: Bool | None = Field(None, title="阳光充足", description="sufficient sunlight")
+    ventilation_good: Bool | None = Field(None, title="通风良好", description="good ventilation")
+    greening_good: Bool | None = Field(None, title="绿化良好", description="good greening")
+    safety_compliant: Bool | None = Field(None, title="符合安全要求", description="meets safety requirements")
+    hygiene_compliant: Bool | None = Field(
+        None, title="符合卫生要求", description="meets hygiene requirements"
+    )
+    environmental_compliant: Bool | None = Field(
+        None, title="符合环保要求", description="meets environmental requirements"
+    )
 
 
 class ServiceTeam(_Part):
-    staff_count: Count | None = Field(None, title="服务人员数")
+    staff_count: Count | None = Field(None, title="服务人员数", description="staff count")
 
 
 class FiveOnes(_Part):
-    equipment: TextList | None = Field(None, title="设施设备")
+    equipment: TextList | None = Field(None, title="设施设备", description="facilities and equipment")
     service_team: ServiceTeam = ServiceTeam()
-    service_standards: Bool | None = Field(None, title="服务标准")
-    information_platform: Bool | None = Field(None, title="信息平台")
-    service_projects: TextList | None = Field(None, title="服务项目")
+    service_standards: Bool | None = Field(None, title="服务标准", description="service standards")
+    information_platform: Bool | None = Field(None, title="信息平台", description="information platform")
+    service_projects: TextList | None = Field(None, title="服务项目", description="service projects")
 
 
 class Services(_Part):
     basic: Annotated[list[BasicService], _code_list_validator(BasicService)] | None = Field(
-        None, title="基本公共服务")
-    market: TextList | None = Field(None, title="市场化服务")
-    comprehensive: Annotated[
-        list[ComprehensiveService], _code_list_validator(ComprehensiveService)
-    ] | None = Field(None, title="综合性服务")
+        None, title="基本公共服务", description="basic public services"
+    )
+    market: TextList | None = Field(None, title="市场化服务", description="market-based services")
+    comprehensive: (
+        Annotated[list[ComprehensiveService], _code_list_validator(ComprehensiveService)] | None
+    ) = Field(None, title="综合性服务", description="comprehensive services")
 
 
 class Demo(_Part):
-    medical_linkage: Bool | None = Field(None, title="医疗联动机制")
-    supported_stations: Count | None = Field(None, title="辐射带动站点数")
+    medical_linkage: Bool | None = Field(None, title="医疗联动机制", description="medical linkage")
+    supported_stations: Count | None = Field(None, title="辐射带动站点数", description="stations supported")
 
 
 class Operation(_Part):
     model: Annotated[OperationModel, _code_validator(OperationModel)] | None = Field(
-        None, title="运营模式")
+        None, title="运营模式", description="operating model"
+    )
     operator_kind: Annotated[OperatorKind, _code_validator(OperatorKind)] | None = Field(
-        None, title="运营主体类型")
-    operator_name: Text | None = Field(None, title="运营主体")
-    full_time_care: Bool | None = Field(None, title="全托服务")
-    priority_groups_first: Bool | None = Field(None, title="优先保障特殊老人")
-    capability_assessment: Bool | None = Field(None, title="能力评估")
-    service_list_published: Bool | None = Field(None, title="服务清单公开")
+        None, title="运营主体类型", description="operator kind"
+    )
+    operator_name: Text | None = Field(None, title="运营主体", description="operator")
+    full_time_care: Bool | None = Field(None, title="全托服务", description="full-time care")
+    priority_groups_first: Bool | None = Field(
+        None, title="优先保障特殊老人", description="priority groups served first"
+    )
+    capability_assessment: Bool | None = Field(None, title="能力评估", description="capability assessment")
+    service_list_published: Bool | None = Field(
+        None, title="服务清单公开", description="service list published"
+    )
 
 
 class Smart(_Part):
-    online_services: Bool | None = Field(None, title="线上服务")
+    online_services: Bool | None = Field(None, title="线上服务", description="online services")
 
 
 class Health(_Part):
-    public_health_services: Bool | None = Field(None, title="基本公共卫生服务")
-    family_doctor_contracts: Bool | None = Field(None, title="家庭医生签约")
+    public_health_services: Bool | None = Field(
+        None, title="基本公共卫生服务", description="basic public health services"
+    )
+    family_doctor_contracts: Bool | None = Field(
+        None, title="家庭医生签约", description="family-doctor contracts"
+    )
 
 
 class Insurance(_Part):
-    liability: Bool | None = Field(None, title="综合责任保险")
+    liability: Bool | None = Field(None, title="综合责任保险", description="liability insurance")
 
 
 class SubsidyFacts(_Part):
-    city_construction_granted: Bool | None = Field(None, title="市级建设补贴")
-    meets_national_project_criteria: Bool | None = Field(None, title="符合国家项目申报条件")
+    city_construction_granted: Bool | None = Field(
+        None, title="市级建设补贴", description="city construction subsidy granted"
+    )
+    meets_national_project_criteria: Bool | None = Field(
+        None, title="符合国家项目申报条件", description="meets national project criteria"
+    )
 
 
 class Status(_Part):
-    completed_on: Date | None = Field(None, title="建成日期")
-    opened_on: Date | None = Field(None, title="运营日期")
-    closed_on: Date | None = Field(None, title="停运日期")
-    operating_evaluation_passed: Bool | None = Field(None, title="运营评估通过")
+    completed_on: Date | None = Field(None, title="建成日期", description="completion date")
+    opened_on: Date | None = Field(None, title="运营日期", description="opening date")
+    closed_on: Date | None = Field(None, title="停运日期", description="closing date")
+    operating_evaluation_passed: Bool | None = Field(
+        None, title="运营评估通过", description="operating evaluation passed"
+    )
 
 
 class FacilityRecord(_Part):
     """One community elderly-care site (社区养老服务中心（站）) as record.md defines it."""
 
-    id: Annotated[Text, Field(max_length=200)] = Field(title="编号")
-    name: Text | None = Field(None, title="名称")
-    district: Text = Field("江北区", title="区县")
-    street_town: Text | None = Field(None, title="街镇")
-    facility_type: Annotated[FacilityType, _code_validator(FacilityType)] = Field(title="类型")
+    id: Annotated[Text, Field(max_length=200)] = Field(title="编号", description="id")
+    name: Text | None = Field(None, title="名称", description="name")
+    district: Text = Field("江北区", title="区县", description="district")
+    street_town: Text | None = Field(None, title="街镇", description="street/town")
+    facility_type: Annotated[FacilityType, _code_validator(FacilityType)] = Field(
+        title="类型", description="facility type"
+    )
     build_kind: Annotated[BuildKind, _code_validator(BuildKind)] | None = Field(
-        None, title="建设方式")
-    floor_area_m2: Area | None = Field(None, title="建筑面积（平方米）")
+        None, title="建设方式", description="build kind"
+    )
+    floor_area_m2: Area | None = Field(None, title="建筑面积（平方米）", description="floor area (m²)")
     community: Community = Community()
     siting: Siting = Siting()
     five_ones: FiveOnes = FiveOnes()
