@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from .amounts import Choice, DecisionFacts, Outcome, decision_facts, outcome
 from .compiled import CompiledRuleset, Status, Verdict
 from .durable import DurableEvaluator
 from .durable import available as durable_available
@@ -14,7 +15,6 @@ from .inputs import RawRecord, expand, read
 from .plain import PlainEvaluator
 from .problems import RecordProblem, Text
 from .records import FacilityRecord
-from .subsidy import Choice, DecisionFacts, Outcome, decision_facts, outcome
 from .validation import parse_record, record_label
 
 

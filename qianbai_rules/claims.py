@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .amounts import Outcome
 from .compiled import CompiledRuleset, Status
+from .eligibility import Decision, SubsidyKind
 from .findings import field_name, render_value
 from .labels import label
 from .problems import Lang
-from .subsidies import Decision, SubsidyKind
-from .subsidy import Outcome
 
 
 def _yuan(value: int | None) -> str:

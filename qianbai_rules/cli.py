@@ -16,16 +16,18 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .amounts import year_problems
 from .casefile import load_cases, run_case
 from .check import make_evaluator, run
 from .compiled import compile_ruleset
 from .output import FORMATS, STREAMED, RunInfo, write
 from .problems import Lang, RulesError
 from .records import FacilityRecord
+from .render import ReportError
+from .report import write_reports
 from .resources import rules_dir
 from .ruleset import Ruleset, load_ruleset
 from .rulesinfo import describe_rule, list_rules
-from .subsidy import year_problems
 
 USAGE_ERROR = 2
 
@@ -94,11 +96,6 @@ def _load(folder: Path | None, err: TextIO) -> Ruleset | None:
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lang: Lang = args.lang
-    if args.format not in STREAMED:
-        print(f"qianbai: --format {args.format} 尚未提供（报告功能开发中），请使用 text、json 或 "
-              f"jsonl / --format {args.format} is not available yet; use text, json or jsonl",
-              file=err)
-        return USAGE_ERROR
     ruleset = _load(args.rules, err)
     if ruleset is None:
         return USAGE_ERROR
@@ -118,11 +115,17 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     evaluator = make_evaluator(args.engine, compiled)
     info = RunInfo(compiled, evaluator.name, year, lang)
     outcomes = run(args.inputs, compiled, evaluator, year)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            tally = write(outcomes, args.format, info, handle)
-    else:
-        tally = write(outcomes, args.format, info, out)
+    try:
+        if args.format not in STREAMED:
+            tally = write_reports(outcomes, args.format, info, args.audience, args.output, out)
+        elif args.output:
+            with open(args.output, "w", encoding="utf-8") as handle:
+                tally = write(outcomes, args.format, info, handle)
+        else:
+            tally = write(outcomes, args.format, info, out)
+    except ReportError as exc:
+        print(f"qianbai: {exc}", file=err)
+        return USAGE_ERROR
     if tally.rejected:
         print(f"qianbai: {tally.rejected} 条记录未能评估，原因见输出中的 rejected / "
               f"{tally.rejected} record(s) rejected, see 'rejected' in the output", file=err)

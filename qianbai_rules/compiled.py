@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .conditions import Condition, fields_of, push_not, resolve
+from .eligibility import DecisionRow, SubsidySpec
 from .parameters import AppliedValue, Scalar
 from .problems import RuleProblem, RulesError
 from .ruleset import Rule, Ruleset, Severity
-from .subsidies import DecisionRow, SubsidySpec
 
 
 class Status(StrEnum):

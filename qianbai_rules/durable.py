@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
+from .amounts import Choice, DecisionFacts
 from .compiled import CompiledRule, CompiledRuleset, Status, decide
 from .conditions import (
     NEGATION,
@@ -41,7 +42,6 @@ from .conditions import (
     fields_of,
 )
 from .fields import FIELDS, GROUPS
-from .subsidy import Choice, DecisionFacts
 
 try:
     import durable_rules_engine as _engine

@@ -145,11 +145,12 @@ class _RuleView:
 
     def finding(self, status: Status, flat: Mapping[str, Any]) -> dict[str, Any]:
         remediation: str | None = None
+        requirement = self.requirement(flat)
         if status is Status.failed:
             message = self.fail(flat)
             remediation = self.remediation(flat) if self.remediation else None
         elif status is Status.passed:
-            message = label("message.pass", self.lang, requirement=self.requirement(flat))
+            message = label("message.pass", self.lang, requirement=requirement)
         elif status is Status.not_applicable and self.note:
             message = label("message.not_applicable_note", self.lang, note=self.note(flat))
         elif status is Status.not_applicable:
@@ -158,12 +159,11 @@ class _RuleView:
             rule = self.rule
             missing = [n for n in (*rule.scope_fields, *rule.requirement_fields) if n not in flat]
             names = self.separator.join(dict.fromkeys(field_name(n, self.lang) for n in missing))
-            message = label("message.unknown", self.lang, missing=names,
-                            requirement=self.requirement(flat))
+            message = label("message.unknown", self.lang, missing=names, requirement=requirement)
             remediation = label("message.supply", self.lang, missing=names)
         entry: dict[str, Any] = {"rule": self.rule.rule.id, "status": status.value, **self.static,
                                  "observed": self.observed(status, flat), "required": self.required,
-                                 "message": message}
+                                 "requirement": requirement, "message": message}
         if remediation:
             entry["remediation"] = remediation
         entry.update(self.tail)

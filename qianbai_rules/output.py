@@ -1,4 +1,4 @@
-"""Output formats of ``qianbai check``: json, jsonl and text (from a Jinja template).
+"""Streamed output formats of ``qianbai check``: json, jsonl and text (from a template).
 
 JSON is written with a fixed key order and no timestamps, so the same input and rules
 give byte-identical output.
@@ -13,16 +13,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TextIO
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-from . import __version__
+from . import __version__, render
 from .check import Evaluated, Rejected, Result
 from .claims import entitlements, subsidy_block
 from .compiled import CompiledRuleset, Verdict
 from .findings import FindingWriter, render_value
-from .labels import fill, labels
+from .labels import labels
 from .problems import Lang
-from .resources import templates_dir
 
 FORMATS = ("text", "json", "jsonl", "html", "md", "pdf")
 STREAMED = ("text", "json", "jsonl")
@@ -69,6 +66,12 @@ class Tally:
         else:
             self.verdicts[outcome.verdict] += 1
 
+    def counting(self, outcomes: Iterable[Result]) -> Iterator[Result]:
+        """The same outcomes, each counted as it passes."""
+        for outcome in outcomes:
+            self.add(outcome)
+            yield outcome
+
     def summary(self) -> dict[str, int]:
         return {"records": sum(self.verdicts.values()),
                 **{v.value: self.verdicts[v] for v in (Verdict.compliant, Verdict.non_compliant,
@@ -112,30 +115,14 @@ def _dump(value: Any, indent: int | None) -> str:
                       separators=(",", ": ") if indent else (",", ":"))
 
 
-def _environment() -> Environment:
-    environment = Environment(
-        loader=FileSystemLoader(templates_dir()),
-        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml", "md"),
-                                     disabled_extensions=("txt",), default=True),
-        undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters["fill"] = fill
-    return environment
-
-
 def write(outcomes: Iterable[Result], fmt: str, info: RunInfo, out: TextIO) -> Tally:
     """Write every outcome in the format; return the tally for the exit status."""
     tally = Tally()
 
-    def counted() -> Iterator[Result]:
-        for outcome in outcomes:
-            tally.add(outcome)
-            yield outcome
-
+    counted = tally.counting(outcomes)
     if fmt == "json":
         records, rejected = [], []
-        for outcome in counted():
+        for outcome in counted:
             if isinstance(outcome, Rejected):
                 rejected.append(rejected_json(outcome, info.lang))
             else:
@@ -145,18 +132,18 @@ def write(outcomes: Iterable[Result], fmt: str, info: RunInfo, out: TextIO) -> T
         out.write(_dump(document, 2) + "\n")
     elif fmt == "jsonl":
         out.write(_dump({"header": info.header()}, None) + "\n")
-        for outcome in counted():
+        for outcome in counted:
             line = ({"rejected": rejected_json(outcome, info.lang)}
                     if isinstance(outcome, Rejected) else record_json(outcome, info))
             out.write(_dump(line, None) + "\n")
         out.write(_dump({"summary": tally.summary()}, None) + "\n")
     else:
-        environment = _environment()
-        context = {"L": labels(info.lang), "run": info.header()}
+        environment = render.environment()
+        context = {"L": labels(info.lang), "run": info.header(), "lang": info.lang}
         out.write(environment.get_template("text/header.txt").render(context))
         record_template = environment.get_template("text/record.txt")
         rejected_entries = []
-        for outcome in counted():
+        for outcome in counted:
             if isinstance(outcome, Rejected):
                 rejected_entries.append(rejected_json(outcome, info.lang))
             else:

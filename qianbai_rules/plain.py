@@ -11,10 +11,10 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from .amounts import Choice, DecisionFacts
 from .compiled import CompiledRule, CompiledRuleset, Status, decide
 from .conditions import AllOf, AnyOf, Compare, Condition, Const, FieldRef, Not, Scaled, fields_of
-from .subsidies import DecisionRow
-from .subsidy import Choice, DecisionFacts
+from .eligibility import DecisionRow
 
 Flat = Mapping[str, Any]
 Test = Callable[[Flat], bool]

@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any, Final
 
 from .conditions import Condition, fields_of, params_of, parse_condition
+from .eligibility import DecisionRow, SubsidySpec, parse_decisions, parse_subsidy
 from .fields import FIELDS
 from .parameters import Parameter, parse_parameter_file
 from .problems import RuleProblem, RulesError, Text
-from .subsidies import DecisionRow, SubsidySpec, parse_decisions, parse_subsidy
 from .yamlio import StrictLoadError, load_yaml
 
 

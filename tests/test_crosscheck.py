@@ -12,9 +12,9 @@ from qianbai_rules import durable
 from qianbai_rules.check import evaluate_record, run
 from qianbai_rules.compiled import CompiledRuleset, Status, compile_ruleset
 from qianbai_rules.durable import DurableEvaluator
+from qianbai_rules.eligibility import Decision
 from qianbai_rules.plain import PlainEvaluator
 from qianbai_rules.ruleset import load_ruleset
-from qianbai_rules.subsidies import Decision
 from qianbai_rules.validation import parse_record
 
 from .generated import records

@@ -18,9 +18,9 @@ from fractions import Fraction
 from typing import Any
 
 from .compiled import CompiledRule, CompiledRuleset, CompiledSubsidy, Status, Verdict
+from .eligibility import Decision, ReasonKind, SubsidyKind
 from .parameters import AppliedValue
 from .ruleset import Severity
-from .subsidies import Decision, ReasonKind, SubsidyKind
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,118 @@
+"""Templates to text: the one Jinja environment, report files and PDF.
+
+Autoescaping is on for HTML and Markdown; templates come only from the template folder,
+never from rule or record text; record text reaches a template only as a value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .labels import fill
+from .resources import templates_dir
+
+REPORT_FORMATS = ("html", "md", "pdf")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_RESERVED = {"", "index", "con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+             *(f"lpt{i}" for i in range(10))}
+
+
+class ReportError(Exception):
+    """A report cannot be produced (e.g. the PDF extra is not installed)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+
+
+def _md(value: Any) -> Markup:
+    """Text safe in Markdown: HTML-escaped, Markdown syntax and line breaks neutralised."""
+    text = html.escape(str(value), quote=False)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return Markup(" ".join(text.splitlines()))
+
+
+def _yuan(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates_dir()),
+        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml", "md", "css"),
+                                     disabled_extensions=("txt",), default=True),
+        undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["fill"] = fill
+    env.filters["md"] = _md
+    env.filters["yuan"] = _yuan
+    return env
+
+
+def render(template: str, context: Mapping[str, Any]) -> str:
+    return environment().get_template(template).render(context)
+
+
+def to_pdf(document: str) -> bytes:
+    """An HTML document as PDF through WeasyPrint (the optional ``pdf`` extra)."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:
+        raise ReportError(
+            f"生成 PDF 需要安装可选组件：pip install 'qianbai-rules[pdf]'（{exc}）",
+            f"PDF output needs the optional extra: pip install 'qianbai-rules[pdf]' ({exc})",
+        ) from None
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    pdf = HTML(string=document).write_pdf()
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def file_name(record_id: str, taken: set[str]) -> str:
+    """A file name (without suffix) for a record, safe for any id and unique in ``taken``.
+
+    Ids that are already safe keep their name; any other id gets a readable part and a
+    short hash of the id, so that different ids never share a file.
+    """
+    readable = _UNSAFE.sub("_", record_id).strip("._")[:60]
+    name = readable
+    if readable != record_id or readable.lower() in _RESERVED or readable.lower() in taken:
+        digest = hashlib.sha256(record_id.encode("utf-8")).hexdigest()[:10]
+        name = f"{readable or 'record'}-{digest}"
+    taken.add(name.lower())
+    return name
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,157 @@
+"""What a report shows of one record, shaped for the templates in ``reports/templates``.
+
+The inspector's report groups every finding by plan section; the operator's self-check
+orders what to do: mandatory failures first, then the data to supply, then advice.
+The templates choose what to display; this module only sorts and labels.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import render
+from .check import Evaluated, Rejected, Result
+from .compiled import CompiledRuleset, Status
+from .findings import field_name, render_value
+from .labels import labels
+from .output import RunInfo, Tally, record_json, rejected_json
+from .problems import Lang
+
+# Keys a finding carries only sometimes; templates see them as None otherwise.
+OPTIONAL: dict[str, None] = {"remediation": None, "interpretation": None,
+                             "interpretation_parameter": None}
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Labels and display values of a record's fields, for templates: F.label(name)."""
+
+    flat: Mapping[str, Any]
+    lang: Lang
+
+    def label(self, name: str) -> str:
+        return field_name(name, self.lang)
+
+    def value(self, name: str) -> str:
+        return render_value(name, self.flat.get(name), self.lang)
+
+    def has(self, name: str) -> bool:
+        return name in self.flat
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """One record as a report shows it."""
+
+    record: dict[str, Any]  # the record's JSON, as ``--format json`` prints it
+    fields: Fields
+    sections: list[dict[str, Any]]  # {clause, title, findings} in plan order
+    counts: dict[str, int]
+    fix: list[dict[str, Any]]  # mandatory failures
+    supply: list[dict[str, Any]]  # mandatory rules that cannot be decided
+    missing: list[str]  # labels of the fields to supply, once each
+    improve: list[dict[str, Any]]  # advisory failures
+    interpretations: list[dict[str, Any]]
+    file: str | None = field(default=None)
+
+
+def record_view(result: Evaluated, record: dict[str, Any], compiled: CompiledRuleset,
+                lang: Lang) -> RecordView:
+    fields = Fields(result.flat, lang)
+    by_rule = {r.rule.id: r for r in compiled.rules}
+    findings = []
+    for finding in record["findings"]:
+        observed = [{"label": fields.label(name), "value": fields.value(name)}
+                    for name in finding["observed"]]
+        findings.append({**OPTIONAL, **finding, "observed_text": observed})
+    sections = []
+    for clause, section in compiled.ruleset.sections.items():
+        items = [f for f in findings if by_rule[f["rule"]].rule.section == clause]
+        if items:
+            sections.append({"clause": clause, "title": section.title(lang), "findings": items})
+    mandatory = [f for f in findings if f["severity"] == "mandatory"]
+    supply = [f for f in mandatory if f["status"] == "unknown"]
+    missing: dict[str, None] = {}
+    for finding in supply:
+        for name, value in finding["observed"].items():
+            if value is None:
+                missing[fields.label(name)] = None
+    return RecordView(
+        record=record, fields=fields, sections=sections,
+        counts={status.value: 0 for status in Status} | dict(Counter(f["status"] for f in findings)),
+        fix=[f for f in mandatory if f["status"] == "fail"],
+        supply=supply, missing=list(missing),
+        improve=[f for f in findings if f["severity"] == "advisory" and f["status"] == "fail"],
+        interpretations=[f for f in findings if f.get("interpretation")],
+    )
+
+
+def _index_entry(view: RecordView, file: str) -> dict[str, Any]:
+    record = view.record
+    subsidy = record.get("subsidy") or {}
+    return {"id": record["id"], "name": record["name"], "verdict": record["verdict"],
+            "type_name": view.fields.value("facility_type"), "file": file,
+            "construction": subsidy.get("construction"), "operating": subsidy.get("operating")}
+
+
+def _context(info: RunInfo, **values: Any) -> dict[str, Any]:
+    return {"L": labels(info.lang), "run": info.header(), "lang": info.lang, **values}
+
+
+def _document(fmt: str, template: str, context: dict[str, Any]) -> bytes:
+    text = render.render(f"{'md' if fmt == 'md' else 'html'}/{template}", context)
+    return render.to_pdf(text) if fmt == "pdf" else text.encode("utf-8")
+
+
+def write_reports(outcomes: Iterable[Result], fmt: str, info: RunInfo, audience: str,
+                  target: str | None, out: TextIO) -> Tally:
+    """Reports in html, md or pdf: one document for all records, or, when ``target`` is a
+    folder, one file per record (written as it is evaluated) and an index."""
+    tally = Tally()
+    suffix = {"html": ".html", "md": ".md", "pdf": ".pdf"}[fmt]
+    folder = Path(target) if target and (Path(target).is_dir() or target.endswith(("/", os.sep))) \
+        else None
+    views: list[RecordView] = []
+    entries: list[dict[str, Any]] = []
+    rejected: list[dict[str, Any]] = []
+    taken: set[str] = set()
+    for outcome in tally.counting(outcomes):
+        if isinstance(outcome, Rejected):
+            rejected.append(rejected_json(outcome, info.lang))
+            continue
+        view = record_view(outcome, record_json(outcome, info), info.compiled, info.lang)
+        if folder is None:
+            views.append(view)
+            continue
+        file = render.file_name(outcome.record.id, taken) + suffix
+        title = view.record["name"] or view.record["id"]
+        render.write_atomically(folder / file, _document(fmt, "report.html" if fmt != "md"
+                                                         else "report.md", _context(
+            info, views=[view], rejected=[], audience=audience, title=title)))
+        entries.append(_index_entry(view, file))
+    if folder is not None:
+        index = _document(fmt, "index.md" if fmt == "md" else "index.html",
+                          _context(info, entries=entries, rejected=rejected,
+                                   summary=tally.summary()))
+        render.write_atomically(folder / f"index{suffix}", index)
+        return tally
+    title = views[0].record["name"] or views[0].record["id"] if len(views) == 1 \
+        else labels(info.lang)["report"]["batch_title"]
+    document = _document(fmt, "report.md" if fmt == "md" else "report.html", _context(
+        info, views=views, rejected=rejected, audience=audience, title=title))
+    if target:
+        render.write_atomically(Path(target), document)
+    elif fmt != "pdf":
+        out.write(document.decode("utf-8"))
+    else:
+        binary = getattr(out, "buffer", None)
+        if binary is None or out.isatty():
+            raise render.ReportError("PDF 不能写到终端，请用 -o 指定文件",
+                                     "PDF is not written to a terminal; name a file with -o")
+        binary.write(document)
+    return tally
