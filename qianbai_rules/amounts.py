@@ -55,13 +55,17 @@ def _date(flat: Mapping[str, Any], name: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def operating_period(flat: Mapping[str, Any], subsidy: CompiledSubsidy, year: int) -> Period | None:
-    """Operation runs from the opening date up to the day before the closing date.
+def operating_period(flat: Mapping[str, Any], subsidy: CompiledSubsidy, year: int,
+                     as_of: dt.date) -> Period | None:
+    """Operation runs from the opening date up to the day before the closing date, and is
+    counted only up to the as-of date: months after it have not been operated yet.
 
     None when the dates cannot tell: no opening date, and no closing date before the year.
     """
     spec = subsidy.spec
     opened, closed = _date(flat, spec.period_from), _date(flat, spec.period_until)
+    known_until = as_of + dt.timedelta(days=1)
+    closed = known_until if closed is None or closed > known_until else closed
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if closed is not None and closed <= first:
         return Period(active=False, months=0)
@@ -69,12 +73,12 @@ def operating_period(flat: Mapping[str, Any], subsidy: CompiledSubsidy, year: in
         return None
     if opened > last:
         return Period(active=False, months=0)
-    active = closed is None or closed > max(opened, first)
+    active = closed > max(opened, first)
     months = 0
     for month in range(1, 13):
         month_first = dt.date(year, month, 1)
         month_last = dt.date(year, month, calendar.monthrange(year, month)[1])
-        if opened <= month_first and (closed is None or closed > month_last):
+        if opened <= month_first and closed > month_last:
             months += 1
     return Period(active, months)
 
@@ -94,7 +98,7 @@ def decision_facts(compiled: CompiledRuleset, statuses: list[Status], verdict: V
             continue
         scopes[rule.rule.id] = status
         if rule.subsidy.spec.kind is SubsidyKind.operating:
-            periods[rule.rule.id] = operating_period(flat, rule.subsidy, year)
+            periods[rule.rule.id] = operating_period(flat, rule.subsidy, year, compiled.as_of)
     return DecisionFacts(flat, nested, verdict, scopes, periods)
 
 
@@ -165,15 +169,23 @@ def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: 
         potential = {"amount": amount, "rate": rate}
         basis = _basis(branch.yuan_per_year, subsidy.proration)
     decision = row.status
+    reasons = _reasons(row.reasons, rule, facts, compiled, statuses)
     if decision is Decision.eligible and potential is None:
-        decision = Decision.undetermined  # no amount branch holds: the rules leave a gap
-    return Outcome(rule, decision, _reasons(row.reasons, rule, facts, compiled, statuses),
-                   potential, period, basis)
+        # Every field the amounts need is present, yet no branch holds: the rule's amounts
+        # leave this record uncovered. Say so rather than invent an amount.
+        decision = Decision.undetermined
+        reasons = tuple(f"{rule.rule.id}: {name}" for name in subsidy.needs)
+    return Outcome(rule, decision, reasons, potential, period, basis)
 
 
 def year_problems(compiled: CompiledRuleset, year: int) -> list[str]:
-    """A year that ends before an operating rate takes effect has no subsidy to compute."""
+    """A year after the as-of date has not been operated yet; a year that ends before an
+    operating rate takes effect has no subsidy to compute."""
     problems = []
+    if year > compiled.as_of.year:
+        problems.append(f"the year is after the as-of date {compiled.as_of.isoformat()}: months "
+                        f"not yet operated cannot be counted / 评估年度晚于参数适用日期"
+                        f" {compiled.as_of.isoformat()}，尚未运营的月份不能计入")
     for rule in compiled.subsidy_rules:
         subsidy = rule.subsidy
         if subsidy is None or subsidy.spec.kind is not SubsidyKind.operating:

@@ -194,6 +194,9 @@ class _RuleParser:
         reading = self.reading(raw.get("reading"), problem)
         subsidy = parse_subsidy(raw["subsidy"], self.parameters, problem) \
             if "subsidy" in raw else None
+        if "subsidy" in raw and "requires" in raw:
+            problem("requires", "a subsidy rule states only where it applies (applies_to); who "
+                                "is eligible is decided by eligibility.yaml")
         entitlement = raw.get("entitlement", False)
         if not isinstance(entitlement, bool):
             problem("entitlement", "entitlement is true or false")
