@@ -20,6 +20,7 @@ from typing import Any
 from .compiled import CompiledRule, CompiledRuleset, CompiledSubsidy, Status, Verdict
 from .eligibility import Decision, ReasonKind, SubsidyKind
 from .parameters import AppliedValue
+from .problems import Text
 from .ruleset import Severity
 
 
@@ -178,14 +179,15 @@ def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: 
     return Outcome(rule, decision, reasons, potential, period, basis)
 
 
-def year_problems(compiled: CompiledRuleset, year: int) -> list[str]:
+def year_problems(compiled: CompiledRuleset, year: int) -> list[Text]:
     """A year after the as-of date has not been operated yet; a year that ends before an
     operating rate takes effect has no subsidy to compute."""
     problems = []
+    as_of = compiled.as_of.isoformat()
     if year > compiled.as_of.year:
-        problems.append(f"the year is after the as-of date {compiled.as_of.isoformat()}: months "
-                        f"not yet operated cannot be counted / 评估年度晚于参数适用日期"
-                        f" {compiled.as_of.isoformat()}，尚未运营的月份不能计入")
+        problems.append(Text(f"评估年度晚于参数适用日期 {as_of}，尚未运营的月份不能计入",
+                             f"the year is after the as-of date {as_of}: months not yet "
+                             f"operated cannot be counted"))
     for rule in compiled.subsidy_rules:
         subsidy = rule.subsidy
         if subsidy is None or subsidy.spec.kind is not SubsidyKind.operating:
@@ -194,9 +196,10 @@ def year_problems(compiled: CompiledRuleset, year: int) -> list[str]:
             rate = branch.yuan_per_year
             if rate is None:
                 continue
-            first = rate.parameter.values[0].since
-            if dt.date(year, 12, 31) < first:
-                problems.append(f"{rate.parameter.name} takes effect on {first.isoformat()}, "
-                                f"after the end of {year}; no operating subsidy is in force in "
-                                f"{year} / {year} 年运营补贴标准尚未施行（自 {first.isoformat()} 起）")
-    return sorted(set(problems))
+            first = rate.parameter.values[0].since.isoformat()
+            if dt.date(year, 12, 31) < rate.parameter.values[0].since:
+                problems.append(Text(
+                    f"{year} 年运营补贴标准尚未施行（{rate.parameter.name} 自 {first} 起）",
+                    f"{rate.parameter.name} takes effect on {first}, after the end of {year}; "
+                    f"no operating subsidy is in force in {year}"))
+    return list(dict.fromkeys(problems))

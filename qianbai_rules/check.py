@@ -118,4 +118,10 @@ def run(paths: Iterable[str], compiled: CompiledRuleset, evaluator: Evaluator,
             yield item
         else:
             source, record = item
-            yield evaluate_record(record, source, compiled, evaluator, year)
+            try:
+                yield evaluate_record(record, source, compiled, evaluator, year)
+            except Exception as exc:
+                yield Rejected(RecordProblem(source, record.id, None, Text(
+                    f"评估时出现内部错误，请报告此问题：{type(exc).__name__}: {exc}",
+                    f"internal error while evaluating; please report it: "
+                    f"{type(exc).__name__}: {exc}")))

@@ -21,7 +21,7 @@ from .casefile import load_cases, run_case
 from .check import make_evaluator, run
 from .compiled import compile_ruleset
 from .output import FORMATS, STREAMED, RunInfo, write
-from .problems import Lang, RulesError
+from .problems import Lang, RulesError, Text
 from .records import FacilityRecord
 from .render import ReportError
 from .report import write_reports
@@ -30,6 +30,16 @@ from .ruleset import Ruleset, load_ruleset
 from .rulesinfo import describe_rule, list_rules
 
 USAGE_ERROR = 2
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        year = 0
+    if not 1 <= year <= 9999:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}")
+    return year
 
 
 def _date(text: str) -> dt.date:
@@ -42,7 +52,7 @@ def _date(text: str) -> dt.date:
 def _default_as_of(year: int | None) -> dt.date:
     """Today; but for an earlier --year, its last day, so that year's values apply."""
     today = dt.date.today()
-    return min(today, dt.date(year, 12, 31)) if year else today
+    return min(today, dt.date(year, 12, 31)) if year is not None else today
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("inputs", nargs="+", metavar="INPUT")
     check.add_argument("--format", choices=FORMATS, default="text")
     check.add_argument("-o", "--output", metavar="PATH", help="write there (default: stdout)")
-    check.add_argument("--year", type=int, help="year for the operating subsidy "
+    check.add_argument("--year", type=_year, help="year for the operating subsidy "
                                                 "(default: the year of --as-of)")
     check.add_argument("--as-of", type=_date, metavar="DATE",
                        help="date whose parameter values apply (default: today, or the last "
@@ -106,10 +116,10 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for problem in exc.problems:
             print(problem, file=err)
         return USAGE_ERROR
-    year = args.year or as_of.year
+    year = args.year if args.year is not None else as_of.year
     too_early = year_problems(compiled, year)
     for message in too_early:
-        print(f"qianbai: --year {year}: {message}", file=err)
+        print(f"qianbai: --year {year}: {message(lang)}", file=err)
     if too_early:
         return USAGE_ERROR
     evaluator = make_evaluator(args.engine, compiled)
@@ -119,16 +129,21 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.format not in STREAMED:
             tally = write_reports(outcomes, args.format, info, args.audience, args.output, out)
         elif args.output:
-            with open(args.output, "w", encoding="utf-8") as handle:
+            with open(args.output, "w", encoding="utf-8", errors="backslashreplace") as handle:
                 tally = write(outcomes, args.format, info, handle)
         else:
             tally = write(outcomes, args.format, info, out)
     except ReportError as exc:
-        print(f"qianbai: {exc}", file=err)
+        print(f"qianbai: {exc.text(lang)}", file=err)
+        return USAGE_ERROR
+    except OSError as exc:
+        print(f"qianbai: {args.output}: {exc.strerror or exc}", file=err)
         return USAGE_ERROR
     if tally.rejected:
-        print(f"qianbai: {tally.rejected} 条记录未能评估，原因见输出中的 rejected / "
-              f"{tally.rejected} record(s) rejected, see 'rejected' in the output", file=err)
+        notice = Text(f"{tally.rejected} 条记录未能评估，原因见输出中的“未能评估的记录”（rejected）",
+                      f"{tally.rejected} record(s) could not be evaluated; the output lists "
+                      f"them with the reason (rejected)")
+        print(f"qianbai: {notice(lang)}", file=err)
     return tally.exit_status
 
 
@@ -175,10 +190,21 @@ def _rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 1 if failed else 0
 
 
+def _tolerant(stream: TextIO) -> None:
+    """Never fail on a character the terminal cannot encode; escape it instead."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
          err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    if out is None:
+        out = sys.stdout
+        _tolerant(out)
+    if err is None:
+        err = sys.stderr
+        _tolerant(err)
     try:
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
             args = _parser().parse_args(argv)

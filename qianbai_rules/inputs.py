@@ -160,18 +160,40 @@ def _read_jsonl(source: str) -> Iterator[Item]:
 
 def _read_csv(source: str, text: str) -> Iterator[Item]:
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        yield _file_problem(source, Text(f"CSV 表头无法读取：{exc}", f"cannot read the CSV header: {exc}"))
+        return
     if not header:
         yield _file_problem(source, Text("CSV 文件为空", "the CSV file is empty"))
         return
     header = [h.strip() for h in header]
-    for number, row in enumerate(reader, start=2):
+    for column, name in enumerate(header, start=1):
+        if not name or name in header[:column - 1]:
+            what = Text("表头为空", "an empty header") if not name else Text(
+                f"表头“{name}”重复", f"the header {name!r} appears twice")
+            yield _file_problem(source, Text(f"第 {column} 列：{what.zh}，无法确定该列是哪个字段",
+                                             f"column {column}: {what.en}; which field it holds "
+                                             f"is unclear"))
+            return
+    number = 1
+    while True:
+        number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield RecordProblem(source, f"row {number}", None, Text(
+                f"该行无法读取：{exc}", f"the row cannot be read: {exc}"), f"row {number}")
+            continue
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):
             yield RecordProblem(source, f"row {number}", None, Text(
                 f"该行有 {len(row)} 列，表头只有 {len(header)} 列",
-                f"the row has {len(row)} cells but the header {len(header)}"))
+                f"the row has {len(row)} cells but the header {len(header)}"), f"row {number}")
             continue
-        yield RawRecord(source, f"row {number}",
-                        {h: cell.strip() for h, cell in zip(header, row, strict=False) if h})
+        yield RawRecord(source, f"row {number}", dict(zip(header, (c.strip() for c in row),
+                                                          strict=False)))

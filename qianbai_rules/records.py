@@ -182,9 +182,17 @@ def _strict_date(value: Any) -> Any:
 def _to_text(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    if isinstance(value, str) and "\x00" in value:
+    if isinstance(value, str) and ("\x00" in value or (not value.isprintable() and _unencodable(value))):
         raise ValueError("text")
     return value
+
+
+def _unencodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, e.g. from JSON "\ud800"
+        return True
+    return False
 
 
 Bool = Annotated[bool, BeforeValidator(_strict_bool)]

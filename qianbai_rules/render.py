@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from .labels import fill
+from .problems import Text
 from .resources import templates_dir
 
 REPORT_FORMATS = ("html", "md", "pdf")
@@ -34,7 +35,8 @@ class ReportError(Exception):
     """A report cannot be produced (e.g. the PDF extra is not installed)."""
 
     def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
+        super().__init__(en)
+        self.text = Text(zh, en)
 
 
 def _md(value: Any) -> Markup:

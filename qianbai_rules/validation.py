@@ -20,8 +20,9 @@ def _flatten(raw: Mapping[Any, Any], prefix: str, out: dict[str, Any],
              errors: list[FieldError]) -> None:
     for key, value in raw.items():
         if not isinstance(key, str):
-            errors.append((str(key), Text(f"字段名应为文本，实际为 {key!r}",
-                                          f"a field name must be text, got {key!r}")))
+            shown = printable(repr(key)[:100])
+            errors.append((shown, Text(f"字段名应为文本，实际为 {shown}",
+                                       f"a field name must be text, got {shown}")))
             continue
         name = key.strip()
         name = BY_LABEL.get(name, name) if not prefix else name
@@ -37,7 +38,7 @@ def _flatten(raw: Mapping[Any, Any], prefix: str, out: dict[str, Any],
             elif value is not None and value != "":
                 out[full] = value
         else:
-            errors.append((full, _unknown_field(full)))
+            errors.append((printable(full), _unknown_field(printable(full))))
 
 
 def _unknown_field(name: str) -> Text:
@@ -88,7 +89,7 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
 def _field_error(error: ErrorDetails) -> FieldError:
     name = _field_name(error["loc"])
     got = error.get("input")
-    got_text = repr(got) if not isinstance(got, Mapping) else "…"
+    got_text = printable(repr(got)[:200]) if not isinstance(got, Mapping) else "…"
     if error["type"] == "missing":
         return name, Text("缺少必填字段", "required field is missing")
     spec = FIELDS.get(name)
@@ -127,10 +128,14 @@ def parse_record(raw: Any) -> FacilityRecord | list[FieldError]:
 
 def record_label(raw: Any, position: str) -> str:
     """How a record is named in messages: its id when it has one, else its position
-    (the position is reported beside it too)."""
+    (the position is reported beside it too). Text that UTF-8 cannot hold is escaped."""
     if isinstance(raw, Mapping):
         for key in ("id", "编号"):
             value = raw.get(key)
             if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
-                return str(value)
+                return printable(str(value)[:200])
     return position
+
+
+def printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -117,6 +117,8 @@ def load_json(text: str) -> Any:
                               _second_occurrence_line(text, exc.key)) from None
     except RecursionError:
         raise StrictLoadError("not valid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise StrictLoadError(f"not valid JSON: {exc}") from None
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
