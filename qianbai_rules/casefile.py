@@ -27,6 +27,7 @@ from .claims import subsidy_block
 from .compiled import CompiledRuleset, Status, Verdict, compile_ruleset
 from .durable import DurableEvaluator
 from .durable import available as durable_available
+from .fields import flatten
 from .plain import PlainEvaluator
 from .problems import RuleProblem
 from .ruleset import Ruleset
@@ -50,16 +51,6 @@ class Case:
     subsidy: dict[str, Any] | None = None
 
 
-def _flatten(raw: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        if isinstance(value, dict):
-            out.update(_flatten(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
-
-
 def load_fixtures(folder: Path) -> dict[str, dict[str, Any]]:
     path = folder / "fixtures.yaml"
     if not path.is_file():
@@ -67,7 +58,7 @@ def load_fixtures(folder: Path) -> dict[str, dict[str, Any]]:
     doc = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(doc, dict):
         raise StrictLoadError(f"{path}: fixtures map names to records")
-    return {str(k): _flatten(v) for k, v in doc.items() if isinstance(v, dict)}
+    return {str(k): flatten(v) for k, v in doc.items() if isinstance(v, dict)}
 
 
 def load_cases(folder: Path) -> tuple[list[Case], list[RuleProblem]]:
@@ -109,7 +100,7 @@ def _case(file: str, index: int, raw: Any, fixtures: dict[str, dict[str, Any]]) 
             problems.append(f"unknown base {base!r}")
         else:
             record = dict(fixtures[base])
-    record.update(_flatten(raw.get("record") or {}))
+    record.update(flatten(raw.get("record") or {}))
     for name_ in raw.get("unset") or []:
         if name_ not in record:
             problems.append(f"unset {name_!r} is not in the record")

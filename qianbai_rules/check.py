@@ -10,6 +10,7 @@ from .amounts import Choice, DecisionFacts, Outcome, decision_facts, outcome
 from .compiled import CompiledRuleset, Status, Verdict
 from .durable import DurableEvaluator
 from .durable import available as durable_available
+from .fields import flatten
 from .findings import record_verdict
 from .inputs import RawRecord, expand, read
 from .plain import PlainEvaluator
@@ -52,20 +53,10 @@ class Rejected:
 Result = Evaluated | Rejected
 
 
-def _flatten(nested: Mapping[str, Any], prefix: str, out: dict[str, Any]) -> None:
-    for key, value in nested.items():
-        if isinstance(value, dict):
-            _flatten(value, f"{prefix}{key}.", out)
-        else:
-            out[f"{prefix}{key}"] = value
-
-
 def facts(record: FacilityRecord) -> tuple[dict[str, Any], dict[str, Any]]:
     """The record as flat dotted facts and as nested JSON values; absent fields omitted."""
     nested = record.model_dump(mode="json", exclude_none=True)
-    flat: dict[str, Any] = {}
-    _flatten(nested, "", flat)
-    return flat, nested
+    return flatten(nested), nested
 
 
 def evaluate_record(record: FacilityRecord, source: str, compiled: CompiledRuleset,

@@ -35,7 +35,6 @@ class Verdict(StrEnum):
 @dataclass(frozen=True)
 class CompiledBranch:
     when: Condition | None
-    when_fields: tuple[str, ...]
     city: AppliedValue | None
     district: AppliedValue | None
     yuan_per_year: AppliedValue | None
@@ -114,7 +113,7 @@ def compile_ruleset(ruleset: Ruleset, as_of: dt.date) -> CompiledRuleset:
         branches = []
         for branch in spec.amounts:
             when = condition(branch.when)
-            branches.append(CompiledBranch(when, fields_of(when), amount(branch.city),
+            branches.append(CompiledBranch(when, amount(branch.city),
                                            amount(branch.district), amount(branch.yuan_per_year)))
         blocks = []
         for block in spec.ineligible_when:

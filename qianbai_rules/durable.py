@@ -360,7 +360,13 @@ class DurableEvaluator:
         return statuses
 
     def decide(self, facts: DecisionFacts) -> list[Choice]:
-        """Forward chaining: derived facts in, one eligibility row and amount branch out.
+        """The eligibility table decided by the engine.
+
+        The facts derived from the compliance evaluation (the verdict, the outcome of each
+        subsidy rule, the operating period) and the record are asserted; a ``decide``
+        event per subsidy rule fires the first row whose patterns match, an ``amount``
+        event the first amount branch. Amounts and reasons are then worked out in Python
+        (amounts.py) from the row and branch the engine chose.
 
         Each record gets a state (``sid``) of its own, deleted afterwards: an event that
         matched no rule stays in the engine waiting for a partner, and must not meet the
@@ -375,7 +381,7 @@ class DurableEvaluator:
             {"kind": "verdict", "value": facts.verdict.value},
             *({"kind": "scope", "rule": rule, "status": status.value}
               for rule, status in facts.scopes.items()),
-            *({"kind": "period", "rule": rule, "active": period.active, "months": period.months}
+            *({"kind": "period", "rule": rule, "active": period.active}
               for rule, period in facts.periods.items() if period is not None),
         ]
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import types
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Final, Union, get_args, get_origin
@@ -108,3 +109,14 @@ BY_LABEL: Final[dict[str, str]] = {s.label_zh: s.name for s in FIELDS.values()}
 GROUPS: Final[frozenset[str]] = frozenset(
     ".".join(name.split(".")[:i]) for name in FIELDS for i in range(1, name.count(".") + 1)
 )
+
+
+def flatten(nested: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested mappings to dotted names: {"a": {"b": 1}} -> {"a.b": 1}."""
+    flat: dict[str, Any] = {}
+    for key, value in nested.items():
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat

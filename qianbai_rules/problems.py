@@ -40,14 +40,6 @@ class RecordProblem:
             entry["position"] = self.position
         return entry
 
-    def describe(self, lang: Lang) -> str:
-        parts = [self.source]
-        if self.record is not None:
-            parts.append(self.record)
-        if self.field is not None:
-            parts.append(self.field)
-        return ": ".join([" / ".join(parts), self.message(lang)])
-
 
 @dataclass(frozen=True)
 class RuleProblem:
