@@ -107,8 +107,9 @@ def _value(applied: AppliedValue | None) -> int:
     return int(applied.value) if applied is not None else 0
 
 
-def _basis(*values: AppliedValue | None) -> list[dict[str, Any]]:
-    return [v.as_json() for v in values if v is not None]
+def _basis(**values: AppliedValue | None) -> list[dict[str, Any]]:
+    """The parameter values an amount comes from, each with its role in the amount."""
+    return [{"role": role, **v.as_json()} for role, v in values.items() if v is not None]
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: 
     if branch is not None and subsidy.spec.kind is SubsidyKind.construction:
         city, district = _value(branch.city), _value(branch.district)
         potential = {"total": city + district, "city": city, "district": district}
-        basis = _basis(branch.city, branch.district)
+        basis = _basis(city=branch.city, district=branch.district)
     elif branch is not None and period is not None and subsidy.proration is not None:
         rate = _value(branch.yuan_per_year)
         if subsidy.proration.value == "none":
@@ -168,14 +169,14 @@ def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: 
         else:
             amount = round_yuan(Fraction(rate * period.months, 12))
         potential = {"amount": amount, "rate": rate}
-        basis = _basis(branch.yuan_per_year, subsidy.proration)
+        basis = _basis(rate=branch.yuan_per_year, proration=subsidy.proration)
     decision = row.status
     reasons = _reasons(row.reasons, rule, facts, compiled, statuses)
     if decision is Decision.eligible and potential is None:
         # Every field the amounts need is present, yet no branch holds: the rule's amounts
         # leave this record uncovered. Say so rather than invent an amount.
         decision = Decision.undetermined
-        reasons = tuple(f"{rule.rule.id}: {name}" for name in subsidy.needs)
+        reasons = subsidy.needs
     return Outcome(rule, decision, reasons, potential, period, basis)
 
 

@@ -21,39 +21,47 @@ def _yuan(value: int | None) -> str:
     return "-" if value is None else f"{value:,}"
 
 
-def _basis_text(outcome: Outcome, lang: Lang) -> str:
-    values = "；" if lang == "zh" else "; "
-    shown = values.join(
-        label("subsidy.value", lang, value=_yuan(v["value"]), since=v["since"])
-        if isinstance(v["value"], int) else
-        label("subsidy.method", lang, name=v["name"], value=v["value"], since=v["since"])
+def _basis_text(outcome: Outcome, compiled: CompiledRuleset, lang: Lang) -> str:
+    separator = "；" if lang == "zh" else "; "
+    shown = separator.join(
+        label(f"subsidy.role.{v['role']}", lang,
+              value=_yuan(v["value"]) if isinstance(v["value"], int) else v["value"],
+              since=v["since"])
         for v in outcome.basis)
-    return label("subsidy.basis", lang, clause=outcome.rule.rule.clause, rule=outcome.rule.rule.id,
-                 values=shown)
+    return label("subsidy.basis", lang, citation=compiled.ruleset.citation,
+                 clause=outcome.rule.rule.clause, rule=outcome.rule.rule.id, values=shown)
 
 
 MAX_REASONS_SHOWN = 3
 
 
+def _shown(items: list[str], lang: Lang) -> str:
+    parts = items[:MAX_REASONS_SHOWN]
+    if len(items) > MAX_REASONS_SHOWN:
+        parts.append(label("subsidy.more", lang, count=len(items) - MAX_REASONS_SHOWN))
+    return label("value.list_separator", lang).join(parts)
+
+
 def _reasons_text(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
                   lang: Lang) -> str:
-    separator = label("value.list_separator", lang)
+    """Failing rules for an ineligible record; for an undetermined one, the data to supply."""
+    rules = {r.rule.id: r for r in compiled.rules}
+    if outcome.decision is Decision.undetermined:
+        missing: list[str] = []
+        for reason in outcome.reasons:
+            rule = rules.get(reason)
+            named = (*rule.scope_fields, *rule.requirement_fields) if rule else (reason,)
+            missing.extend(field_name(n, lang) for n in named if n not in flat)
+        return _shown(list(dict.fromkeys(missing)), lang)
     parts = []
-    for reason in outcome.reasons[:MAX_REASONS_SHOWN]:
-        rule = compiled.ruleset.rule(reason)
-        if rule is not None and outcome.decision is Decision.ineligible:
-            parts.append(label("subsidy.failed_rule", lang, rule=reason, title=rule.title(lang)))
-        elif rule is not None:
-            parts.append(label("subsidy.unknown_rule", lang, rule=reason, title=rule.title(lang)))
-        elif reason in flat:
-            parts.append(label("subsidy.blocked", lang, field=field_name(reason, lang),
-                               value=render_value(reason, flat[reason], lang)))
+    for reason in outcome.reasons:
+        rule = rules.get(reason)
+        if rule is not None:
+            parts.append(label("subsidy.failed_rule", lang, rule=reason, title=rule.rule.title(lang)))
         else:
-            parts.append(field_name(reason, lang))
-    more = len(outcome.reasons) - MAX_REASONS_SHOWN
-    if more > 0:
-        parts.append(label("subsidy.more", lang, count=more))
-    return separator.join(parts)
+            parts.append(label("subsidy.blocked", lang, field=field_name(reason, lang),
+                               value=render_value(reason, flat.get(reason), lang)))
+    return _shown(parts, lang)
 
 
 def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
@@ -74,7 +82,7 @@ def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
         block["potential"] = potential
     block["basis"] = outcome.basis
     block["message"] = label(f"subsidy.construction.{status}", lang, **shown, potential=later,
-                             basis=_basis_text(outcome, lang),
+                             basis=_basis_text(outcome, compiled, lang),
                              reasons=_reasons_text(outcome, compiled, flat, lang))
     return block
 
@@ -109,7 +117,7 @@ def _operating(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, A
     funder = subsidy.spec.funder(lang) if subsidy.spec.funder else ""
     block["funder"] = funder or None
     block["message"] = label(f"subsidy.operating.{key}", lang, **values, potential=later,
-                             funder=funder, basis=_basis_text(outcome, lang),
+                             funder=funder, basis=_basis_text(outcome, compiled, lang),
                              reasons=_reasons_text(outcome, compiled, flat, lang))
     return block
 

@@ -25,18 +25,22 @@ from .conditions import (
     format_scalar,
 )
 from .fields import FIELDS
+from .records import CODE_NAMES_EN
 from .labels import label
 from .problems import Lang, Text
 from .ruleset import PLACEHOLDER
 
 
 def field_name(name: str, lang: Lang) -> str:
-    return FIELDS[name].label_zh if lang == "zh" else FIELDS[name].label_en
+    spec = FIELDS.get(name)
+    if spec is None:
+        return name
+    return spec.label_zh if lang == "zh" else spec.label_en
 
 
 def render_value(name: str, value: Any, lang: Lang) -> str:
     """A record value as a person reads it: codes by their Chinese names, yes/no."""
-    spec = FIELDS[name]
+    spec = FIELDS.get(name)
     if value is None:
         return label("value.missing", lang)
     if isinstance(value, bool):
@@ -46,8 +50,9 @@ def render_value(name: str, value: Any, lang: Lang) -> str:
             return label("value.empty", lang)
         return label("value.list_separator", lang).join(render_value(name, v, lang)
                                                        for v in value)
-    if spec.codes and lang == "zh":
-        return spec.code_name(str(value))
+    if spec is not None and spec.codes:
+        code = str(value)
+        return spec.code_name(code) if lang == "zh" else CODE_NAMES_EN.get(code, code)
     if isinstance(value, int | float):
         return format_number(value)
     return str(value)
@@ -128,6 +133,7 @@ class _RuleView:
         self.requirement = _Filled(source.requirement, lang, params)
         self.fail = _Filled(source.fail, lang, params) if source.fail else self.requirement
         self.remediation = _Filled(source.remediation, lang, params) if source.remediation else None
+        self.passed = _Filled(source.passed, lang, params) if source.passed else None
         self.note = _Filled(source.not_applicable, lang, params) if source.not_applicable else None
         self.scope = label("message.not_applicable", lang, scope=human(rule.scope, lang))
         self.tail: dict[str, str] = {}
@@ -149,6 +155,8 @@ class _RuleView:
         if status is Status.failed:
             message = self.fail(flat)
             remediation = self.remediation(flat) if self.remediation else None
+        elif status is Status.passed and self.passed:
+            message = self.passed(flat)
         elif status is Status.passed:
             message = label("message.pass", self.lang, requirement=requirement)
         elif status is Status.not_applicable and self.note:

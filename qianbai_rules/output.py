@@ -44,6 +44,7 @@ class RunInfo:
             "ruleset": {
                 "name": ruleset.name,
                 "version": ruleset.version,
+                "source": ruleset.source,
                 "fingerprint": ruleset.fingerprint,
                 "rules": len(ruleset.rules),
                 "parameters": [a.as_json() for a in self.compiled.applied],

@@ -121,6 +121,22 @@ CODE_NAMES_ZH: Final[dict[type[StrEnum], dict[str, str]]] = {
     },
 }
 
+# English names of the codes, for English reports.
+CODE_NAMES_EN: Final[dict[str, str]] = {
+    "station": "community elderly-care station",
+    "center": "community elderly-care centre",
+    "city_demo_center": "city-level demonstration centre",
+    "new_build": "new building",
+    "public_built_private_run": "public-built, privately run",
+    "private_run_public_aid": "privately run with public aid",
+    "elderly_care_institution": "elderly-care institution",
+    "elderly_care_enterprise": "elderly-care enterprise",
+    "social_organization": "social organisation",
+    "short_term_care": "short-term care",
+    "long_term_care": "long-term care",
+    "mental_care": "mental care",
+}
+
 _LIST_SEPARATORS = re.compile(r"[、,，;；]")
 _TRUE_WORDS = {"是", "有", "true", "yes", "y", "1"}
 _FALSE_WORDS = {"否", "无", "false", "no", "n", "0"}

@@ -39,9 +39,9 @@ class Severity(StrEnum):
 RULE_KEYS: Final = {"id", "title", "clause", "department", "severity", "applies_to",
                     "requires", "text", "reading", "subsidy", "entitlement"}
 REQUIRED_RULE_KEYS: Final = ("id", "title", "clause", "department", "severity", "text")
-TEXT_KEYS: Final = {"requirement", "fail", "remediation", "not_applicable"}
+TEXT_KEYS: Final = {"requirement", "pass", "fail", "remediation", "not_applicable"}
 READING_KEYS: Final = {"zh", "en", "parameter"}
-MANIFEST_KEYS: Final = {"name", "version", "source", "issued", "departments"}
+MANIFEST_KEYS: Final = {"name", "version", "source", "citation", "issued", "departments"}
 RULE_ID: Final = re.compile(r"^QB-[A-Z0-9]+(-[A-Z0-9]+)*$")
 PLACEHOLDER: Final = re.compile(r"\{(field|param):([A-Za-z0-9_.]+)\}")
 
@@ -77,6 +77,7 @@ class Rule:
     not_applicable: Text | None
     reading: Reading | None
     file: str
+    passed: Text | None = None  # what a pass says, where "meets the requirement" would mislead
     subsidy: SubsidySpec | None = None
     entitlement: bool = False
     section: str = ""  # the clause of the plan section whose file holds the rule
@@ -101,7 +102,7 @@ class Rule:
         return tuple(sorted(named))
 
     def texts(self) -> list[str]:
-        found = [self.requirement, self.fail, self.remediation, self.not_applicable]
+        found = [self.requirement, self.passed, self.fail, self.remediation, self.not_applicable]
         return [s for t in found if t is not None for s in (t.zh, t.en)]
 
 
@@ -110,6 +111,7 @@ class Ruleset:
     name: str
     version: str
     source: str
+    citation: str  # how messages cite the source, e.g. 江北府办发〔2018〕63号
     departments: Mapping[str, Text]
     rules: tuple[Rule, ...]  # in rule-ID order
     parameters: Mapping[str, Parameter]
@@ -191,6 +193,7 @@ class _RuleParser:
         applies_to = self.condition(raw, "applies_to", problem)
         requires = self.condition(raw, "requires", problem)
         texts = self.texts(raw.get("text"), requires is not None or "requires" in raw, problem)
+        requirement = texts["requirement"] if texts else None
         reading = self.reading(raw.get("reading"), problem)
         subsidy = parse_subsidy(raw["subsidy"], self.parameters, problem) \
             if "subsidy" in raw else None
@@ -200,13 +203,13 @@ class _RuleParser:
         entitlement = raw.get("entitlement", False)
         if not isinstance(entitlement, bool):
             problem("entitlement", "entitlement is true or false")
-        if len(self.problems) > before or title is None or texts is None:
+        if len(self.problems) > before or title is None or texts is None or requirement is None:
             return None
         return Rule(
             id=raw["id"], title=title, clause=raw["clause"], department=str(department),
             severity=Severity(str(severity)), applies_to=applies_to, requires=requires,
-            requirement=texts[0], fail=texts[1], remediation=texts[2], not_applicable=texts[3],
-            reading=reading,
+            requirement=requirement, fail=texts["fail"], remediation=texts["remediation"],
+            not_applicable=texts["not_applicable"], passed=texts["pass"], reading=reading,
             file=self.file, subsidy=subsidy, entitlement=bool(entitlement),
         )
 
@@ -216,7 +219,7 @@ class _RuleParser:
         return parse_condition(raw[key], key, self.parameters, problem)
 
     def texts(self, raw: Any, has_requirement: bool,
-              problem: Any) -> tuple[Text, Text | None, Text | None, Text | None] | None:
+              problem: Any) -> dict[str, Text | None] | None:
         if not isinstance(raw, dict):
             if raw is not None:
                 problem("text", "text maps requirement, fail, remediation and not_applicable "
@@ -226,7 +229,7 @@ class _RuleParser:
             problem(f"text.{key}", f"unknown key {key!r}; allowed: {', '.join(sorted(TEXT_KEYS))}")
         needed = ["requirement", "fail", "remediation"] if has_requirement else ["requirement"]
         parsed: dict[str, Text | None] = {}
-        for key in ("requirement", "fail", "remediation", "not_applicable"):
+        for key in ("requirement", "pass", "fail", "remediation", "not_applicable"):
             text = _text(raw.get(key))
             if key in raw and text is None:
                 problem(f"text.{key}", "needs non-empty zh and en texts")
@@ -235,10 +238,9 @@ class _RuleParser:
             elif text is not None:
                 self.placeholders(text, f"text.{key}", problem)
             parsed[key] = text
-        requirement = parsed["requirement"]
-        if requirement is None:
+        if parsed["requirement"] is None:
             return None
-        return requirement, parsed["fail"], parsed["remediation"], parsed["not_applicable"]
+        return parsed
 
     def placeholders(self, text: Text, path: str, problem: Any) -> None:
         for lang, value in (("zh", text.zh), ("en", text.en)):
@@ -314,7 +316,7 @@ def load_ruleset(root: Path) -> Ruleset:
         raise RulesError(problems)
     for key in sorted(set(manifest) - MANIFEST_KEYS, key=str):
         problems.append(RuleProblem(manifest_path.as_posix(), f"unknown key {key!r}", field=key))
-    for key in ("name", "version", "source"):
+    for key in ("name", "version", "source", "citation"):
         if not manifest.get(key):
             problems.append(RuleProblem(manifest_path.as_posix(), f"missing {key}", field=key))
     departments = _departments(manifest, manifest_path.as_posix(), problems)
@@ -369,7 +371,7 @@ def load_ruleset(root: Path) -> Ruleset:
         raise RulesError(problems)
     return Ruleset(
         name=str(manifest["name"]), version=str(manifest["version"]),
-        source=str(manifest["source"]), departments=departments,
+        source=str(manifest["source"]), citation=str(manifest["citation"]), departments=departments,
         rules=tuple(rules[k] for k in sorted(rules)), parameters=parameters,
         fingerprint=fingerprint(root), root=root, decisions=decisions, sections=sections,
     )
