@@ -25,9 +25,9 @@ from .conditions import (
     format_scalar,
 )
 from .fields import FIELDS
-from .records import CODE_NAMES_EN
 from .labels import label
 from .problems import Lang, Text
+from .records import CODE_NAMES_EN
 from .ruleset import PLACEHOLDER
 
 
