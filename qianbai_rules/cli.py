@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -136,8 +137,10 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ReportError as exc:
         print(f"qianbai: {exc.text(lang)}", file=err)
         return USAGE_ERROR
+    except BrokenPipeError:
+        raise
     except OSError as exc:
-        print(f"qianbai: {args.output}: {exc.strerror or exc}", file=err)
+        print(f"qianbai: {exc.filename or args.output}: {exc.strerror or exc}", file=err)
         return USAGE_ERROR
     if tally.rejected:
         notice = Text(f"{tally.rejected} 条记录未能评估，原因见输出中的“未能评估的记录”（rejected）",
@@ -219,6 +222,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         out.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
         return 0
     except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, without a second error
+        # when Python flushes standard output at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
         return 130
