@@ -27,13 +27,18 @@ def _ruleset() -> Ruleset:
     return load_ruleset(ROOT / "rules")
 
 
-class RuleCaseItem(pytest.Item):
-    def __init__(self, *, case: Case, **kwargs: Any) -> None:
+class _DataCaseItem(pytest.Item):
+    """A test case written as data: named by its file and its sentence."""
+
+    def __init__(self, *, case: Case | CliCase, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.case = case
 
+    def failures(self) -> list[str]:
+        raise NotImplementedError
+
     def runtest(self) -> None:
-        failures = run_case(self.case, _ruleset())
+        failures = self.failures()
         if failures:
             raise AssertionError("\n".join(failures))
 
@@ -44,22 +49,17 @@ class RuleCaseItem(pytest.Item):
         return f"{self.case.file}: {self.case.name}\n{excinfo.value}"
 
 
-class CliCaseItem(pytest.Item):
-    def __init__(self, *, case: CliCase, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.case = case
+class RuleCaseItem(_DataCaseItem):
+    def failures(self) -> list[str]:
+        assert isinstance(self.case, Case)
+        return run_case(self.case, _ruleset())
 
-    def runtest(self) -> None:
+
+class CliCaseItem(_DataCaseItem):
+    def failures(self) -> list[str]:
+        assert isinstance(self.case, CliCase)
         tmp = Path(self.config._tmp_path_factory.mktemp("cli"))  # type: ignore[attr-defined]
-        failures = run_cli_case(self.case, tmp)
-        if failures:
-            raise AssertionError("\n".join(failures))
-
-    def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, 0, f"{self.case.file}: {self.case.name}"
-
-    def repr_failure(self, excinfo: Any, style: Any = None) -> str:
-        return f"{self.case.file}: {self.case.name}\n{excinfo.value}"
+        return run_cli_case(self.case, tmp)
 
 
 class RuleCaseFile(pytest.File):
