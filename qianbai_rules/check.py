@@ -16,7 +16,7 @@ from .inputs import RawRecord, expand, read
 from .plain import PlainEvaluator
 from .problems import RecordProblem, Text
 from .records import FacilityRecord
-from .validation import parse_record, record_label
+from .validation import column_of, parse_record, record_label
 
 
 class Evaluator(Protocol):
@@ -83,8 +83,8 @@ def _validated(items: Iterable[RawRecord | RecordProblem]) -> Iterator[tuple[str
         parsed = parse_record(item.data)
         if isinstance(parsed, list):
             field, message = parsed[0]
-            yield Rejected(RecordProblem(item.source, label, field, message, item.position),
-                           tuple(parsed))
+            yield Rejected(RecordProblem(item.source, label, field, message, item.position,
+                                         column_of(item.columns, field)), tuple(parsed))
         elif parsed.id in seen:
             yield Rejected(RecordProblem(item.source, label, "id", Text(
                 f"编号 {parsed.id} 与前面的记录重复", f"duplicate id {parsed.id}"), item.position))

@@ -13,15 +13,21 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__
+from . import __version__, render
 from .amounts import year_problems
+from .annual import annual_json, write_annual
 from .casefile import load_cases, run_case
-from .check import make_evaluator, run
-from .compiled import compile_ruleset
+from .check import Evaluator, make_evaluator, run
+from .compiled import CompiledRuleset, compile_ruleset
+from .evaluation import evaluate, in_service
+from .history import History, HistoryError
+from .labels import labels
 from .output import FORMATS, STREAMED, RunInfo, write
+from .plan import load_plan
 from .problems import Lang, RulesError, Text
 from .records import FacilityRecord
 from .render import ReportError
@@ -79,6 +85,37 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--lang", choices=("zh", "en"), default="zh")
     check.add_argument("--rules", type=Path, metavar="DIR", help="rule folder")
     check.add_argument("--engine", choices=("durable", "plain"), default="durable")
+    check.add_argument("--db", metavar="FILE", help="history database (SQLite)")
+    check.add_argument("--record", action="store_true",
+                       help="store each assessment in the history database (--db)")
+
+    evaluation = commands.add_parser(
+        "evaluate", help="annual performance evaluation of a registry against the plan",
+        description="Annual performance evaluation (年度绩效评价) of every facility in REGISTRY "
+                    "against the plan: progress by type and street/town, compliance, "
+                    "subsidies and their funding, exit review.")
+    evaluation.add_argument("inputs", nargs="+", metavar="REGISTRY")
+    evaluation.add_argument("--year", type=_year, required=True, help="evaluated year")
+    evaluation.add_argument("--plan", type=Path, metavar="FILE", help="plan file "
+                            "(default: the shipped 2018–2020 Jiangbei plan)")
+    evaluation.add_argument("--lottery-fund", type=int, default=0, metavar="YUAN",
+                            help="welfare-lottery fund available for the year's subsidies")
+    evaluation.add_argument("--format", choices=("text", "json", "html", "md", "pdf", "xlsx"),
+                            default="text")
+    evaluation.add_argument("-o", "--output", metavar="PATH")
+    evaluation.add_argument("--as-of", type=_date, metavar="DATE",
+                            help="date whose parameter values apply (default: 31 December of --year)")
+    evaluation.add_argument("--lang", choices=("zh", "en"), default="zh")
+    evaluation.add_argument("--rules", type=Path, metavar="DIR", help="rule folder")
+    evaluation.add_argument("--engine", choices=("durable", "plain"), default="durable")
+    evaluation.add_argument("--db", metavar="FILE", help="history database (SQLite): stores "
+                            "this evaluation and reads the previous year's")
+
+    history = commands.add_parser("history", help="a facility's stored assessments")
+    history.add_argument("facility", metavar="ID")
+    history.add_argument("--db", metavar="FILE", required=True)
+    history.add_argument("--format", choices=("text", "json"), default="text")
+    history.add_argument("--lang", choices=("zh", "en"), default="zh")
 
     rules = commands.add_parser("rules", help="list, show, lint or test the rules")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True)
@@ -93,6 +130,10 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--lang", choices=("zh", "en"), default="zh")
 
     commands.add_parser("schema", help="print the JSON Schema of the facility record")
+    template = commands.add_parser("template", help="write an empty registry workbook (XLSX) with "
+                                   "Chinese headers, drop-down lists and a help sheet")
+    template.add_argument("-o", "--output", metavar="FILE", required=True)
+    template.add_argument("--lang", choices=("zh", "en"), default="zh")
     return parser
 
 
@@ -105,28 +146,72 @@ def _load(folder: Path | None, err: TextIO) -> Ruleset | None:
         return None
 
 
-def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+@dataclass(frozen=True)
+class _Run:
+    compiled: CompiledRuleset
+    evaluator: Evaluator
+    info: RunInfo
+
+
+def _prepare(args: argparse.Namespace, as_of: dt.date, err: TextIO) -> _Run | None:
+    """Rules loaded and compiled for the date, the year checked, the evaluator chosen."""
     lang: Lang = args.lang
     ruleset = _load(args.rules, err)
     if ruleset is None:
-        return USAGE_ERROR
-    as_of = args.as_of or _default_as_of(args.year)
+        return None
     try:
         compiled = compile_ruleset(ruleset, as_of)
     except RulesError as exc:
         for problem in exc.problems:
             print(problem, file=err)
-        return USAGE_ERROR
+        return None
     year = args.year if args.year is not None else as_of.year
     too_early = year_problems(compiled, year)
     for message in too_early:
         print(f"qianbai: --year {year}: {message(lang)}", file=err)
     if too_early:
-        return USAGE_ERROR
+        return None
     evaluator = make_evaluator(args.engine, compiled)
-    info = RunInfo(compiled, evaluator.name, year, lang)
-    outcomes = run(args.inputs, compiled, evaluator, year)
+    return _Run(compiled, evaluator, RunInfo(compiled, evaluator.name, year, lang))
+
+
+def _history(args: argparse.Namespace, err: TextIO) -> History | int | None:
+    if getattr(args, "db", None) is None:
+        return None
     try:
+        return History(Path(args.db))
+    except HistoryError as exc:
+        print(f"qianbai: {exc}", file=err)
+        return USAGE_ERROR
+
+
+def _rejected_notice(count: int, lang: Lang, err: TextIO) -> None:
+    if count:
+        notice = Text(f"{count} 条记录未能评估，原因见输出中的“未能评估的记录”（rejected）",
+                      f"{count} record(s) could not be evaluated; the output lists them with "
+                      f"the reason (rejected)")
+        print(f"qianbai: {notice(lang)}", file=err)
+
+
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    lang: Lang = args.lang
+    prepared = _prepare(args, args.as_of or _default_as_of(args.year), err)
+    if prepared is None:
+        return USAGE_ERROR
+    if args.record and args.db is None:
+        print("qianbai: --record needs --db FILE", file=err)
+        return USAGE_ERROR
+    history = _history(args, err)
+    if isinstance(history, int):
+        return history
+    info = prepared.info
+    outcomes = run(args.inputs, prepared.compiled, prepared.evaluator, info.year)
+    if history is not None and args.record:
+        outcomes = history.recording(outcomes, prepared.compiled, info.year, "check")
+    try:
+        if args.format == "xlsx":
+            raise ReportError("check 的结果请用 json、html 等格式；xlsx 用于 evaluate",
+                              "xlsx is an output of evaluate; use json, html, ... for check")
         if args.format not in STREAMED:
             tally = write_reports(outcomes, args.format, info, args.audience, args.output, out)
         elif args.output:
@@ -142,12 +227,72 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as exc:
         print(f"qianbai: {exc.filename or args.output}: {exc.strerror or exc}", file=err)
         return USAGE_ERROR
-    if tally.rejected:
-        notice = Text(f"{tally.rejected} 条记录未能评估，原因见输出中的“未能评估的记录”（rejected）",
-                      f"{tally.rejected} record(s) could not be evaluated; the output lists "
-                      f"them with the reason (rejected)")
-        print(f"qianbai: {notice(lang)}", file=err)
+    finally:
+        if history is not None:
+            history.connection.close()
+    _rejected_notice(tally.rejected, lang, err)
     return tally.exit_status
+
+
+def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    lang: Lang = args.lang
+    prepared = _prepare(args, args.as_of or dt.date(args.year, 12, 31), err)
+    if prepared is None:
+        return USAGE_ERROR
+    try:
+        plan = load_plan(args.plan or rules_dir() / "plans" / "jiangbei-2018-2020.yaml")
+    except RulesError as exc:
+        for problem in exc.problems:
+            print(problem, file=err)
+        return USAGE_ERROR
+    history = _history(args, err)
+    if isinstance(history, int):
+        return history
+    compiled, year = prepared.compiled, args.year
+    results = run(args.inputs, compiled, prepared.evaluator, year)
+    try:
+        previous = history.non_compliant(year - 1) if history else set()
+        before = history.evaluation(year - 1) if history else None
+        if history is not None:
+            results = history.recording(results, compiled, year, "evaluate",
+                                        lambda result: in_service(result.record, year))
+        evaluation = evaluate(results, plan, compiled, year,
+                              dict.fromkeys(previous, "non_compliant"))
+        document = annual_json(evaluation, prepared.info, args.lottery_fund, before, history)
+        if history is not None:
+            history.store_evaluation(year, compiled, plan.fingerprint, document)
+        write_annual(document, args.format, prepared.info, args.output, out)
+    except (ReportError, HistoryError) as exc:
+        text = exc.text(lang) if isinstance(exc, ReportError) else str(exc)
+        print(f"qianbai: {text}", file=err)
+        return USAGE_ERROR
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        print(f"qianbai: {exc.filename or args.output}: {exc.strerror or exc}", file=err)
+        return USAGE_ERROR
+    finally:
+        if history is not None:
+            history.connection.close()
+    _rejected_notice(len(evaluation.rejected), lang, err)
+    if evaluation.rejected:
+        return USAGE_ERROR
+    return 0
+
+
+def _show_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    history = _history(args, err)
+    if not isinstance(history, History):
+        return USAGE_ERROR if history is not None else 0
+    with history:
+        rows = [a.as_json() for a in history.assessments(args.facility)]
+    if args.format == "json":
+        out.write(json.dumps({"facility": args.facility, "assessments": rows},
+                             ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(render.render("text/history.txt", {"L": labels(args.lang),
+                                                     "facility": args.facility, "rows": rows}))
+    return 0 if rows else 1
 
 
 def _rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -216,6 +361,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     try:
         if args.command == "check":
             return _check(args, out, err)
+        if args.command == "evaluate":
+            return _evaluate(args, out, err)
+        if args.command == "history":
+            return _show_history(args, out, err)
+        if args.command == "template":
+            from .spreadsheets import write_template
+
+            write_template(Path(args.output), args.lang)
+            return 0
         if args.command == "rules":
             return _rules(args, out, err)
         schema = FacilityRecord.model_json_schema()

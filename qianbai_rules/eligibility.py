@@ -80,6 +80,7 @@ class SubsidySpec:
     period_until: str | None = None
     ineligible_when: tuple[Condition, ...] = ()
     funder: Text | None = None
+    payer: str | None = None  # who pays a single amount: city or district
 
     @property
     def needs(self) -> tuple[str, ...]:
@@ -214,16 +215,17 @@ def _operating(raw: dict[str, Any], spec: SubsidySpec, parameters: Mapping[str, 
     conditions = [parse_condition(c, f"subsidy.ineligible_when[{i}]", parameters, report)
                   for i, c in enumerate(blocks)]
     funder = raw.get("funder")
-    text = None
-    if funder is not None:
-        if isinstance(funder, dict) and set(funder) == {"zh", "en"} and all(
-                isinstance(v, str) and v for v in funder.values()):
-            text = Text(funder["zh"], funder["en"])
-        else:
-            report("subsidy.funder", "funder names who pays, in zh and en")
+    text = payer = None
+    if isinstance(funder, dict) and set(funder) == {"payer", "zh", "en"} \
+            and funder["payer"] in FUNDERS and all(isinstance(funder[k], str) and funder[k]
+                                                   for k in ("zh", "en")):
+        text, payer = Text(funder["zh"], funder["en"]), str(funder["payer"])
+    else:
+        report("subsidy.funder", f"funder is {{payer: {' or '.join(FUNDERS)}, zh: ..., en: ...}}")
     return SubsidySpec(kind=spec.kind, amounts=spec.amounts, proration=proration,
                        period_from=period_from, period_until=period_until,
-                       ineligible_when=tuple(c for c in conditions if c is not None), funder=text)
+                       ineligible_when=tuple(c for c in conditions if c is not None), funder=text,
+                       payer=payer)
 
 
 def parse_decisions(doc: Any, file: str, problems: list[RuleProblem]) -> tuple[DecisionRow, ...]:

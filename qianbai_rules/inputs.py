@@ -27,6 +27,7 @@ class RawRecord:
     source: str
     position: str
     data: Any
+    columns: tuple[str, ...] = ()  # a spreadsheet's headers, in column order
 
 
 Item = RawRecord | RecordProblem
@@ -82,8 +83,9 @@ def read(source: str) -> Iterator[Item]:
     """Every record of one source, in order."""
     suffix = ".yaml" if source == STDIN else Path(source).suffix.lower()
     if suffix == ".xlsx":
-        yield _file_problem(source, Text("暂不支持 XLSX 输入，请另存为 CSV（UTF-8）",
-                                         "XLSX input is not supported yet; save as CSV (UTF-8)"))
+        from .spreadsheets import read_xlsx
+
+        yield from read_xlsx(source)
         return
     try:
         if suffix == ".jsonl" and source != STDIN:
@@ -196,4 +198,4 @@ def _read_csv(source: str, text: str) -> Iterator[Item]:
                 f"the row has {len(row)} cells but the header {len(header)}"), f"row {number}")
             continue
         yield RawRecord(source, f"row {number}", dict(zip(header, (c.strip() for c in row),
-                                                          strict=False)))
+                                                          strict=False)), tuple(header))

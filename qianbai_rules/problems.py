@@ -28,6 +28,7 @@ class RecordProblem:
     field: str | None
     message: Text
     position: str | None = None
+    column: str | None = None  # a spreadsheet column letter
 
     def as_json(self, lang: Lang) -> dict[str, str | None]:
         entry = {
@@ -38,6 +39,8 @@ class RecordProblem:
         }
         if self.position is not None and self.position != self.record:
             entry["position"] = self.position
+        if self.column is not None:
+            entry["column"] = self.column
         return entry
 
 

@@ -125,10 +125,11 @@ class Ruleset:
 
 
 def fingerprint(root: Path) -> str:
-    """sha256 over the rule files and parameters (paths and bytes); test cases excluded."""
+    """sha256 over the rule files and parameters (paths and bytes); test cases and plans
+    (which have a fingerprint of their own) excluded."""
     digest = hashlib.sha256()
     files = sorted(p for p in root.rglob("*.yaml")
-                   if p.relative_to(root).parts[0] != "tests")
+                   if p.relative_to(root).parts[0] not in ("tests", "plans"))
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")

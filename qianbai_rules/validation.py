@@ -139,3 +139,17 @@ def record_label(raw: Any, position: str) -> str:
 
 def printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def column_of(headers: tuple[str, ...], field: str | None) -> str | None:
+    """The spreadsheet column (A, B, …, AA) whose header names ``field``."""
+    if not headers or field is None:
+        return None
+    for index, header in enumerate(headers):
+        if BY_LABEL.get(header, header) == field:
+            letters, number = "", index + 1
+            while number:
+                number, remainder = divmod(number - 1, 26)
+                letters = chr(65 + remainder) + letters
+            return letters
+    return None

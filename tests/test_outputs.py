@@ -16,7 +16,7 @@ from qianbai_rules import durable
 from qianbai_rules.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = str(ROOT / "examples")
+EXAMPLES = str(ROOT / "examples" / "sites")
 
 
 def _check(*args: str) -> tuple[int, str]:

@@ -16,7 +16,7 @@ from qianbai_rules.cli import main
 from qianbai_rules.render import file_name
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "examples" / "sites"
 IN_CI = os.environ.get("CI") == "true"
 
 

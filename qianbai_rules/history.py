@@ -1,0 +1,174 @@
+"""The assessment history in an embedded SQLite database the user names (``--db``).
+
+The schema is created on first use and migrated forward by numbered steps. Every run
+stores its assessments in one transaction: a run killed midway leaves the database as it
+was before the run (SQLite's journal), never half written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from .amounts import Outcome
+from .check import Evaluated, Result
+from .compiled import CompiledRuleset
+
+MIGRATIONS: Final = (
+    """
+    CREATE TABLE assessments (
+        id INTEGER PRIMARY KEY,
+        facility TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        as_of TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('check', 'evaluate')),
+        fingerprint TEXT NOT NULL,
+        verdict TEXT NOT NULL,
+        findings TEXT NOT NULL,
+        subsidy TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+    );
+    CREATE INDEX assessments_by_facility ON assessments (facility, year);
+    CREATE INDEX assessments_by_year ON assessments (year, verdict);
+    CREATE TABLE evaluations (
+        id INTEGER PRIMARY KEY,
+        year INTEGER NOT NULL,
+        as_of TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        plan TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+    );
+    """,
+)
+
+
+class HistoryError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Assessment:
+    facility: str
+    year: int
+    as_of: str
+    kind: str
+    fingerprint: str
+    verdict: str
+    findings: dict[str, str]
+    subsidy: list[dict[str, Any]]
+    recorded_at: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"facility": self.facility, "year": self.year, "as_of": self.as_of,
+                "kind": self.kind, "fingerprint": self.fingerprint, "verdict": self.verdict,
+                "subsidy": self.subsidy, "findings": self.findings,
+                "recorded_at": self.recorded_at}
+
+
+def _compact(outcome: Outcome) -> dict[str, Any]:
+    kind = outcome.rule.subsidy.spec.kind.value if outcome.rule.subsidy else "?"
+    key = "total" if kind == "construction" else "amount"
+    return {"kind": kind, "rule": outcome.rule.rule.id, "status": outcome.decision.value,
+            "amount": outcome.paid(key)}
+
+
+class History:
+    """A connection to the history database; use as a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.connection = sqlite3.connect(path, isolation_level=None)
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise HistoryError(f"{path}: {exc}") from None
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.connection.close()
+
+    def _migrate(self) -> None:
+        with closing(self.connection.cursor()) as cursor:
+            version = cursor.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise HistoryError(f"{self.path}: written by a newer qianbai (schema {version})")
+            for step, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in script.split(";"):
+                        if statement.strip():
+                            cursor.execute(statement)
+                    cursor.execute(f"PRAGMA user_version = {step}")
+                    cursor.execute("COMMIT")
+                except BaseException:
+                    cursor.execute("ROLLBACK")
+                    raise
+
+    def recording(self, results: Iterable[Result], compiled: CompiledRuleset, year: int,
+                  kind: str, keep: Callable[[Evaluated], bool] = lambda result: True,
+                  ) -> Iterator[Result]:
+        """Pass results through, storing each assessment ``keep`` accepts; commit when all
+        have passed."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        rule_ids = [r.rule.id for r in compiled.rules]
+        cursor = self.connection.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            for result in results:
+                if isinstance(result, Evaluated) and keep(result):
+                    cursor.execute(
+                        "INSERT INTO assessments (facility, year, as_of, kind, fingerprint, "
+                        "verdict, findings, subsidy, recorded_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                        (result.record.id, year, compiled.as_of.isoformat(), kind,
+                         compiled.ruleset.fingerprint, result.verdict.value,
+                         json.dumps(dict(zip(rule_ids, (s.value for s in result.statuses),
+                                             strict=True)), ensure_ascii=False),
+                         json.dumps([_compact(o) for o in result.subsidies], ensure_ascii=False),
+                         now))
+                yield result
+            cursor.execute("COMMIT")
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        finally:
+            cursor.close()
+
+    def store_evaluation(self, year: int, compiled: CompiledRuleset, plan: str,
+                         summary: dict[str, Any]) -> None:
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self.connection:
+            self.connection.execute(
+                "INSERT INTO evaluations (year, as_of, fingerprint, plan, summary, recorded_at) "
+                "VALUES (?,?,?,?,?,?)",
+                (year, compiled.as_of.isoformat(), compiled.ruleset.fingerprint, plan,
+                 json.dumps(summary, ensure_ascii=False), now))
+
+    def non_compliant(self, year: int) -> set[str]:
+        """Facilities whose latest stored assessment for ``year`` is non-compliant."""
+        rows = self.connection.execute(
+            "SELECT facility, verdict FROM assessments a WHERE year = ? AND id = ("
+            "SELECT MAX(id) FROM assessments b WHERE b.facility = a.facility AND b.year = ?)",
+            (year, year))
+        return {facility for facility, verdict in rows if verdict == "non_compliant"}
+
+    def evaluation(self, year: int) -> dict[str, Any] | None:
+        row = self.connection.execute(
+            "SELECT summary FROM evaluations WHERE year = ? ORDER BY id DESC LIMIT 1",
+            (year,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def assessments(self, facility: str) -> list[Assessment]:
+        rows = self.connection.execute(
+            "SELECT facility, year, as_of, kind, fingerprint, verdict, findings, subsidy, "
+            "recorded_at FROM assessments WHERE facility = ? ORDER BY year, id", (facility,))
+        return [Assessment(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]),
+                           json.loads(r[7]), r[8]) for r in rows]

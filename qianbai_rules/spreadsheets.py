@@ -1,0 +1,184 @@
+"""Excel workbooks (openpyxl): registries read row by row, the input template, and the
+annual evaluation as a workbook officials can sort and filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from . import render
+from .fields import FIELDS, Kind
+from .inputs import Item, RawRecord
+from .labels import labels
+from .problems import Lang, RecordProblem, Text
+
+SHEET_NAMES = ("设施", "facilities")
+
+
+def _cell(value: Any) -> Any:
+    """A cell as the record model reads it: dates as ISO text, blanks as absent."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def read_xlsx(source: str) -> Iterator[Item]:
+    """Records of a workbook: the sheet named 设施 (or facilities), else the first sheet.
+
+    Positions name the sheet and the row (``设施!row 4``) so that an official finds them.
+    """
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except Exception as exc:
+        yield RecordProblem(source, None, None, Text(
+            f"不是可读取的 XLSX 工作簿：{type(exc).__name__}",
+            f"not a readable XLSX workbook: {type(exc).__name__}"))
+        return
+    try:
+        names = workbook.sheetnames
+        chosen = next((n for n in SHEET_NAMES if n in names), names[0] if names else None)
+        if chosen is None:
+            yield RecordProblem(source, None, None, Text("工作簿中没有工作表", "no sheet"))
+            return
+        rows = workbook[chosen].iter_rows(values_only=True)
+        header_row = next(rows, None)
+        header = [str(h).strip() if h is not None else "" for h in header_row or ()]
+        while header and not header[-1]:
+            header.pop()
+        if not header:
+            yield RecordProblem(source, None, None, Text(f"工作表“{chosen}”没有表头",
+                                                         f"sheet {chosen!r} has no header row"))
+            return
+        for column, name in enumerate(header, start=1):
+            if not name or name in header[:column - 1]:
+                letter = get_column_letter(column)
+                yield RecordProblem(source, None, None, Text(
+                    f"工作表“{chosen}”第 {letter} 列：表头{'为空' if not name else '重复'}",
+                    f"sheet {chosen!r} column {letter}: "
+                    f"{'an empty header' if not name else 'a repeated header'}"))
+                return
+        for number, row in enumerate(rows, start=2):
+            values = [_cell(v) for v in row]
+            if not any(v not in (None, "") for v in values):
+                continue
+            extra = [v for v in values[len(header):] if v not in (None, "")]
+            position = f"{chosen}!row {number}"
+            if extra:
+                yield RecordProblem(source, position, None, Text(
+                    "该行在表头之外还有内容", "the row has cells beyond the header"), position)
+                continue
+            yield RawRecord(source, position, {h: v for h, v in zip(header, values, strict=False)
+                                               if v not in (None, "")}, tuple(header))
+    finally:
+        workbook.close()
+
+
+def _codes_text(name: str) -> str:
+    spec = FIELDS[name]
+    return "、".join(spec.code_name(c) for c in spec.codes)
+
+
+def write_template(path: Path, lang: Lang) -> None:
+    """An empty registry workbook: Chinese headers, drop-down lists, and a help sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = SHEET_NAMES[0]
+    help_sheet = workbook.create_sheet("说明" if lang == "zh" else "help")
+    help_sheet.append(["字段（表头）", "field", "类型", "可填写的值"] if lang == "zh"
+                      else ["header", "field", "type", "values"])
+    kinds = {Kind.boolean: ("是/否", "yes/no"), Kind.number: ("数字", "number"),
+             Kind.integer: ("整数", "whole number"), Kind.text: ("文本", "text"),
+             Kind.code: ("代码", "code"), Kind.date: ("日期 YYYY-MM-DD", "date YYYY-MM-DD"),
+             Kind.text_list: ("多项，用、分隔", "list, separated by 、"),
+             Kind.code_list: ("多项代码，用、分隔", "codes, separated by 、")}
+    for column, (name, spec) in enumerate(FIELDS.items(), start=1):
+        header = spec.label_zh
+        sheet.cell(row=1, column=column, value=header)
+        sheet.column_dimensions[get_column_letter(column)].width = max(10, len(header) * 2 + 2)
+        kind = kinds[spec.kind][0 if lang == "zh" else 1]
+        choices = _codes_text(name) if spec.codes else ("是、否" if spec.kind is Kind.boolean else "")
+        help_sheet.append([header, name, kind + ("（必填）" if spec.required else ""), choices])
+        if spec.kind in (Kind.code, Kind.boolean):
+            options = [spec.code_name(c) for c in spec.codes] if spec.codes else ["是", "否"]
+            validation = DataValidation(type="list", formula1='"' + ",".join(options) + '"',
+                                        allow_blank=True)
+            letter = get_column_letter(column)
+            validation.add(f"{letter}2:{letter}5000")
+            sheet.add_data_validation(validation)
+    sheet.freeze_panes = "A2"
+    help_sheet.column_dimensions["A"].width = 24
+    help_sheet.column_dimensions["B"].width = 40
+    help_sheet.column_dimensions["D"].width = 60
+    _save(workbook, path)
+
+
+def _save(workbook: Workbook, path: Path) -> None:
+    import io
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    render.write_atomically(path, buffer.getvalue())
+
+
+def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
+    """The annual evaluation as a workbook: one sheet per table, filters on."""
+    L = labels(lang)["annual"]
+    workbook = Workbook()
+    summary = workbook.active
+    assert summary is not None
+    summary.title = "全区" if lang == "zh" else "district"
+    summary.append([L["type"], L["target"], L["completed"], L["rate"]])
+    for kind, d in document["district"]["by_type"].items():
+        summary.append([kind, d["target"], d["completed"], d["rate"]])
+    total = document["district"]["total"]
+    summary.append([L["all_types"], total["target"], total["completed"], total["rate"]])
+    streets = workbook.create_sheet("街镇" if lang == "zh" else "streets")
+    kinds = list(document["district"]["by_type"])
+    streets.append([L["street"], *[f"{k} {L['target']}" for k in kinds],
+                    *[f"{k} {L['completed']}" for k in kinds], L["pilot"]])
+    for s in document["streets"]:
+        streets.append([s["street_town"], *[s["targets"][k] for k in kinds],
+                        *[s["completed"][k] for k in kinds], s["pilot_on_time"]])
+    money = workbook.create_sheet("补贴" if lang == "zh" else "subsidies")
+    money.append(["", L["total"], L["city"], L["district"], L["facilities"], L["undetermined"]])
+    for key in ("construction", "operating"):
+        m = document["subsidies"][key]
+        money.append([L[key], m["total"], m["city"], m["district"], m["facilities"],
+                      m["undetermined"]])
+    funding = document["subsidies"]["funding"]
+    money.append([])
+    money.append([L["district_owed"], funding["district_owed"]])
+    money.append([L["lottery_fund"], funding["lottery_fund"]])
+    money.append([L["pooled_and_budget"], funding["pooled_and_budget"]])
+    departments = workbook.create_sheet("部门" if lang == "zh" else "departments")
+    departments.append([L["department"], L["mandatory"], L["advisory"]])
+    for name, counts in document["departments"].items():
+        departments.append([name, counts.get("mandatory", 0), counts.get("advisory", 0)])
+    review = workbook.create_sheet("退出评估" if lang == "zh" else "exit review")
+    review.append([L["exit_review"]])
+    for facility in document["exit_review"]:
+        review.append([facility])
+    unplanned = workbook.create_sheet("计划外" if lang == "zh" else "unplanned")
+    unplanned.append(["id", L["street"]])
+    for item in document["unplanned"]:
+        unplanned.append([item["id"], item["street_town"]])
+    for sheet in workbook.worksheets:
+        if sheet.max_row > 1:
+            sheet.auto_filter.ref = sheet.dimensions
+        sheet.freeze_panes = "A2"
+        sheet.column_dimensions["A"].width = 28
+    _save(workbook, path)
