@@ -25,6 +25,7 @@ from .check import Evaluator, make_evaluator, run
 from .compiled import CompiledRuleset, compile_ruleset
 from .evaluation import evaluate, in_service
 from .history import History, HistoryError
+from .inputs import STDIN, expand
 from .labels import labels
 from .output import FORMATS, STREAMED, RunInfo, write
 from .plan import load_plan
@@ -86,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--rules", type=Path, metavar="DIR", help="rule folder")
     check.add_argument("--engine", choices=("durable", "plain"), default="durable")
     check.add_argument("--db", metavar="FILE", help="history database (SQLite)")
+    check.add_argument("--force", action="store_true", help="overwrite existing output files")
     check.add_argument("--record", action="store_true",
                        help="store each assessment in the history database (--db)")
 
@@ -104,10 +106,12 @@ def _parser() -> argparse.ArgumentParser:
                             default="text")
     evaluation.add_argument("-o", "--output", metavar="PATH")
     evaluation.add_argument("--as-of", type=_date, metavar="DATE",
-                            help="date whose parameter values apply (default: 31 December of --year)")
+                            help="date whose parameter values apply (default: 31 December of "
+                                 "--year, or today if that is earlier)")
     evaluation.add_argument("--lang", choices=("zh", "en"), default="zh")
     evaluation.add_argument("--rules", type=Path, metavar="DIR", help="rule folder")
     evaluation.add_argument("--engine", choices=("durable", "plain"), default="durable")
+    evaluation.add_argument("--force", action="store_true", help="overwrite existing output files")
     evaluation.add_argument("--db", metavar="FILE", help="history database (SQLite): stores "
                             "this evaluation and reads the previous year's")
 
@@ -134,6 +138,7 @@ def _parser() -> argparse.ArgumentParser:
                                    "Chinese headers, drop-down lists and a help sheet")
     template.add_argument("-o", "--output", metavar="FILE", required=True)
     template.add_argument("--lang", choices=("zh", "en"), default="zh")
+    template.add_argument("--force", action="store_true", help="overwrite an existing file")
     return parser
 
 
@@ -215,7 +220,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.format not in STREAMED:
             tally = write_reports(outcomes, args.format, info, args.audience, args.output, out)
         elif args.output:
-            with open(args.output, "w", encoding="utf-8", errors="backslashreplace") as handle:
+            with render.atomic_text(Path(args.output)) as handle:
                 tally = write(outcomes, args.format, info, handle)
         else:
             tally = write(outcomes, args.format, info, out)
@@ -236,7 +241,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lang: Lang = args.lang
-    prepared = _prepare(args, args.as_of or dt.date(args.year, 12, 31), err)
+    prepared = _prepare(args, args.as_of or _default_as_of(args.year), err)
     if prepared is None:
         return USAGE_ERROR
     try:
@@ -338,6 +343,11 @@ def _rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 1 if failed else 0
 
 
+def _input_files(inputs: Sequence[str]) -> frozenset[Path]:
+    return frozenset(Path(item).resolve() for item in expand(inputs)
+                     if isinstance(item, str) and item != STDIN)
+
+
 def _tolerant(stream: TextIO) -> None:
     """Never fail on a character the terminal cannot encode; escape it instead."""
     reconfigure = getattr(stream, "reconfigure", None)
@@ -359,16 +369,22 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     except SystemExit as exc:
         return USAGE_ERROR if exc.code else 0
     try:
-        if args.command == "check":
-            return _check(args, out, err)
-        if args.command == "evaluate":
-            return _evaluate(args, out, err)
+        if args.command in ("check", "evaluate"):
+            policy = render.OutputPolicy(args.force, _input_files(args.inputs))
+            with render.output_policy(policy):
+                return _check(args, out, err) if args.command == "check" \
+                    else _evaluate(args, out, err)
         if args.command == "history":
             return _show_history(args, out, err)
         if args.command == "template":
             from .spreadsheets import write_template
 
-            write_template(Path(args.output), args.lang)
+            try:
+                with render.output_policy(render.OutputPolicy(args.force)):
+                    write_template(Path(args.output), args.lang)
+            except ReportError as exc:
+                print(f"qianbai: {exc.text(args.lang)}", file=err)
+                return USAGE_ERROR
             return 0
         if args.command == "rules":
             return _rules(args, out, err)

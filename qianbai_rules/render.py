@@ -12,10 +12,13 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -106,8 +109,55 @@ def _umask() -> int:
     return current
 
 
+@dataclass(frozen=True)
+class OutputPolicy:
+    """What a run may write over: an existing file only when forced; an input never."""
+
+    force: bool = False
+    inputs: frozenset[Path] = frozenset()
+
+    def check(self, path: Path) -> None:
+        resolved = path.resolve()
+        if resolved in self.inputs:
+            raise ReportError(f"{path} 是本次的输入文件，不能覆盖", f"{path} is an input of this run; "
+                              "it is never overwritten")
+        if path.exists() and not self.force:
+            raise ReportError(f"{path} 已存在；确需覆盖请加 --force",
+                              f"{path} exists; add --force to overwrite it")
+
+
+_POLICY: ContextVar[OutputPolicy] = ContextVar(
+    "output_policy", default=OutputPolicy(force=True))  # noqa: B039 - a frozen dataclass
+
+
+@contextmanager
+def output_policy(policy: OutputPolicy) -> Iterator[None]:
+    token = _POLICY.set(policy)
+    try:
+        yield
+    finally:
+        _POLICY.reset(token)
+
+
+@contextmanager
+def atomic_text(path: Path) -> Iterator[TextIO]:
+    """A text file written whole or not at all, under the output policy."""
+    _POLICY.get().check(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
+            yield stream
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write a whole file or nothing: a temporary file beside it, then a rename."""
+    _POLICY.get().check(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
