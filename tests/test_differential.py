@@ -42,7 +42,7 @@ DATES = st.one_of(st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2021
 
 
 def _value(kind: Kind, codes: tuple[str, ...]) -> st.SearchStrategy[Any]:
-    wrong = st.sampled_from([None, "maybe", 3, True, [], {}])
+    wrong: st.SearchStrategy[Any] = st.sampled_from([None, "maybe", 3, True, [], {}])
     right: dict[Kind, st.SearchStrategy[Any]] = {
         Kind.boolean: st.one_of(st.booleans(), st.sampled_from(["是", "否"])),
         Kind.number: NUMBERS,
