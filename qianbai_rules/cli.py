@@ -30,6 +30,7 @@ from .labels import labels
 from .output import FORMATS, STREAMED, RunInfo, write
 from .plan import load_plan
 from .problems import Lang, RulesError, Text
+from .progress import progress
 from .records import FacilityRecord
 from .render import ReportError
 from .report import write_reports
@@ -88,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--engine", choices=("durable", "plain"), default="durable")
     check.add_argument("--db", metavar="FILE", help="history database (SQLite)")
     check.add_argument("--force", action="store_true", help="overwrite existing output files")
+    check.add_argument("--quiet", action="store_true", help="no progress line on a terminal")
     check.add_argument("--record", action="store_true",
                        help="store each assessment in the history database (--db)")
 
@@ -112,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--rules", type=Path, metavar="DIR", help="rule folder")
     evaluation.add_argument("--engine", choices=("durable", "plain"), default="durable")
     evaluation.add_argument("--force", action="store_true", help="overwrite existing output files")
+    evaluation.add_argument("--quiet", action="store_true", help="no progress line on a terminal")
     evaluation.add_argument("--db", metavar="FILE", help="history database (SQLite): stores "
                             "this evaluation and reads the previous year's")
 
@@ -210,7 +213,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if isinstance(history, int):
         return history
     info = prepared.info
-    outcomes = run(args.inputs, prepared.compiled, prepared.evaluator, info.year)
+    outcomes = progress(run(args.inputs, prepared.compiled, prepared.evaluator, info.year), err,
+                        lang, not args.quiet)
     if history is not None and args.record:
         outcomes = history.recording(outcomes, prepared.compiled, info.year, "check")
     try:
@@ -254,7 +258,8 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if isinstance(history, int):
         return history
     compiled, year = prepared.compiled, args.year
-    results = run(args.inputs, compiled, prepared.evaluator, year)
+    results = progress(run(args.inputs, compiled, prepared.evaluator, year), err, lang,
+                       not args.quiet)
     try:
         previous = history.non_compliant(year - 1) if history else set()
         before = history.evaluation(year - 1) if history else None
