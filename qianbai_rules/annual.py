@@ -9,10 +9,10 @@ from typing import Any, TextIO
 
 from . import render
 from .evaluation import Evaluation
+from .findings import type_names
 from .history import History
 from .labels import labels
 from .output import RunInfo, rejected_json
-from .records import CODE_NAMES_ZH, FacilityType
 
 
 def _change(now: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -53,11 +53,6 @@ def annual_json(evaluation: Evaluation, info: RunInfo, lottery_fund: int,
     return document
 
 
-def _type_names(lang: str) -> dict[str, str]:
-    names = CODE_NAMES_ZH[FacilityType]
-    return dict(names) if lang == "zh" else {t.value: t.value for t in FacilityType}
-
-
 def write_annual(document: dict[str, Any], fmt: str, info: RunInfo, target: str | None,
                  out: TextIO) -> None:
     """Write the evaluation; a target folder (``-o out/``) gets evaluation-YEAR.<format>."""
@@ -75,7 +70,7 @@ def write_annual(document: dict[str, Any], fmt: str, info: RunInfo, target: str 
         write_evaluation(document, Path(target), info.lang)
         return
     context = {"L": labels(info.lang), "run": info.header(), "lang": info.lang,
-               "doc": document, "types": _type_names(info.lang), "chart": _chart(document)}
+               "doc": document, "types": type_names(info.lang), "chart": _chart(document)}
     template = {"text": "text/annual.txt", "md": "md/annual.md"}.get(fmt, "html/annual.html")
     rendered = render.render(template, context)
     data = render.to_pdf(rendered) if fmt == "pdf" else rendered.encode("utf-8")

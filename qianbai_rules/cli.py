@@ -51,6 +51,16 @@ def _year(text: str) -> int:
     return year
 
 
+def _yuan(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"not an amount in whole yuan: {text!r}")
+    return value
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -102,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--year", type=_year, required=True, help="evaluated year")
     evaluation.add_argument("--plan", type=Path, metavar="FILE", help="plan file "
                             "(default: the shipped 2018–2020 Jiangbei plan)")
-    evaluation.add_argument("--lottery-fund", type=int, default=0, metavar="YUAN",
+    evaluation.add_argument("--lottery-fund", type=_yuan, default=0, metavar="YUAN",
                             help="welfare-lottery fund available for the year's subsidies")
     evaluation.add_argument("--format", choices=("text", "json", "html", "md", "pdf", "xlsx"),
                             default="text")
@@ -183,11 +193,11 @@ def _prepare(args: argparse.Namespace, as_of: dt.date, err: TextIO) -> _Run | No
     return _Run(compiled, evaluator, RunInfo(compiled, evaluator.name, year, lang))
 
 
-def _history(args: argparse.Namespace, err: TextIO) -> History | int | None:
+def _history(args: argparse.Namespace, err: TextIO, create: bool = True) -> History | int | None:
     if getattr(args, "db", None) is None:
         return None
     try:
-        return History(Path(args.db))
+        return History(Path(args.db), create)
     except HistoryError as exc:
         print(f"qianbai: {exc}", file=err)
         return USAGE_ERROR
@@ -209,7 +219,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.record and args.db is None:
         print("qianbai: --record needs --db FILE", file=err)
         return USAGE_ERROR
-    history = _history(args, err)
+    history = _history(args, err) if args.record else None
     if isinstance(history, int):
         return history
     info = prepared.info
@@ -228,17 +238,19 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 tally = write(outcomes, args.format, info, handle)
         else:
             tally = write(outcomes, args.format, info, out)
+        if history is not None:
+            history.commit()
     except ReportError as exc:
         print(f"qianbai: {exc.text(lang)}", file=err)
         return USAGE_ERROR
     except BrokenPipeError:
         raise
     except OSError as exc:
-        print(f"qianbai: {exc.filename or args.output}: {exc.strerror or exc}", file=err)
+        print(f"qianbai: {args.output or exc.filename}: {exc.strerror or exc}", file=err)
         return USAGE_ERROR
     finally:
         if history is not None:
-            history.connection.close()
+            history.close()
     _rejected_notice(tally.rejected, lang, err)
     return tally.exit_status
 
@@ -272,6 +284,8 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if history is not None:
             history.store_evaluation(year, compiled, plan.fingerprint, document)
         write_annual(document, args.format, prepared.info, args.output, out)
+        if history is not None:
+            history.commit()
     except (ReportError, HistoryError) as exc:
         text = exc.text(lang) if isinstance(exc, ReportError) else str(exc)
         print(f"qianbai: {text}", file=err)
@@ -279,11 +293,11 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except BrokenPipeError:
         raise
     except OSError as exc:
-        print(f"qianbai: {exc.filename or args.output}: {exc.strerror or exc}", file=err)
+        print(f"qianbai: {args.output or exc.filename}: {exc.strerror or exc}", file=err)
         return USAGE_ERROR
     finally:
         if history is not None:
-            history.connection.close()
+            history.close()
     _rejected_notice(len(evaluation.rejected), lang, err)
     if evaluation.rejected:
         return USAGE_ERROR
@@ -291,7 +305,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _show_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    history = _history(args, err)
+    history = _history(args, err, create=False)
     if not isinstance(history, History):
         return USAGE_ERROR if history is not None else 0
     with history:
@@ -389,6 +403,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
                     write_template(Path(args.output), args.lang)
             except ReportError as exc:
                 print(f"qianbai: {exc.text(args.lang)}", file=err)
+                return USAGE_ERROR
+            except OSError as exc:
+                print(f"qianbai: {args.output}: {exc.strerror or exc}", file=err)
                 return USAGE_ERROR
             return 0
         if args.command == "rules":

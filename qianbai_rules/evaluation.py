@@ -12,7 +12,8 @@ Definitions (requirements.md §7, plan.md):
 - construction subsidies: of facilities completed in Y; operating subsidies: for Y;
 - funding: what the district pays (its construction part and the operating subsidies)
   comes first from the welfare-lottery fund, the rest from pooled funds and the budget;
-- exit review (reading): non-compliant in Y and in the stored assessment of Y-1.
+- exit review (reading): non-compliant in Y and in the stored assessment of Y-1, for a
+  facility in service in both years.
 """
 
 from __future__ import annotations
@@ -90,7 +91,6 @@ class Evaluation:
     undated: list[str] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     records: int = 0
-    in_service: list[tuple[str, str]] = field(default_factory=list)  # (id, verdict) to store
 
     def add(self, result: Result) -> None:
         if isinstance(result, Rejected):
@@ -108,7 +108,7 @@ class Evaluation:
         if not in_service(record, self.year):
             return
         kind = record.facility_type.value
-        if kind in self.plan.types and completed >= self.plan.start:
+        if kind in self.plan.types and self.plan.start <= completed <= self.plan.end:
             self.completed[kind] += 1
             if street in self.plan.streets:
                 self.street_completed.setdefault(street, Counter())[kind] += 1
@@ -120,8 +120,9 @@ class Evaluation:
     def _in_service(self, result: Evaluated, completed_this_year: bool) -> None:
         verdict = result.verdict.value
         self.verdicts[verdict] += 1
-        self.in_service.append((result.record.id, verdict))
-        if verdict == Verdict.non_compliant and self.previous.get(result.record.id) == verdict:
+        two_years = in_service(result.record, self.year - 1)
+        if verdict == Verdict.non_compliant and two_years \
+                and self.previous.get(result.record.id) == verdict:
             self.exit_review.append(result.record.id)
         departments = self.compiled.ruleset.departments
         for rule, status in zip(self.compiled.rules, result.statuses, strict=True):

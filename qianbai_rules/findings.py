@@ -190,3 +190,8 @@ class FindingWriter:
 
 def record_verdict(compiled: CompiledRuleset, statuses: list[Status]) -> Verdict:
     return verdict([(r.rule.severity, s) for r, s in zip(compiled.rules, statuses, strict=True)])
+
+
+def type_names(lang: Lang) -> dict[str, str]:
+    """Facility type codes by name, as reports show them."""
+    return {code: render_value("facility_type", code, lang) for code in FIELDS["facility_type"].codes}

@@ -1,8 +1,9 @@
 """The assessment history in an embedded SQLite database the user names (``--db``).
 
 The schema is created on first use and migrated forward by numbered steps. Every run
-stores its assessments in one transaction: a run killed midway leaves the database as it
-was before the run (SQLite's journal), never half written.
+stores its assessments in one transaction, committed only once the run's output is
+written: a run that fails or is killed midway leaves the database as it was before the
+run (SQLite's journal), never half written.
 """
 
 from __future__ import annotations
@@ -82,8 +83,10 @@ def _compact(outcome: Outcome) -> dict[str, Any]:
 class History:
     """A connection to the history database; use as a context manager."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = True) -> None:
         self.path = path
+        if not create and not path.is_file():
+            raise HistoryError(f"{path}: no such history database")
         try:
             self.connection = sqlite3.connect(path, isolation_level=None)
             self._migrate()
@@ -94,7 +97,21 @@ class History:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close; a transaction that was not committed is rolled back."""
+        if self.connection.in_transaction:
+            self.connection.execute("ROLLBACK")
         self.connection.close()
+
+    def commit(self) -> None:
+        if self.connection.in_transaction:
+            self.connection.execute("COMMIT")
+
+    def _begin(self) -> None:
+        if not self.connection.in_transaction:
+            self.connection.execute("BEGIN IMMEDIATE")
 
     def _migrate(self) -> None:
         with closing(self.connection.cursor()) as cursor:
@@ -116,41 +133,33 @@ class History:
     def recording(self, results: Iterable[Result], compiled: CompiledRuleset, year: int,
                   kind: str, keep: Callable[[Evaluated], bool] = lambda result: True,
                   ) -> Iterator[Result]:
-        """Pass results through, storing each assessment ``keep`` accepts; commit when all
-        have passed."""
+        """Pass results through, storing each assessment ``keep`` accepts, in the run's
+        transaction (see :meth:`commit`)."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         rule_ids = [r.rule.id for r in compiled.rules]
-        cursor = self.connection.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
-        try:
-            for result in results:
-                if isinstance(result, Evaluated) and keep(result):
-                    cursor.execute(
-                        "INSERT INTO assessments (facility, year, as_of, kind, fingerprint, "
-                        "verdict, findings, subsidy, recorded_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                        (result.record.id, year, compiled.as_of.isoformat(), kind,
-                         compiled.ruleset.fingerprint, result.verdict.value,
-                         json.dumps(dict(zip(rule_ids, (s.value for s in result.statuses),
-                                             strict=True)), ensure_ascii=False),
-                         json.dumps([_compact(o) for o in result.subsidies], ensure_ascii=False),
-                         now))
-                yield result
-            cursor.execute("COMMIT")
-        except BaseException:
-            cursor.execute("ROLLBACK")
-            raise
-        finally:
-            cursor.close()
+        self._begin()
+        for result in results:
+            if isinstance(result, Evaluated) and keep(result):
+                self.connection.execute(
+                    "INSERT INTO assessments (facility, year, as_of, kind, fingerprint, "
+                    "verdict, findings, subsidy, recorded_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (result.record.id, year, compiled.as_of.isoformat(), kind,
+                     compiled.ruleset.fingerprint, result.verdict.value,
+                     json.dumps(dict(zip(rule_ids, (s.value for s in result.statuses),
+                                         strict=True)), ensure_ascii=False),
+                     json.dumps([_compact(o) for o in result.subsidies], ensure_ascii=False),
+                     now))
+            yield result
 
     def store_evaluation(self, year: int, compiled: CompiledRuleset, plan: str,
                          summary: dict[str, Any]) -> None:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        with self.connection:
-            self.connection.execute(
-                "INSERT INTO evaluations (year, as_of, fingerprint, plan, summary, recorded_at) "
-                "VALUES (?,?,?,?,?,?)",
-                (year, compiled.as_of.isoformat(), compiled.ruleset.fingerprint, plan,
-                 json.dumps(summary, ensure_ascii=False), now))
+        self._begin()
+        self.connection.execute(
+            "INSERT INTO evaluations (year, as_of, fingerprint, plan, summary, recorded_at) "
+            "VALUES (?,?,?,?,?,?)",
+            (year, compiled.as_of.isoformat(), compiled.ruleset.fingerprint, plan,
+             json.dumps(summary, ensure_ascii=False), now))
 
     def non_compliant(self, year: int) -> set[str]:
         """Facilities whose latest stored assessment for ``year`` is non-compliant."""

@@ -61,6 +61,10 @@ class Plan:
         return _sum(c for y, c in self.targets.items() if y <= year)
 
 
+def _nonzero(counts: Counts) -> Counts:
+    return {kind: number for kind, number in counts.items() if number}
+
+
 def _sum(counts: Any) -> Counts:
     total: Counts = {}
     for item in counts:
@@ -105,13 +109,18 @@ class _Parser:
 
     def street(self, name: str, raw: Any, types: tuple[str, ...], first: int) -> StreetPlan | None:
         where = f"streets.{name}"
-        if not isinstance(raw, dict) or not raw or set(raw) - STREET_KEYS:
+        if not isinstance(raw, dict) or not raw:
             self.problem(where, f"a mapping with {', '.join(sorted(STREET_KEYS))}")
+            return None
+        unknown = sorted(set(raw) - STREET_KEYS, key=str)
+        for key in unknown:
+            self.problem(f"{where}.{key}", f"unknown key; allowed: {', '.join(sorted(STREET_KEYS))}")
+        if unknown:
             return None
         by_year = self.years(raw["by_year"], f"{where}.by_year", types) if "by_year" in raw else {}
         total = self.counts(raw["total"], f"{where}.total", types) if "total" in raw \
             else _sum(by_year.values())
-        if by_year and total != _sum(by_year.values()):
+        if by_year and _nonzero(total) != _nonzero(_sum(by_year.values())):
             self.problem(f"{where}.total", "the total differs from the sum of by_year")
         pilot = None
         if "pilot" in raw:
@@ -155,7 +164,11 @@ def load_plan(path: Path) -> Plan:
     kinds = tuple(str(t) for t in types)
     targets = parser.years(raw.get("targets", {}), "targets", kinds)
     streets = {}
-    for street, spec in (raw.get("streets") or {}).items():
+    raw_streets = raw.get("streets")
+    if not isinstance(raw_streets, dict):
+        parser.problem("streets", "streets maps each street/town to its targets")
+        raw_streets = {}
+    for street, spec in raw_streets.items():
         plan = parser.street(str(street), spec, kinds, start.year)
         if plan is not None:
             streets[str(street)] = plan

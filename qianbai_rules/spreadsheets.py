@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import render
 from .fields import FIELDS, Kind
+from .findings import type_names
 from .inputs import Item, RawRecord
 from .labels import labels
 from .problems import Lang, RecordProblem, Text
@@ -24,8 +25,8 @@ SHEET_NAMES = ("设施", "facilities")
 
 def _cell(value: Any) -> Any:
     """A cell as the record model reads it: dates as ISO text, blanks as absent."""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.datetime):  # Excel keeps dates as date-times; the day is what counts
+        return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -66,9 +67,11 @@ def read_xlsx(source: str) -> Iterator[Item]:
             if not name or name in header[:column - 1]:
                 letter = get_column_letter(column)
                 yield RecordProblem(source, None, None, Text(
-                    f"工作表“{chosen}”第 {letter} 列：表头{'为空' if not name else '重复'}",
-                    f"sheet {chosen!r} column {letter}: "
-                    f"{'an empty header' if not name else 'a repeated header'}"))
+                    f"工作表“{chosen}”第 {letter} 列：" + ("表头为空" if not name
+                                                      else f"表头“{name}”重复"),
+                    f"sheet {chosen!r} column {letter}: " + ("an empty header" if not name
+                                                           else f"a repeated header {name!r}")),
+                    column=letter)
                 return
         for number, row in enumerate(rows, start=2):
             values = [_cell(v) for v in row]
@@ -137,19 +140,20 @@ def _save(workbook: Workbook, path: Path) -> None:
 def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
     """The annual evaluation as a workbook: one sheet per table, filters on."""
     L = labels(lang)["annual"]
+    types = type_names(lang)
     workbook = Workbook()
     summary = workbook.active
     assert summary is not None
     summary.title = "全区" if lang == "zh" else "district"
     summary.append([L["type"], L["target"], L["completed"], L["rate"]])
     for kind, d in document["district"]["by_type"].items():
-        summary.append([kind, d["target"], d["completed"], d["rate"]])
+        summary.append([types[kind], d["target"], d["completed"], d["rate"]])
     total = document["district"]["total"]
     summary.append([L["all_types"], total["target"], total["completed"], total["rate"]])
     streets = workbook.create_sheet("街镇" if lang == "zh" else "streets")
     kinds = list(document["district"]["by_type"])
-    streets.append([L["street"], *[f"{k} {L['target']}" for k in kinds],
-                    *[f"{k} {L['completed']}" for k in kinds], L["pilot"]])
+    streets.append([L["street"], *[f"{types[k]} {L['target']}" for k in kinds],
+                    *[f"{types[k]} {L['completed']}" for k in kinds], L["pilot"]])
     for s in document["streets"]:
         streets.append([s["street_town"], *[s["targets"][k] for k in kinds],
                         *[s["completed"][k] for k in kinds], s["pilot_on_time"]])
