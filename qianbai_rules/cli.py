@@ -23,7 +23,7 @@ from .annual import annual_json, write_annual
 from .casefile import load_cases, run_case
 from .check import Evaluator, make_evaluator, run
 from .compiled import CompiledRuleset, compile_ruleset
-from .evaluation import evaluate, in_service
+from .evaluation import built_by, cutoff, evaluate
 from .history import History, HistoryError
 from .inputs import STDIN, expand
 from .labels import labels
@@ -276,8 +276,9 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         previous = history.non_compliant(year - 1) if history else set()
         before = history.evaluation(year - 1) if history else None
         if history is not None:
+            day = cutoff(year, compiled.as_of)
             results = history.recording(results, compiled, year, "evaluate",
-                                        lambda result: in_service(result.record, year))
+                                        lambda result: built_by(result.record, day))
         evaluation = evaluate(results, plan, compiled, year,
                               dict.fromkeys(previous, "non_compliant"))
         document = annual_json(evaluation, prepared.info, args.lottery_fund, before, history)

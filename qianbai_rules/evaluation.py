@@ -3,17 +3,21 @@
 Records stream through the check pipeline once; only counts, sums and short id lists are
 kept, so a registry of any size is evaluated in flat memory.
 
-Definitions (requirements.md §7, plan.md):
-- completed by the end of Y: ``status.completed_on`` within the plan period and on or
-  before 31 December Y, for the facility types the plan counts;
-- in service in Y: completed on or before 31 December Y (any type); compliance, open
-  failures and the operating subsidy are counted over these; a record without a
-  completion date is listed as undated and counted nowhere else;
-- construction subsidies: of facilities completed in Y; operating subsidies: for Y;
+Definitions (requirements.md §7, plan.md); "the cut-off" is 31 December Y, or the as-of
+date when that is earlier:
+- completed: ``status.completed_on`` within the plan period and by the cut-off, for the
+  facility types the plan counts, in a street/town the plan lists (facilities elsewhere
+  are reported as unplanned and counted apart, never dropped); closed facilities still
+  count as built;
+- built by the cut-off (any type, any street): compliance is counted over these; a
+  record without a completion date is listed as undated and counted nowhere else;
+- open at the cut-off (built and not closed): open failures and the exit review;
+- construction subsidies: of facilities completed in Y; operating subsidies: for the
+  months of Y operated (amounts.py);
 - funding: what the district pays (its construction part and the operating subsidies)
   comes first from the welfare-lottery fund, the rest from pooled funds and the budget;
 - exit review (reading): non-compliant in Y and in the stored assessment of Y-1, for a
-  facility in service in both years.
+  facility built by the end of Y-1 and open at the cut-off.
 """
 
 from __future__ import annotations
@@ -34,10 +38,20 @@ from .records import FacilityRecord
 from .ruleset import Severity
 
 
-def in_service(record: FacilityRecord, year: int) -> bool:
-    """Completed on or before 31 December of ``year``: the facilities a year's evaluation judges."""
+def cutoff(year: int, as_of: dt.date) -> dt.date:
+    return min(dt.date(year, 12, 31), as_of)
+
+
+def built_by(record: FacilityRecord, day: dt.date) -> bool:
+    """Completed on or before ``day``."""
     completed = record.status.completed_on
-    return completed is not None and completed <= dt.date(year, 12, 31)
+    return completed is not None and completed <= day
+
+
+def open_at(record: FacilityRecord, day: dt.date) -> bool:
+    """Built by ``day`` and not closed by then (operation ends the day before closed_on)."""
+    closed = record.status.closed_on
+    return built_by(record, day) and (closed is None or closed > day)
 
 
 def _rate(done: int, target: int) -> float | None:
@@ -60,6 +74,8 @@ class _Money:
         if outcome.decision is not Decision.eligible:
             return
         paid = outcome.paid(key) or 0
+        if not paid:
+            return
         self.facilities += 1
         self.total += paid
         if payer is None:
@@ -80,6 +96,7 @@ class Evaluation:
     year: int
     previous: Mapping[str, str] = field(default_factory=dict)  # id -> verdict in Y-1
     completed: Counter[str] = field(default_factory=Counter)
+    completed_unplanned: Counter[str] = field(default_factory=Counter)
     street_completed: dict[str, Counter[str]] = field(default_factory=dict)
     pilots_done: set[str] = field(default_factory=set)
     verdicts: Counter[str] = field(default_factory=Counter)
@@ -98,37 +115,44 @@ class Evaluation:
             return
         self.records += 1
         record = result.record
-        street = record.street_town
-        if street not in self.plan.streets:
-            self.unplanned.append({"id": record.id, "street_town": street})
+        street = record.street_town or ""
+        planned = street in self.plan.streets
+        if not planned:
+            self.unplanned.append({"id": record.id, "street_town": record.street_town})
         completed = record.status.completed_on
         if completed is None:
             self.undated.append(record.id)
             return
-        if not in_service(record, self.year):
+        day = cutoff(self.year, self.compiled.as_of)
+        if completed > day:
             return
         kind = record.facility_type.value
         if kind in self.plan.types and self.plan.start <= completed <= self.plan.end:
-            self.completed[kind] += 1
-            if street in self.plan.streets:
+            if planned:
+                self.completed[kind] += 1
                 self.street_completed.setdefault(street, Counter())[kind] += 1
                 pilot = self.plan.streets[street].pilot
                 if pilot and pilot.type == kind and completed.year <= pilot.year:
                     self.pilots_done.add(street)
-        self._in_service(result, completed.year == self.year)
+            else:
+                self.completed_unplanned[kind] += 1
+        self.verdicts[result.verdict.value] += 1
+        if open_at(record, day):
+            self._open(result)
+        self._money(result, completed.year == self.year)
 
-    def _in_service(self, result: Evaluated, completed_this_year: bool) -> None:
+    def _open(self, result: Evaluated) -> None:
+        """Open failures and the exit review, for a facility open at the cut-off."""
         verdict = result.verdict.value
-        self.verdicts[verdict] += 1
-        two_years = in_service(result.record, self.year - 1)
-        if verdict == Verdict.non_compliant and two_years \
-                and self.previous.get(result.record.id) == verdict:
+        if verdict == Verdict.non_compliant and verdict == self.previous.get(result.record.id) \
+                and built_by(result.record, dt.date(self.year - 1, 12, 31)):
             self.exit_review.append(result.record.id)
-        departments = self.compiled.ruleset.departments
         for rule, status in zip(self.compiled.rules, result.statuses, strict=True):
             if status is Status.failed and rule.rule.severity is not Severity.info:
-                name = departments[rule.rule.department].zh
-                self.departments.setdefault(name, Counter())[rule.rule.severity.value] += 1
+                code = rule.rule.department
+                self.departments.setdefault(code, Counter())[rule.rule.severity.value] += 1
+
+    def _money(self, result: Evaluated, completed_this_year: bool) -> None:
         for outcome in result.subsidies:
             spec = outcome.rule.subsidy.spec if outcome.rule.subsidy else None
             if spec is None or outcome.decision is Decision.not_covered:
@@ -142,7 +166,8 @@ class Evaluation:
         plan, year = self.plan, self.year
         targets = plan.cumulative(year)
         district = {kind: {"target": targets.get(kind, 0), "completed": self.completed[kind],
-                           "rate": _rate(self.completed[kind], targets.get(kind, 0))}
+                           "rate": _rate(self.completed[kind], targets.get(kind, 0)),
+                           "completed_unplanned": self.completed_unplanned[kind]}
                     for kind in plan.types}
         all_target, all_done = sum(targets.values()), sum(self.completed.values())
         streets = []
@@ -163,9 +188,11 @@ class Evaluation:
         owed = self.construction.district + self.operating.district
         city = self.construction.city + self.operating.city
         from_lottery = min(max(lottery_fund, 0), owed)
+        departments = self.compiled.ruleset.departments
         return {
             "year": year,
-            "plan": {"name": plan.name(lang), "source": plan.source, "fingerprint": plan.fingerprint},
+            "plan": {"name": plan.name(lang), "source": plan.source, "fingerprint": plan.fingerprint,
+                     "from": plan.start.isoformat(), "to": plan.end.isoformat()},
             "district": {"name": plan.district, "by_type": district,
                          "total": {"target": all_target, "completed": all_done,
                                    "rate": _rate(all_done, all_target)}},
@@ -176,10 +203,13 @@ class Evaluation:
                 "construction": vars(self.construction).copy(),
                 "operating": vars(self.operating).copy(),
                 "funding": {"district_owed": owed, "lottery_fund": from_lottery,
-                            "pooled_and_budget": owed - from_lottery, "city": city},
+                            "pooled_and_budget": owed - from_lottery, "city": city,
+                            "lottery_fund_available": lottery_fund,
+                            "lottery_fund_unused": lottery_fund - from_lottery},
             },
             "exit_review": self.exit_review,
-            "departments": {name: dict(counts) for name, counts in sorted(self.departments.items())},
+            "departments": {departments[code](lang): dict(counts)
+                            for code, counts in sorted(self.departments.items())},
             "unplanned": self.unplanned,
         }
 
