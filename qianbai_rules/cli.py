@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -219,6 +220,10 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.record and args.db is None:
         print("qianbai: --record needs --db FILE", file=err)
         return USAGE_ERROR
+    if args.db is not None and not args.record:
+        print("qianbai: --db FILE goes with --record (check stores only what it is asked to)",
+              file=err)
+        return USAGE_ERROR
     history = _history(args, err) if args.record else None
     if isinstance(history, int):
         return history
@@ -234,6 +239,11 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.format not in STREAMED:
             tally = write_reports(outcomes, args.format, info, args.audience, args.output, out)
         elif args.output:
+            if args.output.endswith(("/", os.sep)) or Path(args.output).is_dir():
+                raise ReportError(f"{args.output} 是文件夹；{args.format} 格式请指定文件名"
+                                  "（文件夹用于 html、md、pdf 报告）",
+                                  f"{args.output} is a folder; name a file for --format "
+                                  f"{args.format} (folders take html, md or pdf reports)")
             with render.atomic_text(Path(args.output)) as handle:
                 tally = write(outcomes, args.format, info, handle)
         else:
@@ -242,6 +252,9 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             history.commit()
     except ReportError as exc:
         print(f"qianbai: {exc.text(lang)}", file=err)
+        return USAGE_ERROR
+    except (HistoryError, sqlite3.Error) as exc:
+        print(f"qianbai: {args.db}: {exc}", file=err)
         return USAGE_ERROR
     except BrokenPipeError:
         raise
@@ -287,8 +300,8 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         write_annual(document, args.format, prepared.info, args.output, out)
         if history is not None:
             history.commit()
-    except (ReportError, HistoryError) as exc:
-        text = exc.text(lang) if isinstance(exc, ReportError) else str(exc)
+    except (ReportError, HistoryError, sqlite3.Error) as exc:
+        text = exc.text(lang) if isinstance(exc, ReportError) else f"{args.db}: {exc}"
         print(f"qianbai: {text}", file=err)
         return USAGE_ERROR
     except BrokenPipeError:
@@ -390,7 +403,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return USAGE_ERROR if exc.code else 0
     try:
         if args.command in ("check", "evaluate"):
-            policy = render.OutputPolicy(args.force, _input_files(args.inputs))
+            extra = [p for p in (args.db, getattr(args, "plan", None)) if p]
+            policy = render.OutputPolicy(args.force, _input_files(args.inputs)
+                                         | {Path(p).resolve() for p in extra})
             with render.output_policy(policy):
                 return _check(args, out, err) if args.command == "check" \
                     else _evaluate(args, out, err)

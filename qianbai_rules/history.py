@@ -50,6 +50,9 @@ MIGRATIONS: Final = (
 )
 
 
+APPLICATION_ID: Final = 0x51424831  # "QBH1": marks the file as a qianbai history
+
+
 class HistoryError(Exception):
     pass
 
@@ -88,7 +91,7 @@ class History:
         if not create and not path.is_file():
             raise HistoryError(f"{path}: no such history database")
         try:
-            self.connection = sqlite3.connect(path, isolation_level=None)
+            self.connection = sqlite3.connect(path, isolation_level=None, timeout=10)
             self._migrate()
         except sqlite3.Error as exc:
             raise HistoryError(f"{path}: {exc}") from None
@@ -116,8 +119,12 @@ class History:
     def _migrate(self) -> None:
         with closing(self.connection.cursor()) as cursor:
             version = cursor.execute("PRAGMA user_version").fetchone()[0]
+            application = cursor.execute("PRAGMA application_id").fetchone()[0]
+            tables = cursor.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
             if version > len(MIGRATIONS):
                 raise HistoryError(f"{self.path}: written by a newer qianbai (schema {version})")
+            if application != APPLICATION_ID and (version or tables):
+                raise HistoryError(f"{self.path}: not a qianbai history database")
             for step, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 cursor.execute("BEGIN IMMEDIATE")
                 try:
@@ -125,6 +132,7 @@ class History:
                         if statement.strip():
                             cursor.execute(statement)
                     cursor.execute(f"PRAGMA user_version = {step}")
+                    cursor.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                     cursor.execute("COMMIT")
                 except BaseException:
                     cursor.execute("ROLLBACK")

@@ -137,6 +137,7 @@ CODE_NAMES_EN: Final[dict[str, str]] = {
     "mental_care": "mental care",
 }
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # tab and newline are allowed
 _LIST_SEPARATORS = re.compile(r"[、,，;；]")
 _TRUE_WORDS = {"是", "有", "true", "yes", "y", "1"}
 _FALSE_WORDS = {"否", "无", "false", "no", "n", "0"}
@@ -196,10 +197,13 @@ def _strict_date(value: Any) -> Any:
 
 
 def _to_text(value: Any) -> Any:
+    """Text as given, trimmed; numbers become text; control characters are refused."""
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    if isinstance(value, str) and ("\x00" in value or (not value.isprintable() and _unencodable(value))):
-        raise ValueError("text")
+    if isinstance(value, str):
+        value = value.strip()
+        if _CONTROL.search(value) or (not value.isprintable() and _unencodable(value)):
+            raise ValueError("text")
     return value
 
 

@@ -109,6 +109,13 @@ def _umask() -> int:
     return current
 
 
+def _replace(temporary: str, path: Path) -> None:
+    """Move a finished temporary file into place, keeping the mode of a file it replaces."""
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+    os.chmod(temporary, mode)
+    os.replace(temporary, path)
+
+
 @dataclass(frozen=True)
 class OutputPolicy:
     """What a run may write over: an existing file only when forced; an input never."""
@@ -148,8 +155,9 @@ def atomic_text(path: Path) -> Iterator[TextIO]:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
             yield stream
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
+            stream.flush()
+            os.fsync(stream.fileno())
+        _replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -163,8 +171,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
+            stream.flush()
+            os.fsync(stream.fileno())
+        _replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

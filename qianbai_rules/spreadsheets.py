@@ -49,7 +49,7 @@ def read_xlsx(source: str) -> Iterator[Item]:
             f"not a readable XLSX workbook: {type(exc).__name__}"))
         return
     try:
-        names = workbook.sheetnames
+        names = [sheet.title for sheet in workbook.worksheets]  # not chart sheets
         chosen = next((n for n in SHEET_NAMES if n in names), names[0] if names else None)
         if chosen is None:
             yield RecordProblem(source, None, None, Text("工作簿中没有工作表", "no sheet"))
