@@ -107,7 +107,7 @@ def _chart(document: dict[str, Any]) -> dict[str, Any]:
             target = street["targets"].get(kind, 0)
             done = street["completed"].get(kind, 0)
             bars.append({"kind": kind, "y": y + i * (BAR // 2 + 2), "target": target, "done": done,
-                         "target_width": target * SCALE, "done_width": min(done, max(target, done)) * SCALE})
+                         "target_width": target * SCALE, "done_width": done * SCALE})
         rows.append({"street": street["street_town"], "y": y, "bars": bars})
         y += len(kinds) * (BAR // 2 + 2) + GAP
     widest = max((b["target_width"] for r in rows for b in r["bars"]), default=SCALE)

@@ -233,9 +233,6 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if history is not None and args.record:
         outcomes = history.recording(outcomes, prepared.compiled, info.year, "check")
     try:
-        if args.format == "xlsx":
-            raise ReportError("check 的结果请用 json、html 等格式；xlsx 用于 evaluate",
-                              "xlsx is an output of evaluate; use json, html, ... for check")
         if args.format not in STREAMED:
             tally = write_reports(outcomes, args.format, info, args.audience, args.output, out)
         elif args.output:

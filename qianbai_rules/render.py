@@ -27,7 +27,6 @@ from .labels import fill
 from .problems import Text
 from .resources import templates_dir
 
-REPORT_FORMATS = ("html", "md", "pdf")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _RESERVED = {"", "index", "con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),

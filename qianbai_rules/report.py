@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -57,7 +57,6 @@ class RecordView:
     missing: list[str]  # labels of the fields to supply, once each
     improve: list[dict[str, Any]]  # advisory failures
     interpretations: list[dict[str, Any]]
-    file: str | None = field(default=None)
 
 
 def record_view(result: Evaluated, record: dict[str, Any], compiled: CompiledRuleset,
