@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -204,6 +204,27 @@ def _history(args: argparse.Namespace, err: TextIO, create: bool = True) -> Hist
         return USAGE_ERROR
 
 
+def _guarded(args: argparse.Namespace, err: TextIO, history: History | None,
+             body: Callable[[], int]) -> int:
+    """Run the part of a command that writes; turn what can go wrong there into a clear
+    message and exit 2. The history is committed by ``body`` or rolled back here."""
+    lang: Lang = args.lang
+    try:
+        return body()
+    except ReportError as exc:
+        print(f"qianbai: {exc.text(lang)}", file=err)
+    except (HistoryError, sqlite3.Error) as exc:
+        print(f"qianbai: {args.db}: {exc}", file=err)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        print(f"qianbai: {args.output or exc.filename}: {exc.strerror or exc}", file=err)
+    finally:
+        if history is not None:
+            history.close()
+    return USAGE_ERROR
+
+
 def _rejected_notice(count: int, lang: Lang, err: TextIO) -> None:
     if count:
         notice = Text(f"{count} 条记录未能评估，原因见输出中的“未能评估的记录”（rejected）",
@@ -232,7 +253,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                         lang, not args.quiet)
     if history is not None and args.record:
         outcomes = history.recording(outcomes, prepared.compiled, info.year, "check")
-    try:
+
+    def body() -> int:
         if args.format not in STREAMED:
             tally = write_reports(outcomes, args.format, info, args.audience, args.output, out)
         elif args.output:
@@ -247,22 +269,10 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             tally = write(outcomes, args.format, info, out)
         if history is not None:
             history.commit()
-    except ReportError as exc:
-        print(f"qianbai: {exc.text(lang)}", file=err)
-        return USAGE_ERROR
-    except (HistoryError, sqlite3.Error) as exc:
-        print(f"qianbai: {args.db}: {exc}", file=err)
-        return USAGE_ERROR
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        print(f"qianbai: {args.output or exc.filename}: {exc.strerror or exc}", file=err)
-        return USAGE_ERROR
-    finally:
-        if history is not None:
-            history.close()
-    _rejected_notice(tally.rejected, lang, err)
-    return tally.exit_status
+        _rejected_notice(tally.rejected, lang, err)
+        return tally.exit_status
+
+    return _guarded(args, err, history, body)
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -282,14 +292,16 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     compiled, year = prepared.compiled, args.year
     results = progress(run(args.inputs, compiled, prepared.evaluator, year), err, lang,
                        not args.quiet)
-    try:
+
+    def body() -> int:
         previous = history.non_compliant(year - 1) if history else set()
         before = history.evaluation(year - 1) if history else None
+        results_ = results
         if history is not None:
             day = cutoff(year, compiled.as_of)
-            results = history.recording(results, compiled, year, "evaluate",
-                                        lambda result: built_by(result.record, day))
-        evaluation = evaluate(results, plan, compiled, year,
+            results_ = history.recording(results, compiled, year, "evaluate",
+                                         lambda result: built_by(result.record, day))
+        evaluation = evaluate(results_, plan, compiled, year,
                               dict.fromkeys(previous, "non_compliant"))
         document = annual_json(evaluation, prepared.info, args.lottery_fund, before, history)
         if history is not None:
@@ -297,22 +309,10 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         write_annual(document, args.format, prepared.info, args.output, out)
         if history is not None:
             history.commit()
-    except (ReportError, HistoryError, sqlite3.Error) as exc:
-        text = exc.text(lang) if isinstance(exc, ReportError) else f"{args.db}: {exc}"
-        print(f"qianbai: {text}", file=err)
-        return USAGE_ERROR
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        print(f"qianbai: {args.output or exc.filename}: {exc.strerror or exc}", file=err)
-        return USAGE_ERROR
-    finally:
-        if history is not None:
-            history.close()
-    _rejected_notice(len(evaluation.rejected), lang, err)
-    if evaluation.rejected:
-        return USAGE_ERROR
-    return 0
+        _rejected_notice(len(evaluation.rejected), lang, err)
+        return USAGE_ERROR if evaluation.rejected else 0
+
+    return _guarded(args, err, history, body)
 
 
 def _show_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -13,7 +13,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
@@ -146,13 +146,15 @@ def output_policy(policy: OutputPolicy) -> Iterator[None]:
 
 
 @contextmanager
-def atomic_text(path: Path) -> Iterator[TextIO]:
-    """A text file written whole or not at all, under the output policy."""
+def _atomic(path: Path, binary: bool) -> Iterator[Any]:
+    """A file written whole or not at all, under the output policy: a temporary file
+    beside it, flushed to disk, then renamed into place."""
     _POLICY.get().check(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
+        with (os.fdopen(handle, "wb") if binary else
+              os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace")) as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
@@ -162,17 +164,12 @@ def atomic_text(path: Path) -> Iterator[TextIO]:
         raise
 
 
+def atomic_text(path: Path) -> AbstractContextManager[TextIO]:
+    """A text file to stream into, written whole or not at all."""
+    return _atomic(path, binary=False)
+
+
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing: a temporary file beside it, then a rename."""
-    _POLICY.get().check(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        _replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write a whole file or nothing."""
+    with _atomic(path, binary=True) as stream:
+        stream.write(data)
