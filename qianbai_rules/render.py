@@ -52,6 +52,13 @@ def _yuan(value: int | None) -> str:
     return "—" if value is None else f"{value:,}"
 
 
+def _number(value: Any) -> str:
+    """A parameter value as people read it: whole numbers with thousands separators."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -64,6 +71,7 @@ def environment() -> Environment:
     env.filters["fill"] = fill
     env.filters["md"] = _md
     env.filters["yuan"] = _yuan
+    env.filters["number"] = _number
     return env
 
 

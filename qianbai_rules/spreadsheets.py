@@ -100,23 +100,22 @@ def write_template(path: Path, lang: Lang) -> None:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = SHEET_NAMES[0]
-    help_sheet = workbook.create_sheet("说明" if lang == "zh" else "help")
-    help_sheet.append(["字段（表头）", "field", "类型", "可填写的值"] if lang == "zh"
-                      else ["header", "field", "type", "values"])
-    kinds = {Kind.boolean: ("是/否", "yes/no"), Kind.number: ("数字", "number"),
-             Kind.integer: ("整数", "whole number"), Kind.text: ("文本", "text"),
-             Kind.code: ("代码", "code"), Kind.date: ("日期 YYYY-MM-DD", "date YYYY-MM-DD"),
-             Kind.text_list: ("多项，用、分隔", "list, separated by 、"),
-             Kind.code_list: ("多项代码，用、分隔", "codes, separated by 、")}
+    words = labels(lang)["workbook"]
+    yes_no = [labels("zh")["value"]["true"], labels("zh")["value"]["false"]]
+    help_sheet = workbook.create_sheet(words["help"])
+    help_sheet.append([words["help_header"], words["help_field"], words["help_type"],
+                       words["help_values"]])
     for column, (name, spec) in enumerate(FIELDS.items(), start=1):
         header = spec.label_zh
         sheet.cell(row=1, column=column, value=header)
         sheet.column_dimensions[get_column_letter(column)].width = max(10, len(header) * 2 + 2)
-        kind = kinds[spec.kind][0 if lang == "zh" else 1]
-        choices = _codes_text(name) if spec.codes else ("是、否" if spec.kind is Kind.boolean else "")
-        help_sheet.append([header, name, kind + ("（必填）" if spec.required else ""), choices])
+        kind = words["kind"][spec.kind.value]
+        choices = _codes_text(name) if spec.codes else (
+            "、".join(yes_no) if spec.kind is Kind.boolean else "")
+        help_sheet.append([header, name, kind + (words["required"] if spec.required else ""),
+                           choices])
         if spec.kind in (Kind.code, Kind.boolean):
-            options = [spec.code_name(c) for c in spec.codes] if spec.codes else ["是", "否"]
+            options = [spec.code_name(c) for c in spec.codes] if spec.codes else yes_no
             validation = DataValidation(type="list", formula1='"' + ",".join(options) + '"',
                                         allow_blank=True)
             letter = get_column_letter(column)
@@ -144,20 +143,21 @@ def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
     workbook = Workbook()
     summary = workbook.active
     assert summary is not None
-    summary.title = "全区" if lang == "zh" else "district"
+    sheets = labels(lang)["workbook"]["sheet"]
+    summary.title = sheets["district"]
     summary.append([L["type"], L["target"], L["completed"], L["rate"]])
     for kind, d in document["district"]["by_type"].items():
         summary.append([types[kind], d["target"], d["completed"], d["rate"]])
     total = document["district"]["total"]
     summary.append([L["all_types"], total["target"], total["completed"], total["rate"]])
-    streets = workbook.create_sheet("街镇" if lang == "zh" else "streets")
+    streets = workbook.create_sheet(sheets["streets"])
     kinds = list(document["district"]["by_type"])
     streets.append([L["street"], *[f"{types[k]} {L['target']}" for k in kinds],
                     *[f"{types[k]} {L['completed']}" for k in kinds], L["pilot"]])
     for s in document["streets"]:
         streets.append([s["street_town"], *[s["targets"][k] for k in kinds],
                         *[s["completed"][k] for k in kinds], s["pilot_on_time"]])
-    money = workbook.create_sheet("补贴" if lang == "zh" else "subsidies")
+    money = workbook.create_sheet(sheets["subsidies"])
     money.append(["", L["total"], L["city"], L["district"], L["facilities"], L["undetermined"]])
     for key in ("construction", "operating"):
         m = document["subsidies"][key]
@@ -168,15 +168,15 @@ def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
     money.append([L["district_owed"], funding["district_owed"]])
     money.append([L["lottery_fund"], funding["lottery_fund"]])
     money.append([L["pooled_and_budget"], funding["pooled_and_budget"]])
-    departments = workbook.create_sheet("部门" if lang == "zh" else "departments")
+    departments = workbook.create_sheet(sheets["departments"])
     departments.append([L["department"], L["mandatory"], L["advisory"]])
     for name, counts in document["departments"].items():
         departments.append([name, counts.get("mandatory", 0), counts.get("advisory", 0)])
-    review = workbook.create_sheet("退出评估" if lang == "zh" else "exit review")
+    review = workbook.create_sheet(sheets["exit_review"])
     review.append([L["exit_review"]])
     for facility in document["exit_review"]:
         review.append([facility])
-    unplanned = workbook.create_sheet("计划外" if lang == "zh" else "unplanned")
+    unplanned = workbook.create_sheet(sheets["unplanned"])
     unplanned.append(["id", L["street"]])
     for item in document["unplanned"]:
         unplanned.append([item["id"], item["street_town"]])
