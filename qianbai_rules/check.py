@@ -101,10 +101,15 @@ def _items(paths: Iterable[str]) -> Iterator[RawRecord | RecordProblem]:
             yield from read(source)
 
 
+def validated(paths: Iterable[str]) -> Iterator[tuple[str, FacilityRecord] | Rejected]:
+    """Every input record, in input order, validated (with its source) or rejected."""
+    return _validated(_items(paths))
+
+
 def run(paths: Iterable[str], compiled: CompiledRuleset, evaluator: Evaluator,
         year: int) -> Iterator[Result]:
     """Every input record, in input order, evaluated or rejected with its reason."""
-    for item in _validated(_items(paths)):
+    for item in validated(paths):
         if isinstance(item, Rejected):
             yield item
         else:

@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -22,13 +22,15 @@ from . import __version__, render
 from .amounts import year_problems
 from .annual import annual_json, write_annual
 from .casefile import load_cases, run_case
-from .check import Evaluator, make_evaluator, run
+from .check import Evaluator, Result, make_evaluator, run
 from .compiled import CompiledRuleset, compile_ruleset
 from .evaluation import built_by, cutoff, evaluate
 from .history import History, HistoryError
 from .inputs import STDIN, expand
 from .labels import labels
-from .output import FORMATS, STREAMED, RunInfo, write
+from .output import FORMATS, STREAMED, RunInfo, Tally, write, write_pieces
+from .parallel import Settings
+from .parallel import pieces as parallel_pieces
 from .plan import load_plan
 from .problems import Lang, RulesError, Text
 from .progress import progress
@@ -101,6 +103,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--db", metavar="FILE", help="history database (SQLite)")
     check.add_argument("--force", action="store_true", help="overwrite existing output files")
     check.add_argument("--quiet", action="store_true", help="no progress line on a terminal")
+    check.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help="worker processes for text, json and jsonl output (default 1)")
     check.add_argument("--record", action="store_true",
                        help="store each assessment in the history database (--db)")
 
@@ -249,6 +253,10 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if isinstance(history, int):
         return history
     info = prepared.info
+    if args.jobs < 1 or (args.jobs > 1 and (args.format not in STREAMED or args.record)):
+        print("qianbai: --jobs N (N ≥ 1) parallelises text, json and jsonl output, without "
+              "--record", file=err)
+        return USAGE_ERROR
     outcomes = progress(run(args.inputs, prepared.compiled, prepared.evaluator, info.year), err,
                         lang, not args.quiet)
     if history is not None and args.record:
@@ -264,15 +272,27 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                   f"{args.output} is a folder; name a file for --format "
                                   f"{args.format} (folders take html, md or pdf reports)")
             with render.atomic_text(Path(args.output)) as handle:
-                tally = write(outcomes, args.format, info, handle)
+                tally = _stream(args, info, outcomes, handle)
         else:
-            tally = write(outcomes, args.format, info, out)
+            tally = _stream(args, info, outcomes, out)
         if history is not None:
             history.commit()
         _rejected_notice(tally.rejected, lang, err)
         return tally.exit_status
 
     return _guarded(args, err, history, body)
+
+
+def _stream(args: argparse.Namespace, info: RunInfo, outcomes: Iterator[Result],
+            out: TextIO) -> Tally:
+    """text/json/jsonl output, in this process or, with --jobs, in worker processes."""
+    if args.jobs == 1:
+        return write(outcomes, args.format, info, out)
+    settings = Settings(args.rules or rules_dir(), info.compiled.as_of, args.engine, info.year,
+                        args.lang, args.format)
+    pieces = progress(parallel_pieces(args.inputs, settings, args.jobs), sys.stderr, args.lang,
+                      not args.quiet)
+    return write_pieces(pieces, args.format, info, out)
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

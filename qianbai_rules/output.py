@@ -36,6 +36,10 @@ class RunInfo:
     def findings(self) -> FindingWriter:
         return FindingWriter(self.compiled, self.lang)
 
+    @cached_property
+    def text_context(self) -> dict[str, Any]:
+        return {"L": labels(self.lang), "run": self.header(), "lang": self.lang}
+
     def header(self) -> dict[str, Any]:
         ruleset = self.compiled.ruleset
         return {
@@ -116,42 +120,62 @@ def _dump(value: Any, indent: int | None) -> str:
                       separators=(",", ": ") if indent else (",", ":"))
 
 
+@dataclass(frozen=True)
+class Piece:
+    """One input record's part of the output, rendered: what a worker process sends back."""
+
+    verdict: Verdict | None  # None: the record was rejected
+    payload: Any  # a rejected entry; else the record's JSON, JSON line or text block
+
+
+def render_piece(outcome: Result, fmt: str, info: RunInfo) -> Piece:
+    if isinstance(outcome, Rejected):
+        return Piece(None, rejected_json(outcome, info.lang))
+    record = record_json(outcome, info)
+    if fmt == "jsonl":
+        return Piece(outcome.verdict, _dump(record, None))
+    if fmt == "text":
+        type_name = render_value("facility_type", outcome.record.facility_type.value, info.lang)
+        text = render.environment().get_template("text/record.txt").render(
+            info.text_context, record=record, type_name=type_name)
+        return Piece(outcome.verdict, text)
+    return Piece(outcome.verdict, record)
+
+
 def write(outcomes: Iterable[Result], fmt: str, info: RunInfo, out: TextIO) -> Tally:
     """Write every outcome in the format; return the tally for the exit status."""
-    tally = Tally()
+    return write_pieces((render_piece(o, fmt, info) for o in outcomes), fmt, info, out)
 
-    counted = tally.counting(outcomes)
-    if fmt == "json":
-        records, rejected = [], []
-        for outcome in counted:
-            if isinstance(outcome, Rejected):
-                rejected.append(rejected_json(outcome, info.lang))
+
+def write_pieces(pieces: Iterable[Piece], fmt: str, info: RunInfo, out: TextIO) -> Tally:
+    """Assemble rendered pieces, in input order, into the output document."""
+    tally = Tally()
+    records: list[Any] = []
+    rejected: list[Any] = []
+    if fmt == "jsonl":
+        out.write(_dump({"header": info.header()}, None) + "\n")
+    elif fmt == "text":
+        out.write(render.environment().get_template("text/header.txt").render(info.text_context))
+    for piece in pieces:
+        if piece.verdict is None:
+            tally.rejected += 1
+            if fmt == "jsonl":
+                out.write(_dump({"rejected": piece.payload}, None) + "\n")
             else:
-                records.append(record_json(outcome, info))
+                rejected.append(piece.payload)
+            continue
+        tally.verdicts[piece.verdict] += 1
+        if fmt == "json":
+            records.append(piece.payload)
+        else:
+            out.write(piece.payload + ("\n" if fmt == "jsonl" else ""))
+    if fmt == "json":
         document = {**info.header(), "summary": tally.summary(), "records": records,
                     "rejected": rejected}
         out.write(_dump(document, 2) + "\n")
     elif fmt == "jsonl":
-        out.write(_dump({"header": info.header()}, None) + "\n")
-        for outcome in counted:
-            line = ({"rejected": rejected_json(outcome, info.lang)}
-                    if isinstance(outcome, Rejected) else record_json(outcome, info))
-            out.write(_dump(line, None) + "\n")
         out.write(_dump({"summary": tally.summary()}, None) + "\n")
     else:
-        environment = render.environment()
-        context = {"L": labels(info.lang), "run": info.header(), "lang": info.lang}
-        out.write(environment.get_template("text/header.txt").render(context))
-        record_template = environment.get_template("text/record.txt")
-        rejected_entries = []
-        for outcome in counted:
-            if isinstance(outcome, Rejected):
-                rejected_entries.append(rejected_json(outcome, info.lang))
-            else:
-                out.write(record_template.render(
-                    context, record=record_json(outcome, info),
-                    type_name=render_value("facility_type", outcome.record.facility_type.value,
-                                           info.lang)))
-        out.write(environment.get_template("text/footer.txt").render(
-            context, summary=tally.summary(), rejected=rejected_entries))
+        out.write(render.environment().get_template("text/footer.txt").render(
+            info.text_context, summary=tally.summary(), rejected=rejected))
     return tally

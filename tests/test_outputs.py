@@ -74,3 +74,25 @@ def test_the_installed_command_ships_its_rules_and_templates(tmp_path: Path) -> 
     assert done.returncode == 1, done.stderr
     assert "QB-AREA-STATION" in done.stdout and "不符合" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "text"])
+def test_jobs_split_the_work_across_processes_and_give_the_same_bytes(fmt: str, tmp_path: Path) -> None:
+    source = tmp_path / "many.jsonl"
+    with source.open("w", encoding="utf-8") as stream:
+        for index in range(450):  # three batches, some rejected, one duplicate id
+            data = {"id": f"P-{index % 449}", "facility_type": "station",
+                    "floor_area_m2": [199.99, 200, -1][index % 3]}
+            stream.write(json.dumps(data) + "\n")
+    arguments = (str(EXAMPLES), str(source), "--format", fmt)
+    one = _check(*arguments)
+    two = _check(*arguments, "--jobs", "2")
+    assert one == two
+    assert one[0] == 2
+
+
+def test_jobs_are_refused_for_reports_and_recording() -> None:
+    err = io.StringIO()
+    status = main(["check", EXAMPLES, "--format", "html", "--jobs", "2"], out=io.StringIO(),
+                  err=err)
+    assert status == 2 and "--jobs" in err.getvalue()
