@@ -330,7 +330,6 @@ def _record_fact(nested: Mapping[str, Any]) -> dict[str, Any]:
     fact = {k: _with_end(v) for k, v in nested.items() if k not in RESERVED}
     fact["record_id"] = nested.get("id")
     fact["kind"] = "record"
-    fact["id"] = f"q{next(_IDS)}"
     return fact
 
 
@@ -344,9 +343,12 @@ class DurableEvaluator:
         self._groups = handles.groups
         self._decisions = handles.decisions
         self._subsidy_rules = [r.rule.id for r in compiled.subsidy_rules]
+        self._last: tuple[Mapping[str, Any], dict[str, Any]] | None = None
 
     def statuses(self, flat: Mapping[str, Any], nested: Mapping[str, Any]) -> list[Status]:
-        payload = dumps(_record_fact(nested))
+        fact = _record_fact(nested)
+        self._last = (nested, fact)
+        payload = dumps({**fact, "id": f"q{next(_IDS)}"})
         statuses: list[Status] = []
         for handle, chunk in self._groups:
             fired = _fired(handle, payload)
@@ -358,6 +360,12 @@ class DurableEvaluator:
                     if rule.requirement is not None else True
                 statuses.append(decide(scope, requirement if scope else None))
         return statuses
+
+    def _fact(self, nested: Mapping[str, Any]) -> dict[str, Any]:
+        """The record as an engine fact; built once for both rulesets of a record."""
+        if self._last is not None and self._last[0] is nested:
+            return self._last[1]
+        return _record_fact(nested)
 
     def decide(self, facts: DecisionFacts) -> list[Choice]:
         """The eligibility table decided by the engine.
@@ -377,7 +385,7 @@ class DurableEvaluator:
         handle = self._decisions
         sid = f"s{next(_IDS)}"
         derived: list[dict[str, Any]] = [
-            _record_fact(facts.nested),
+            {**self._fact(facts.nested), "id": f"q{next(_IDS)}"},
             {"kind": "verdict", "value": facts.verdict.value},
             *({"kind": "scope", "rule": rule, "status": status.value}
               for rule, status in facts.scopes.items()),
