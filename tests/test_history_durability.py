@@ -40,7 +40,7 @@ def _counts(db: Path) -> tuple[str, int, int]:
 
 def test_a_run_killed_midway_leaves_the_history_as_it_was_before_the_run(tmp_path: Path) -> None:
     registry, db = tmp_path / "registry.jsonl", tmp_path / "history.db"
-    _registry(registry, 1500)
+    _registry(registry, 3000)
     first = _evaluate(registry, db)
     assert first.wait(timeout=300) == 0, first.stderr.read() if first.stderr else ""
     before = _counts(db)
