@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -56,12 +55,12 @@ def annual_json(evaluation: Evaluation, info: RunInfo, lottery_fund: int,
 def write_annual(document: dict[str, Any], fmt: str, info: RunInfo, target: str | None,
                  out: TextIO) -> None:
     """Write the evaluation; a target folder (``-o out/``) gets evaluation-YEAR.<format>."""
-    if target and (Path(target).is_dir() or target.endswith(("/", os.sep))):
+    if target and render.is_folder(target):
         suffix = {"text": "txt"}.get(fmt, fmt)
         target = str(Path(target) / f"evaluation-{document['year']}.{suffix}")
     if fmt == "json":
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-        _emit(text.encode("utf-8"), target, out)
+        render.emit(text.encode("utf-8"), target, out)
         return
     if fmt == "xlsx":
         if not target:
@@ -74,20 +73,7 @@ def write_annual(document: dict[str, Any], fmt: str, info: RunInfo, target: str 
     template = {"text": "text/annual.txt", "md": "md/annual.md"}.get(fmt, "html/annual.html")
     rendered = render.render(template, context)
     data = render.to_pdf(rendered) if fmt == "pdf" else rendered.encode("utf-8")
-    _emit(data, target, out, binary=fmt == "pdf")
-
-
-def _emit(data: bytes, target: str | None, out: TextIO, binary: bool = False) -> None:
-    if target:
-        render.write_atomically(Path(target), data)
-    elif not binary:
-        out.write(data.decode("utf-8"))
-    else:
-        stream = getattr(out, "buffer", None)
-        if stream is None or out.isatty():
-            raise render.ReportError("PDF 不能写到终端，请用 -o 指定文件",
-                                     "PDF is not written to a terminal; name a file with -o")
-        stream.write(data)
+    render.emit(data, target, out, binary=fmt == "pdf")
 
 
 BAR = 18

@@ -266,7 +266,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.format not in STREAMED:
             tally = write_reports(outcomes, args.format, info, args.audience, args.output, out)
         elif args.output:
-            if args.output.endswith(("/", os.sep)) or Path(args.output).is_dir():
+            if render.is_folder(args.output):
                 raise ReportError(f"{args.output} 是文件夹；{args.format} 格式请指定文件名"
                                   "（文件夹用于 html、md、pdf 报告）",
                                   f"{args.output} is a folder; name a file for --format "

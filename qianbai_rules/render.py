@@ -181,3 +181,23 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write a whole file or nothing."""
     with _atomic(path, binary=True) as stream:
         stream.write(data)
+
+
+def emit(data: bytes, target: str | None, out: TextIO, binary: bool = False) -> None:
+    """A finished document to its file (atomically) or to standard output; PDF bytes are
+    never written to a terminal."""
+    if target:
+        write_atomically(Path(target), data)
+    elif not binary:
+        out.write(data.decode("utf-8"))
+    else:
+        stream = getattr(out, "buffer", None)
+        if stream is None or out.isatty():
+            raise ReportError("PDF 不能写到终端，请用 -o 指定文件",
+                              "PDF is not written to a terminal; name a file with -o")
+        stream.write(data)
+
+
+def is_folder(target: str | None) -> bool:
+    """``-o`` names a folder: an existing one, or a path ending with a separator."""
+    return bool(target) and (Path(str(target)).is_dir() or str(target).endswith(("/", os.sep)))

@@ -7,7 +7,6 @@ The templates choose what to display; this module only sorts and labels.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -113,8 +112,7 @@ def write_reports(outcomes: Iterable[Result], fmt: str, info: RunInfo, audience:
     folder, one file per record (written as it is evaluated) and an index."""
     tally = Tally()
     suffix = {"html": ".html", "md": ".md", "pdf": ".pdf"}[fmt]
-    folder = Path(target) if target and (Path(target).is_dir() or target.endswith(("/", os.sep))) \
-        else None
+    folder = Path(target) if target and render.is_folder(target) else None
     views: list[RecordView] = []
     entries: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
@@ -143,14 +141,5 @@ def write_reports(outcomes: Iterable[Result], fmt: str, info: RunInfo, audience:
         else labels(info.lang)["report"]["batch_title"]
     document = _document(fmt, "report.md" if fmt == "md" else "report.html", _context(
         info, views=views, rejected=rejected, audience=audience, title=title))
-    if target:
-        render.write_atomically(Path(target), document)
-    elif fmt != "pdf":
-        out.write(document.decode("utf-8"))
-    else:
-        binary = getattr(out, "buffer", None)
-        if binary is None or out.isatty():
-            raise render.ReportError("PDF 不能写到终端，请用 -o 指定文件",
-                                     "PDF is not written to a terminal; name a file with -o")
-        binary.write(document)
+    render.emit(document, target, out, binary=fmt == "pdf")
     return tally
