@@ -136,6 +136,12 @@ class _RuleView:
         self.passed = _Filled(source.passed, lang, params) if source.passed else None
         self.note = _Filled(source.not_applicable, lang, params) if source.not_applicable else None
         self.scope = label("message.not_applicable", lang, scope=human(rule.scope, lang))
+        # Messages that do not depend on the record, worked out once.
+        self.pass_message = self.passed.constant if self.passed else (
+            label("message.pass", lang, requirement=self.requirement.constant)
+            if self.requirement.constant is not None else None)
+        self.note_message = label("message.not_applicable_note", lang, note=self.note.constant) \
+            if self.note and self.note.constant is not None else None
         self.tail: dict[str, str] = {}
         if source.reading:
             self.tail["interpretation"] = source.reading.text(lang)
@@ -155,10 +161,14 @@ class _RuleView:
         if status is Status.failed:
             message = self.fail(flat)
             remediation = self.remediation(flat) if self.remediation else None
+        elif status is Status.passed and self.pass_message is not None:
+            message = self.pass_message
         elif status is Status.passed and self.passed:
             message = self.passed(flat)
         elif status is Status.passed:
             message = label("message.pass", self.lang, requirement=requirement)
+        elif status is Status.not_applicable and self.note_message is not None:
+            message = self.note_message
         elif status is Status.not_applicable and self.note:
             message = label("message.not_applicable_note", self.lang, note=self.note(flat))
         elif status is Status.not_applicable:
