@@ -322,7 +322,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             results_ = history.recording(results, compiled, year, "evaluate",
                                          lambda result: built_by(result.record, day))
         evaluation = evaluate(results_, plan, compiled, year,
-                              dict.fromkeys(previous, "non_compliant"))
+                              previous)
         document = annual_json(evaluation, prepared.info, args.lottery_fund, before, history)
         if history is not None:
             history.store_evaluation(year, compiled, plan.fingerprint, document)

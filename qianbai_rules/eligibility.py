@@ -216,10 +216,12 @@ def _operating(raw: dict[str, Any], spec: SubsidySpec, parameters: Mapping[str, 
                   for i, c in enumerate(blocks)]
     funder = raw.get("funder")
     text = payer = None
-    if isinstance(funder, dict) and set(funder) == {"payer", "zh", "en"} \
-            and funder["payer"] in FUNDERS and all(isinstance(funder[k], str) and funder[k]
-                                                   for k in ("zh", "en")):
-        text, payer = Text(funder["zh"], funder["en"]), str(funder["payer"])
+    named = payer_name = None
+    if isinstance(funder, dict) and set(funder) == {"payer", "zh", "en"}:
+        named = Text.parse({"zh": funder["zh"], "en": funder["en"]})
+        payer_name = funder["payer"]
+    if named is not None and payer_name in FUNDERS:
+        text, payer = named, str(payer_name)
     else:
         report("subsidy.funder", f"funder is {{payer: {' or '.join(FUNDERS)}, zh: ..., en: ...}}")
     return SubsidySpec(kind=spec.kind, amounts=spec.amounts, proration=proration,

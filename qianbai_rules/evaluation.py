@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,7 +95,7 @@ class Evaluation:
     plan: Plan
     compiled: CompiledRuleset
     year: int
-    previous: Mapping[str, str] = field(default_factory=dict)  # id -> verdict in Y-1
+    previous: AbstractSet[str] = frozenset()  # ids non-compliant in the stored Y-1
     completed: Counter[str] = field(default_factory=Counter)
     completed_unplanned: Counter[str] = field(default_factory=Counter)
     street_completed: dict[str, Counter[str]] = field(default_factory=dict)
@@ -144,7 +145,7 @@ class Evaluation:
     def _open(self, result: Evaluated) -> None:
         """Open failures and the exit review, for a facility open at the cut-off."""
         verdict = result.verdict.value
-        if verdict == Verdict.non_compliant and verdict == self.previous.get(result.record.id) \
+        if verdict == Verdict.non_compliant and result.record.id in self.previous \
                 and built_by(result.record, dt.date(self.year - 1, 12, 31)):
             self.exit_review.append(result.record.id)
         for rule, status in zip(self.compiled.rules, result.statuses, strict=True):
@@ -215,7 +216,7 @@ class Evaluation:
 
 
 def evaluate(results: Iterable[Result], plan: Plan, compiled: CompiledRuleset, year: int,
-             previous: Mapping[str, str]) -> Evaluation:
+             previous: AbstractSet[str]) -> Evaluation:
     evaluation = Evaluation(plan, compiled, year, previous)
     for result in results:
         evaluation.add(result)

@@ -88,12 +88,9 @@ def _parse_parameter(name: str, body: Any, file: str,
     for key in ("description", "unit", "reference", "values"):
         if not body.get(key):
             problem(f"missing {key}", key)
-    description = body.get("description")
-    if description is not None and not (
-            isinstance(description, dict) and set(description) == {"zh", "en"}
-            and all(isinstance(v, str) and v for v in description.values())):
+    description = Text.parse(body.get("description"))
+    if body.get("description") is not None and description is None:
         problem("description needs zh and en texts", "description")
-        description = None
     reference = str(body.get("reference") or "")
     values: list[DatedValue] = []
     raw_values = body.get("values")
@@ -115,11 +112,11 @@ def _parse_parameter(name: str, body: Any, file: str,
             problem(f"value {raw!r} must be a number or a word", f"values.{since}")
             continue
         values.append(DatedValue(since, raw, value_reference))
-    if not isinstance(description, dict) or not values or not body.get("unit") or not reference:
+    if description is None or not values or not body.get("unit") or not reference:
         return None
     return Parameter(
         name=name,
-        description=Text(description["zh"], description["en"]),
+        description=description,
         unit=str(body["unit"]),
         reference=reference,
         values=tuple(sorted(values, key=lambda v: v.since)),

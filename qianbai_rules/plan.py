@@ -148,10 +148,9 @@ def load_plan(path: Path) -> Plan:
         parser.problem(str(key), f"unknown key; allowed: {', '.join(sorted(PLAN_KEYS))}")
     for key in sorted(PLAN_KEYS - set(raw)):
         parser.problem(key, "missing")
-    name = raw.get("name")
-    if not (isinstance(name, dict) and set(name) == {"zh", "en"}):
+    name = Text.parse(raw.get("name"))
+    if name is None:
         parser.problem("name", "name needs zh and en")
-        name = {"zh": "", "en": ""}
     period = raw["period"] if isinstance(raw.get("period"), dict) else {}
     start, end = as_date(period.get("from")), as_date(period.get("to"))
     if start is None or end is None or end < start:
@@ -175,7 +174,7 @@ def load_plan(path: Path) -> Plan:
     if parser.problems:
         raise RulesError(parser.problems)
     return Plan(
-        name=Text(str(name["zh"]), str(name["en"])), source=str(raw["source"]),
+        name=name or Text("", ""), source=str(raw["source"]),
         district=str(raw["district"]), start=start, end=end, types=kinds, targets=targets,
         streets=streets, fingerprint=f"sha256:{hashlib.sha256(data).hexdigest()}", file=file,
     )

@@ -18,6 +18,14 @@ class Text:
     def __call__(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
 
+    @classmethod
+    def parse(cls, raw: object) -> Text | None:
+        """``{zh: ..., en: ...}`` with two non-empty texts (trimmed), or None."""
+        if isinstance(raw, dict) and set(raw) == {"zh", "en"} and all(
+                isinstance(v, str) and v.strip() for v in raw.values()):
+            return cls(raw["zh"].strip(), raw["en"].strip())
+        return None
+
 
 @dataclass(frozen=True)
 class RecordProblem:

@@ -146,13 +146,6 @@ def _read(path: Path, problems: list[RuleProblem]) -> Any:
     return None
 
 
-def _text(raw: Any) -> Text | None:
-    if isinstance(raw, dict) and set(raw) == {"zh", "en"} and all(
-            isinstance(v, str) and v.strip() for v in raw.values()):
-        return Text(raw["zh"].strip(), raw["en"].strip())
-    return None
-
-
 class _RuleParser:
     def __init__(self, file: str, parameters: Mapping[str, Parameter],
                  departments: Mapping[str, Text], problems: list[RuleProblem]) -> None:
@@ -179,7 +172,7 @@ class _RuleParser:
                 problem(key, f"missing {key}")
         if isinstance(raw.get("id"), str) and not RULE_ID.match(raw["id"]):
             problem("id", "a rule ID looks like QB-AREA-STATION")
-        title = _text(raw.get("title"))
+        title = Text.parse(raw.get("title"))
         if "title" in raw and title is None:
             problem("title", "title needs non-empty zh and en texts")
         if "clause" in raw and not isinstance(raw["clause"], str):
@@ -231,7 +224,7 @@ class _RuleParser:
         needed = ["requirement", "fail", "remediation"] if has_requirement else ["requirement"]
         parsed: dict[str, Text | None] = {}
         for key in ("requirement", "pass", "fail", "remediation", "not_applicable"):
-            text = _text(raw.get(key))
+            text = Text.parse(raw.get(key))
             if key in raw and text is None:
                 problem(f"text.{key}", "needs non-empty zh and en texts")
             elif text is None and key in needed:
@@ -263,7 +256,7 @@ class _RuleParser:
             return None
         for key in sorted(set(raw) - READING_KEYS, key=str):
             problem(f"reading.{key}", f"unknown key {key!r}")
-        text = _text({k: raw.get(k) for k in ("zh", "en")})
+        text = Text.parse({k: raw.get(k) for k in ("zh", "en")})
         if text is None:
             problem("reading", "a reading needs non-empty zh and en texts")
             return None
@@ -275,7 +268,7 @@ class _RuleParser:
 
 
 def _section(raw: Any, file: str, problems: list[RuleProblem]) -> Section | None:
-    title = _text(raw.get("title")) if isinstance(raw, dict) else None
+    title = Text.parse(raw.get("title")) if isinstance(raw, dict) else None
     clause = raw.get("clause") if isinstance(raw, dict) else None
     if title is None or not isinstance(clause, str) or set(raw) != {"clause", "title"}:
         problems.append(RuleProblem(file, "section is {clause: 二（一）, title: {zh: ..., en: ...}}",
@@ -293,7 +286,7 @@ def _departments(manifest: dict[str, Any], file: str,
         return {}
     found: dict[str, Text] = {}
     for code, names in raw.items():
-        text = _text(names)
+        text = Text.parse(names)
         if text is None:
             problems.append(RuleProblem(file, "needs zh and en names",
                                         field=f"departments.{code}"))
