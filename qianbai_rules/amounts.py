@@ -9,12 +9,12 @@ the yuan, the city/district split, and the reasons. Amounts are integers in yuan
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from .compiled import CompiledRule, CompiledRuleset, CompiledSubsidy, Status, Verdict
@@ -75,13 +75,17 @@ def operating_period(flat: Mapping[str, Any], subsidy: CompiledSubsidy, year: in
     if opened > last:
         return Period(active=False, months=0)
     active = closed > max(opened, first)
-    months = 0
-    for month in range(1, 13):
-        month_first = dt.date(year, month, 1)
-        month_last = dt.date(year, month, calendar.monthrange(year, month)[1])
-        if opened <= month_first and closed > month_last:
-            months += 1
-    return Period(active, months)
+    # A month counts when it is operated from its first day to its last: it starts on or
+    # after the opening date, and the month after it starts on or before the closing date.
+    first_full = _month(opened) + (opened.day > 1)
+    last_full = _month(closed) - 1
+    months = min(last_full, _month(last)) - max(first_full, _month(first)) + 1
+    return Period(active, max(months, 0))
+
+
+def _month(day: dt.date) -> int:
+    """Months since the start of year 0: consecutive months have consecutive numbers."""
+    return day.year * 12 + day.month - 1
 
 
 def round_yuan(value: Fraction) -> int:
@@ -94,12 +98,10 @@ def decision_facts(compiled: CompiledRuleset, statuses: list[Status], verdict: V
                    flat: Mapping[str, Any], nested: Mapping[str, Any], year: int) -> DecisionFacts:
     scopes: dict[str, Status] = {}
     periods: dict[str, Period | None] = {}
-    for rule, status in zip(compiled.rules, statuses, strict=True):
-        if rule.subsidy is None:
-            continue
-        scopes[rule.rule.id] = status
-        if rule.subsidy.spec.kind is SubsidyKind.operating:
-            periods[rule.rule.id] = operating_period(flat, rule.subsidy, year, compiled.as_of)
+    for position, rule, subsidy in compiled.subsidies:
+        scopes[rule.rule.id] = statuses[position]
+        if subsidy.spec.kind is SubsidyKind.operating:
+            periods[rule.rule.id] = operating_period(flat, subsidy, year, compiled.as_of)
     return DecisionFacts(flat, nested, verdict, scopes, periods)
 
 
@@ -107,9 +109,13 @@ def _value(applied: AppliedValue | None) -> int:
     return int(applied.value) if applied is not None else 0
 
 
-def _basis(**values: AppliedValue | None) -> list[dict[str, Any]]:
-    """The parameter values an amount comes from, each with its role in the amount."""
-    return [{"role": role, **v.as_json()} for role, v in values.items() if v is not None]
+@lru_cache(maxsize=256)
+def _basis(*values: tuple[str, AppliedValue | None]) -> tuple[dict[str, Any], ...]:
+    """The parameter values an amount comes from, each with its role in the amount.
+
+    Worked out once per amount branch; the dicts are shared, and only ever read.
+    """
+    return tuple({"role": role, **v.as_json()} for role, v in values if v is not None)
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,7 @@ class Outcome:
     reasons: tuple[str, ...]
     potential: dict[str, int] | None  # what is (or would be, once eligible) paid, if known
     period: Period | None
-    basis: list[dict[str, Any]]
+    basis: tuple[dict[str, Any], ...]
 
     def paid(self, key: str) -> int | None:
         """The amount paid under ``key``: the potential if eligible, 0 if not, None if undetermined."""
@@ -157,11 +163,11 @@ def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: 
     branch = subsidy.branches[choice.branch] if choice.branch is not None else None
     period = facts.periods.get(rule.rule.id)
     potential: dict[str, int] | None = None
-    basis: list[dict[str, Any]] = []
+    basis: tuple[dict[str, Any], ...] = ()
     if branch is not None and subsidy.spec.kind is SubsidyKind.construction:
         city, district = _value(branch.city), _value(branch.district)
         potential = {"total": city + district, "city": city, "district": district}
-        basis = _basis(city=branch.city, district=branch.district)
+        basis = _basis(("city", branch.city), ("district", branch.district))
     elif branch is not None and period is not None and subsidy.proration is not None:
         rate = _value(branch.yuan_per_year)
         if subsidy.proration.value == "none":
@@ -169,7 +175,7 @@ def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: 
         else:
             amount = round_yuan(Fraction(rate * period.months, 12))
         potential = {"amount": amount, "rate": rate}
-        basis = _basis(rate=branch.yuan_per_year, proration=subsidy.proration)
+        basis = _basis(("rate", branch.yuan_per_year), ("proration", subsidy.proration))
     decision = row.status
     reasons = _reasons(row.reasons, rule, facts, compiled, statuses)
     if decision is Decision.eligible and potential is None:

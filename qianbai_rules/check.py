@@ -11,7 +11,6 @@ from .compiled import CompiledRuleset, Status, Verdict
 from .durable import DurableEvaluator
 from .durable import available as durable_available
 from .fields import flatten
-from .findings import record_verdict
 from .inputs import RawRecord, expand, read
 from .plain import PlainEvaluator
 from .problems import RecordProblem, Text
@@ -64,7 +63,7 @@ def evaluate_record(record: FacilityRecord, source: str, compiled: CompiledRules
     """Every rule's outcome, the verdict, and what each subsidy rule gives in ``year``."""
     flat, nested = facts(record)
     statuses = evaluator.statuses(flat, nested)
-    verdict = record_verdict(compiled, statuses)
+    verdict = compiled.verdict(statuses)
     derived = decision_facts(compiled, statuses, verdict, flat, nested, year)
     choices = evaluator.decide(derived)
     outcomes = [outcome(rule, choice, derived, compiled, statuses)

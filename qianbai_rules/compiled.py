@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from .conditions import Condition, fields_of, push_not, resolve
 from .eligibility import DecisionRow, SubsidySpec
@@ -24,6 +25,11 @@ class Status(StrEnum):
     failed = "fail"
     not_applicable = "not_applicable"
     unknown = "unknown"
+
+
+# Members bound once for the hot paths: attribute access on an enum class is slow (3.11).
+_PASSED, _FAILED, _NOT_APPLICABLE, _UNKNOWN = (Status.passed, Status.failed, Status.not_applicable,
+                                               Status.unknown)
 
 
 class Verdict(StrEnum):
@@ -70,9 +76,28 @@ class CompiledRuleset:
     def decisions(self) -> tuple[DecisionRow, ...]:
         return self.ruleset.decisions
 
-    @property
+    @cached_property
     def subsidy_rules(self) -> tuple[CompiledRule, ...]:
         return tuple(r for r in self.rules if r.subsidy is not None)
+
+    @cached_property
+    def subsidies(self) -> tuple[tuple[int, CompiledRule, CompiledSubsidy], ...]:
+        """Each subsidy rule with its position among the rules and its subsidy."""
+        return tuple((i, r, r.subsidy) for i, r in enumerate(self.rules) if r.subsidy is not None)
+
+    @cached_property
+    def mandatory(self) -> tuple[int, ...]:
+        """Positions of the mandatory rules, whose outcomes make the verdict."""
+        return tuple(i for i, r in enumerate(self.rules) if r.rule.severity is Severity.mandatory)
+
+    def verdict(self, statuses: list[Status]) -> Verdict:
+        """non_compliant if a mandatory rule fails; else incomplete if one is unknown."""
+        mandatory = [statuses[i] for i in self.mandatory]
+        if _FAILED in mandatory:
+            return Verdict.non_compliant
+        if _UNKNOWN in mandatory:
+            return Verdict.incomplete
+        return Verdict.compliant
 
     @property
     def key(self) -> str:
@@ -139,19 +164,10 @@ def decide(scope: bool | None, requirement: bool | None) -> Status:
     A rule without a scope has scope true; without a requirement, requirement true.
     """
     if scope is None:
-        return Status.unknown
+        return _UNKNOWN
     if not scope:
-        return Status.not_applicable
+        return _NOT_APPLICABLE
     if requirement is None:
-        return Status.unknown
-    return Status.passed if requirement else Status.failed
+        return _UNKNOWN
+    return _PASSED if requirement else _FAILED
 
-
-def verdict(statuses: list[tuple[Severity, Status]]) -> Verdict:
-    """non_compliant if a mandatory rule fails; else incomplete if one is unknown."""
-    mandatory = [s for severity, s in statuses if severity is Severity.mandatory]
-    if Status.failed in mandatory:
-        return Verdict.non_compliant
-    if Status.unknown in mandatory:
-        return Verdict.incomplete
-    return Verdict.compliant

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .compiled import CompiledRule, CompiledRuleset, Status, Verdict, verdict
+from .compiled import CompiledRule, CompiledRuleset, Status
 from .conditions import (
     AllOf,
     AnyOf,
@@ -196,10 +196,6 @@ class FindingWriter:
 
     def findings(self, statuses: list[Status], flat: Mapping[str, Any]) -> list[dict[str, Any]]:
         return [view.finding(status, flat) for view, status in zip(self.views, statuses, strict=True)]
-
-
-def record_verdict(compiled: CompiledRuleset, statuses: list[Status]) -> Verdict:
-    return verdict([(r.rule.severity, s) for r, s in zip(compiled.rules, statuses, strict=True)])
 
 
 def type_names(lang: Lang) -> dict[str, str]:

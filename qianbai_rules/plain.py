@@ -1,8 +1,9 @@
 """The plain-Python evaluator of the compiled rules: the cross-check and the fallback.
 
 It reads the same compiled conditions as the durable_rules emitter and computes the
-same three-valued scope and requirement per rule; :func:`compiled.decide` turns them
-into an outcome.
+same three-valued scope and requirement per rule. Each condition becomes one closure
+specialised to its operator and operand when the evaluator is built, and each rule one
+closure from the record to its outcome, decided as :func:`compiled.decide` does.
 """
 
 from __future__ import annotations
@@ -13,33 +14,24 @@ from typing import Any, Final
 
 from .amounts import Choice, DecisionFacts
 from .compiled import CompiledRule, CompiledRuleset, Status, decide
-from .conditions import AllOf, AnyOf, Compare, Condition, Const, FieldRef, Not, Scaled, fields_of
+from .conditions import AllOf, AnyOf, Compare, Condition, Const, FieldRef, Not, Scaled
 from .eligibility import DecisionRow
 
 Flat = Mapping[str, Any]
-Test = Callable[[Flat], bool]
+Truth = Callable[[Flat], bool | None]
+Outcome = Callable[[Flat], Status]
 
+_MISSING: Final = object()
 _ORDER: Final[dict[str, Callable[[Any, Any], bool]]] = {
     "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "lte": operator.le,
     "gt": operator.gt, "gte": operator.ge,
+    "contains": operator.contains,
+    "excludes": lambda held, item: item not in held,
+    "in": lambda value, allowed: value in allowed,
+    "not_in": lambda value, allowed: value not in allowed,
+    "nonempty": lambda held, _: len(held) > 0,
+    "empty": lambda held, _: len(held) == 0,
 }
-
-
-def _operand(operand: Any) -> Callable[[Flat], Any]:
-    if isinstance(operand, FieldRef):
-        name = operand.name
-        return lambda flat: flat[name]
-    if isinstance(operand, Scaled):
-        name, num, den = operand.field, float(operand.numerator), float(operand.denominator)
-        if num == 1.0:
-            return lambda flat: flat[name] / den
-        return lambda flat: flat[name] * num / den
-    assert isinstance(operand, Const)
-    value = operand.value
-    return lambda flat: value
-
-
-Truth = Callable[[Flat], bool | None]
 
 
 def kleene(condition: Condition) -> Truth:
@@ -65,44 +57,87 @@ def kleene(condition: Condition) -> Truth:
             value = inner(flat)
             return None if value is None else not value
         return negate
-    fields = fields_of(condition)
-    test = _compare(condition)
-    return lambda flat: test(flat) if all(f in flat for f in fields) else None
+    return _compare(condition)
 
 
-def _compare(condition: Compare) -> Test:
-    name, op = condition.field, condition.op
-    if op == "nonempty":
-        return lambda flat: len(flat[name]) > 0
-    if op == "empty":
-        return lambda flat: len(flat[name]) == 0
-    right = _operand(condition.operand)
-    if op == "contains":
-        return lambda flat: right(flat) in flat[name]
-    if op == "excludes":
-        return lambda flat: right(flat) not in flat[name]
-    if op == "in":
-        return lambda flat: flat[name] in right(flat)
-    if op == "not_in":
-        return lambda flat: flat[name] not in right(flat)
-    compare = _ORDER[op]
-    return lambda flat: bool(compare(flat[name], right(flat)))
+def _compare(condition: Compare) -> Truth:
+    """A comparison: unknown when a field it names is absent (absent fields are not in flat)."""
+    name, test, operand = condition.field, _ORDER[condition.op], condition.operand
+    if isinstance(operand, Const):
+        constant = operand.value
+
+        def against_constant(flat: Flat) -> bool | None:
+            value = flat.get(name, _MISSING)
+            return None if value is _MISSING else test(value, constant)
+        return against_constant
+    if isinstance(operand, FieldRef):
+        other, numerator, denominator = operand.name, None, 1.0
+    else:
+        assert isinstance(operand, Scaled)
+        other, denominator = operand.field, float(operand.denominator)
+        numerator = None if operand.numerator == 1 else float(operand.numerator)
+
+    def against_field(flat: Flat) -> bool | None:
+        value, right = flat.get(name, _MISSING), flat.get(other, _MISSING)
+        if value is _MISSING or right is _MISSING:
+            return None
+        if isinstance(operand, Scaled):
+            right = (right if numerator is None else right * numerator) / denominator
+        return test(value, right)
+    return against_field
+
+
+# Enum members bound once: attribute access on an enum class is slow in Python 3.11.
+_PASSED: Final = Status.passed
+_FAILED: Final = Status.failed
+_UNKNOWN: Final = Status.unknown
+_NOT_APPLICABLE: Final = Status.not_applicable
+
+
+def _leaf(condition: Condition | None) -> tuple[str, Callable[[Any, Any], bool], Any] | None:
+    """A comparison of one field with a constant, as (field, test, constant); else None."""
+    if isinstance(condition, Compare) and isinstance(condition.operand, Const):
+        return condition.field, _ORDER[condition.op], condition.operand.value
+    return None
+
+
+def rule_outcome(compiled: CompiledRule) -> Outcome:
+    """One closure from a flat record to the rule's outcome (as :func:`compiled.decide`).
+
+    Most rules compare one field with a constant, within a scope of the same form or none:
+    those get a closure of their own, the hot path of the evaluator.
+    """
+    scope, requirement = compiled.scope, compiled.requirement
+    if scope is None and requirement is None:
+        return lambda flat: _PASSED
+    leaf, scope_leaf = _leaf(requirement), _leaf(scope)
+    if leaf is not None and (scope is None or scope_leaf is not None):
+        name, test, constant = leaf
+        scope_name, scope_test, scope_constant = scope_leaf or ("", _ORDER["eq"], None)
+
+        def compare(flat: Flat) -> Status:
+            if scope_leaf is not None:
+                held = flat.get(scope_name, _MISSING)
+                if held is _MISSING:
+                    return _UNKNOWN
+                if not scope_test(held, scope_constant):
+                    return _NOT_APPLICABLE
+            value = flat.get(name, _MISSING)
+            if value is _MISSING:
+                return _UNKNOWN
+            return _PASSED if test(value, constant) else _FAILED
+        return compare
+    in_scope = kleene(scope) if scope is not None else _true
+    holds = kleene(requirement) if requirement is not None else _true
+
+    def outcome(flat: Flat) -> Status:
+        scoped = in_scope(flat)
+        return decide(scoped, holds(flat) if scoped else None)
+    return outcome
 
 
 def _true(flat: Flat) -> bool | None:
     return True
-
-
-class _RuleTest:
-    __slots__ = ("requirement", "scope")
-
-    def __init__(self, compiled: CompiledRule) -> None:
-        self.scope = kleene(compiled.scope) if compiled.scope else _true
-        self.requirement = kleene(compiled.requirement) if compiled.requirement else _true
-
-    def status(self, flat: Flat) -> Status:
-        scope = self.scope(flat)
-        return decide(scope, self.requirement(flat) if scope else None)
 
 
 class _SubsidyTest:
@@ -120,8 +155,8 @@ class _SubsidyTest:
     def _holds(self, row: DecisionRow, facts: DecisionFacts) -> bool:
         flat = facts.flat
         period = facts.periods.get(self.id)
-        return (facts.scopes[self.id].value == row.scope
-                and (row.verdict is None or facts.verdict.value == row.verdict)
+        return (facts.scopes[self.id] == row.scope
+                and (row.verdict is None or facts.verdict == row.verdict)
                 and (not row.blocked or any(block(flat) is True for block in self.blocks))
                 and (not row.missing or any(f not in flat for f in self.needs))
                 and (not row.idle or (period is not None and not period.active)))
@@ -140,11 +175,11 @@ class PlainEvaluator:
     name = "plain"
 
     def __init__(self, compiled: CompiledRuleset) -> None:
-        self._tests = [_RuleTest(rule) for rule in compiled.rules]
+        self._outcomes = [rule_outcome(rule) for rule in compiled.rules]
         self._subsidies = [_SubsidyTest(r, compiled.decisions) for r in compiled.subsidy_rules]
 
     def statuses(self, flat: Flat, nested: Mapping[str, Any]) -> list[Status]:
-        return [test.status(flat) for test in self._tests]
+        return [outcome(flat) for outcome in self._outcomes]
 
     def decide(self, facts: DecisionFacts) -> list[Choice]:
         """For each subsidy rule: the eligibility row and the amount branch that hold."""
