@@ -1,12 +1,12 @@
 """Evaluation through durable_rules: compiled rules emitted as Rete rulesets.
 
-Each rule R becomes at most four positive engine rules, each also requiring
-``kind: record``: ``R|scope_true`` and ``R|scope_false`` (its scope is true, or false,
-in three-valued logic), ``R|pass`` and ``R|fail`` (the scope is true and the
-requirement true, or false). Neither of a pair firing means unknown. One record is
-asserted as one fact; the names of the engine rules that fired give the scope and the
-requirement that :func:`compiled.decide` turns into an outcome; the fact is then
-retracted, so the engine's memory stays flat over any number of records.
+Each rule R becomes at most three positive engine rules, each also requiring
+``kind: record``: ``R|scope_false`` (its scope is false, in three-valued logic),
+``R|pass`` and ``R|fail`` (the scope is true and the requirement true, or false). At
+most one of them matches a record, and none means unknown. One record is asserted as
+one fact; the names of the engine rules that fired give each rule's outcome; the fact is
+then retracted, so the engine's memory stays flat over any number of records. Reading
+each fired rule costs a call into the engine, so a rule fires once at most.
 
 The engine's C core is driven directly (create, assert, read fired rule names,
 retract): the Python host of durable.lang starts timer threads that dispatch actions
@@ -22,13 +22,13 @@ import hashlib
 import itertools
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
 from .amounts import Choice, DecisionFacts
-from .compiled import CompiledRule, CompiledRuleset, Status, decide
+from .compiled import CompiledRule, CompiledRuleset, Status
 from .conditions import (
     NEGATION,
     AllOf,
@@ -48,10 +48,12 @@ try:
 except ImportError:  # durable-rules does not build on Python 3.13+
     _engine = None
 
-RULES_PER_RULESET: Final = 12  # x4 engine rules stays under the ~64 matches per fact
+RULES_PER_RULESET: Final = 60  # one match at most per rule: under the 64 matches per fact
 RESERVED: Final = ("id", "sid", "kind")
 END: Final = "\u0000"  # appended to every list in a fact; the record model refuses NUL in text
 _RECORD: Final = {"kind": "record"}
+_PASSED, _FAILED, _NOT_APPLICABLE, _UNKNOWN = (Status.passed, Status.failed, Status.not_applicable,
+                                               Status.unknown)
 _ORDER_OPS: Final = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte", "ne": "$neq"}
 
 
@@ -72,10 +74,10 @@ def _fnv1a32(name: str) -> int:
     return value
 
 
-def check_hash_collisions() -> None:
+def check_hash_collisions(extra: Iterable[str] = ()) -> None:
     """Two field names with one hash would be confused by the engine; refuse to run."""
     seen: dict[int, str] = {}
-    for name in itertools.chain(FIELDS, GROUPS, RESERVED, ("record_id",)):
+    for name in itertools.chain(FIELDS, GROUPS, RESERVED, ("record_id",), extra):
         for part in (name, name.rsplit(".", 1)[-1]):
             other = seen.setdefault(_fnv1a32(part), part)
             if other != part:
@@ -149,20 +151,23 @@ def _rule(*parts: dict[str, Any]) -> dict[str, Any]:
     return {"all": [{"m": {"$and": [_RECORD, *parts]}}]}
 
 
+def _names(rid: str) -> tuple[str, str, str]:
+    return f"{rid}|pass", f"{rid}|fail", f"{rid}|scope_false"
+
+
 def engine_rules(compiled: CompiledRule) -> dict[str, dict[str, Any]]:
-    """The engine rules of one compiled rule, by name: at most four."""
-    rid = compiled.rule.id
+    """The engine rules of one compiled rule, by name: at most three, exclusive."""
+    passed, failed, out_of_scope = _names(compiled.rule.id)
     found: dict[str, dict[str, Any]] = {}
     scope: list[dict[str, Any]] = []
     if compiled.scope is not None:
         scope = [truth(compiled.scope, True)]
-        found[f"{rid}|scope_true"] = _rule(*scope)
-        found[f"{rid}|scope_false"] = _rule(truth(compiled.scope, False))
+        found[out_of_scope] = _rule(truth(compiled.scope, False))
     if compiled.requirement is not None:
-        found[f"{rid}|pass"] = _rule(*scope, truth(compiled.requirement, True))
-        found[f"{rid}|fail"] = _rule(*scope, truth(compiled.requirement, False))
-    elif not scope:
-        found[f"{rid}|pass"] = _rule()
+        found[passed] = _rule(*scope, truth(compiled.requirement, True))
+        found[failed] = _rule(*scope, truth(compiled.requirement, False))
+    else:
+        found[passed] = _rule(*scope)
     return found
 
 
@@ -191,44 +196,43 @@ def dumps(value: Any) -> str:
     return _dumps_slow(value) if _EXPONENT.search(text) else text
 
 
-def decision_rules(compiled: CompiledRuleset) -> dict[str, dict[str, Any]]:
-    """The eligibility table and amount branches as engine rules over derived facts.
+def _decision_keys(rid: str) -> tuple[str, str]:
+    """Where a subsidy rule's own outcome and its idleness sit in the decision fact."""
+    return f"decision.{rid}.outcome", f"decision.{rid}.idle"
 
-    Per record the engine holds the record, its verdict, the outcome ("scope") of each
-    subsidy rule and, for operating subsidies, the period in the year. A ``decide``
-    event for a subsidy rule fires the first row (by priority) whose facts match; an
-    ``amount`` event fires the first amount branch whose condition holds.
+
+def decision_rules(compiled: CompiledRuleset) -> dict[str, dict[str, Any]]:
+    """The eligibility table and amount branches as engine rules over one decision fact.
+
+    The decision fact is the record with what its compliance evaluation derived: the
+    verdict, the outcome of each subsidy rule and, for operating subsidies, whether the
+    facility was idle all year. Every row that holds fires ``RULE|rowN`` and every amount
+    branch that holds ``RULE|amountN``; the first of each, in table order, applies.
     """
     found: dict[str, dict[str, Any]] = {}
     for rule in compiled.subsidy_rules:
         sid, subsidy = rule.rule.id, rule.subsidy
         assert subsidy is not None
+        outcome_key, idle_key = _decision_keys(sid)
         for i, row in enumerate(compiled.decisions):
-            parts: dict[str, Any] = {
-                "d": {"$and": [{"kind": "decide"}, {"rule": sid}]},
-                "s": {"$and": [{"kind": "scope"}, {"rule": sid}, {"status": row.scope}]},
-            }
+            parts: list[dict[str, Any]] = [{outcome_key: row.scope}]
             if row.verdict:
-                parts["v"] = {"$and": [{"kind": "verdict"}, {"value": row.verdict}]}
+                parts.append({"decision.verdict": row.verdict})
             if row.blocked:
                 if not subsidy.blocks:
                     continue  # nothing can block this subsidy: the row never holds
-                parts["b"] = {"$and": [_RECORD, _any([
-                    truth(condition, True) for condition, _fields in subsidy.blocks])]}
+                parts.append(_any([truth(condition, True) for condition, _fields in subsidy.blocks]))
             if row.missing:
                 if not subsidy.needs:
                     continue
-                parts["m"] = {"$and": [_RECORD, _any([{"$nex": {f: 1}} for f in subsidy.needs])]}
+                parts.append(_any([{"$nex": {f: 1}} for f in subsidy.needs]))
             if row.idle:
                 if subsidy.spec.period_from is None:
                     continue
-                parts["p"] = {"$and": [{"kind": "period"}, {"rule": sid}, {"active": False}]}
-            found[f"{sid}|row{i}"] = {"pri": i + 1, "all": [{k: v} for k, v in parts.items()]}
+                parts.append({idle_key: True})
+            found[f"{sid}|row{i}"] = _rule(*parts)
         for j, branch in enumerate(subsidy.branches):
-            pattern: list[dict[str, Any]] = [{"e": {"$and": [{"kind": "amount"}, {"rule": sid}]}}]
-            if branch.when is not None:
-                pattern.append({"r": {"$and": [_RECORD, truth(branch.when, True)]}})
-            found[f"{sid}|amount{j}"] = {"pri": j + 1, "all": pattern}
+            found[f"{sid}|amount{j}"] = _rule(*([truth(branch.when, True)] if branch.when else []))
     return found
 
 
@@ -247,7 +251,9 @@ def _register(compiled: CompiledRuleset) -> _Handles:
     if key not in _REGISTERED:
         if _engine is None:
             raise DurableError("durable_rules cannot be imported here")
-        check_hash_collisions()
+        check_hash_collisions(itertools.chain(
+            ("decision", "decision.verdict", "verdict", "outcome", "idle"),
+            *(_decision_keys(r.rule.id) for r in compiled.subsidy_rules)))
         suffix = hashlib.sha256(key.encode()).hexdigest()[:16]
         groups = []
         rules = compiled.rules
@@ -295,21 +301,10 @@ def _fired(handle: Any, payload: str) -> set[str]:
     return fired
 
 
-def _event(handle: Any, event: dict[str, Any]) -> set[str]:
-    event["id"] = f"e{next(_IDS)}"
-    code, state = _engine.assert_event(handle, dumps(event))[:2]
-    if code == 1:
-        return set()
-    if code != 0:
-        raise DurableError(f"durable_rules refused the event (code {code})")
-    return _actions(handle, state)
-
-
-def _index(fired: set[str], prefix: str) -> int | None:
+def _first(fired: set[str], prefix: str) -> int | None:
+    """The first in order of the fired rules named ``prefix`` and a number."""
     found = [int(name[len(prefix):]) for name in fired if name.startswith(prefix)]
-    if len(found) > 1:
-        raise DurableError(f"more than one of {sorted(fired)} fired for one event")
-    return found[0] if found else None
+    return min(found) if found else None
 
 
 def _with_end(value: Any) -> Any:
@@ -318,12 +313,6 @@ def _with_end(value: Any) -> Any:
     if isinstance(value, list):
         return [*value, END]
     return value
-
-
-def _value(fired: set[str], true: str, false: str) -> bool | None:
-    if true in fired:
-        return True
-    return False if false in fired else None
 
 
 def _record_fact(nested: Mapping[str, Any]) -> dict[str, Any]:
@@ -340,7 +329,8 @@ class DurableEvaluator:
 
     def __init__(self, compiled: CompiledRuleset) -> None:
         handles = _register(compiled)
-        self._groups = handles.groups
+        self._groups = [(handle, [_names(rule.rule.id) for rule in chunk])
+                        for handle, chunk in handles.groups]
         self._decisions = handles.decisions
         self._subsidy_rules = [r.rule.id for r in compiled.subsidy_rules]
         self._last: tuple[Mapping[str, Any], dict[str, Any]] | None = None
@@ -350,15 +340,11 @@ class DurableEvaluator:
         self._last = (nested, fact)
         payload = dumps({**fact, "id": f"q{next(_IDS)}"})
         statuses: list[Status] = []
-        for handle, chunk in self._groups:
+        for handle, names in self._groups:
             fired = _fired(handle, payload)
-            for rule in chunk:
-                rid = rule.rule.id
-                scope = _value(fired, f"{rid}|scope_true", f"{rid}|scope_false") \
-                    if rule.scope is not None else True
-                requirement = _value(fired, f"{rid}|pass", f"{rid}|fail") \
-                    if rule.requirement is not None else True
-                statuses.append(decide(scope, requirement if scope else None))
+            for passed, failed, out_of_scope in names:
+                statuses.append(_PASSED if passed in fired else _FAILED if failed in fired
+                                else _NOT_APPLICABLE if out_of_scope in fired else _UNKNOWN)
         return statuses
 
     def _fact(self, nested: Mapping[str, Any]) -> dict[str, Any]:
@@ -370,44 +356,25 @@ class DurableEvaluator:
     def decide(self, facts: DecisionFacts) -> list[Choice]:
         """The eligibility table decided by the engine.
 
-        The facts derived from the compliance evaluation (the verdict, the outcome of each
-        subsidy rule, the operating period) and the record are asserted; a ``decide``
-        event per subsidy rule fires the first row whose patterns match, an ``amount``
-        event the first amount branch. Amounts and reasons are then worked out in Python
-        (amounts.py) from the row and branch the engine chose.
-
-        Each record gets a state (``sid``) of its own, deleted afterwards: an event that
-        matched no rule stays in the engine waiting for a partner, and must not meet the
-        next record's facts.
+        The record is asserted once more, with what its compliance evaluation derived (the
+        verdict, the outcome of each subsidy rule, whether an operating facility was idle
+        all year); the first eligibility row and the first amount branch that fire for a
+        subsidy rule apply. Amounts and reasons are then worked out in Python (amounts.py)
+        from the row and branch the engine chose.
         """
         if self._decisions is None:
             return []
-        handle = self._decisions
-        sid = f"s{next(_IDS)}"
-        derived: list[dict[str, Any]] = [
-            {**self._fact(facts.nested), "id": f"q{next(_IDS)}"},
-            {"kind": "verdict", "value": facts.verdict.value},
-            *({"kind": "scope", "rule": rule, "status": status.value}
-              for rule, status in facts.scopes.items()),
-            *({"kind": "period", "rule": rule, "active": period.active}
-              for rule, period in facts.periods.items() if period is not None),
-        ]
-        try:
-            for fact in derived:
-                fact.setdefault("id", f"f{next(_IDS)}")
-                fact["sid"] = sid
-                fired = _assert(handle, dumps(fact))
-                if fired:
-                    raise DurableError(f"a fact alone fired {sorted(fired)}")
-            choices = []
-            for rule in self._subsidy_rules:
-                row = _index(_event(handle, {"kind": "decide", "rule": rule, "sid": sid}),
-                             f"{rule}|row")
-                if row is None:
-                    raise DurableError(f"{rule}: no row of the eligibility table holds")
-                branch = _index(_event(handle, {"kind": "amount", "rule": rule, "sid": sid}),
-                                f"{rule}|amount")
-                choices.append(Choice(row, branch))
-            return choices
-        finally:
-            _engine.delete_state(handle, sid)
+        decision: dict[str, Any] = {"verdict": facts.verdict.value}
+        for rule, status in facts.scopes.items():
+            period = facts.periods.get(rule)
+            decision[rule] = {"outcome": status.value} if period is None else \
+                {"outcome": status.value, "idle": not period.active}
+        fired = _fired(self._decisions, dumps({**self._fact(facts.nested), "decision": decision,
+                                               "id": f"q{next(_IDS)}"}))
+        choices = []
+        for rule in self._subsidy_rules:
+            row = _first(fired, f"{rule}|row")
+            if row is None:
+                raise DurableError(f"{rule}: no row of the eligibility table holds")
+            choices.append(Choice(row, _first(fired, f"{rule}|amount")))
+        return choices

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from qianbai_rules import durable
-from qianbai_rules.check import evaluate_record
+from qianbai_rules.check import evaluate_record, facts
 from qianbai_rules.compiled import CompiledRuleset, Status, compile_ruleset
-from qianbai_rules.durable import RULES_PER_RULESET, DurableEvaluator, dumps, engine_rules
+from qianbai_rules.durable import RULES_PER_RULESET, DurableEvaluator, decision_rules, dumps
 from qianbai_rules.plain import PlainEvaluator
 from qianbai_rules.problems import RulesError
 from qianbai_rules.ruleset import load_ruleset
 from qianbai_rules.validation import parse_record
+from tests.generated import records
 
 ROOT = Path(__file__).resolve().parent.parent
 needs_durable = pytest.mark.skipif(not durable.available(), reason="durable_rules not importable")
@@ -42,9 +43,25 @@ def test_the_engine_hash_is_fnv1a_over_signed_chars() -> None:
 
 
 def test_no_ruleset_lets_more_than_64_engine_rules_match_one_fact(compiled: CompiledRuleset) -> None:
-    for start in range(0, len(compiled.rules), RULES_PER_RULESET):
-        chunk = compiled.rules[start:start + RULES_PER_RULESET]
-        assert sum(len(engine_rules(r)) for r in chunk) <= 60
+    # A rule fires at most one of its engine rules (checked on records below), so a
+    # ruleset of at most 60 rules stays under the engine's 64 matches per fact; the
+    # decision ruleset may fire all its rules at once.
+    assert RULES_PER_RULESET <= 60
+    assert len(decision_rules(compiled)) <= 60
+
+
+@needs_durable
+def test_a_rule_fires_at_most_one_of_its_engine_rules(compiled: CompiledRuleset) -> None:
+    evaluator = DurableEvaluator(compiled)
+    handles = [handle for handle, _names in evaluator._groups]
+    for record in records(300, seed=7):
+        flat, nested = facts(record)
+        payload = dumps({**durable._record_fact(nested), "id": f"t-{record.id}"})
+        fired = set().union(*(durable._fired(handle, payload) for handle in handles))
+        statuses = evaluator.statuses(flat, nested)
+        for rule, status in zip(compiled.rules, statuses, strict=True):
+            count = len([name for name in fired if name.startswith(f"{rule.rule.id}|")])
+            assert count == (0 if status is Status.unknown else 1), (record.id, rule.rule.id)
 
 
 @needs_durable
@@ -54,7 +71,7 @@ def test_no_fact_stays_in_the_engine_after_a_record(compiled: CompiledRuleset) -
     assert not isinstance(record, list)
     for _ in range(3):
         evaluate_record(record, "t", compiled, evaluator, 2019)
-    for handle, _chunk in evaluator._groups:
+    for handle in [*(handle for handle, _names in evaluator._groups), evaluator._decisions]:
         assert json.loads(getattr(durable, "_engine").get_facts(handle, "0")) == []  # noqa: B009
 
 
