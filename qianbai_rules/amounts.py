@@ -45,7 +45,6 @@ class DecisionFacts:
     """Everything the eligibility decision of one record looks at."""
 
     flat: Mapping[str, Any]
-    nested: Mapping[str, Any]
     verdict: Verdict
     scopes: Mapping[str, Status]  # subsidy rule ID -> its own outcome
     periods: Mapping[str, Period | None]  # operating rule ID -> period, None if unknown
@@ -95,14 +94,14 @@ def round_yuan(value: Fraction) -> int:
 
 
 def decision_facts(compiled: CompiledRuleset, statuses: list[Status], verdict: Verdict,
-                   flat: Mapping[str, Any], nested: Mapping[str, Any], year: int) -> DecisionFacts:
+                   flat: Mapping[str, Any], year: int) -> DecisionFacts:
     scopes: dict[str, Status] = {}
     periods: dict[str, Period | None] = {}
     for position, rule, subsidy in compiled.subsidies:
         scopes[rule.rule.id] = statuses[position]
         if subsidy.spec.kind is SubsidyKind.operating:
             periods[rule.rule.id] = operating_period(flat, subsidy, year, compiled.as_of)
-    return DecisionFacts(flat, nested, verdict, scopes, periods)
+    return DecisionFacts(flat, verdict, scopes, periods)
 
 
 def _value(applied: AppliedValue | None) -> int:

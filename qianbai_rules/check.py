@@ -21,7 +21,7 @@ from .validation import column_of, parse_record, record_label
 class Evaluator(Protocol):
     name: str
 
-    def statuses(self, flat: Mapping[str, Any], nested: Mapping[str, Any]) -> list[Status]: ...
+    def statuses(self, flat: Mapping[str, Any]) -> list[Status]: ...
 
     def decide(self, facts: DecisionFacts) -> list[Choice]: ...
 
@@ -52,19 +52,18 @@ class Rejected:
 Result = Evaluated | Rejected
 
 
-def facts(record: FacilityRecord) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The record as flat dotted facts and as nested JSON values; absent fields omitted."""
-    nested = record.model_dump(mode="json", exclude_none=True)
-    return flatten(nested), nested
+def facts(record: FacilityRecord) -> dict[str, Any]:
+    """The record as flat dotted facts of JSON values; absent fields omitted."""
+    return flatten(record.model_dump(mode="json", exclude_none=True))
 
 
 def evaluate_record(record: FacilityRecord, source: str, compiled: CompiledRuleset,
                     evaluator: Evaluator, year: int) -> Evaluated:
     """Every rule's outcome, the verdict, and what each subsidy rule gives in ``year``."""
-    flat, nested = facts(record)
-    statuses = evaluator.statuses(flat, nested)
+    flat = facts(record)
+    statuses = evaluator.statuses(flat)
     verdict = compiled.verdict(statuses)
-    derived = decision_facts(compiled, statuses, verdict, flat, nested, year)
+    derived = decision_facts(compiled, statuses, verdict, flat, year)
     choices = evaluator.decide(derived)
     outcomes = [outcome(rule, choice, derived, compiled, statuses)
                 for rule, choice in zip(compiled.subsidy_rules, choices, strict=True)]

@@ -52,6 +52,7 @@ RULES_PER_RULESET: Final = 60  # one match at most per rule: under the 64 matche
 RESERVED: Final = ("id", "sid", "kind")
 END: Final = "\u0000"  # appended to every list in a fact; the record model refuses NUL in text
 _RECORD: Final = {"kind": "record"}
+_MISSING: Final = object()
 _PASSED, _FAILED, _NOT_APPLICABLE, _UNKNOWN = (Status.passed, Status.failed, Status.not_applicable,
                                                Status.unknown)
 _ORDER_OPS: Final = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte", "ne": "$neq"}
@@ -307,19 +308,46 @@ def _first(fired: set[str], prefix: str) -> int | None:
     return min(found) if found else None
 
 
-def _with_end(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _with_end(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [*value, END]
-    return value
+class _FactShape:
+    """Builds the engine fact of a record from the fields a ruleset names, and no others.
+
+    Lists get END appended (see :func:`_compare`); the fact is nested, as the engine reads
+    dotted names.
+    """
+
+    def __init__(self, fields: Iterable[str]) -> None:
+        self.paths = tuple((name, tuple(name.split("."))) for name in sorted(set(fields)))
+        for name, path in self.paths:
+            if path[0] in RESERVED:
+                raise DurableError(f"a rule names {name!r}, a key durable_rules keeps for itself")
+
+    def fact(self, flat: Mapping[str, Any]) -> dict[str, Any]:
+        fact: dict[str, Any] = {"kind": "record"}
+        for name, path in self.paths:
+            value = flat.get(name, _MISSING)
+            if value is _MISSING:
+                continue
+            node = fact
+            for part in path[:-1]:
+                node = node.setdefault(part, {})
+            node[path[-1]] = [*value, END] if isinstance(value, list) else value
+        return fact
 
 
-def _record_fact(nested: Mapping[str, Any]) -> dict[str, Any]:
-    fact = {k: _with_end(v) for k, v in nested.items() if k not in RESERVED}
-    fact["record_id"] = nested.get("id")
-    fact["kind"] = "record"
-    return fact
+def _compliance_fields(compiled: CompiledRuleset) -> Iterator[str]:
+    for rule in compiled.rules:
+        yield from rule.scope_fields
+        yield from rule.requirement_fields
+
+
+def _decision_fields(compiled: CompiledRuleset) -> Iterator[str]:
+    for rule in compiled.subsidy_rules:
+        assert rule.subsidy is not None
+        yield from rule.subsidy.needs
+        for _condition, fields in rule.subsidy.blocks:
+            yield from fields
+        for branch in rule.subsidy.branches:
+            yield from fields_of(branch.when)
 
 
 class DurableEvaluator:
@@ -333,12 +361,11 @@ class DurableEvaluator:
                         for handle, chunk in handles.groups]
         self._decisions = handles.decisions
         self._subsidy_rules = [r.rule.id for r in compiled.subsidy_rules]
-        self._last: tuple[Mapping[str, Any], dict[str, Any]] | None = None
+        self._compliance = _FactShape(_compliance_fields(compiled))
+        self._decision = _FactShape(_decision_fields(compiled))
 
-    def statuses(self, flat: Mapping[str, Any], nested: Mapping[str, Any]) -> list[Status]:
-        fact = _record_fact(nested)
-        self._last = (nested, fact)
-        payload = dumps({**fact, "id": f"q{next(_IDS)}"})
+    def statuses(self, flat: Mapping[str, Any]) -> list[Status]:
+        payload = dumps({**self._compliance.fact(flat), "id": f"q{next(_IDS)}"})
         statuses: list[Status] = []
         for handle, names in self._groups:
             fired = _fired(handle, payload)
@@ -346,12 +373,6 @@ class DurableEvaluator:
                 statuses.append(_PASSED if passed in fired else _FAILED if failed in fired
                                 else _NOT_APPLICABLE if out_of_scope in fired else _UNKNOWN)
         return statuses
-
-    def _fact(self, nested: Mapping[str, Any]) -> dict[str, Any]:
-        """The record as an engine fact; built once for both rulesets of a record."""
-        if self._last is not None and self._last[0] is nested:
-            return self._last[1]
-        return _record_fact(nested)
 
     def decide(self, facts: DecisionFacts) -> list[Choice]:
         """The eligibility table decided by the engine.
@@ -369,8 +390,8 @@ class DurableEvaluator:
             period = facts.periods.get(rule)
             decision[rule] = {"outcome": status.value} if period is None else \
                 {"outcome": status.value, "idle": not period.active}
-        fired = _fired(self._decisions, dumps({**self._fact(facts.nested), "decision": decision,
-                                               "id": f"q{next(_IDS)}"}))
+        fired = _fired(self._decisions, dumps({**self._decision.fact(facts.flat),
+                                               "decision": decision, "id": f"q{next(_IDS)}"}))
         choices = []
         for rule in self._subsidy_rules:
             row = _first(fired, f"{rule}|row")

@@ -178,7 +178,7 @@ class PlainEvaluator:
         self._outcomes = [rule_outcome(rule) for rule in compiled.rules]
         self._subsidies = [_SubsidyTest(r, compiled.decisions) for r in compiled.subsidy_rules]
 
-    def statuses(self, flat: Flat, nested: Mapping[str, Any]) -> list[Status]:
+    def statuses(self, flat: Flat) -> list[Status]:
         return [outcome(flat) for outcome in self._outcomes]
 
     def decide(self, facts: DecisionFacts) -> list[Choice]:

@@ -55,10 +55,10 @@ def test_a_rule_fires_at_most_one_of_its_engine_rules(compiled: CompiledRuleset)
     evaluator = DurableEvaluator(compiled)
     handles = [handle for handle, _names in evaluator._groups]
     for record in records(300, seed=7):
-        flat, nested = facts(record)
-        payload = dumps({**durable._record_fact(nested), "id": f"t-{record.id}"})
+        flat = facts(record)
+        payload = dumps({**evaluator._compliance.fact(flat), "id": f"t-{record.id}"})
         fired = set().union(*(durable._fired(handle, payload) for handle in handles))
-        statuses = evaluator.statuses(flat, nested)
+        statuses = evaluator.statuses(flat)
         for rule, status in zip(compiled.rules, statuses, strict=True):
             count = len([name for name in fired if name.startswith(f"{rule.rule.id}|")])
             assert count == (0 if status is Status.unknown else 1), (record.id, rule.rule.id)
@@ -101,3 +101,15 @@ def test_a_date_before_any_parameter_value_is_a_clear_error() -> None:
         compile_ruleset(load_ruleset(ROOT / "rules"), dt.date(2018, 1, 1))
     assert "no value in force on 2018-01-01" in str(caught.value)
     assert "area.station_min_m2" in str(caught.value)
+
+
+def test_a_rule_naming_a_key_the_engine_keeps_is_refused() -> None:
+    with pytest.raises(durable.DurableError, match="'id'"):
+        durable._FactShape(["floor_area_m2", "id"])
+
+
+def test_the_engine_fact_holds_only_the_fields_the_rules_name_with_lists_ended() -> None:
+    shape = durable._FactShape(["services.basic", "five_ones.service_team.staff_count"])
+    flat = {"name": "站", "services.basic": [], "five_ones.service_team.staff_count": 2}
+    assert shape.fact(flat) == {"kind": "record", "services": {"basic": [durable.END]},
+                                "five_ones": {"service_team": {"staff_count": 2}}}
