@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -10,6 +9,7 @@ from . import render
 from .evaluation import Evaluation
 from .findings import type_names
 from .history import History
+from .jsontext import indented_json
 from .labels import labels
 from .output import RunInfo, rejected_json
 
@@ -59,7 +59,7 @@ def write_annual(document: dict[str, Any], fmt: str, info: RunInfo, target: str 
         suffix = {"text": "txt"}.get(fmt, fmt)
         target = str(Path(target) / f"evaluation-{document['year']}.{suffix}")
     if fmt == "json":
-        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        text = indented_json(document) + "\n"
         render.emit(text.encode("utf-8"), target, out)
         return
     if fmt == "xlsx":

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import json
 import os
 import sqlite3
 import sys
@@ -27,6 +26,7 @@ from .compiled import CompiledRuleset, compile_ruleset
 from .evaluation import built_by, cutoff, evaluate
 from .history import History, HistoryError
 from .inputs import STDIN, expand
+from .jsontext import indented_json
 from .labels import labels
 from .output import FORMATS, STREAMED, RunInfo, Tally, write, write_pieces
 from .parallel import Settings
@@ -342,8 +342,7 @@ def _show_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with history:
         rows = [a.as_json() for a in history.assessments(args.facility)]
     if args.format == "json":
-        out.write(json.dumps({"facility": args.facility, "assessments": rows},
-                             ensure_ascii=False, indent=2) + "\n")
+        out.write(indented_json({"facility": args.facility, "assessments": rows}) + "\n")
     else:
         out.write(render.render("text/history.txt", {"L": labels(args.lang),
                                                      "facility": args.facility, "rows": rows}))
@@ -444,7 +443,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         if args.command == "rules":
             return _rules(args, out, err)
         schema = FacilityRecord.model_json_schema()
-        out.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
+        out.write(indented_json(schema) + "\n")
         return 0
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly, without a second error

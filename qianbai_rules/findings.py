@@ -8,7 +8,7 @@ shows the observed and the required values.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from .compiled import CompiledRule, CompiledRuleset, Status
 from .conditions import (
@@ -25,6 +25,7 @@ from .conditions import (
     format_scalar,
 )
 from .fields import FIELDS
+from .jsontext import compact_json
 from .labels import label
 from .problems import Lang, Text
 from .records import CODE_NAMES_EN
@@ -99,7 +100,7 @@ def _shown(value: Any) -> str:
 class _Filled:
     """A rule text with its parameters filled in once; record fields filled per record."""
 
-    __slots__ = ("constant", "lang", "template")
+    __slots__ = ("constant", "fields", "lang", "template")
 
     def __init__(self, text: Text, lang: Lang, params: Mapping[str, Any]) -> None:
         self.lang = lang
@@ -107,6 +108,7 @@ class _Filled:
             lambda m: _shown(params[m.group(2)]) if m.group(1) == "param" else m.group(0),
             text(lang))
         self.constant = None if PLACEHOLDER.search(self.template) else self.template
+        self.fields = tuple(m.group(2) for m in PLACEHOLDER.finditer(self.template))
 
     def __call__(self, flat: Mapping[str, Any]) -> str:
         if self.constant is not None:
@@ -148,6 +150,10 @@ class _RuleView:
             if source.reading.parameter:
                 self.tail["interpretation_parameter"] = source.reading.parameter
         self.separator = label("value.list_separator", lang)
+        texts = (self.requirement, self.fail, self.remediation, self.passed, self.note)
+        # Everything a finding of this rule says comes from its status and these fields.
+        self.depends = tuple(dict.fromkeys((*rule.scope_fields, *rule.requirement_fields,
+                                            *(f for t in texts if t for f in t.fields))))
 
     def observed(self, status: Status, flat: Mapping[str, Any]) -> dict[str, Any]:
         names = self.rule.requirement_fields
@@ -188,14 +194,58 @@ class _RuleView:
         return entry
 
 
+class _Written:
+    __slots__ = ("finding", "line")
+
+    def __init__(self, finding: dict[str, Any]) -> None:
+        self.finding = finding
+        self.line: str | None = None  # the finding as compact JSON, once asked for
+
+
 class FindingWriter:
-    """Turns the statuses of a record into findings (contract: outputs.md)."""
+    """Turns the statuses of a record into findings (contract: outputs.md).
+
+    A finding depends only on its rule, its status and the values of the fields the rule
+    names, which repeat from record to record: findings are kept by those, up to
+    ``CACHE_SIZE`` (then the cache starts again, so memory stays flat). The findings
+    handed out are shared between records, and only ever read.
+    """
+
+    CACHE_SIZE: Final = 50_000
 
     def __init__(self, compiled: CompiledRuleset, lang: Lang) -> None:
         self.views = [_RuleView(rule, compiled, lang) for rule in compiled.rules]
+        self._cache: dict[tuple[Any, ...], _Written] = {}
+
+    def _written(self, statuses: list[Status], flat: Mapping[str, Any]) -> list[_Written]:
+        written = []
+        cache = self._cache
+        for position, (view, status) in enumerate(zip(self.views, statuses, strict=True)):
+            key = (position, status, *map(_key, (flat.get(name) for name in view.depends)))
+            entry = cache.get(key)
+            if entry is None:
+                if len(cache) >= self.CACHE_SIZE:
+                    cache.clear()
+                entry = cache[key] = _Written(view.finding(status, flat))
+            written.append(entry)
+        return written
 
     def findings(self, statuses: list[Status], flat: Mapping[str, Any]) -> list[dict[str, Any]]:
-        return [view.finding(status, flat) for view, status in zip(self.views, statuses, strict=True)]
+        return [entry.finding for entry in self._written(statuses, flat)]
+
+    def lines(self, statuses: list[Status], flat: Mapping[str, Any]) -> list[str]:
+        """The findings as compact JSON (see output.dumps)."""
+        found = []
+        for entry in self._written(statuses, flat):
+            if entry.line is None:
+                entry.line = compact_json(entry.finding)
+            found.append(entry.line)
+        return found
+
+
+def _key(value: Any) -> Any:
+    """A field value as part of a cache key: 1, 1.0 and True differ here (not in Python)."""
+    return (type(value), tuple(value) if isinstance(value, list) else value)
 
 
 def type_names(lang: Lang) -> dict[str, str]:

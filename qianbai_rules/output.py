@@ -6,7 +6,6 @@ give byte-identical output.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from .check import Evaluated, Rejected, Result
 from .claims import entitlements, subsidy_block
 from .compiled import CompiledRuleset, Verdict
 from .findings import FindingWriter, render_value
+from .jsontext import compact_json, indented_json
 from .labels import labels
 from .problems import Lang
 
@@ -92,20 +92,33 @@ class Tally:
         return 0
 
 
-def record_json(result: Evaluated, info: RunInfo) -> dict[str, Any]:
+def _head(result: Evaluated) -> dict[str, Any]:
+    """A record's result up to its findings."""
     record = result.record
-    return {
-        "id": record.id,
-        "name": record.name,
-        "facility_type": record.facility_type.value,
-        "source": result.source,
-        "verdict": result.verdict.value,
-        "findings": info.findings.findings(result.statuses, result.flat),
-        **({"subsidy": subsidy_block(result.subsidies, info.compiled, result.flat, info.year,
+    return {"id": record.id, "name": record.name, "facility_type": record.facility_type.value,
+            "source": result.source, "verdict": result.verdict.value}
+
+
+def _tail(result: Evaluated, info: RunInfo) -> dict[str, Any]:
+    """A record's result after its findings."""
+    if not info.compiled.subsidy_rules:
+        return {}
+    return {"subsidy": subsidy_block(result.subsidies, info.compiled, result.flat, info.year,
                                      info.lang),
             "entitlements": entitlements(info.compiled, result.statuses, info.lang)}
-           if info.compiled.subsidy_rules else {}),
-    }
+
+
+def record_json(result: Evaluated, info: RunInfo) -> dict[str, Any]:
+    return {**_head(result), "findings": info.findings.findings(result.statuses, result.flat),
+            **_tail(result, info)}
+
+
+def record_line(result: Evaluated, info: RunInfo) -> str:
+    """``compact_json(record_json(result, info))``, assembled from findings kept as JSON."""
+    findings = ",".join(info.findings.lines(result.statuses, result.flat))
+    tail = _tail(result, info)
+    return (f'{compact_json(_head(result))[:-1]},"findings":[{findings}]'
+            f'{"," + compact_json(tail)[1:] if tail else "}"}')
 
 
 def rejected_json(rejected: Rejected, lang: Lang) -> dict[str, Any]:
@@ -113,11 +126,6 @@ def rejected_json(rejected: Rejected, lang: Lang) -> dict[str, Any]:
     if len(rejected.errors) > 1:
         entry["errors"] = [{"field": f, "message": m(lang)} for f, m in rejected.errors]
     return entry
-
-
-def _dump(value: Any, indent: int | None) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=indent,
-                      separators=(",", ": ") if indent else (",", ":"))
 
 
 @dataclass(frozen=True)
@@ -131,9 +139,9 @@ class Piece:
 def render_piece(outcome: Result, fmt: str, info: RunInfo) -> Piece:
     if isinstance(outcome, Rejected):
         return Piece(None, rejected_json(outcome, info.lang))
-    record = record_json(outcome, info)
     if fmt == "jsonl":
-        return Piece(outcome.verdict, _dump(record, None))
+        return Piece(outcome.verdict, record_line(outcome, info))
+    record = record_json(outcome, info)
     if fmt == "text":
         type_name = render_value("facility_type", outcome.record.facility_type.value, info.lang)
         text = render.environment().get_template("text/record.txt").render(
@@ -153,14 +161,14 @@ def write_pieces(pieces: Iterable[Piece], fmt: str, info: RunInfo, out: TextIO) 
     records: list[Any] = []
     rejected: list[Any] = []
     if fmt == "jsonl":
-        out.write(_dump({"header": info.header()}, None) + "\n")
+        out.write(compact_json({"header": info.header()}) + "\n")
     elif fmt == "text":
         out.write(render.environment().get_template("text/header.txt").render(info.text_context))
     for piece in pieces:
         if piece.verdict is None:
             tally.rejected += 1
             if fmt == "jsonl":
-                out.write(_dump({"rejected": piece.payload}, None) + "\n")
+                out.write(compact_json({"rejected": piece.payload}) + "\n")
             else:
                 rejected.append(piece.payload)
             continue
@@ -172,9 +180,9 @@ def write_pieces(pieces: Iterable[Piece], fmt: str, info: RunInfo, out: TextIO) 
     if fmt == "json":
         document = {**info.header(), "summary": tally.summary(), "records": records,
                     "rejected": rejected}
-        out.write(_dump(document, 2) + "\n")
+        out.write(indented_json(document) + "\n")
     elif fmt == "jsonl":
-        out.write(_dump({"summary": tally.summary()}, None) + "\n")
+        out.write(compact_json({"summary": tally.summary()}) + "\n")
     else:
         out.write(render.environment().get_template("text/footer.txt").render(
             info.text_context, summary=tally.summary(), rejected=rejected))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -13,7 +14,16 @@ from pathlib import Path
 import pytest
 
 from qianbai_rules import durable
+from qianbai_rules.check import evaluate_record
 from qianbai_rules.cli import main
+from qianbai_rules.compiled import compile_ruleset
+from qianbai_rules.jsontext import compact_json
+from qianbai_rules.output import RunInfo, record_json, record_line
+from qianbai_rules.plain import PlainEvaluator
+from qianbai_rules.problems import Lang
+from qianbai_rules.records import FacilityRecord
+from qianbai_rules.ruleset import load_ruleset
+from tests.generated import records
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = str(ROOT / "examples" / "sites")
@@ -96,3 +106,23 @@ def test_jobs_are_refused_for_reports_and_recording() -> None:
     status = main(["check", EXAMPLES, "--format", "html", "--jobs", "2"], out=io.StringIO(),
                   err=err)
     assert status == 2 and "--jobs" in err.getvalue()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_kept_findings_and_assembled_lines_equal_freshly_written_ones(lang: Lang) -> None:
+    compiled = compile_ruleset(load_ruleset(ROOT / "rules"), dt.date(2019, 12, 31))
+    info = RunInfo(compiled, "plain", 2019, lang)
+    info.findings.CACHE_SIZE = 97  # type: ignore[misc]  # small: the cache starts again often
+    evaluator = PlainEvaluator(compiled)
+    samples = list(records(400, seed=11))
+    for number in (200, 200.0, 199.99):  # 200 and 200.0 are written differently
+        samples += [FacilityRecord.model_validate(
+            {"id": f"N-{number!r}", "facility_type": "station", "floor_area_m2": number})]
+    for record in samples:
+        result = evaluate_record(record, "t", compiled, evaluator, 2019)
+        fresh = [view.finding(status, result.flat)
+                 for view, status in zip(info.findings.views, result.statuses, strict=True)]
+        assert info.findings.findings(result.statuses, result.flat) == fresh
+        assert record_line(result, info) == compact_json(record_json(result, info))
+        lines = info.findings.lines(result.statuses, result.flat)
+        assert f"[{','.join(lines)}]" == compact_json(fresh), record.id  # text: 200 is not 200.0
