@@ -19,29 +19,23 @@ from typing import TextIO
 
 from . import __version__, render
 from .amounts import year_problems
-from .annual import annual_json, write_annual
-from .casefile import load_cases, run_case
 from .check import Evaluator, Result, make_evaluator, run
 from .compiled import CompiledRuleset, compile_ruleset
-from .evaluation import built_by, cutoff, evaluate
 from .history import History, HistoryError
 from .inputs import STDIN, expand
 from .jsontext import indented_json
 from .labels import labels
 from .output import FORMATS, STREAMED, RunInfo, Tally, write, write_pieces
-from .parallel import Settings
-from .parallel import pieces as parallel_pieces
-from .plan import load_plan
 from .problems import Lang, RulesError, Text
 from .progress import progress
 from .records import FacilityRecord
 from .render import ReportError
-from .report import write_reports
 from .resources import rules_dir
 from .ruleset import Ruleset, load_ruleset
-from .rulesinfo import describe_rule, list_rules
 
 USAGE_ERROR = 2
+# Modules that only some commands need are imported by those commands: every import
+# counts in the time of checking one record.
 
 
 def _year(text: str) -> int:
@@ -264,6 +258,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     def body() -> int:
         if args.format not in STREAMED:
+            from .report import write_reports
             tally = write_reports(outcomes, args.format, info, args.audience, args.output, out)
         elif args.output:
             if render.is_folder(args.output):
@@ -288,6 +283,8 @@ def _stream(args: argparse.Namespace, info: RunInfo, outcomes: Iterator[Result],
     """text/json/jsonl output, in this process or, with --jobs, in worker processes."""
     if args.jobs == 1:
         return write(outcomes, args.format, info, out)
+    from .parallel import Settings
+    from .parallel import pieces as parallel_pieces
     settings = Settings(args.rules or rules_dir(), info.compiled.as_of, args.engine, info.year,
                         args.lang, args.format)
     pieces = progress(parallel_pieces(args.inputs, settings, args.jobs), sys.stderr, args.lang,
@@ -296,6 +293,10 @@ def _stream(args: argparse.Namespace, info: RunInfo, outcomes: Iterator[Result],
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .annual import annual_json, write_annual
+    from .evaluation import built_by, cutoff, evaluate
+    from .plan import load_plan
+
     lang: Lang = args.lang
     prepared = _prepare(args, args.as_of or _default_as_of(args.year), err)
     if prepared is None:
@@ -350,6 +351,9 @@ def _show_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .casefile import load_cases, run_case
+    from .rulesinfo import describe_rule, list_rules
+
     ruleset = _load(args.rules, err)
     if ruleset is None:
         return USAGE_ERROR

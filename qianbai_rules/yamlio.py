@@ -23,11 +23,16 @@ class StrictLoadError(ValueError):
         self.line = line
 
 
-class _StrictLoader(yaml.SafeLoader):
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built in
+
+
+class _StrictLoader(_Loader):  # type: ignore[misc]
     """SafeLoader that refuses duplicate keys and alias floods, and keeps dates as text.
 
     Dates stay strings so that an impossible date (2019-13-45) is one field's error,
     reported by whoever validates that field, not a crash of the whole document.
+    Aliases are counted on the composed document (each is a second path to a node), so
+    the check holds with libyaml's parser as with PyYAML's own.
     """
 
     yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's own class attribute
@@ -35,18 +40,11 @@ class _StrictLoader(yaml.SafeLoader):
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._aliases = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_ALIASES:
-                event = self.peek_event()  # type: ignore[no-untyped-call]
-                raise StrictLoadError(
-                    f"more than {MAX_ALIASES} YAML aliases", event.start_mark.line + 1)
-        return super().compose_node(parent, index)
+    def get_single_node(self) -> Any:
+        node = super().get_single_node()
+        if node is not None:
+            _count_aliases(node)
+        return node
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: set[Any] = set()
@@ -62,6 +60,26 @@ class _StrictLoader(yaml.SafeLoader):
                 raise StrictLoadError(f"duplicate key {key!r}", key_node.start_mark.line + 1)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+def _count_aliases(root: Any) -> None:
+    """Refuse a document reaching its nodes by more than MAX_ALIASES second paths."""
+    seen: set[int] = set()
+    aliases = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise StrictLoadError(f"more than {MAX_ALIASES} YAML aliases",
+                                      node.start_mark.line + 1)
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def load_yaml(text: str) -> Any:
