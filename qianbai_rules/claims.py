@@ -45,7 +45,7 @@ def _shown(items: list[str], lang: Lang) -> str:
 def _reasons_text(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
                   lang: Lang) -> str:
     """Failing rules for an ineligible record; for an undetermined one, the data to supply."""
-    rules = {r.rule.id: r for r in compiled.rules}
+    rules = compiled.by_id
     if outcome.decision is Decision.undetermined:
         missing: list[str] = []
         for reason in outcome.reasons:

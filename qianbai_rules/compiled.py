@@ -81,6 +81,10 @@ class CompiledRuleset:
         return tuple(r for r in self.rules if r.subsidy is not None)
 
     @cached_property
+    def by_id(self) -> dict[str, CompiledRule]:
+        return {r.rule.id: r for r in self.rules}
+
+    @cached_property
     def subsidies(self) -> tuple[tuple[int, CompiledRule, CompiledSubsidy], ...]:
         """Each subsidy rule with its position among the rules and its subsidy."""
         return tuple((i, r, r.subsidy) for i, r in enumerate(self.rules) if r.subsidy is not None)

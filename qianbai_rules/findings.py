@@ -220,8 +220,9 @@ class FindingWriter:
     def _written(self, statuses: list[Status], flat: Mapping[str, Any]) -> list[_Written]:
         written = []
         cache = self._cache
+        values = {name: _key(value) for name, value in flat.items()}
         for position, (view, status) in enumerate(zip(self.views, statuses, strict=True)):
-            key = (position, status, *map(_key, (flat.get(name) for name in view.depends)))
+            key = (position, status, *[values.get(name) for name in view.depends])
             entry = cache.get(key)
             if entry is None:
                 if len(cache) >= self.CACHE_SIZE:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .problems import Lang
@@ -21,16 +21,37 @@ def _catalogue() -> dict[str, Any]:
     return loaded
 
 
+@lru_cache(maxsize=4096)
+def _pieces(template: str) -> tuple[str, ...]:
+    """The template split at its slots: text, slot name, text, slot name, ..., text."""
+    return tuple(_SLOT.split(template))
+
+
 def fill(template: str, values: Mapping[str, object]) -> str:
-    """Replace ``{name}`` slots with values already rendered as text; never a template."""
-    return _SLOT.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
+    """Replace ``{name}`` slots with values already rendered as text; never a template.
+
+    A slot without a value is left as it is.
+    """
+    pieces = _pieces(template)
+    if len(pieces) == 1:
+        return template
+    filled = list(pieces)
+    for i in range(1, len(filled), 2):
+        name = filled[i]
+        filled[i] = str(values[name]) if name in values else f"{{{name}}}"
+    return "".join(filled)
 
 
-def label(key: str, lang: Lang, **values: object) -> str:
+@cache
+def _text(key: str, lang: Lang) -> str:
     node: Any = _catalogue()
     for part in key.split("."):
         node = node[part]
-    return fill(str(node[lang]), values)
+    return str(node[lang])
+
+
+def label(key: str, lang: Lang, **values: object) -> str:
+    return fill(_text(key, lang), values)
 
 
 def labels(lang: Lang) -> dict[str, Any]:

@@ -61,7 +61,7 @@ class RecordView:
 def record_view(result: Evaluated, record: dict[str, Any], compiled: CompiledRuleset,
                 lang: Lang) -> RecordView:
     fields = Fields(result.flat, lang)
-    by_rule = {r.rule.id: r for r in compiled.rules}
+    by_rule = compiled.by_id
     findings = []
     for finding in record["findings"]:
         observed = [{"label": fields.label(name), "value": fields.value(name)}
