@@ -57,17 +57,23 @@ def facts(record: FacilityRecord) -> dict[str, Any]:
     return flatten(record.model_dump(mode="json", exclude_none=True))
 
 
-def evaluate_record(record: FacilityRecord, source: str, compiled: CompiledRuleset,
-                    evaluator: Evaluator, year: int) -> Evaluated:
+def assess(flat: Mapping[str, Any], compiled: CompiledRuleset, evaluator: Evaluator,
+           year: int) -> tuple[list[Status], Verdict, list[Outcome]]:
     """Every rule's outcome, the verdict, and what each subsidy rule gives in ``year``."""
-    flat = facts(record)
     statuses = evaluator.statuses(flat)
     verdict = compiled.verdict(statuses)
     derived = decision_facts(compiled, statuses, verdict, flat, year)
     choices = evaluator.decide(derived)
     outcomes = [outcome(rule, choice, derived, compiled, statuses)
                 for rule, choice in zip(compiled.subsidy_rules, choices, strict=True)]
-    return Evaluated(source, record, flat, statuses, verdict, outcomes)
+    return statuses, verdict, outcomes
+
+
+def evaluate_record(record: FacilityRecord, source: str, compiled: CompiledRuleset,
+                    evaluator: Evaluator, year: int) -> Evaluated:
+    """:func:`assess` of one validated record, with where it came from."""
+    flat = facts(record)
+    return Evaluated(source, record, flat, *assess(flat, compiled, evaluator, year))
 
 
 def _validated(items: Iterable[RawRecord | RecordProblem]) -> Iterator[tuple[str, FacilityRecord]

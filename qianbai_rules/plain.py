@@ -113,20 +113,23 @@ def rule_outcome(compiled: CompiledRule) -> Outcome:
     leaf, scope_leaf = _leaf(requirement), _leaf(scope)
     if leaf is not None and (scope is None or scope_leaf is not None):
         name, test, constant = leaf
-        scope_name, scope_test, scope_constant = scope_leaf or ("", _ORDER["eq"], None)
-
-        def compare(flat: Flat) -> Status:
-            if scope_leaf is not None:
-                held = flat.get(scope_name, _MISSING)
-                if held is _MISSING:
+        if scope_leaf is None:
+            def compare(flat: Flat) -> Status:
+                if name not in flat:
                     return _UNKNOWN
-                if not scope_test(held, scope_constant):
-                    return _NOT_APPLICABLE
-            value = flat.get(name, _MISSING)
-            if value is _MISSING:
+                return _PASSED if test(flat[name], constant) else _FAILED
+            return compare
+        scope_name, scope_test, scope_constant = scope_leaf
+
+        def scoped_compare(flat: Flat) -> Status:
+            if scope_name not in flat:
                 return _UNKNOWN
-            return _PASSED if test(value, constant) else _FAILED
-        return compare
+            if not scope_test(flat[scope_name], scope_constant):
+                return _NOT_APPLICABLE
+            if name not in flat:
+                return _UNKNOWN
+            return _PASSED if test(flat[name], constant) else _FAILED
+        return scoped_compare
     in_scope = kleene(scope) if scope is not None else _true
     holds = kleene(requirement) if requirement is not None else _true
 

@@ -8,6 +8,7 @@ valid ones must get identical outcomes, verdicts and subsidies from both evaluat
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,8 @@ def raw_records(draw: st.DrawFn) -> dict[str, Any]:
     return record
 
 
-@settings(max_examples=400, deadline=None, derandomize=True,
+@settings(max_examples=int(os.environ.get("QIANBAI_DIFFERENTIAL_EXAMPLES", "400")), deadline=None,
+          derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(raw_records())
 def test_both_evaluators_agree_on_every_generated_record(raw: dict[str, Any]) -> None:
