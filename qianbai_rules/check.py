@@ -76,28 +76,50 @@ def evaluate_record(record: FacilityRecord, source: str, compiled: CompiledRules
     return Evaluated(source, record, flat, *assess(flat, compiled, evaluator, year))
 
 
-def _validated(items: Iterable[RawRecord | RecordProblem]) -> Iterator[tuple[str, FacilityRecord]
-                                                                      | Rejected]:
-    seen: set[str] = set()
-    for item in items:
-        if isinstance(item, RecordProblem):
-            yield Rejected(item)
-            continue
-        label = record_label(item.data, item.position)
-        parsed = parse_record(item.data)
-        if isinstance(parsed, list):
-            field, message = parsed[0]
-            yield Rejected(RecordProblem(item.source, label, field, message, item.position,
-                                         column_of(item.columns, field)), tuple(parsed))
-        elif parsed.id in seen:
-            yield Rejected(RecordProblem(item.source, label, "id", Text(
-                f"编号 {parsed.id} 与前面的记录重复", f"duplicate id {parsed.id}"), item.position))
-        else:
-            seen.add(parsed.id)
-            yield item.source, parsed
+@dataclass(frozen=True)
+class Identity:
+    """What the input-wide check for duplicate ids needs to know of a valid record."""
+
+    record_id: str
+    source: str
+    label: str
+    position: str
+
+    def duplicate(self) -> Rejected:
+        """The rejection of this record, whose id an earlier record has."""
+        return Rejected(RecordProblem(self.source, self.label, "id", Text(
+            f"编号 {self.record_id} 与前面的记录重复", f"duplicate id {self.record_id}"),
+            self.position))
 
 
-def _items(paths: Iterable[str]) -> Iterator[RawRecord | RecordProblem]:
+def validate(item: RawRecord | RecordProblem) -> tuple[Identity, FacilityRecord] | Rejected:
+    """One input item validated on its own (duplicate ids are checked by :class:`Unique`)."""
+    if isinstance(item, RecordProblem):
+        return Rejected(item)
+    label = record_label(item.data, item.position)
+    parsed = parse_record(item.data)
+    if isinstance(parsed, list):
+        field, message = parsed[0]
+        return Rejected(RecordProblem(item.source, label, field, message, item.position,
+                                      column_of(item.columns, field)), tuple(parsed))
+    return Identity(parsed.id, item.source, label, item.position), parsed
+
+
+class Unique:
+    """Ids seen so far in input order: the second record with an id is rejected."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    def duplicate(self, identity: Identity) -> Rejected | None:
+        if identity.record_id in self._seen:
+            return identity.duplicate()
+        self._seen.add(identity.record_id)
+        return None
+
+
+def items(paths: Iterable[str]) -> Iterator[RawRecord | RecordProblem]:
+    """Every record of every input, as read, in input order."""
     for source in expand(paths):
         if isinstance(source, RecordProblem):
             yield source
@@ -107,7 +129,14 @@ def _items(paths: Iterable[str]) -> Iterator[RawRecord | RecordProblem]:
 
 def validated(paths: Iterable[str]) -> Iterator[tuple[str, FacilityRecord] | Rejected]:
     """Every input record, in input order, validated (with its source) or rejected."""
-    return _validated(_items(paths))
+    unique = Unique()
+    for item in items(paths):
+        checked = validate(item)
+        if isinstance(checked, Rejected):
+            yield checked
+        else:
+            identity, record = checked
+            yield unique.duplicate(identity) or (identity.source, record)
 
 
 def run(paths: Iterable[str], compiled: CompiledRuleset, evaluator: Evaluator,

@@ -287,7 +287,7 @@ def _stream(args: argparse.Namespace, info: RunInfo, outcomes: Iterator[Result],
     from .parallel import pieces as parallel_pieces
     settings = Settings(args.rules or rules_dir(), info.compiled.as_of, args.engine, info.year,
                         args.lang, args.format)
-    pieces = progress(parallel_pieces(args.inputs, settings, args.jobs), sys.stderr, args.lang,
+    pieces = progress(parallel_pieces(args.inputs, settings, info, args.jobs), sys.stderr, args.lang,
                       not args.quiet)
     return write_pieces(pieces, args.format, info, out)
 

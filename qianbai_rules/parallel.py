@@ -1,11 +1,11 @@
 """`--jobs N`: a large input split across worker processes, output identical to one process.
 
-The parent reads and validates the input in order (duplicate ids are an input-wide
-question); batches of validated records go to workers, each of which compiles the rules
-and registers its own durable_rules rulesets once (durable_rules is not thread-safe and
-its rulesets cannot be shared), evaluates and renders them, and sends the rendered
-pieces back. ``imap`` keeps the batches in input order, so the bytes written are the
-same as with one process.
+The parent reads the input in order; batches of records as read go to workers, each of
+which compiles the rules and registers its own durable_rules rulesets once (durable_rules
+is not thread-safe and its rulesets cannot be shared), validates, evaluates and renders
+them, and sends the rendered pieces back with the id of each valid record. ``imap`` keeps
+the batches in input order, so the parent sees the ids in input order and rejects a
+duplicate as one process does: the bytes written are the same.
 """
 
 from __future__ import annotations
@@ -17,16 +17,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check import Evaluator, Rejected, evaluate_record, make_evaluator, validated
+from .check import Evaluator, Identity, Rejected, Unique, evaluate_record, items, make_evaluator, validate
 from .compiled import CompiledRuleset, compile_ruleset
+from .inputs import RawRecord
 from .output import Piece, RunInfo, render_piece
-from .problems import Lang
-from .records import FacilityRecord
+from .problems import Lang, RecordProblem
 from .ruleset import load_ruleset
 
 BATCH = 200
 
-Item = tuple[str, FacilityRecord] | Rejected
+Item = RawRecord | RecordProblem
 
 
 @dataclass(frozen=True)
@@ -50,13 +50,19 @@ def _start(settings: Settings) -> None:
                                             settings.lang), settings)
 
 
-def _work(batch: list[Item]) -> list[Piece]:
+def _work(batch: list[Item]) -> list[tuple[Identity | None, Piece]]:
     assert _WORKER is not None, "the worker was started without its rules"
     compiled, evaluator, info, settings = _WORKER
-    return [render_piece(item if isinstance(item, Rejected) else
-                         evaluate_record(item[1], item[0], compiled, evaluator, settings.year),
-                         settings.fmt, info)
-            for item in batch]
+    done: list[tuple[Identity | None, Piece]] = []
+    for item in batch:
+        checked = validate(item)
+        if isinstance(checked, Rejected):
+            done.append((None, render_piece(checked, settings.fmt, info)))
+        else:
+            identity, record = checked
+            result = evaluate_record(record, identity.source, compiled, evaluator, settings.year)
+            done.append((identity, render_piece(result, settings.fmt, info)))
+    return done
 
 
 def _batches(items: Iterable[Item]) -> Iterator[list[Item]]:
@@ -65,9 +71,12 @@ def _batches(items: Iterable[Item]) -> Iterator[list[Item]]:
         yield batch
 
 
-def pieces(paths: Iterable[str], settings: Settings, jobs: int) -> Iterator[Piece]:
+def pieces(paths: Iterable[str], settings: Settings, info: RunInfo, jobs: int) -> Iterator[Piece]:
     """Every input record's rendered piece, in input order, computed by ``jobs`` workers."""
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    unique = Unique()
     with multiprocessing.get_context(method).Pool(jobs, initializer=_start, initargs=(settings,)) as pool:
-        for batch in pool.imap(_work, _batches(validated(paths)), chunksize=1):
-            yield from batch
+        for batch in pool.imap(_work, _batches(items(paths)), chunksize=1):
+            for identity, piece in batch:
+                duplicate = unique.duplicate(identity) if identity is not None else None
+                yield render_piece(duplicate, settings.fmt, info) if duplicate else piece

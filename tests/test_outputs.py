@@ -90,15 +90,17 @@ def test_the_installed_command_ships_its_rules_and_templates(tmp_path: Path) -> 
 def test_jobs_split_the_work_across_processes_and_give_the_same_bytes(fmt: str, tmp_path: Path) -> None:
     source = tmp_path / "many.jsonl"
     with source.open("w", encoding="utf-8") as stream:
-        for index in range(450):  # three batches, some rejected, one duplicate id
-            data = {"id": f"P-{index % 449}", "facility_type": "station",
+        for index in range(450):  # three batches, some rejected, duplicate ids across batches
+            data = {"id": f"P-{index % 448}", "facility_type": "station",
                     "floor_area_m2": [199.99, 200, -1][index % 3]}
             stream.write(json.dumps(data) + "\n")
+        stream.write(json.dumps({"id": " P-7 ", "facility_type": "station"}) + "\n")
     arguments = (str(EXAMPLES), str(source), "--format", fmt)
     one = _check(*arguments)
     two = _check(*arguments, "--jobs", "2")
     assert one == two
     assert one[0] == 2
+    assert one[1].count("与前面的记录重复") == 2  # P-0 again, and " P-7 " once trimmed
 
 
 def test_jobs_are_refused_for_reports_and_recording() -> None:
