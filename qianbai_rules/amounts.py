@@ -1,8 +1,8 @@
 """What a facility may receive: subsidy amounts from the evaluators' decisions.
 
-The evaluators decide, from the verdict, the findings and the record (forward chaining
-in durable_rules, or the plain decider), which row of the eligibility table holds for
-each subsidy rule and which amount branch applies. This module works out the numbers
+The evaluators decide, from the verdict, the findings and the record (a decision
+ruleset in durable_rules, or the plain decider), which row of the eligibility table holds
+for each subsidy rule and which amount branch applies. This module works out the numbers
 that follow: the operating period in the year, the prorated amount rounded half up to
 the yuan, the city/district split, and the reasons. Amounts are integers in yuan.
 """

@@ -11,7 +11,7 @@ from .compiled import CompiledRuleset, Status, Verdict
 from .durable import DurableEvaluator
 from .durable import available as durable_available
 from .fields import flatten
-from .inputs import RawRecord, expand, read
+from .inputs import Meter, RawRecord, expand, read
 from .plain import PlainEvaluator
 from .problems import RecordProblem, Text
 from .records import FacilityRecord
@@ -118,19 +118,20 @@ class Unique:
         return None
 
 
-def items(paths: Iterable[str]) -> Iterator[RawRecord | RecordProblem]:
+def items(paths: Iterable[str], meter: Meter | None = None) -> Iterator[RawRecord | RecordProblem]:
     """Every record of every input, as read, in input order."""
     for source in expand(paths):
         if isinstance(source, RecordProblem):
             yield source
         else:
-            yield from read(source)
+            yield from read(source, meter)
 
 
-def validated(paths: Iterable[str]) -> Iterator[tuple[str, FacilityRecord] | Rejected]:
+def validated(paths: Iterable[str],
+              meter: Meter | None = None) -> Iterator[tuple[str, FacilityRecord] | Rejected]:
     """Every input record, in input order, validated (with its source) or rejected."""
     unique = Unique()
-    for item in items(paths):
+    for item in items(paths, meter):
         checked = validate(item)
         if isinstance(checked, Rejected):
             yield checked
@@ -140,9 +141,9 @@ def validated(paths: Iterable[str]) -> Iterator[tuple[str, FacilityRecord] | Rej
 
 
 def run(paths: Iterable[str], compiled: CompiledRuleset, evaluator: Evaluator,
-        year: int) -> Iterator[Result]:
+        year: int, meter: Meter | None = None) -> Iterator[Result]:
     """Every input record, in input order, evaluated or rejected with its reason."""
-    for item in validated(paths):
+    for item in validated(paths, meter):
         if isinstance(item, Rejected):
             yield item
         else:

@@ -22,7 +22,7 @@ from .amounts import year_problems
 from .check import Evaluator, Result, make_evaluator, run
 from .compiled import CompiledRuleset, compile_ruleset
 from .history import History, HistoryError
-from .inputs import STDIN, expand
+from .inputs import STDIN, Meter, expand
 from .jsontext import indented_json
 from .labels import labels
 from .output import FORMATS, STREAMED, RunInfo, Tally, write, write_pieces
@@ -251,8 +251,9 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("qianbai: --jobs N (N ≥ 1) parallelises text, json and jsonl output, without "
               "--record", file=err)
         return USAGE_ERROR
-    outcomes = progress(run(args.inputs, prepared.compiled, prepared.evaluator, info.year), err,
-                        lang, not args.quiet)
+    meter = _meter(args, err)
+    outcomes = progress(run(args.inputs, prepared.compiled, prepared.evaluator, info.year, meter),
+                        err, lang, not args.quiet, meter)
     if history is not None and args.record:
         outcomes = history.recording(outcomes, prepared.compiled, info.year, "check")
 
@@ -267,9 +268,9 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                   f"{args.output} is a folder; name a file for --format "
                                   f"{args.format} (folders take html, md or pdf reports)")
             with render.atomic_text(Path(args.output)) as handle:
-                tally = _stream(args, info, outcomes, handle)
+                tally = _stream(args, info, outcomes, handle, err, meter)
         else:
-            tally = _stream(args, info, outcomes, out)
+            tally = _stream(args, info, outcomes, out, err, meter)
         if history is not None:
             history.commit()
         _rejected_notice(tally.rejected, lang, err)
@@ -278,8 +279,13 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return _guarded(args, err, history, body)
 
 
+def _meter(args: argparse.Namespace, err: TextIO) -> Meter | None:
+    """What the progress bar reads the share of the input done from, when it is shown."""
+    return Meter(args.inputs) if not args.quiet and err.isatty() else None
+
+
 def _stream(args: argparse.Namespace, info: RunInfo, outcomes: Iterator[Result],
-            out: TextIO) -> Tally:
+            out: TextIO, err: TextIO, meter: Meter | None) -> Tally:
     """text/json/jsonl output, in this process or, with --jobs, in worker processes."""
     if args.jobs == 1:
         return write(outcomes, args.format, info, out)
@@ -287,8 +293,8 @@ def _stream(args: argparse.Namespace, info: RunInfo, outcomes: Iterator[Result],
     from .parallel import pieces as parallel_pieces
     settings = Settings(args.rules or rules_dir(), info.compiled.as_of, args.engine, info.year,
                         args.lang, args.format)
-    pieces = progress(parallel_pieces(args.inputs, settings, info, args.jobs), sys.stderr, args.lang,
-                      not args.quiet)
+    pieces = progress(parallel_pieces(args.inputs, settings, info, args.jobs, meter), err,
+                      args.lang, not args.quiet, meter)
     return write_pieces(pieces, args.format, info, out)
 
 
@@ -311,8 +317,9 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if isinstance(history, int):
         return history
     compiled, year = prepared.compiled, args.year
-    results = progress(run(args.inputs, compiled, prepared.evaluator, year), err, lang,
-                       not args.quiet)
+    meter = _meter(args, err)
+    results = progress(run(args.inputs, compiled, prepared.evaluator, year, meter), err, lang,
+                       not args.quiet, meter)
 
     def body() -> int:
         previous = history.non_compliant(year - 1) if history else set()

@@ -79,8 +79,40 @@ def _not_utf8(source: str, exc: UnicodeDecodeError) -> RecordProblem:
                                       f"not UTF-8 text (byte {exc.start})"))
 
 
-def read(source: str) -> Iterator[Item]:
+class Meter:
+    """How much of the input files has been read: what the progress bar shows."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        sources = list(expand(paths))
+        self.total: int | None = None if STDIN in sources else sum(
+            Path(s).stat().st_size for s in sources if isinstance(s, str))
+        self._done = 0  # bytes of the files read to their end
+        self._current = 0  # bytes read of the file being read
+
+    def reading(self, offset: int) -> None:
+        self._current = offset
+
+    def finished(self, source: str) -> None:
+        self._current = 0
+        if source != STDIN:
+            self._done += Path(source).stat().st_size
+
+    @property
+    def fraction(self) -> float | None:
+        """The share of the input read so far, if the input's size is known."""
+        if not self.total:
+            return None
+        return min((self._done + self._current) / self.total, 1.0)
+
+
+def read(source: str, meter: Meter | None = None) -> Iterator[Item]:
     """Every record of one source, in order."""
+    yield from _read(source, meter)
+    if meter is not None:
+        meter.finished(source)
+
+
+def _read(source: str, meter: Meter | None) -> Iterator[Item]:
     suffix = ".yaml" if source == STDIN else Path(source).suffix.lower()
     if suffix == ".xlsx":
         from .spreadsheets import read_xlsx
@@ -89,7 +121,7 @@ def read(source: str) -> Iterator[Item]:
         return
     try:
         if suffix == ".jsonl" and source != STDIN:
-            yield from _read_jsonl(source)
+            yield from _read_jsonl(source, meter)
             return
         data = sys.stdin.buffer.read() if source == STDIN else Path(source).read_bytes()
     except OSError as exc:
@@ -137,7 +169,7 @@ def _read_document(source: str, text: str, suffix: str) -> Iterator[Item]:
         yield RawRecord(source, f"record {index}", item)
 
 
-def _read_jsonl(source: str) -> Iterator[Item]:
+def _read_jsonl(source: str, meter: Meter | None) -> Iterator[Item]:
     """JSON Lines, one line at a time: memory stays flat however long the file."""
     with open(source, "rb") as handle:
         if b"\x00" in handle.read(8192):
@@ -145,6 +177,8 @@ def _read_jsonl(source: str) -> Iterator[Item]:
             return
         handle.seek(0)
         for number, raw in enumerate(handle, start=1):
+            if meter is not None:
+                meter.reading(handle.tell())
             position = f"line {number}"
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")

@@ -13,18 +13,21 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 
 from .check import Evaluator, Identity, Rejected, Unique, evaluate_record, items, make_evaluator, validate
 from .compiled import CompiledRuleset, compile_ruleset
-from .inputs import RawRecord
+from .inputs import Meter, RawRecord
 from .output import Piece, RunInfo, render_piece
 from .problems import Lang, RecordProblem
 from .ruleset import load_ruleset
 
 BATCH = 200
+WINDOW_PER_JOB = 4  # batches in flight per worker
 
 Item = RawRecord | RecordProblem
 
@@ -71,12 +74,29 @@ def _batches(items: Iterable[Item]) -> Iterator[list[Item]]:
         yield batch
 
 
-def pieces(paths: Iterable[str], settings: Settings, info: RunInfo, jobs: int) -> Iterator[Piece]:
+def pieces(paths: Iterable[str], settings: Settings, info: RunInfo, jobs: int,
+           meter: Meter | None = None) -> Iterator[Piece]:
     """Every input record's rendered piece, in input order, computed by ``jobs`` workers."""
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     unique = Unique()
     with multiprocessing.get_context(method).Pool(jobs, initializer=_start, initargs=(settings,)) as pool:
-        for batch in pool.imap(_work, _batches(items(paths)), chunksize=1):
+        for batch in _in_order(pool, _batches(items(paths, meter)), WINDOW_PER_JOB * jobs):
             for identity, piece in batch:
                 duplicate = unique.duplicate(identity) if identity is not None else None
                 yield render_piece(duplicate, settings.fmt, info) if duplicate else piece
+
+
+def _in_order(pool: Pool, batches: Iterator[list[Item]],
+              window: int) -> Iterator[list[tuple[Identity | None, Piece]]]:
+    """The workers' results in input order, with at most ``window`` batches read ahead.
+
+    (``Pool.imap`` keeps every result the writer has not taken yet: memory would grow
+    with the input whenever the workers outrun the writer.)
+    """
+    pending: deque[AsyncResult[list[tuple[Identity | None, Piece]]]] = deque()
+    for batch in batches:
+        pending.append(pool.apply_async(_work, (batch,)))
+        if len(pending) >= window:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()

@@ -1,4 +1,8 @@
-"""A progress line on standard error for long runs on a terminal; silent otherwise."""
+"""A progress bar on standard error for long runs on a terminal; silent otherwise.
+
+It shows the records done and how fast; when the size of the input is known (files, not
+standard input), also the share of it read, as a bar, and the time left.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,40 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TextIO, TypeVar
 
+from .inputs import Meter
 from .labels import label
 from .problems import Lang
 
 T = TypeVar("T")
 EVERY_SECONDS = 0.25
+BAR_CELLS = 20
+CLEAR = "\r\x1b[K"  # back to the start of the line, and clear it
 
 
-def progress(items: Iterable[T], stream: TextIO, lang: Lang, enabled: bool) -> Iterator[T]:
-    """Yield the items; on a terminal, show how many have passed and how fast."""
+def _bar(fraction: float) -> str:
+    filled = int(fraction * BAR_CELLS)
+    return "█" * filled + "·" * (BAR_CELLS - filled)
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(int(seconds + 0.5), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}"
+
+
+def progress_line(count: int, elapsed: float, fraction: float | None, lang: Lang) -> str:
+    rate = f"{count / max(elapsed, 1e-9):,.0f}"
+    if fraction is None or fraction <= 0:
+        return label("progress.line", lang, count=f"{count:,}", rate=rate)
+    left = elapsed * (1 - fraction) / fraction
+    return label("progress.bar", lang, bar=_bar(fraction), percent=f"{fraction:.0%}",
+                 count=f"{count:,}", rate=rate, left=_duration(left))
+
+
+def progress(items: Iterable[T], stream: TextIO, lang: Lang, enabled: bool,
+             meter: Meter | None = None) -> Iterator[T]:
+    """Yield the items; on a terminal, show how many have passed, how fast, and how much
+    of the input is left (from ``meter``, which the reader of the input keeps up to date)."""
     if not enabled or not stream.isatty():
         yield from items
         return
@@ -24,10 +53,10 @@ def progress(items: Iterable[T], stream: TextIO, lang: Lang, enabled: bool) -> I
         now = time.monotonic()
         if now - shown >= EVERY_SECONDS:
             shown = now
-            rate = count / max(now - start, 1e-9)
-            stream.write("\r" + label("progress.line", lang, count=f"{count:,}", rate=f"{rate:,.0f}"))
+            fraction = meter.fraction if meter is not None else None
+            stream.write(CLEAR + progress_line(count, now - start, fraction, lang))
             stream.flush()
         yield item
     if shown != start:
-        stream.write("\r" + label("progress.done", lang, count=f"{count:,}") + "\n")
+        stream.write(CLEAR + label("progress.done", lang, count=f"{count:,}") + "\n")
         stream.flush()
