@@ -239,7 +239,7 @@ def decision_rules(compiled: CompiledRuleset) -> dict[str, dict[str, Any]]:
 
 @dataclass(frozen=True)
 class _Handles:
-    groups: list[tuple[Any, tuple[CompiledRule, ...]]]
+    groups: list[tuple[Any, list[tuple[int, CompiledRule]]]]  # rules with their positions
     decisions: Any | None
 
 
@@ -257,11 +257,11 @@ def _register(compiled: CompiledRuleset) -> _Handles:
             *(_decision_keys(r.rule.id) for r in compiled.subsidy_rules)))
         suffix = hashlib.sha256(key.encode()).hexdigest()[:16]
         groups = []
-        rules = compiled.rules
+        rules = list(enumerate(compiled.rules))
         for start in range(0, len(rules), RULES_PER_RULESET):
             chunk = rules[start:start + RULES_PER_RULESET]
             definition: dict[str, Any] = {}
-            for rule in chunk:
+            for _position, rule in chunk:
                 definition.update(engine_rules(rule))
             handle = _engine.create_ruleset(f"qianbai-{suffix}-{start // RULES_PER_RULESET}",
                                             dumps(definition))
@@ -273,18 +273,18 @@ def _register(compiled: CompiledRuleset) -> _Handles:
     return _REGISTERED[key]
 
 
-def _actions(handle: Any, state: Any) -> set[str]:
-    fired: set[str] = set()
+def _actions(handle: Any, state: Any) -> list[str]:
+    """The names of the rules that fired, read from each action's message ({"NAME": ...})."""
+    fired: list[str] = []
     action = _engine.start_action_for_state(handle, state)
-    while action:
-        message = action[1]
-        fired.add(message[2:message.index('"', 2)])
-        following = _engine.complete_and_start_action(handle, state)
-        action = (None, following) if following else None
+    message = action[1] if action else None
+    while message:
+        fired.append(message[2:message.index('"', 2)])
+        message = _engine.complete_and_start_action(handle, state)
     return fired
 
 
-def _assert(handle: Any, payload: str) -> set[str] | None:
+def _assert(handle: Any, payload: str) -> list[str] | None:
     """Assert a fact; the names of the rules it fired, or None if no rule keeps it."""
     code, state = _engine.assert_fact(handle, payload)[:2]
     if code == 1:  # no engine rule matched: nothing stored, nothing to retract
@@ -294,15 +294,15 @@ def _assert(handle: Any, payload: str) -> set[str] | None:
     return _actions(handle, state)
 
 
-def _fired(handle: Any, payload: str) -> set[str]:
+def _fired(handle: Any, payload: str) -> list[str]:
     fired = _assert(handle, payload)
     if fired is None:
-        return set()
+        return []
     _engine.retract_fact(handle, payload)
     return fired
 
 
-def _first(fired: set[str], prefix: str) -> int | None:
+def _first(fired: list[str], prefix: str) -> int | None:
     """The first in order of the fired rules named ``prefix`` and a number."""
     found = [int(name[len(prefix):]) for name in fired if name.startswith(prefix)]
     return min(found) if found else None
@@ -334,6 +334,16 @@ class _FactShape:
         return fact
 
 
+def _outcomes(chunk: Iterable[tuple[int, CompiledRule]]) -> dict[str, tuple[int, Status]]:
+    """Each engine rule's name: the position of its rule and the outcome its firing means."""
+    found = {}
+    for position, rule in chunk:
+        passed, failed, out_of_scope = _names(rule.rule.id)
+        found.update({passed: (position, _PASSED), failed: (position, _FAILED),
+                      out_of_scope: (position, _NOT_APPLICABLE)})
+    return found
+
+
 def _compliance_fields(compiled: CompiledRuleset) -> Iterator[str]:
     for rule in compiled.rules:
         yield from rule.scope_fields
@@ -357,8 +367,8 @@ class DurableEvaluator:
 
     def __init__(self, compiled: CompiledRuleset) -> None:
         handles = _register(compiled)
-        self._groups = [(handle, [_names(rule.rule.id) for rule in chunk])
-                        for handle, chunk in handles.groups]
+        self._groups = [(handle, _outcomes(chunk)) for handle, chunk in handles.groups]
+        self._count = len(compiled.rules)
         self._decisions = handles.decisions
         self._subsidy_rules = [r.rule.id for r in compiled.subsidy_rules]
         self._compliance = _FactShape(_compliance_fields(compiled))
@@ -366,12 +376,11 @@ class DurableEvaluator:
 
     def statuses(self, flat: Mapping[str, Any]) -> list[Status]:
         payload = dumps({**self._compliance.fact(flat), "id": f"q{next(_IDS)}"})
-        statuses: list[Status] = []
-        for handle, names in self._groups:
-            fired = _fired(handle, payload)
-            for passed, failed, out_of_scope in names:
-                statuses.append(_PASSED if passed in fired else _FAILED if failed in fired
-                                else _NOT_APPLICABLE if out_of_scope in fired else _UNKNOWN)
+        statuses = [_UNKNOWN] * self._count  # a rule none of whose engine rules fired
+        for handle, outcomes in self._groups:
+            for name in _fired(handle, payload):
+                position, status = outcomes[name]
+                statuses[position] = status
         return statuses
 
     def decide(self, facts: DecisionFacts) -> list[Choice]:
