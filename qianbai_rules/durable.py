@@ -316,21 +316,26 @@ class _FactShape:
     """
 
     def __init__(self, fields: Iterable[str]) -> None:
-        self.paths = tuple((name, tuple(name.split("."))) for name in sorted(set(fields)))
-        for name, path in self.paths:
-            if path[0] in RESERVED:
+        self.paths = []  # (name, the groups it is nested in, its own key)
+        for name in sorted(set(fields)):
+            *groups, key = name.split(".")
+            if (groups[0] if groups else key) in RESERVED:
                 raise DurableError(f"a rule names {name!r}, a key durable_rules keeps for itself")
+            self.paths.append((name, tuple(groups), key))
 
     def fact(self, flat: Mapping[str, Any]) -> dict[str, Any]:
         fact: dict[str, Any] = {"kind": "record"}
-        for name, path in self.paths:
-            value = flat.get(name, _MISSING)
-            if value is _MISSING:
+        for name, groups, key in self.paths:
+            if name not in flat:
                 continue
+            value = flat[name]
             node = fact
-            for part in path[:-1]:
-                node = node.setdefault(part, {})
-            node[path[-1]] = [*value, END] if isinstance(value, list) else value
+            for group in groups:
+                child = node.get(group)
+                if child is None:
+                    child = node[group] = {}
+                node = child
+            node[key] = [*value, END] if isinstance(value, list) else value
         return fact
 
 
