@@ -52,7 +52,6 @@ RULES_PER_RULESET: Final = 60  # one match at most per rule: under the 64 matche
 RESERVED: Final = ("id", "sid", "kind")
 END: Final = "\u0000"  # appended to every list in a fact; the record model refuses NUL in text
 _RECORD: Final = {"kind": "record"}
-_MISSING: Final = object()
 _PASSED, _FAILED, _NOT_APPLICABLE, _UNKNOWN = (Status.passed, Status.failed, Status.not_applicable,
                                                Status.unknown)
 _ORDER_OPS: Final = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte", "ne": "$neq"}
@@ -78,7 +77,7 @@ def _fnv1a32(name: str) -> int:
 def check_hash_collisions(extra: Iterable[str] = ()) -> None:
     """Two field names with one hash would be confused by the engine; refuse to run."""
     seen: dict[int, str] = {}
-    for name in itertools.chain(FIELDS, GROUPS, RESERVED, ("record_id",), extra):
+    for name in itertools.chain(FIELDS, GROUPS, RESERVED, extra):
         for part in (name, name.rsplit(".", 1)[-1]):
             other = seen.setdefault(_fnv1a32(part), part)
             if other != part:
