@@ -112,10 +112,10 @@ GROUPS: Final[frozenset[str]] = frozenset(
 
 
 def flatten(nested: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested mappings to dotted names: {"a": {"b": 1}} -> {"a.b": 1}."""
+    """Nested dicts to dotted names: {"a": {"b": 1}} -> {"a.b": 1}."""
     flat: dict[str, Any] = {}
     for key, value in nested.items():
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):  # parsed data holds dicts; the Mapping ABC check is slow
             flat.update(flatten(value, f"{prefix}{key}."))
         else:
             flat[f"{prefix}{key}"] = value
