@@ -1,8 +1,10 @@
 """Strict YAML and JSON parsing shared by rule files and record files.
 
-Only ``yaml.SafeLoader`` is used. Duplicate keys, which PyYAML silently resolves to the
-last value, are errors here, and documents that expand aliases beyond a small budget are
-refused (a "billion laughs" file must not exhaust memory).
+Only ``yaml.SafeLoader`` is used (PyYAML's own parser: libyaml's accepts and words some
+documents differently). Duplicate keys, which PyYAML silently resolves to the last value,
+are errors here, and so are documents with many aliases, or whose aliases would expand
+them far beyond what is written, or that contain themselves (a "billion laughs" file must
+not exhaust memory in whatever later walks it).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 import yaml
 
 MAX_ALIASES = 100
+MAX_EXPANSION = 100_000  # values that aliases may add to a document, once expanded
 
 
 class StrictLoadError(ValueError):
@@ -23,16 +26,11 @@ class StrictLoadError(ValueError):
         self.line = line
 
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built in
-
-
-class _StrictLoader(_Loader):  # type: ignore[misc]
+class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses duplicate keys and alias floods, and keeps dates as text.
 
     Dates stay strings so that an impossible date (2019-13-45) is one field's error,
     reported by whoever validates that field, not a crash of the whole document.
-    Aliases are counted on the composed document (each is a second path to a node), so
-    the check holds with libyaml's parser as with PyYAML's own.
     """
 
     yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's own class attribute
@@ -40,10 +38,23 @@ class _StrictLoader(_Loader):  # type: ignore[misc]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise StrictLoadError(
+                    f"more than {MAX_ALIASES} YAML aliases", event.start_mark.line + 1)
+        return super().compose_node(parent, index)
+
     def get_single_node(self) -> Any:
         node = super().get_single_node()
         if node is not None:
-            _count_aliases(node)
+            _check_expansion(node)
         return node
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -62,24 +73,36 @@ class _StrictLoader(_Loader):  # type: ignore[misc]
         return super().construct_mapping(node, deep=deep)
 
 
-def _count_aliases(root: Any) -> None:
-    """Refuse a document reaching its nodes by more than MAX_ALIASES second paths."""
-    seen: set[int] = set()
-    aliases = 0
-    stack = [root]
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document that contains itself, or whose aliases expand it by more than
+    MAX_EXPANSION values: nine aliases of nine aliases of ... are few, and expand to
+    hundreds of millions."""
+    written: set[int] = set()
+    expanded: dict[int, int] = {}  # node -> values once expanded, for nodes done
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            aliases += 1
-            if aliases > MAX_ALIASES:
-                raise StrictLoadError(f"more than {MAX_ALIASES} YAML aliases",
-                                      node.start_mark.line + 1)
+        node, children_done = stack.pop()
+        key = id(node)
+        children = ([part for pair in node.value for part in pair]
+                    if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if children_done:
+            open_nodes.discard(key)
+            expanded[key] = 1 + sum(expanded[id(child)] for child in children)
+            if expanded[key] > len(written) + MAX_EXPANSION:
+                raise StrictLoadError(f"YAML aliases expand the document to more than "
+                                      f"{MAX_EXPANSION:,} values", node.start_mark.line + 1)
             continue
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            stack.extend(part for pair in node.value for part in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+        if key in expanded:
+            continue
+        if key in open_nodes:
+            raise StrictLoadError("a YAML alias refers to a node that contains it",
+                                  node.start_mark.line + 1)
+        open_nodes.add(key)
+        written.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children)
 
 
 def load_yaml(text: str) -> Any:
