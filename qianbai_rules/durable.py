@@ -3,10 +3,15 @@
 Each rule R becomes at most three positive engine rules, each also requiring
 ``kind: record``: ``R|scope_false`` (its scope is false, in three-valued logic),
 ``R|pass`` and ``R|fail`` (the scope is true and the requirement true, or false). At
-most one of them matches a record, and none means unknown. One record is asserted as
+most one of them holds for a record, and none means unknown. One record is asserted as
 one fact; the names of the engine rules that fired give each rule's outcome; the fact is
 then retracted, so the engine's memory stays flat over any number of records. Reading
-each fired rule costs a call into the engine, so a rule fires once at most.
+each fired rule costs a call into the engine, which is why a rule has no engine rule for
+"scope true": its outcome follows from the others.
+
+The engine fires a rule once per way its condition holds (each true branch of an
+``$or``), and refuses a fact that would fire more than 64 times in one ruleset (error
+303). Rules are grouped into rulesets by that count, worked out from their conditions.
 
 The engine's C core is driven directly (create, assert, read fired rule names,
 retract): the Python host of durable.lang starts timer threads that dispatch actions
@@ -21,11 +26,12 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from .amounts import Choice, DecisionFacts
 from .compiled import CompiledRule, CompiledRuleset, Status
@@ -48,7 +54,7 @@ try:
 except ImportError:  # durable-rules does not build on Python 3.13+
     _engine = None
 
-RULES_PER_RULESET: Final = 60  # one match at most per rule: under the 64 matches per fact
+MATCH_BUDGET: Final = 60  # firings one fact may cause in one ruleset; the engine refuses 64
 RESERVED: Final = ("id", "sid", "kind")
 END: Final = "\u0000"  # appended to every list in a fact; the record model refuses NUL in text
 _RECORD: Final = {"kind": "record"}
@@ -236,10 +242,46 @@ def decision_rules(compiled: CompiledRuleset) -> dict[str, dict[str, Any]]:
     return found
 
 
+def matches(expression: Any) -> int:
+    """The most times one fact can fire an engine rule of this condition: once per way it
+    holds, a way being a choice of one branch in every ``$or``."""
+    if isinstance(expression, dict) and "$or" in expression:
+        return sum(matches(part) for part in expression["$or"])
+    if isinstance(expression, dict) and "$and" in expression:
+        return math.prod(matches(part) for part in expression["$and"])
+    return 1
+
+
+def _firings(definition: dict[str, Any]) -> int:
+    """The most times one fact fires an engine rule (of one pattern per fact, as here)."""
+    return math.prod(matches(condition) for pattern in definition["all"]
+                     for condition in pattern.values())
+
+
+T = TypeVar("T")
+
+
+def within_budget(items: Iterable[tuple[T, int]]) -> list[list[T]]:
+    """Consecutive items (each with the most firings it causes for one fact) grouped so
+    that no group can fire more than MATCH_BUDGET times for one fact."""
+    groups: list[list[T]] = []
+    total = MATCH_BUDGET + 1
+    for item, firings in items:
+        if firings > MATCH_BUDGET:
+            raise DurableError(f"{item!r}: can fire {firings} times for one record, more than "
+                               f"durable_rules allows ({MATCH_BUDGET}); split its conditions")
+        if total + firings > MATCH_BUDGET:
+            groups.append([])
+            total = 0
+        groups[-1].append(item)
+        total += firings
+    return groups
+
+
 @dataclass(frozen=True)
 class _Handles:
     groups: list[tuple[Any, list[tuple[int, CompiledRule]]]]  # rules with their positions
-    decisions: Any | None
+    decisions: list[Any]
 
 
 _REGISTERED: dict[str, _Handles] = {}
@@ -255,20 +297,23 @@ def _register(compiled: CompiledRuleset) -> _Handles:
             ("decision", "decision.verdict", "verdict", "outcome", "idle"),
             *(_decision_keys(r.rule.id) for r in compiled.subsidy_rules)))
         suffix = hashlib.sha256(key.encode()).hexdigest()[:16]
+        # A rule's engine rules exclude one another: the most it fires is its likeliest one.
+        definitions = {position: engine_rules(rule) for position, rule in enumerate(compiled.rules)}
+        chunks = within_budget((position, max(map(_firings, found.values())))
+                               for position, found in definitions.items())
         groups = []
-        rules = list(enumerate(compiled.rules))
-        for start in range(0, len(rules), RULES_PER_RULESET):
-            chunk = rules[start:start + RULES_PER_RULESET]
-            definition: dict[str, Any] = {}
-            for _position, rule in chunk:
-                definition.update(engine_rules(rule))
-            handle = _engine.create_ruleset(f"qianbai-{suffix}-{start // RULES_PER_RULESET}",
-                                            dumps(definition))
-            groups.append((handle, chunk))
-        decisions = decision_rules(compiled)
-        handle = _engine.create_ruleset(f"qianbai-{suffix}-decisions", dumps(decisions)) \
-            if decisions else None
-        _REGISTERED[key] = _Handles(groups, handle)
+        for number, chunk in enumerate(chunks):
+            definition = {n: d for position in chunk for n, d in definitions[position].items()}
+            groups.append((_engine.create_ruleset(f"qianbai-{suffix}-{number}", dumps(definition)),
+                           [(position, compiled.rules[position]) for position in chunk]))
+        # Rows and amount branches do not exclude one another: they may all fire.
+        rows = decision_rules(compiled)
+        decisions = [
+            _engine.create_ruleset(f"qianbai-{suffix}-decisions-{number}",
+                                   dumps({name: rows[name] for name in chunk}))
+            for number, chunk in enumerate(within_budget(
+                (name, _firings(definition)) for name, definition in rows.items()))]
+        _REGISTERED[key] = _Handles(groups, decisions)
     return _REGISTERED[key]
 
 
@@ -285,7 +330,10 @@ def _actions(handle: Any, state: Any) -> list[str]:
 
 def _assert(handle: Any, payload: str) -> list[str] | None:
     """Assert a fact; the names of the rules it fired, or None if no rule keeps it."""
-    code, state = _engine.assert_fact(handle, payload)[:2]
+    try:
+        code, state = _engine.assert_fact(handle, payload)[:2]
+    except _engine.error as exc:  # e.g. 303: more firings than the engine can hold
+        raise DurableError(f"durable_rules refused the fact: {exc}") from None
     if code == 1:  # no engine rule matched: nothing stored, nothing to retract
         return None
     if code != 0:
@@ -396,15 +444,16 @@ class DurableEvaluator:
         subsidy rule apply. Amounts and reasons are then worked out in Python (amounts.py)
         from the row and branch the engine chose.
         """
-        if self._decisions is None:
+        if not self._decisions:
             return []
         decision: dict[str, Any] = {"verdict": facts.verdict.value}
         for rule, status in facts.scopes.items():
             period = facts.periods.get(rule)
             decision[rule] = {"outcome": status.value} if period is None else \
                 {"outcome": status.value, "idle": not period.active}
-        fired = _fired(self._decisions, dumps({**self._decision.fact(facts.flat),
-                                               "decision": decision, "id": f"q{next(_IDS)}"}))
+        payload = dumps({**self._decision.fact(facts.flat), "decision": decision,
+                         "id": f"q{next(_IDS)}"})
+        fired = [name for handle in self._decisions for name in _fired(handle, payload)]
         choices = []
         for rule in self._subsidy_rules:
             row = _first(fired, f"{rule}|row")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from qianbai_rules import durable
 from qianbai_rules.check import evaluate_record, facts
 from qianbai_rules.compiled import CompiledRuleset, Status, compile_ruleset
-from qianbai_rules.durable import RULES_PER_RULESET, DurableEvaluator, decision_rules, dumps
+from qianbai_rules.durable import DurableEvaluator, decision_rules, dumps, engine_rules
 from qianbai_rules.plain import PlainEvaluator
 from qianbai_rules.problems import RulesError
 from qianbai_rules.ruleset import load_ruleset
@@ -42,12 +43,30 @@ def test_the_engine_hash_is_fnv1a_over_signed_chars() -> None:
     assert durable._fnv1a32("") == 0x811C9DC5
 
 
-def test_no_ruleset_lets_more_than_64_engine_rules_match_one_fact(compiled: CompiledRuleset) -> None:
-    # A rule fires at most one of its engine rules (checked on records below), so a
-    # ruleset of at most 60 rules stays under the engine's 64 matches per fact; the
-    # decision ruleset may fire all its rules at once.
-    assert RULES_PER_RULESET <= 60
-    assert len(decision_rules(compiled)) <= 60
+def test_an_engine_rule_fires_once_per_way_its_condition_holds() -> None:
+    leaf = {"a": 1}
+    assert durable.matches(leaf) == 1
+    assert durable.matches({"$or": [leaf, leaf, leaf]}) == 3
+    assert durable.matches({"$and": [{"$or": [leaf, leaf]}, {"$or": [leaf, leaf, leaf]}]}) == 6
+    assert durable.matches({"$or": [{"$and": [leaf, {"$or": [leaf, leaf]}]}, leaf]}) == 3
+
+
+def test_rules_are_grouped_so_that_no_fact_can_fire_more_than_the_budget() -> None:
+    assert durable.within_budget([("a", 30), ("b", 30), ("c", 1), ("d", 59), ("e", 1)]) == \
+        [["a", "b"], ["c", "d"], ["e"]]
+    with pytest.raises(durable.DurableError, match="'x': can fire 61 times"):
+        durable.within_budget([("x", 61)])
+
+
+@needs_durable
+def test_every_ruleset_stays_within_the_engine_budget(compiled: CompiledRuleset) -> None:
+    evaluator = DurableEvaluator(compiled)
+    for _handle, names in evaluator._groups:
+        rules = {compiled.rules[position] for position, _status in names.values()}
+        assert sum(max(map(durable._firings, engine_rules(r).values())) for r in rules) \
+            <= durable.MATCH_BUDGET
+    assert sum(map(durable._firings, decision_rules(compiled).values())) <= \
+        durable.MATCH_BUDGET * len(evaluator._decisions)
 
 
 @needs_durable
@@ -65,13 +84,39 @@ def test_a_rule_fires_at_most_one_of_its_engine_rules(compiled: CompiledRuleset)
 
 
 @needs_durable
+def test_many_rules_of_many_branches_are_split_across_rulesets(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    shutil.rmtree(rules / "tests")
+    many = [{"id": f"QB-X-{i:02d}", "title": {"zh": f"规则 {i}", "en": f"rule {i}"},
+             "clause": "二（一）", "department": "civil_affairs", "severity": "advisory",
+             "requires": {"any": [{"field": "floor_area_m2", "gt": i},
+                                  {"field": "floor_area_m2", "ne": i + 0.5}]},
+             "text": {"requirement": {"zh": "测试", "en": "test"}, "fail": {"zh": "未通过", "en": "fails"},
+                      "remediation": {"zh": "整改", "en": "fix it"}}}
+            for i in range(40)]
+    (rules / "checks" / "9-many.yaml").write_text(json.dumps({
+        "section": {"clause": "二（一）", "title": {"zh": "测试", "en": "test"}}, "rules": many},
+        ensure_ascii=False), encoding="utf-8")
+    compiled = compile_ruleset(load_ruleset(rules), dt.date(2019, 12, 31))
+    evaluator = DurableEvaluator(compiled)
+    assert len(evaluator._groups) >= 2
+    plain = PlainEvaluator(compiled)
+    for area in (10, 20.5, 500):
+        record = parse_record({"id": "M", "facility_type": "station", "floor_area_m2": area})
+        assert not isinstance(record, list)
+        a = evaluate_record(record, "t", compiled, evaluator, 2019)
+        assert a == evaluate_record(record, "t", compiled, plain, 2019)
+
+
+@needs_durable
 def test_no_fact_stays_in_the_engine_after_a_record(compiled: CompiledRuleset) -> None:
     evaluator = DurableEvaluator(compiled)
     record = parse_record({"id": "R", "facility_type": "station", "floor_area_m2": 210})
     assert not isinstance(record, list)
     for _ in range(3):
         evaluate_record(record, "t", compiled, evaluator, 2019)
-    for handle in [*(handle for handle, _names in evaluator._groups), evaluator._decisions]:
+    for handle in [*(handle for handle, _names in evaluator._groups), *evaluator._decisions]:
         assert json.loads(getattr(durable, "_engine").get_facts(handle, "0")) == []  # noqa: B009
 
 
