@@ -32,6 +32,7 @@ OPERATORS: Final = ("eq", "ne", *ORDERING, "in", "not_in", "contains", "nonempty
 NEGATION: Final = {"eq": "ne", "ne": "eq", "lt": "gte", "gte": "lt", "gt": "lte", "lte": "gt",
                    "in": "not_in", "not_in": "in", "contains": "excludes", "excludes": "contains",
                    "nonempty": "empty", "empty": "nonempty"}
+UNJUDGED: Final = ("id",)  # (durable_rules keeps the key ``id`` for itself, too)
 SYMBOLS: Final = {"eq": "==", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=",
                   "in": "in", "not_in": "not in", "contains": "contains", "excludes": "excludes",
                   "nonempty": "non-empty", "empty": "empty"}
@@ -190,6 +191,9 @@ class _Parser:
         spec = FIELDS.get(name) if isinstance(name, str) else None
         if spec is None:
             self.report(path, f"unknown record field {name!r} (see `qianbai schema`)")
+        elif name in UNJUDGED:
+            self.report(path, f"{name!r} identifies a record; a rule cannot judge it")
+            return None
         return spec
 
     def operand(self, spec: FieldSpec, op: str, raw: Any, path: str) -> Operand | None:

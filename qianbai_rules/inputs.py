@@ -83,9 +83,8 @@ class Meter:
     """How much of the input files has been read: what the progress bar shows."""
 
     def __init__(self, paths: Iterable[str]) -> None:
-        sources = list(expand(paths))
-        self.total: int | None = None if STDIN in sources else sum(
-            Path(s).stat().st_size for s in sources if isinstance(s, str))
+        sizes = [_size(s) if s != STDIN else None for s in expand(paths) if isinstance(s, str)]
+        self.total = None if None in sizes else sum(s for s in sizes if s is not None)
         self._done = 0  # bytes of the files read to their end
         self._current = 0  # bytes read of the file being read
 
@@ -94,8 +93,7 @@ class Meter:
 
     def finished(self, source: str) -> None:
         self._current = 0
-        if source != STDIN:
-            self._done += Path(source).stat().st_size
+        self._done += (_size(source) if source != STDIN else None) or 0
 
     @property
     def fraction(self) -> float | None:
@@ -103,6 +101,14 @@ class Meter:
         if not self.total:
             return None
         return min((self._done + self._current) / self.total, 1.0)
+
+
+def _size(source: str) -> int | None:
+    """The size of a file in bytes; None if it cannot be read (that is reported on reading)."""
+    try:
+        return Path(source).stat().st_size
+    except OSError:
+        return None
 
 
 def read(source: str, meter: Meter | None = None) -> Iterator[Item]:

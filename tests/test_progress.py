@@ -101,3 +101,13 @@ def test_a_long_run_on_a_terminal_shows_the_bar_on_standard_error_only(tmp_path:
     _out, quiet = _run_on_a_terminal("check", str(source), "--format", "jsonl", "--engine", "plain",
                                      "--as-of", "2019-12-31", "--quiet")
     assert quiet == ""
+
+
+def test_a_file_removed_during_the_run_does_not_stop_the_meter(tmp_path: Path) -> None:
+    here = tmp_path / "a.jsonl"
+    here.write_text('{"id": "A"}\n', encoding="utf-8")
+    meter = Meter([str(here)])
+    assert meter.total == 12
+    here.unlink()
+    meter.finished(str(here))  # no error: reading the file reports the problem
+    assert meter.fraction == 0.0
