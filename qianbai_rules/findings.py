@@ -211,7 +211,7 @@ class FindingWriter:
     handed out are shared between records, and only ever read.
     """
 
-    CACHE_SIZE: Final = 50_000
+    CACHE_SIZE: Final = 20_000  # at most about 50 MB of findings and their JSON
 
     def __init__(self, compiled: CompiledRuleset, lang: Lang) -> None:
         self.views = [_RuleView(rule, compiled, lang) for rule in compiled.rules]
