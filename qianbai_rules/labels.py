@@ -16,7 +16,7 @@ _SLOT = re.compile(r"\{([a-z_]+)\}")
 
 @cache
 def _catalogue() -> dict[str, Any]:
-    loaded = load_yaml((templates_dir() / "labels.yaml").read_text(encoding="utf-8"))
+    loaded = load_yaml((templates_dir() / "labels.yaml").read_text(encoding="utf-8"), shipped=True)
     assert isinstance(loaded, dict)
     return loaded
 

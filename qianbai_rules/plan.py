@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from .problems import RuleProblem, RulesError, Text
 from .records import FacilityType
+from .resources import shipped
 from .yamlio import StrictLoadError, as_date, load_yaml
 
 PLAN_KEYS: Final = {"name", "source", "district", "period", "types", "targets", "streets"}
@@ -139,7 +140,7 @@ def load_plan(path: Path) -> Plan:
     parser = _Parser(file)
     try:
         data = path.read_bytes()
-        raw = load_yaml(data.decode("utf-8"))
+        raw = load_yaml(data.decode("utf-8"), shipped=shipped(path))
     except (OSError, UnicodeDecodeError, StrictLoadError) as exc:
         raise RulesError([RuleProblem(file, f"cannot read the plan: {exc}")]) from None
     if not isinstance(raw, dict):

@@ -18,3 +18,10 @@ def rules_dir() -> Path:
 
 def templates_dir() -> Path:
     return _find("templates", "reports/templates")
+
+
+def shipped(path: Path) -> bool:
+    """Whether a file is one of the rules or templates shipped with the package."""
+    where = path.resolve()
+    return where.is_relative_to(rules_dir().resolve()) or \
+        where.is_relative_to(templates_dir().resolve())

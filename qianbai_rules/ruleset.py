@@ -27,6 +27,7 @@ from .eligibility import DecisionRow, SubsidySpec, parse_decisions, parse_subsid
 from .fields import FIELDS
 from .parameters import Parameter, parse_parameter_file
 from .problems import RuleProblem, RulesError, Text
+from .resources import shipped
 from .yamlio import StrictLoadError, load_yaml
 
 
@@ -138,7 +139,7 @@ def fingerprint(root: Path) -> str:
 
 def _read(path: Path, problems: list[RuleProblem]) -> Any:
     try:
-        return load_yaml(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"), shipped=shipped(path))
     except StrictLoadError as exc:
         problems.append(RuleProblem(path.as_posix(), str(exc), line=exc.line))
     except (OSError, UnicodeDecodeError) as exc:

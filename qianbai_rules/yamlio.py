@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -26,30 +26,22 @@ class StrictLoadError(ValueError):
         self.line = line
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys and alias floods, and keeps dates as text.
+if TYPE_CHECKING:
+    _Mixin = yaml.SafeLoader
+else:
+    _Mixin = object
 
-    Dates stay strings so that an impossible date (2019-13-45) is one field's error,
-    reported by whoever validates that field, not a crash of the whole document.
-    """
+
+class _Checks(_Mixin):
+    """What every loader here refuses: duplicate keys and documents that contain
+    themselves or that aliases expand far beyond what is written. Dates stay text, so
+    that an impossible date (2019-13-45) is one field's error, reported by whoever
+    validates that field, not a crash of the whole document."""
 
     yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's own class attribute
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._aliases = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_ALIASES:
-                event = self.peek_event()  # type: ignore[no-untyped-call]
-                raise StrictLoadError(
-                    f"more than {MAX_ALIASES} YAML aliases", event.start_mark.line + 1)
-        return super().compose_node(parent, index)
 
     def get_single_node(self) -> Any:
         node = super().get_single_node()
@@ -71,6 +63,31 @@ class _StrictLoader(yaml.SafeLoader):
                 raise StrictLoadError(f"duplicate key {key!r}", key_node.start_mark.line + 1)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+class _StrictLoader(_Checks, yaml.SafeLoader):
+    """PyYAML's own parser, which also counts aliases as it meets them: the reference for
+    every file a user gives."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise StrictLoadError(
+                    f"more than {MAX_ALIASES} YAML aliases", event.start_mark.line + 1)
+        return super().compose_node(parent, index)
+
+
+# libyaml's parser, several times faster, for the files shipped with the package only: it
+# accepts and words some documents differently, and a test checks that it reads every
+# shipped file exactly as the reference does.
+_ShippedLoader: Any = (type("_ShippedLoader", (_Checks, yaml.CSafeLoader), {})
+                       if hasattr(yaml, "CSafeLoader") else _StrictLoader)
 
 
 def _check_expansion(root: yaml.Node) -> None:
@@ -105,10 +122,13 @@ def _check_expansion(root: yaml.Node) -> None:
         stack.extend((child, False) for child in children)
 
 
-def load_yaml(text: str) -> Any:
-    """Parse one YAML document strictly; raise StrictLoadError with a line number."""
+def load_yaml(text: str, shipped: bool = False) -> Any:
+    """Parse one YAML document strictly; raise StrictLoadError with a line number.
+
+    ``shipped``: the text is a file shipped with the package (rules, labels).
+    """
     try:
-        return yaml.load(text, Loader=_StrictLoader)
+        return yaml.load(text, Loader=_ShippedLoader if shipped else _StrictLoader)
     except StrictLoadError:
         raise
     except yaml.MarkedYAMLError as exc:

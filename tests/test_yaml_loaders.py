@@ -1,0 +1,24 @@
+"""The fast YAML parser used for the shipped files reads each of them as the reference does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qianbai_rules.resources import rules_dir, shipped, templates_dir
+from qianbai_rules.yamlio import load_yaml
+
+SHIPPED = sorted([*rules_dir().rglob("*.yaml"), *templates_dir().rglob("*.yaml")])
+
+
+def test_the_shipped_files_are_found() -> None:
+    assert len(SHIPPED) > 20
+    assert all(shipped(path) for path in SHIPPED)
+    assert not shipped(Path(__file__))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_both_parsers_read_a_shipped_file_alike(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert repr(load_yaml(text, shipped=True)) == repr(load_yaml(text))  # 1, 1.0, True differ
