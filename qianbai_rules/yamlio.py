@@ -125,10 +125,16 @@ def _check_expansion(root: yaml.Node) -> None:
 def load_yaml(text: str, shipped: bool = False) -> Any:
     """Parse one YAML document strictly; raise StrictLoadError with a line number.
 
-    ``shipped``: the text is a file shipped with the package (rules, labels).
+    ``shipped``: the text is a file shipped with the package (rules, labels), read with
+    libyaml's parser; where that fails, the reference parser has the last word.
     """
+    if shipped and _ShippedLoader is not _StrictLoader:
+        try:
+            return yaml.load(text, Loader=_ShippedLoader)
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+            pass
     try:
-        return yaml.load(text, Loader=_ShippedLoader if shipped else _StrictLoader)
+        return yaml.load(text, Loader=_StrictLoader)
     except StrictLoadError:
         raise
     except yaml.MarkedYAMLError as exc:
