@@ -9,9 +9,9 @@ then retracted, so the engine's memory stays flat over any number of records. Re
 each fired rule costs a call into the engine, which is why a rule has no engine rule for
 "scope true": its outcome follows from the others.
 
-The engine fires a rule once per way its condition holds (each true branch of an
-``$or``), and refuses a fact that would fire more than 64 times in one ruleset (error
-303). Rules are grouped into rulesets by that count, worked out from their conditions.
+All rules start in one ruleset. The engine refuses a fact for which too many of a
+ruleset's tests hold at once (error 303); the ruleset is then split in two, and so on
+(:class:`_Rulesets`). The shipped rules need no split.
 
 The engine's C core is driven directly (create, assert, read fired rule names,
 retract): the Python host of durable.lang starts timer threads that dispatch actions
@@ -26,12 +26,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 from .amounts import Choice, DecisionFacts
 from .compiled import CompiledRule, CompiledRuleset, Status
@@ -54,7 +53,7 @@ try:
 except ImportError:  # durable-rules does not build on Python 3.13+
     _engine = None
 
-MATCH_BUDGET: Final = 60  # firings one fact may cause in one ruleset; the engine refuses 64
+_OVERFLOW: Final = 303  # the engine's code for a fact with too many tests holding at once
 RESERVED: Final = ("id", "sid", "kind")
 END: Final = "\u0000"  # appended to every list in a fact; the record model refuses NUL in text
 _RECORD: Final = {"kind": "record"}
@@ -242,46 +241,52 @@ def decision_rules(compiled: CompiledRuleset) -> dict[str, dict[str, Any]]:
     return found
 
 
-def matches(expression: Any) -> int:
-    """The most times one fact can fire an engine rule of this condition: once per way it
-    holds, a way being a choice of one branch in every ``$or``."""
-    if isinstance(expression, dict) and "$or" in expression:
-        return sum(matches(part) for part in expression["$or"])
-    if isinstance(expression, dict) and "$and" in expression:
-        return math.prod(matches(part) for part in expression["$and"])
-    return 1
+class _Overflow(DurableError):
+    """The engine refused a fact: too many of a ruleset's tests held at once (error 303)."""
 
 
-def _firings(definition: dict[str, Any]) -> int:
-    """The most times one fact fires an engine rule (of one pattern per fact, as here)."""
-    return math.prod(matches(condition) for pattern in definition["all"]
-                     for condition in pattern.values())
+class _Rulesets:
+    """Engine rulesets holding between them a set of engine rules, split in two where the
+    engine refuses a fact (it keeps at most 64 tests that hold pending at once, a limit
+    that depends on the fact and on how conditions share tests, so it is met, not
+    predicted). Splitting changes which ruleset fires a rule, never whether it fires."""
 
+    def __init__(self, name: str, definition: dict[str, Any]) -> None:
+        self._name = name
+        self._numbers = itertools.count()
+        self.parts = [self._create(definition)] if definition else []
 
-T = TypeVar("T")
+    def _create(self, definition: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        assert _engine is not None
+        handle = _engine.create_ruleset(f"{self._name}-{next(self._numbers)}", dumps(definition))
+        return handle, definition
 
-
-def within_budget(items: Iterable[tuple[T, int]]) -> list[list[T]]:
-    """Consecutive items (each with the most firings it causes for one fact) grouped so
-    that no group can fire more than MATCH_BUDGET times for one fact."""
-    groups: list[list[T]] = []
-    total = MATCH_BUDGET + 1
-    for item, firings in items:
-        if firings > MATCH_BUDGET:
-            raise DurableError(f"{item!r}: can fire {firings} times for one record, more than "
-                               f"durable_rules allows ({MATCH_BUDGET}); split its conditions")
-        if total + firings > MATCH_BUDGET:
-            groups.append([])
-            total = 0
-        groups[-1].append(item)
-        total += firings
-    return groups
+    def fired(self, payload: str) -> list[str]:
+        """The names of the engine rules the fact fires, in every ruleset."""
+        found: list[str] = []
+        index = 0
+        while index < len(self.parts):
+            handle, definition = self.parts[index]
+            try:
+                found += _fired(handle, payload)
+            except _Overflow:
+                names = list(definition)
+                if len(names) == 1:
+                    raise DurableError(f"{names[0]}: its condition holds in more ways at once "
+                                       f"than durable_rules can follow; split it") from None
+                half = len(names) // 2
+                self.parts[index:index + 1] = [
+                    self._create({n: definition[n] for n in names[:half]}),
+                    self._create({n: definition[n] for n in names[half:]})]
+                continue  # the fact was refused, not stored: assert it to the halves
+            index += 1
+        return found
 
 
 @dataclass(frozen=True)
 class _Handles:
-    groups: list[tuple[Any, list[tuple[int, CompiledRule]]]]  # rules with their positions
-    decisions: list[Any]
+    compliance: _Rulesets
+    decisions: _Rulesets
 
 
 _REGISTERED: dict[str, _Handles] = {}
@@ -297,23 +302,9 @@ def _register(compiled: CompiledRuleset) -> _Handles:
             ("decision", "decision.verdict", "verdict", "outcome", "idle"),
             *(_decision_keys(r.rule.id) for r in compiled.subsidy_rules)))
         suffix = hashlib.sha256(key.encode()).hexdigest()[:16]
-        # A rule's engine rules exclude one another: the most it fires is its likeliest one.
-        definitions = {position: engine_rules(rule) for position, rule in enumerate(compiled.rules)}
-        chunks = within_budget((position, max(map(_firings, found.values())))
-                               for position, found in definitions.items())
-        groups = []
-        for number, chunk in enumerate(chunks):
-            definition = {n: d for position in chunk for n, d in definitions[position].items()}
-            groups.append((_engine.create_ruleset(f"qianbai-{suffix}-{number}", dumps(definition)),
-                           [(position, compiled.rules[position]) for position in chunk]))
-        # Rows and amount branches do not exclude one another: they may all fire.
-        rows = decision_rules(compiled)
-        decisions = [
-            _engine.create_ruleset(f"qianbai-{suffix}-decisions-{number}",
-                                   dumps({name: rows[name] for name in chunk}))
-            for number, chunk in enumerate(within_budget(
-                (name, _firings(definition)) for name, definition in rows.items()))]
-        _REGISTERED[key] = _Handles(groups, decisions)
+        compliance = {name: d for rule in compiled.rules for name, d in engine_rules(rule).items()}
+        _REGISTERED[key] = _Handles(_Rulesets(f"qianbai-{suffix}", compliance),
+                                    _Rulesets(f"qianbai-{suffix}-decisions", decision_rules(compiled)))
     return _REGISTERED[key]
 
 
@@ -332,12 +323,14 @@ def _assert(handle: Any, payload: str) -> list[str] | None:
     """Assert a fact; the names of the rules it fired, or None if no rule keeps it."""
     try:
         code, state = _engine.assert_fact(handle, payload)[:2]
-    except _engine.error as exc:  # e.g. 303: more firings than the engine can hold
-        raise DurableError(f"durable_rules refused the fact: {exc}") from None
+    except _engine.error as exc:
+        kind = _Overflow if str(exc).endswith(f"error code: {_OVERFLOW}") else DurableError
+        raise kind(f"durable_rules refused the fact: {exc}") from None
     if code == 1:  # no engine rule matched: nothing stored, nothing to retract
         return None
     if code != 0:
-        raise DurableError(f"durable_rules refused the fact (code {code})")
+        raise (_Overflow if code == _OVERFLOW else DurableError)(
+            f"durable_rules refused the fact (code {code})")
     return _actions(handle, state)
 
 
@@ -386,10 +379,10 @@ class _FactShape:
         return fact
 
 
-def _outcomes(chunk: Iterable[tuple[int, CompiledRule]]) -> dict[str, tuple[int, Status]]:
+def _outcomes(rules: Iterable[CompiledRule]) -> dict[str, tuple[int, Status]]:
     """Each engine rule's name: the position of its rule and the outcome its firing means."""
     found = {}
-    for position, rule in chunk:
+    for position, rule in enumerate(rules):
         passed, failed, out_of_scope = _names(rule.rule.id)
         found.update({passed: (position, _PASSED), failed: (position, _FAILED),
                       out_of_scope: (position, _NOT_APPLICABLE)})
@@ -419,7 +412,8 @@ class DurableEvaluator:
 
     def __init__(self, compiled: CompiledRuleset) -> None:
         handles = _register(compiled)
-        self._groups = [(handle, _outcomes(chunk)) for handle, chunk in handles.groups]
+        self._rulesets = handles.compliance
+        self._outcomes = _outcomes(compiled.rules)
         self._count = len(compiled.rules)
         self._decisions = handles.decisions
         self._subsidy_rules = [r.rule.id for r in compiled.subsidy_rules]
@@ -429,10 +423,10 @@ class DurableEvaluator:
     def statuses(self, flat: Mapping[str, Any]) -> list[Status]:
         payload = dumps({**self._compliance.fact(flat), "id": f"q{next(_IDS)}"})
         statuses = [_UNKNOWN] * self._count  # a rule none of whose engine rules fired
-        for handle, outcomes in self._groups:
-            for name in _fired(handle, payload):
-                position, status = outcomes[name]
-                statuses[position] = status
+        outcomes = self._outcomes
+        for name in self._rulesets.fired(payload):
+            position, status = outcomes[name]
+            statuses[position] = status
         return statuses
 
     def decide(self, facts: DecisionFacts) -> list[Choice]:
@@ -444,7 +438,7 @@ class DurableEvaluator:
         subsidy rule apply. Amounts and reasons are then worked out in Python (amounts.py)
         from the row and branch the engine chose.
         """
-        if not self._decisions:
+        if not self._decisions.parts:
             return []
         decision: dict[str, Any] = {"verdict": facts.verdict.value}
         for rule, status in facts.scopes.items():
@@ -453,7 +447,7 @@ class DurableEvaluator:
                 {"outcome": status.value, "idle": not period.active}
         payload = dumps({**self._decision.fact(facts.flat), "decision": decision,
                          "id": f"q{next(_IDS)}"})
-        fired = [name for handle in self._decisions for name in _fired(handle, payload)]
+        fired = self._decisions.fired(payload)
         choices = []
         for rule in self._subsidy_rules:
             row = _first(fired, f"{rule}|row")

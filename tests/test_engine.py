@@ -6,13 +6,14 @@ import datetime as dt
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from qianbai_rules import durable
 from qianbai_rules.check import evaluate_record, facts
 from qianbai_rules.compiled import CompiledRuleset, Status, compile_ruleset
-from qianbai_rules.durable import DurableEvaluator, decision_rules, dumps, engine_rules
+from qianbai_rules.durable import DurableEvaluator, dumps
 from qianbai_rules.plain import PlainEvaluator
 from qianbai_rules.problems import RulesError
 from qianbai_rules.ruleset import load_ruleset
@@ -43,36 +44,10 @@ def test_the_engine_hash_is_fnv1a_over_signed_chars() -> None:
     assert durable._fnv1a32("") == 0x811C9DC5
 
 
-def test_an_engine_rule_fires_once_per_way_its_condition_holds() -> None:
-    leaf = {"a": 1}
-    assert durable.matches(leaf) == 1
-    assert durable.matches({"$or": [leaf, leaf, leaf]}) == 3
-    assert durable.matches({"$and": [{"$or": [leaf, leaf]}, {"$or": [leaf, leaf, leaf]}]}) == 6
-    assert durable.matches({"$or": [{"$and": [leaf, {"$or": [leaf, leaf]}]}, leaf]}) == 3
-
-
-def test_rules_are_grouped_so_that_no_fact_can_fire_more_than_the_budget() -> None:
-    assert durable.within_budget([("a", 30), ("b", 30), ("c", 1), ("d", 59), ("e", 1)]) == \
-        [["a", "b"], ["c", "d"], ["e"]]
-    with pytest.raises(durable.DurableError, match="'x': can fire 61 times"):
-        durable.within_budget([("x", 61)])
-
-
-@needs_durable
-def test_every_ruleset_stays_within_the_engine_budget(compiled: CompiledRuleset) -> None:
-    evaluator = DurableEvaluator(compiled)
-    for _handle, names in evaluator._groups:
-        rules = {compiled.rules[position] for position, _status in names.values()}
-        assert sum(max(map(durable._firings, engine_rules(r).values())) for r in rules) \
-            <= durable.MATCH_BUDGET
-    assert sum(map(durable._firings, decision_rules(compiled).values())) <= \
-        durable.MATCH_BUDGET * len(evaluator._decisions)
-
-
 @needs_durable
 def test_a_rule_fires_at_most_one_of_its_engine_rules(compiled: CompiledRuleset) -> None:
     evaluator = DurableEvaluator(compiled)
-    handles = [handle for handle, _names in evaluator._groups]
+    handles = [handle for handle, _definition in evaluator._rulesets.parts]
     for record in records(300, seed=7):
         flat = facts(record)
         payload = dumps({**evaluator._compliance.fact(flat), "id": f"t-{record.id}"})
@@ -83,30 +58,47 @@ def test_a_rule_fires_at_most_one_of_its_engine_rules(compiled: CompiledRuleset)
             assert count == (0 if status is Status.unknown else 1), (record.id, rule.rule.id)
 
 
-@needs_durable
-def test_many_rules_of_many_branches_are_split_across_rulesets(tmp_path: Path) -> None:
+def _with_rules(tmp_path: Path, extra: list[dict[str, Any]]) -> CompiledRuleset:
+    """The shipped rules and ``extra`` ones, compiled: a rules folder of one's own."""
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
     shutil.rmtree(rules / "tests")
-    many = [{"id": f"QB-X-{i:02d}", "title": {"zh": f"规则 {i}", "en": f"rule {i}"},
-             "clause": "二（一）", "department": "civil_affairs", "severity": "advisory",
-             "requires": {"any": [{"field": "floor_area_m2", "gt": i},
-                                  {"field": "floor_area_m2", "ne": i + 0.5}]},
-             "text": {"requirement": {"zh": "测试", "en": "test"}, "fail": {"zh": "未通过", "en": "fails"},
-                      "remediation": {"zh": "整改", "en": "fix it"}}}
-            for i in range(40)]
+    texts = {"requirement": {"zh": "测试", "en": "test"}, "fail": {"zh": "未通过", "en": "fails"},
+             "remediation": {"zh": "整改", "en": "fix it"}}
     (rules / "checks" / "9-many.yaml").write_text(json.dumps({
-        "section": {"clause": "二（一）", "title": {"zh": "测试", "en": "test"}}, "rules": many},
+        "section": {"clause": "二（一）", "title": {"zh": "测试", "en": "test"}},
+        "rules": [{"id": f"QB-X-{i:02d}", "title": {"zh": f"规则 {i}", "en": f"rule {i}"},
+                   "clause": "二（一）", "department": "civil_affairs", "severity": "advisory",
+                   **rule, "text": texts} for i, rule in enumerate(extra)]},
         ensure_ascii=False), encoding="utf-8")
-    compiled = compile_ruleset(load_ruleset(rules), dt.date(2019, 12, 31))
-    evaluator = DurableEvaluator(compiled)
-    assert len(evaluator._groups) >= 2
-    plain = PlainEvaluator(compiled)
-    for area in (10, 20.5, 500):
+    return compile_ruleset(load_ruleset(rules), dt.date(2019, 12, 31))
+
+
+AREA = "floor_area_m2"
+
+
+@needs_durable
+@pytest.mark.parametrize("extra", [
+    # forty rules of two-branch `any` conditions: more tests hold at once than one ruleset takes
+    [{"requires": {"any": [{"field": AREA, "gt": i}, {"field": AREA, "ne": i + 0.5}]}}
+     for i in range(40)],
+    # `all` of an `any` and a comparison: the engine's limit counts tests, not firings
+    [{"requires": {"all": [{"any": [{"field": AREA, "gt": i}, {"field": AREA, "lt": 1000 + i}]},
+                           {"field": AREA, "eq": 2000 + i}]}} for i in range(28)],
+    # one `in` of seventy values, of which one at most can hold
+    [{"requires": {"field": AREA, "in": [100 + i for i in range(70)]}}],
+], ids=["many-any", "all-of-any", "long-in"])
+def test_rules_the_engine_cannot_hold_in_one_ruleset_are_split_and_agree_with_plain(
+        tmp_path: Path, extra: list[dict[str, Any]], request: pytest.FixtureRequest) -> None:
+    compiled = _with_rules(tmp_path, extra)
+    evaluator, plain = DurableEvaluator(compiled), PlainEvaluator(compiled)
+    for area in (10, 20.5, 150, 500, 2001):
         record = parse_record({"id": "M", "facility_type": "station", "floor_area_m2": area})
         assert not isinstance(record, list)
-        a = evaluate_record(record, "t", compiled, evaluator, 2019)
-        assert a == evaluate_record(record, "t", compiled, plain, 2019)
+        assert evaluate_record(record, "t", compiled, evaluator, 2019) == \
+            evaluate_record(record, "t", compiled, plain, 2019)
+    split = len(evaluator._rulesets.parts) > 1
+    assert split is (request.node.callspec.id != "long-in")
 
 
 @needs_durable
@@ -116,7 +108,7 @@ def test_no_fact_stays_in_the_engine_after_a_record(compiled: CompiledRuleset) -
     assert not isinstance(record, list)
     for _ in range(3):
         evaluate_record(record, "t", compiled, evaluator, 2019)
-    for handle in [*(handle for handle, _names in evaluator._groups), *evaluator._decisions]:
+    for handle, _definition in [*evaluator._rulesets.parts, *evaluator._decisions.parts]:
         assert json.loads(getattr(durable, "_engine").get_facts(handle, "0")) == []  # noqa: B009
 
 
