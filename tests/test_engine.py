@@ -99,6 +99,8 @@ def test_rules_the_engine_cannot_hold_in_one_ruleset_are_split_and_agree_with_pl
             evaluate_record(record, "t", compiled, plain, 2019)
     split = len(evaluator._rulesets.parts) > 1
     assert split is (request.node.callspec.id != "long-in")
+    for handle, _definition in [*evaluator._rulesets.parts, *evaluator._decisions.parts]:
+        assert json.loads(getattr(durable, "_engine").get_facts(handle, "0")) == []  # noqa: B009
 
 
 @needs_durable
