@@ -46,7 +46,7 @@ from .conditions import (
     Scaled,
     fields_of,
 )
-from .fields import FIELDS, GROUPS
+from .fields import FIELDS, GROUPS, nest
 
 try:
     import durable_rules_engine as _engine
@@ -356,27 +356,15 @@ class _FactShape:
     """
 
     def __init__(self, fields: Iterable[str]) -> None:
-        self.paths = []  # (name, the groups it is nested in, its own key)
-        for name in sorted(set(fields)):
-            *groups, key = name.split(".")
-            if (groups[0] if groups else key) in RESERVED:
+        self.names = sorted(set(fields))
+        for name in self.names:
+            if name.split(".")[0] in RESERVED:
                 raise DurableError(f"a rule names {name!r}, a key durable_rules keeps for itself")
-            self.paths.append((name, tuple(groups), key))
 
     def fact(self, flat: Mapping[str, Any]) -> dict[str, Any]:
-        fact: dict[str, Any] = {"kind": "record"}
-        for name, groups, key in self.paths:
-            if name not in flat:
-                continue
-            value = flat[name]
-            node = fact
-            for group in groups:
-                child = node.get(group)
-                if child is None:
-                    child = node[group] = {}
-                node = child
-            node[key] = [*value, END] if isinstance(value, list) else value
-        return fact
+        return {"kind": "record", **nest({
+            name: [*flat[name], END] if isinstance(flat[name], list) else flat[name]
+            for name in self.names if name in flat})}
 
 
 def _outcomes(rules: Iterable[CompiledRule]) -> dict[str, tuple[int, Status]]:

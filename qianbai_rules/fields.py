@@ -111,6 +111,29 @@ GROUPS: Final[frozenset[str]] = frozenset(
 )
 
 
+def _split(name: str) -> tuple[tuple[str, ...], str]:
+    *groups, key = name.split(".")
+    return tuple(groups), key
+
+
+_PATHS: Final[dict[str, tuple[tuple[str, ...], str]]] = {name: _split(name) for name in FIELDS}
+
+
+def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """Dotted names to nested dicts: {"a.b": 1} -> {"a": {"b": 1}}; :func:`flatten` undone."""
+    nested: dict[str, Any] = {}
+    for name, value in flat.items():
+        groups, key = _PATHS.get(name) or _split(name)
+        node = nested
+        for group in groups:
+            child = node.get(group)
+            if child is None:
+                child = node[group] = {}
+            node = child
+        node[key] = value
+    return nested
+
+
 def flatten(nested: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested dicts to dotted names: {"a": {"b": 1}} -> {"a.b": 1}."""
     flat: dict[str, Any] = {}

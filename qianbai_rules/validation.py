@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from .fields import BY_LABEL, FIELDS, GROUPS, FieldSpec, Kind
+from .fields import BY_LABEL, FIELDS, GROUPS, FieldSpec, Kind, nest
 from .problems import Text
 from .records import MAX_AREA_M2, MAX_COUNT, FacilityRecord
 
@@ -48,17 +48,6 @@ def _unknown_field(name: str) -> Text:
     hint_zh = f"；是否应为 {close[0]}？" if close else ""
     hint_en = f"; did you mean {close[0]}?" if close else ""
     return Text(f"未知字段 {name}{hint_zh}", f"unknown field {name}{hint_en}")
-
-
-def _nest(flat: Mapping[str, Any]) -> dict[str, Any]:
-    nested: dict[str, Any] = {}
-    for name, value in flat.items():
-        *path, leaf = name.split(".")
-        node = nested
-        for part in path:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return nested
 
 
 def _expected(spec: FieldSpec) -> Text:
@@ -111,7 +100,7 @@ def parse_record(raw: Any) -> FacilityRecord | list[FieldError]:
     if errors:
         return errors
     try:
-        record = FacilityRecord.model_validate(_nest(flat))
+        record = FacilityRecord.model_validate(nest(flat))
     except ValidationError as exc:
         found: dict[str | None, Text] = {}
         for error in exc.errors(include_url=False):
