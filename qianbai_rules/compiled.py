@@ -78,7 +78,7 @@ class CompiledRuleset:
 
     @cached_property
     def subsidy_rules(self) -> tuple[CompiledRule, ...]:
-        return tuple(r for r in self.rules if r.subsidy is not None)
+        return tuple(rule for _position, rule, _subsidy in self.subsidies)
 
     @cached_property
     def by_id(self) -> dict[str, CompiledRule]:

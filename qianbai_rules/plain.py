@@ -19,7 +19,7 @@ from .eligibility import DecisionRow
 
 Flat = Mapping[str, Any]
 Truth = Callable[[Flat], bool | None]
-Outcome = Callable[[Flat], Status]
+RuleOutcome = Callable[[Flat], Status]  # a rule, compiled to a closure
 
 _MISSING: Final = object()
 _ORDER: Final[dict[str, Callable[[Any, Any], bool]]] = {
@@ -101,7 +101,7 @@ def _leaf(condition: Condition | None) -> tuple[str, Callable[[Any, Any], bool],
     return None
 
 
-def rule_outcome(compiled: CompiledRule) -> Outcome:
+def rule_outcome(compiled: CompiledRule) -> RuleOutcome:
     """One closure from a flat record to the rule's outcome (as :func:`compiled.decide`).
 
     Most rules compare one field with a constant, within a scope of the same form or none:
