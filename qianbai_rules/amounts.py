@@ -58,7 +58,8 @@ def _date(flat: Mapping[str, Any], name: str | None) -> dt.date | None:
 def operating_period(flat: Mapping[str, Any], subsidy: CompiledSubsidy, year: int,
                      as_of: dt.date) -> Period | None:
     """Operation runs from the opening date up to the day before the closing date, and is
-    counted only up to the as-of date: months after it have not been operated yet.
+    counted only up to the as-of date: months after it have not been operated yet. It counts
+    only from the day the rates took effect: no subsidy is owed for the months before.
 
     None when the dates cannot tell: no opening date, and no closing date before the year.
     """
@@ -71,6 +72,8 @@ def operating_period(flat: Mapping[str, Any], subsidy: CompiledSubsidy, year: in
         return Period(active=False, months=0)
     if opened is None:
         return None
+    if subsidy.counts_from is not None and opened < subsidy.counts_from:
+        opened = subsidy.counts_from
     if opened > last:
         return Period(active=False, months=0)
     active = closed > max(opened, first)
@@ -117,6 +120,34 @@ def _basis(*values: tuple[str, AppliedValue | None]) -> tuple[dict[str, Any], ..
     return tuple({"role": role, **v.as_json()} for role, v in values if v is not None)
 
 
+def _on(applied: AppliedValue | None, day: dt.date) -> AppliedValue | None:
+    """The same parameter's value in force on ``day``; the first value for a day before it
+    (a facility completed before the plan gets the plan's amounts). None where it ended."""
+    if applied is None:
+        return None
+    parameter = applied.parameter
+    first = parameter.values[0].since
+    current = parameter.at(max(day, first))
+    if current is None or current.value is None:
+        return None
+    if current.since == applied.since:
+        return applied
+    return AppliedValue(parameter, current.value, current.since, current.reference)
+
+
+@dataclass(frozen=True)
+class Construction:
+    """The one-off construction subsidy's year, and what the record says was approved and paid."""
+
+    completed: dt.date | None
+    approved: int | None
+    paid: int | None
+
+    @property
+    def year(self) -> int | None:
+        return self.completed.year if self.completed else None
+
+
 @dataclass(frozen=True)
 class Outcome:
     """The subsidy one rule gives one record."""
@@ -127,6 +158,7 @@ class Outcome:
     potential: dict[str, int] | None  # what is (or would be, once eligible) paid, if known
     period: Period | None
     basis: tuple[dict[str, Any], ...]
+    construction: Construction | None = None
 
     def paid(self, key: str) -> int | None:
         """The amount paid under ``key``: the potential if eligible, 0 if not, None if undetermined."""
@@ -163,10 +195,21 @@ def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: 
     period = facts.periods.get(rule.rule.id)
     potential: dict[str, int] | None = None
     basis: tuple[dict[str, Any], ...] = ()
-    if branch is not None and subsidy.spec.kind is SubsidyKind.construction:
-        city, district = _value(branch.city), _value(branch.district)
+    construction: Construction | None = None
+    spec = subsidy.spec
+    if spec.kind is SubsidyKind.construction:
+        completed = _date(facts.flat, spec.completion)
+        construction = Construction(completed, facts.flat.get(spec.approved) if spec.approved else None,
+                                    facts.flat.get(spec.paid) if spec.paid else None)
+    if branch is not None and construction is not None:
+        # One-off: the amounts in force on the completion date, not on the as-of date.
+        city_value, district_value = branch.city, branch.district
+        if construction.completed is not None:
+            city_value = _on(city_value, construction.completed)
+            district_value = _on(district_value, construction.completed)
+        city, district = _value(city_value), _value(district_value)
         potential = {"total": city + district, "city": city, "district": district}
-        basis = _basis(("city", branch.city), ("district", branch.district))
+        basis = _basis(("city", city_value), ("district", district_value))
     elif branch is not None and period is not None and subsidy.proration is not None:
         rate = _value(branch.yuan_per_year)
         if subsidy.proration.value == "none":
@@ -174,7 +217,8 @@ def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: 
         else:
             amount = round_yuan(Fraction(rate * period.months, 12))
         potential = {"amount": amount, "rate": rate}
-        basis = _basis(("rate", branch.yuan_per_year), ("proration", subsidy.proration))
+        basis = _basis(("rate", branch.yuan_per_year), ("proration", subsidy.proration),
+                       ("payer", subsidy.payer))
     decision = row.status
     reasons = _reasons(row.reasons, rule, facts, compiled, statuses)
     if decision is Decision.eligible and potential is None:
@@ -182,7 +226,7 @@ def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: 
         # leave this record uncovered. Say so rather than invent an amount.
         decision = Decision.undetermined
         reasons = subsidy.needs
-    return Outcome(rule, decision, reasons, potential, period, basis)
+    return Outcome(rule, decision, reasons, potential, period, basis, construction)
 
 
 def year_problems(compiled: CompiledRuleset, year: int) -> list[Text]:

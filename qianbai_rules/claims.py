@@ -21,11 +21,17 @@ def _yuan(value: int | None) -> str:
     return "-" if value is None else f"{value:,}"
 
 
+def _basis_value(value: Any, lang: Lang) -> str:
+    """An amount with separators; a word (a proration method, a payer) by its label."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _yuan(value)
+    return label(f"subsidy.word.{value}", lang)
+
+
 def _basis_text(outcome: Outcome, compiled: CompiledRuleset, lang: Lang) -> str:
     separator = "；" if lang == "zh" else "; "
     shown = separator.join(
-        label(f"subsidy.role.{v['role']}", lang,
-              value=_yuan(v["value"]) if isinstance(v["value"], int) else v["value"],
+        label(f"subsidy.role.{v['role']}", lang, value=_basis_value(v["value"], lang),
               since=v["since"])
         for v in outcome.basis)
     return label("subsidy.basis", lang, citation=compiled.ruleset.citation,
@@ -64,14 +70,59 @@ def _reasons_text(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
     return _shown(parts, lang)
 
 
+def owed(outcome: Outcome) -> int | None:
+    """What is still to be paid of an eligible construction subsidy: the approved amount (or
+    the standard amount) less what was paid; nothing for a facility that is not eligible, and
+    no figure while eligibility is undetermined. Negative where more was paid than approved."""
+    if outcome.decision is Decision.undetermined:
+        return None
+    if outcome.decision is not Decision.eligible or outcome.construction is None:
+        return 0
+    due = due_total(outcome)
+    return None if due is None else due - (outcome.construction.paid or 0)
+
+
+def due_total(outcome: Outcome) -> int | None:
+    """The amount an eligible facility's totals count: the approved amount where the record
+    gives one (the plan's "平均每个" amounts are standard amounts, not ceilings), else the
+    standard amount."""
+    approved = outcome.construction.approved if outcome.construction else None
+    return approved if approved is not None else outcome.paid("total")
+
+
+def _settlement(outcome: Outcome, left: int | None, lang: Lang) -> str:
+    """What the record says was approved and paid, and what is still owed, where it says so."""
+    facts = outcome.construction
+    if facts is None or (facts.approved is None and facts.paid is None):
+        return ""
+    parts = []
+    if facts.approved is not None:
+        parts.append(label("subsidy.construction.approved", lang, amount=_yuan(facts.approved)))
+    if facts.paid is not None:
+        parts.append(label("subsidy.construction.paid", lang, amount=_yuan(facts.paid)))
+    if left is not None and outcome.decision is Decision.eligible:
+        key = "owed" if left >= 0 else "overpaid"
+        parts.append(label(f"subsidy.construction.{key}", lang, amount=_yuan(abs(left))))
+    return label("subsidy.construction.settlement", lang,
+                 parts=label("value.list_separator", lang).join(parts))
+
+
 def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
-                  lang: Lang) -> dict[str, Any]:
+                  year: int, lang: Lang) -> dict[str, Any]:
     status = outcome.decision.value
+    belongs = outcome.construction.year if outcome.construction else None
+    covered = outcome.decision is not Decision.not_covered
+    left = owed(outcome)
     block: dict[str, Any] = {
         "status": status,
-        "rule": outcome.rule.rule.id if outcome.decision is not Decision.not_covered else None,
+        "rule": outcome.rule.rule.id if covered else None,
+        "year": belongs if covered else None,
+        "in_year": (belongs == year if belongs is not None else None) if covered else None,
         "total": outcome.paid("total"), "city": outcome.paid("city"),
         "district": outcome.paid("district"),
+        "approved": outcome.construction.approved if outcome.construction else None,
+        "paid": outcome.construction.paid if outcome.construction else None,
+        "owed": left,
         "reasons": list(outcome.reasons),
     }
     potential = outcome.potential
@@ -81,7 +132,15 @@ def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
     if potential and outcome.decision in (Decision.ineligible, Decision.undetermined):
         block["potential"] = potential
     block["basis"] = outcome.basis
-    block["message"] = label(f"subsidy.construction.{status}", lang, **shown, potential=later,
+    key = status
+    if status == "eligible" and belongs is not None and belongs != year:
+        key = "eligible_other_year"
+    when = "" if not covered else (
+        label("subsidy.construction.year_unknown", lang) if belongs is None
+        else label("subsidy.construction.one_off", lang, year=belongs))
+    block["message"] = label(f"subsidy.construction.{key}", lang, **shown, potential=later,
+                             year=year, belongs=belongs if belongs is not None else "",
+                             when=when, settlement=_settlement(outcome, left, lang),
                              basis=_basis_text(outcome, compiled, lang),
                              reasons=_reasons_text(outcome, compiled, flat, lang))
     return block
@@ -114,7 +173,8 @@ def _operating(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, A
     later = label("subsidy.operating.potential", lang, **values) \
         if potential and outcome.decision is not Decision.eligible else ""
     key = status if not (status == "eligible" and proration == "none") else "eligible_full"
-    funder = subsidy.spec.funder(lang) if subsidy.spec.funder else ""
+    payer = subsidy.payer.value if subsidy.payer else None
+    funder = label(f"subsidy.funder.{payer}", lang) if payer else ""
     block["funder"] = funder or None
     block["message"] = label(f"subsidy.operating.{key}", lang, **values, potential=later,
                              funder=funder, basis=_basis_text(outcome, compiled, lang),
@@ -131,7 +191,7 @@ def subsidy_block(outcomes: list[Outcome], compiled: CompiledRuleset, flat: Mapp
         if not of_kind:
             continue
         chosen = next((o for o in of_kind if o.decision is not Decision.not_covered), of_kind[0])
-        block[kind.value] = (_construction(chosen, compiled, flat, lang)
+        block[kind.value] = (_construction(chosen, compiled, flat, year, lang)
                              if kind is SubsidyKind.construction
                              else _operating(chosen, compiled, flat, year, lang))
     return block

@@ -53,6 +53,10 @@ class CompiledSubsidy:
     blocks: tuple[tuple[Condition, tuple[str, ...]], ...]  # condition and the fields it names
     needs: tuple[str, ...]
     proration: AppliedValue | None
+    payer: AppliedValue | None = None
+    # Operating: months count only from the day the first rate took effect (no subsidy is
+    # owed for months before the plan).
+    counts_from: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -149,8 +153,10 @@ def compile_ruleset(ruleset: Ruleset, as_of: dt.date) -> CompiledRuleset:
             compiled_block = condition(block)
             assert compiled_block is not None
             blocks.append((compiled_block, fields_of(compiled_block)))
+        rates = [b.yuan_per_year.parameter.values[0].since for b in branches if b.yuan_per_year]
         return CompiledSubsidy(spec, tuple(branches), tuple(blocks), spec.needs,
-                               amount(spec.proration))
+                               amount(spec.proration), amount(spec.payer),
+                               min(rates) if rates else None)
 
     compiled = []
     for rule in ruleset.rules:

@@ -12,7 +12,11 @@ A subsidy rule names its amounts by parameter, in branches chosen by a condition
       proration: {param: subsidy.operating.proration}    # monthly | none
       period: {from: status.opened_on, until: status.closed_on}
       ineligible_when: [condition, ...]
-      funder: {zh: ..., en: ...}
+      payer: {param: subsidy.operating.payer}            # city | district
+      # construction only:
+      completion: status.completed_on   # the date the one-off subsidy belongs to
+      approved: subsidy.construction_approved_yuan      # what was approved, where known
+      paid: subsidy.construction_paid_yuan              # what has been paid so far
 
 Who is eligible is decided by ``rules/eligibility.yaml`` (see the comments there).
 """
@@ -27,7 +31,7 @@ from typing import Any, Final
 from .conditions import Condition, fields_of, params_of, parse_condition
 from .fields import FIELDS, Kind
 from .parameters import Parameter
-from .problems import RuleProblem, Text
+from .problems import RuleProblem
 
 Report = Callable[[str, str], None]
 
@@ -53,7 +57,10 @@ class ReasonKind(StrEnum):
 
 PRORATIONS: Final = ("monthly", "none")
 FUNDERS: Final = ("city", "district")
-SUBSIDY_KEYS: Final = {"kind", "amounts", "proration", "period", "ineligible_when", "funder"}
+SUBSIDY_KEYS: Final = {"kind", "amounts", "proration", "period", "ineligible_when", "payer",
+                       "completion", "approved", "paid"}
+CONSTRUCTION_KEYS: Final = ("completion", "approved", "paid")
+OPERATING_KEYS: Final = ("proration", "period", "ineligible_when", "payer")
 ROW_KEYS: Final = {"when", "status", "reasons"}
 WHEN_KEYS: Final = {"scope", "verdict", "blocked", "missing", "idle"}
 
@@ -79,8 +86,10 @@ class SubsidySpec:
     period_from: str | None = None
     period_until: str | None = None
     ineligible_when: tuple[Condition, ...] = ()
-    funder: Text | None = None
-    payer: str | None = None  # who pays a single amount: city or district
+    payer: str | None = None  # parameter naming who pays a single amount: city or district
+    completion: str | None = None  # date field: the one-off subsidy belongs to its year
+    approved: str | None = None  # integer field: the amount approved for the facility
+    paid: str | None = None  # integer field: what has been paid so far
 
     @property
     def needs(self) -> tuple[str, ...]:
@@ -94,8 +103,7 @@ class SubsidySpec:
     def parameters(self) -> tuple[str, ...]:
         named = {p for b in self.amounts for p in b.parameters}
         named.update(p for c in self.ineligible_when for p in params_of(c))
-        if self.proration:
-            named.add(self.proration)
+        named.update(p for p in (self.proration, self.payer) if p)
         return tuple(sorted(named))
 
 
@@ -129,10 +137,23 @@ def _param(raw: Any, path: str, parameters: Mapping[str, Parameter], report: Rep
     return parameter.name
 
 
-def _date_field(raw: Any, path: str, report: Report) -> str | None:
+def _word(raw: Any, path: str, parameters: Mapping[str, Parameter], report: Report,
+          allowed: tuple[str, ...]) -> str | None:
+    """A parameter whose every value is one of ``allowed`` words."""
+    name = _param(raw, path, parameters, report, numeric=False)
+    if name:
+        bad = [v.value for v in parameters[name].values
+               if v.value is not None and v.value not in allowed]
+        if bad:
+            report(path, f"{name} takes {' or '.join(allowed)}, not {bad[0]!r}")
+    return name
+
+
+def _field(raw: Any, path: str, report: Report, kind: Kind) -> str | None:
     spec = FIELDS.get(raw) if isinstance(raw, str) else None
-    if spec is None or spec.kind is not Kind.date:
-        report(path, f"{raw!r} is not a date field of the record")
+    if spec is None or spec.kind is not kind:
+        report(path, f"{raw!r} is not {'a date' if kind is Kind.date else 'an integer'} field "
+                     f"of the record")
         return None
     return spec.name
 
@@ -158,13 +179,27 @@ def parse_subsidy(raw: Any, parameters: Mapping[str, Parameter],
     kind = SubsidyKind(str(kind))
     amounts = _amounts(raw.get("amounts"), kind, parameters, counted)
     spec = SubsidySpec(kind=kind, amounts=amounts)
+    other, owner = (CONSTRUCTION_KEYS, "a construction") if kind is SubsidyKind.operating \
+        else (OPERATING_KEYS, "an operating")
+    for key in other:
+        if key in raw:
+            counted(f"subsidy.{key}", f"{key} belongs to {owner} subsidy")
     if kind is SubsidyKind.operating:
         spec = _operating(raw, spec, parameters, counted)
     else:
-        for key in ("proration", "period", "ineligible_when", "funder"):
-            if key in raw:
-                counted(f"subsidy.{key}", f"{key} belongs to an operating subsidy")
+        spec = _construction(raw, spec, counted)
     return None if before[0] else spec
+
+
+def _construction(raw: dict[str, Any], spec: SubsidySpec, report: Report) -> SubsidySpec:
+    """The one-off subsidy's year comes from a date field; what was approved and paid from
+    integer fields, where the record gives them."""
+    completion = _field(raw.get("completion"), "subsidy.completion", report, Kind.date)
+    approved = _field(raw["approved"], "subsidy.approved", report, Kind.integer) \
+        if "approved" in raw else None
+    paid = _field(raw["paid"], "subsidy.paid", report, Kind.integer) if "paid" in raw else None
+    return SubsidySpec(kind=spec.kind, amounts=spec.amounts, completion=completion,
+                       approved=approved, paid=paid)
 
 
 def _amounts(raw: Any, kind: SubsidyKind, parameters: Mapping[str, Parameter],
@@ -193,40 +228,25 @@ def _amounts(raw: Any, kind: SubsidyKind, parameters: Mapping[str, Parameter],
 
 def _operating(raw: dict[str, Any], spec: SubsidySpec, parameters: Mapping[str, Parameter],
                report: Report) -> SubsidySpec:
-    proration = _param(raw.get("proration"), "subsidy.proration", parameters, report,
-                       numeric=False)
-    if proration:
-        bad = [v.value for v in parameters[proration].values
-               if v.value is not None and v.value not in PRORATIONS]
-        if bad:
-            report("subsidy.proration", f"{proration} takes {' or '.join(PRORATIONS)}, not {bad[0]!r}")
+    proration = _word(raw.get("proration"), "subsidy.proration", parameters, report, PRORATIONS)
     period = raw.get("period")
     period_from = period_until = None
     if not isinstance(period, dict) or "from" not in period or set(period) - {"from", "until"}:
         report("subsidy.period", "period is {from: DATE FIELD, until: DATE FIELD}")
     else:
-        period_from = _date_field(period["from"], "subsidy.period.from", report)
+        period_from = _field(period["from"], "subsidy.period.from", report, Kind.date)
         if "until" in period:
-            period_until = _date_field(period["until"], "subsidy.period.until", report)
+            period_until = _field(period["until"], "subsidy.period.until", report, Kind.date)
     blocks = raw.get("ineligible_when") or []
     if not isinstance(blocks, list):
         report("subsidy.ineligible_when", "ineligible_when is a list of conditions")
         blocks = []
     conditions = [parse_condition(c, f"subsidy.ineligible_when[{i}]", parameters, report)
                   for i, c in enumerate(blocks)]
-    funder = raw.get("funder")
-    text = payer = None
-    named = payer_name = None
-    if isinstance(funder, dict) and set(funder) == {"payer", "zh", "en"}:
-        named = Text.parse({"zh": funder["zh"], "en": funder["en"]})
-        payer_name = funder["payer"]
-    if named is not None and payer_name in FUNDERS:
-        text, payer = named, str(payer_name)
-    else:
-        report("subsidy.funder", f"funder is {{payer: {' or '.join(FUNDERS)}, zh: ..., en: ...}}")
+    payer = _word(raw.get("payer"), "subsidy.payer", parameters, report, FUNDERS)
     return SubsidySpec(kind=spec.kind, amounts=spec.amounts, proration=proration,
                        period_from=period_from, period_until=period_until,
-                       ineligible_when=tuple(c for c in conditions if c is not None), funder=text,
+                       ineligible_when=tuple(c for c in conditions if c is not None),
                        payer=payer)
 
 

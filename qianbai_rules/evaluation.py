@@ -31,6 +31,7 @@ from typing import Any
 
 from .amounts import Outcome
 from .check import Evaluated, Rejected, Result
+from .claims import due_total, owed
 from .compiled import CompiledRuleset, Status, Verdict
 from .eligibility import Decision, SubsidyKind
 from .plan import Plan
@@ -69,23 +70,49 @@ class _Money:
 
     def add(self, outcome: Outcome, key: str, payer: str | None) -> None:
         """Count an eligible amount; ``payer`` is who pays a single amount (operating)."""
+        self.count(outcome, outcome.paid(key) or 0, payer)
+
+    def count(self, outcome: Outcome, paid: int, payer: str | None) -> None:
         if outcome.decision is Decision.undetermined:
             self.undetermined += 1
             return
         if outcome.decision is not Decision.eligible:
             return
-        paid = outcome.paid(key) or 0
         if not paid:
             return
         self.facilities += 1
         self.total += paid
         if payer is None:
-            self.city += outcome.paid("city") or 0
-            self.district += outcome.paid("district") or 0
+            # An approved amount replaces the standard one: the city's part stays as the
+            # rules set it (never more than the approved amount), the district takes the rest.
+            city = min(outcome.paid("city") or 0, paid)
+            self.city += city
+            self.district += paid - city
         elif payer == "city":
             self.city += paid
         else:
             self.district += paid
+
+
+@dataclass
+class _Construction(_Money):
+    """Construction subsidies of the year: the approved amount where the registry gives one,
+    the standard amount otherwise; what the registry says was paid, and what is still owed."""
+
+    standard: int = 0
+    approved_facilities: int = 0
+    paid: int = 0
+    owed: int = 0
+
+    def add_one_off(self, outcome: Outcome) -> None:
+        if outcome.decision is Decision.eligible:
+            self.standard += outcome.paid("total") or 0
+            facts = outcome.construction
+            if facts is not None:
+                self.approved_facilities += facts.approved is not None
+                self.paid += facts.paid or 0
+            self.owed += owed(outcome) or 0
+        self.count(outcome, due_total(outcome) or 0, None)
 
 
 @dataclass
@@ -102,7 +129,7 @@ class Evaluation:
     pilots_done: set[str] = field(default_factory=set)
     verdicts: Counter[str] = field(default_factory=Counter)
     departments: dict[str, Counter[str]] = field(default_factory=dict)
-    construction: _Money = field(default_factory=_Money)
+    construction: _Construction = field(default_factory=_Construction)
     operating: _Money = field(default_factory=_Money)
     exit_review: list[str] = field(default_factory=list)
     unplanned: list[dict[str, Any]] = field(default_factory=list)
@@ -159,9 +186,10 @@ class Evaluation:
             if spec is None or outcome.decision is Decision.not_covered:
                 continue
             if spec.kind is SubsidyKind.construction and completed_this_year:
-                self.construction.add(outcome, "total", None)
+                self.construction.add_one_off(outcome)
             elif spec.kind is SubsidyKind.operating:
-                self.operating.add(outcome, "amount", spec.payer)
+                payer = outcome.rule.subsidy.payer if outcome.rule.subsidy else None
+                self.operating.add(outcome, "amount", str(payer.value) if payer else None)
 
     def as_json(self, lottery_fund: int, lang: Lang) -> dict[str, Any]:
         plan, year = self.plan, self.year

@@ -322,6 +322,12 @@ class SubsidyFacts(_Part):
     meets_national_project_criteria: Bool | None = Field(
         None, title="符合国家项目申报条件", description="meets national project criteria"
     )
+    construction_approved_yuan: Count | None = Field(
+        None, title="核定建设补贴（元）", description="construction subsidy approved (yuan)"
+    )
+    construction_paid_yuan: Count | None = Field(
+        None, title="已拨付建设补贴（元）", description="construction subsidy paid (yuan)"
+    )
 
 
 class Status(_Part):

@@ -19,6 +19,7 @@ COMPILED = compile_ruleset(load_ruleset(ROOT / "rules"), dt.date(2030, 12, 31))
 OPERATING: CompiledSubsidy = next(
     r.subsidy for r in COMPILED.subsidy_rules
     if r.subsidy is not None and r.subsidy.spec.kind is SubsidyKind.operating)
+RATES_FROM = OPERATING.counts_from or dt.date.min
 DAYS = st.dates(min_value=dt.date(2016, 1, 1), max_value=dt.date(2022, 12, 31))
 
 
@@ -46,11 +47,17 @@ def test_full_months_match_a_count_by_days(opened: dt.date, closed: dt.date | No
     period = operating_period(flat, OPERATING, year, as_of)
     until = as_of + dt.timedelta(days=1)
     effective = until if closed is None or closed > until else closed
-    if effective <= dt.date(year, 1, 1) or opened > dt.date(year, 12, 31):
+    # No month before the rates took effect counts (requirements.md §5).
+    start = max(opened, RATES_FROM)
+    if effective <= dt.date(year, 1, 1) or start > dt.date(year, 12, 31):
         assert period is not None and period.months == 0 and not period.active
         return
     assert period is not None
-    assert period.months == months_by_days(opened, effective, year)
+    assert period.months == months_by_days(start, effective, year)
+
+
+def test_months_count_from_the_day_the_rates_took_effect() -> None:
+    assert dt.date(2018, 12, 4) == RATES_FROM
 
 
 def _edges(year: int) -> list[dt.date]:
