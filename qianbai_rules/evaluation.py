@@ -101,6 +101,7 @@ class _Construction(_Money):
 
     standard: int = 0
     approved_facilities: int = 0
+    paid_facilities: int = 0  # facilities whose record says what was paid
     paid: int = 0
     owed: int = 0
 
@@ -110,6 +111,7 @@ class _Construction(_Money):
             facts = outcome.construction
             if facts is not None:
                 self.approved_facilities += facts.approved is not None
+                self.paid_facilities += facts.paid is not None
                 self.paid += facts.paid or 0
             self.owed += owed(outcome) or 0
         self.count(outcome, due_total(outcome) or 0, None)

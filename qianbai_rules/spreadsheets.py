@@ -163,6 +163,10 @@ def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
         m = document["subsidies"][key]
         money.append([L[key], m["total"], m["city"], m["district"], m["facilities"],
                       m["undetermined"]])
+    built = document["subsidies"]["construction"]
+    money.append([L["construction_standard"], built["standard"]])
+    money.append([L["construction_paid"], built["paid"]])
+    money.append([L["construction_owed"], built["owed"]])
     funding = document["subsidies"]["funding"]
     money.append([])
     money.append([L["district_owed"], funding["district_owed"]])
