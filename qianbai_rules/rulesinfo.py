@@ -51,7 +51,12 @@ def describe_rule(ruleset: Ruleset, rule: Rule, lang: Lang) -> str:
             lines.append(f"    when {describe(branch.when)}: {amounts}")
         if spec.proration:
             lines.append(f"    prorated by {spec.proration} over {spec.period_from} .. "
-                         f"{spec.period_until or '-'}")
+                         f"{spec.period_until or '-'}, from the day the rates take effect")
+        if spec.payer:
+            lines.append(f"    paid by {spec.payer}")
+        if spec.completion:
+            lines.append(f"    one-off, in the year of {spec.completion}, at the amounts in force "
+                         f"on that day; approved {spec.approved or '-'}, paid {spec.paid or '-'}")
         for condition in spec.ineligible_when:
             lines.append(f"    ineligible when {describe(condition)}")
     lines.append(f"  file:        {_relative(rule.file, ruleset)}")
