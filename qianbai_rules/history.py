@@ -79,8 +79,11 @@ class Assessment:
 def _compact(outcome: Outcome) -> dict[str, Any]:
     kind = outcome.rule.subsidy.spec.kind.value if outcome.rule.subsidy else "?"
     key = "total" if kind == "construction" else "amount"
-    return {"kind": kind, "rule": outcome.rule.rule.id, "status": outcome.decision.value,
-            "amount": outcome.paid(key)}
+    compact = {"kind": kind, "rule": outcome.rule.rule.id, "status": outcome.decision.value,
+               "amount": outcome.paid(key)}
+    if outcome.construction is not None:  # one-off: the year it belongs to
+        compact["year"] = outcome.construction.year
+    return compact
 
 
 class History:
