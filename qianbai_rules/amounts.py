@@ -168,6 +168,24 @@ class Outcome:
             return self.potential[key] if self.potential else None
         return 0
 
+    def due(self) -> int | None:
+        """What an eligible construction subsidy's totals count: the approved amount where the
+        record gives one (the plan's "平均每个" amounts are standard amounts, not ceilings),
+        else the standard amount."""
+        approved = self.construction.approved if self.construction else None
+        return approved if approved is not None else self.paid("total")
+
+    def owed(self) -> int | None:
+        """What is still to be paid of a construction subsidy: the amount due less what was
+        paid; nothing for a facility that is not eligible, and no figure while eligibility is
+        undetermined. Negative where more was paid than is due."""
+        if self.decision is Decision.undetermined:
+            return None
+        if self.decision is not Decision.eligible or self.construction is None:
+            return 0
+        due = self.due()
+        return None if due is None else due - (self.construction.paid or 0)
+
 
 def _reasons(kind: ReasonKind | None, rule: CompiledRule, facts: DecisionFacts,
              compiled: CompiledRuleset, statuses: list[Status]) -> tuple[str, ...]:

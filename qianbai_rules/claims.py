@@ -70,26 +70,6 @@ def _reasons_text(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
     return _shown(parts, lang)
 
 
-def owed(outcome: Outcome) -> int | None:
-    """What is still to be paid of an eligible construction subsidy: the approved amount (or
-    the standard amount) less what was paid; nothing for a facility that is not eligible, and
-    no figure while eligibility is undetermined. Negative where more was paid than approved."""
-    if outcome.decision is Decision.undetermined:
-        return None
-    if outcome.decision is not Decision.eligible or outcome.construction is None:
-        return 0
-    due = due_total(outcome)
-    return None if due is None else due - (outcome.construction.paid or 0)
-
-
-def due_total(outcome: Outcome) -> int | None:
-    """The amount an eligible facility's totals count: the approved amount where the record
-    gives one (the plan's "平均每个" amounts are standard amounts, not ceilings), else the
-    standard amount."""
-    approved = outcome.construction.approved if outcome.construction else None
-    return approved if approved is not None else outcome.paid("total")
-
-
 def _settlement(outcome: Outcome, left: int | None, lang: Lang) -> str:
     """What the record says was approved and paid, and what is still owed, where it says so."""
     facts = outcome.construction
@@ -112,7 +92,7 @@ def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
     status = outcome.decision.value
     belongs = outcome.construction.year if outcome.construction else None
     covered = outcome.decision is not Decision.not_covered
-    left = owed(outcome)
+    left = outcome.owed()
     block: dict[str, Any] = {
         "status": status,
         "rule": outcome.rule.rule.id if covered else None,

@@ -31,7 +31,6 @@ from typing import Any
 
 from .amounts import Outcome
 from .check import Evaluated, Rejected, Result
-from .claims import due_total, owed
 from .compiled import CompiledRuleset, Status, Verdict
 from .eligibility import Decision, SubsidyKind
 from .plan import Plan
@@ -113,8 +112,8 @@ class _Construction(_Money):
                 self.approved_facilities += facts.approved is not None
                 self.paid_facilities += facts.paid is not None
                 self.paid += facts.paid or 0
-            self.owed += owed(outcome) or 0
-        self.count(outcome, due_total(outcome) or 0, None)
+            self.owed += outcome.owed() or 0
+        self.count(outcome, outcome.due() or 0, None)
 
 
 @dataclass
