@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from qianbai_rules import creditcode
+from qianbai_rules.cli import main
 from qianbai_rules.creditcode import ALPHABET, CreditCodeError, check_character
 from qianbai_rules.fields import FIELDS
 from qianbai_rules.identity import identity_rows
@@ -109,3 +110,17 @@ def test_the_identity_block_lists_what_the_record_has_in_its_order() -> None:
     assert [(r["label"], r["value"]) for r in rows] == [
         ("区县", "江北区"), ("地址", "某路 1 号"), ("类型", "社区养老服务站"), ("联系电话", "023-1"),
         ("验收日期", "2019-08-20")]
+
+
+def test_the_template_help_sheet_explains_the_credit_code_and_the_older_header(
+        tmp_path: Path) -> None:
+    path = tmp_path / "template.xlsx"
+    assert main(["template", "-o", str(path)]) == 0
+    workbook = openpyxl.load_workbook(path)
+    help_sheet = workbook[workbook.sheetnames[1]]
+    notes = {row[1]: row[3] for row in help_sheet.iter_rows(min_row=2, values_only=True)}
+    assert notes["operation.operator_credit_code"] == (
+        "18 位，由数字和大写字母组成（不含 I、O、S、V、Z），"
+        "第 18 位为校验码（GB 32100-2015）；小写字母按大写读取")
+    assert notes["status.opened_on"] == "表头也可写作“运营日期”"
+    assert notes["address"] is None
