@@ -240,7 +240,7 @@ class _Part(BaseModel):
 
 
 class Community(_Part):
-    name: Text | None = Field(None, title="所在社区", description="community")
+    name: Text | None = Field(None, title="所在社区", description="community name")
     kind: Annotated[CommunityKind, _code_validator(CommunityKind)] | None = Field(
         None, title="社区类型", description="community kind"
     )
