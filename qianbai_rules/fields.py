@@ -15,7 +15,7 @@ from typing import Annotated, Any, Final, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .records import CODE_NAMES_ZH, FacilityRecord
+from .records import CODE_NAMES_ZH, LABEL_ALIASES_ZH, FacilityRecord
 
 
 class Kind(StrEnum):
@@ -105,7 +105,8 @@ def _walk(model: type[BaseModel], prefix: str) -> list[FieldSpec]:
 
 
 FIELDS: Final[dict[str, FieldSpec]] = {s.name: s for s in _walk(FacilityRecord, "")}
-BY_LABEL: Final[dict[str, str]] = {s.label_zh: s.name for s in FIELDS.values()}
+# Chinese labels (and the other headers record.md accepts) to dotted names.
+BY_LABEL: Final[dict[str, str]] = {s.label_zh: s.name for s in FIELDS.values()} | LABEL_ALIASES_ZH
 GROUPS: Final[frozenset[str]] = frozenset(
     ".".join(name.split(".")[:i]) for name in FIELDS for i in range(1, name.count(".") + 1)
 )

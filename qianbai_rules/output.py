@@ -17,10 +17,13 @@ from .check import Evaluated, Rejected, Result
 from .claims import entitlements, subsidy_block
 from .compiled import CompiledRuleset, Verdict
 from .findings import FindingWriter, render_value
+from .identity import identity_rows
 from .jsontext import compact_json, indented_json
 from .labels import labels
 from .problems import Lang
 
+# What the text report's first two lines already show of the identity block.
+TEXT_HEADLINE = ("id", "name", "facility_type")
 FORMATS = ("text", "json", "jsonl", "html", "md", "pdf")
 STREAMED = ("text", "json", "jsonl")
 
@@ -145,7 +148,8 @@ def render_piece(outcome: Result, fmt: str, info: RunInfo) -> Piece:
     if fmt == "text":
         type_name = render_value("facility_type", outcome.record.facility_type.value, info.lang)
         text = render.environment().get_template("text/record.txt").render(
-            info.text_context, record=record, type_name=type_name)
+            info.text_context, record=record, type_name=type_name,
+            identity=identity_rows(outcome.flat, info.lang, shown=TEXT_HEADLINE))
         return Piece(outcome.verdict, text)
     return Piece(outcome.verdict, record)
 

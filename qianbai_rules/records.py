@@ -14,6 +14,7 @@ from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from . import creditcode
 from .yamlio import as_date
 
 # Input-sanity limits, not plan thresholds: they keep numbers inside what every
@@ -121,6 +122,9 @@ CODE_NAMES_ZH: Final[dict[type[StrEnum], dict[str, str]]] = {
     },
 }
 
+# Other Chinese headers accepted for a field (record.md), beside its label.
+LABEL_ALIASES_ZH: Final[dict[str, str]] = {"运营日期": "status.opened_on"}
+
 # English names of the codes, for English reports.
 CODE_NAMES_EN: Final[dict[str, str]] = {
     "station": "community elderly-care station",
@@ -207,6 +211,11 @@ def _to_text(value: Any) -> Any:
     return value
 
 
+def _credit_code(value: Any) -> Any:
+    """A unified social credit code, checked and upper-cased (see :mod:`.creditcode`)."""
+    return creditcode.normalize(value if isinstance(value, str) else str(value))
+
+
 def _unencodable(value: str) -> bool:
     try:
         value.encode("utf-8")
@@ -223,6 +232,7 @@ Count = Annotated[int, Field(ge=0, le=MAX_COUNT), BeforeValidator(_strict_number
 Date = Annotated[dt.date, BeforeValidator(_strict_date)]
 Text = Annotated[str, Field(min_length=1, max_length=500), BeforeValidator(_to_text)]
 TextList = Annotated[list[Text], BeforeValidator(_split_list)]
+CreditCode = Annotated[str, Field(pattern=creditcode.PATTERN), BeforeValidator(_credit_code)]
 
 
 class _Part(BaseModel):
@@ -230,6 +240,7 @@ class _Part(BaseModel):
 
 
 class Community(_Part):
+    name: Text | None = Field(None, title="所在社区", description="community name")
     kind: Annotated[CommunityKind, _code_validator(CommunityKind)] | None = Field(
         None, title="社区类型", description="community kind"
     )
@@ -237,6 +248,11 @@ class Community(_Part):
     space_source: Annotated[SpaceSource, _code_validator(SpaceSource)] | None = Field(
         None, title="用房来源", description="source of the premises"
     )
+
+
+class Contact(_Part):
+    person: Text | None = Field(None, title="负责人", description="person in charge")
+    phone: Text | None = Field(None, title="联系电话", description="telephone")
 
 
 class Siting(_Part):
@@ -288,6 +304,9 @@ class Operation(_Part):
         None, title="运营主体类型", description="operator kind"
     )
     operator_name: Text | None = Field(None, title="运营主体", description="operator")
+    operator_credit_code: CreditCode | None = Field(
+        None, title="统一社会信用代码", description="operator's unified social credit code"
+    )
     full_time_care: Bool | None = Field(None, title="全托服务", description="full-time care")
     priority_groups_first: Bool | None = Field(
         None, title="优先保障特殊老人", description="priority groups served first"
@@ -332,7 +351,8 @@ class SubsidyFacts(_Part):
 
 class Status(_Part):
     completed_on: Date | None = Field(None, title="建成日期", description="completion date")
-    opened_on: Date | None = Field(None, title="运营日期", description="opening date")
+    accepted_on: Date | None = Field(None, title="验收日期", description="acceptance date")
+    opened_on: Date | None = Field(None, title="开始运营日期", description="opening date")
     closed_on: Date | None = Field(None, title="停运日期", description="closing date")
     operating_evaluation_passed: Bool | None = Field(
         None, title="运营评估通过", description="operating evaluation passed"
@@ -345,6 +365,8 @@ class FacilityRecord(_Part):
     id: Annotated[Text, Field(max_length=200)] = Field(title="编号", description="id")
     name: Text | None = Field(None, title="名称", description="name")
     district: Text = Field("江北区", title="区县", description="district")
+    address: Text | None = Field(None, title="地址", description="address")
+    contact: Contact = Contact()
     street_town: Text | None = Field(None, title="街镇", description="street/town")
     facility_type: Annotated[FacilityType, _code_validator(FacilityType)] = Field(
         title="类型", description="facility type"

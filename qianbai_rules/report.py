@@ -17,6 +17,7 @@ from . import render
 from .check import Evaluated, Rejected, Result
 from .compiled import CompiledRuleset, Status
 from .findings import field_name, render_value
+from .identity import identity_rows
 from .labels import labels
 from .output import RunInfo, Tally, record_json, rejected_json
 from .problems import Lang
@@ -49,6 +50,7 @@ class RecordView:
 
     record: dict[str, Any]  # the record's JSON, as ``--format json`` prints it
     fields: Fields
+    identity: list[dict[str, str]]  # the identity block: {field, label, value} it has
     sections: list[dict[str, Any]]  # {clause, title, findings} in plan order
     counts: dict[str, int]
     fix: list[dict[str, Any]]  # mandatory failures
@@ -80,7 +82,8 @@ def record_view(result: Evaluated, record: dict[str, Any], compiled: CompiledRul
             if value is None:
                 missing[fields.label(name)] = None
     return RecordView(
-        record=record, fields=fields, sections=sections,
+        record=record, fields=fields, identity=identity_rows(result.flat, lang),
+        sections=sections,
         counts={status.value: 0 for status in Status} | dict(Counter(f["status"] for f in findings)),
         fix=[f for f in mandatory if f["status"] == "fail"],
         supply=supply, missing=list(missing),

@@ -111,7 +111,7 @@ def write_template(path: Path, lang: Lang) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = max(10, len(header) * 2 + 2)
         kind = words["kind"][spec.kind.value]
         choices = _codes_text(name) if spec.codes else (
-            "、".join(yes_no) if spec.kind is Kind.boolean else "")
+            "、".join(yes_no) if spec.kind is Kind.boolean else words["notes"].get(name, ""))
         help_sheet.append([header, name, kind + (words["required"] if spec.required else ""),
                            choices])
         if spec.kind in (Kind.code, Kind.boolean):

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from .creditcode import CreditCodeError
 from .fields import BY_LABEL, FIELDS, GROUPS, FieldSpec, Kind, nest
 from .problems import Text
 from .records import MAX_AREA_M2, MAX_COUNT, FacilityRecord
@@ -81,6 +82,9 @@ def _field_error(error: ErrorDetails) -> FieldError:
     got_text = printable(repr(got)[:200]) if not isinstance(got, Mapping) else "…"
     if error["type"] == "missing":
         return name, Text("缺少必填字段", "required field is missing")
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, CreditCodeError):  # says itself what was expected and why
+        return name, cause.text
     spec = FIELDS.get(name)
     if spec is None:
         return name or None, Text(f"无效：{error['msg']}", f"invalid: {error['msg']}")
@@ -110,7 +114,7 @@ def parse_record(raw: Any) -> FacilityRecord | list[FieldError]:
     status = record.status
     if status.opened_on and status.closed_on and status.closed_on < status.opened_on:
         return [("status.closed_on", Text(
-            f"停运日期 {status.closed_on} 早于运营日期 {status.opened_on}",
+            f"停运日期 {status.closed_on} 早于开始运营日期 {status.opened_on}",
             f"the closing date {status.closed_on} is before the opening date {status.opened_on}"))]
     return record
 

@@ -18,6 +18,7 @@ from qianbai_rules.validation import parse_record
 AREAS = [0.3, 1, 123, 123.1, 180, 199.99, 200, 200.01, 260, 749.99, 750, 1e-05, 9999999.5]
 COUNTS = [0, 1, 2, 3, 12, 1230, 1231, 2000, 7500]
 TEXTS = ["康复器材", "日间照料", "上门理发", "x"]
+CREDIT_CODES = ["91500105MA5UK3RT22", "52500105MJP4618X3A", "91310110666007217T"]  # valid
 
 
 def _value(name: str, rng: random.Random, drawn: dict[str, Any]) -> Any:
@@ -28,6 +29,8 @@ def _value(name: str, rng: random.Random, drawn: dict[str, Any]) -> Any:
             exact = Decimal(population) * Decimal("0.1")
             return float(exact + rng.choice([Decimal(0), Decimal("-0.01"), Decimal("0.01")]))
         return rng.choice(AREAS)
+    if name == "operation.operator_credit_code":  # free text would be rejected
+        return rng.choice(CREDIT_CODES)
     kinds: dict[Kind, Callable[[], Any]] = {
         Kind.boolean: lambda: rng.random() < 0.7,
         Kind.integer: lambda: rng.choice(COUNTS),

@@ -38,9 +38,15 @@ def _record_table() -> list[list[str]]:
 def test_every_record_field_of_the_contract_is_in_the_model_with_its_label() -> None:
     rows = _record_table()
     assert len(rows) > 40
-    for name, _type, label, _notes in rows:
+    for name, _type, labels, _notes in rows:
         assert name in FIELDS, name
-        assert BY_LABEL.get(label) == name, (label, name)
+        # "开始运营日期 (运营日期 accepted)": the label, then other headers accepted as input
+        match = re.fullmatch(r"(\S+)(?: \((\S+) accepted\))?", labels)
+        assert match, labels
+        label, accepted = match[1], [match[2]] if match[2] else []
+        assert FIELDS[name].label_zh == label, (label, name)
+        for header in (label, *accepted):
+            assert BY_LABEL.get(header) == name, (header, name)
     assert set(FIELDS) == {r[0] for r in rows}
 
 

@@ -26,6 +26,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from qianbai_rules.cli import main
+from qianbai_rules.fields import BY_LABEL
 from qianbai_rules.inputs import RawRecord, read
 from qianbai_rules.plan import load_plan
 from qianbai_rules.problems import RulesError
@@ -40,15 +41,17 @@ DATA = ROOT / "tests" / "data"
 PLAN_STREETS = ["石马河街道", "大石坝街道", "观音桥街道", "华新街街道", "五里店街道", "江北城街道",
                 "寸滩街道", "铁山坪街道", "郭家沱街道", "鱼嘴镇", "复盛镇", "五宝镇"]
 
-# The Chinese labels of every record field, in the order of shared/spec/record.md.
+# The Chinese labels of every record field, in the template's order: record.md's, except
+# that the fields of a group (社区, 运营主体) stay together.
 RECORD_LABELS = [
-    "编号", "名称", "区县", "街镇", "类型", "建设方式", "建筑面积（平方米）", "社区类型", "社区人口",
-    "用房来源", "地形平坦", "阳光充足", "通风良好", "绿化良好", "符合安全要求", "符合卫生要求",
-    "符合环保要求", "设施设备", "服务人员数", "服务标准", "信息平台", "服务项目", "基本公共服务",
-    "市场化服务", "综合性服务", "医疗联动机制", "辐射带动站点数", "运营模式", "运营主体类型", "运营主体",
-    "全托服务", "优先保障特殊老人", "能力评估", "服务清单公开", "线上服务", "基本公共卫生服务",
-    "家庭医生签约", "综合责任保险", "市级建设补贴", "符合国家项目申报条件", "建成日期", "运营日期",
-    "停运日期", "运营评估通过",
+    "编号", "名称", "区县", "地址", "负责人", "联系电话", "街镇", "类型", "建设方式",
+    "建筑面积（平方米）", "所在社区", "社区类型", "社区人口", "用房来源", "地形平坦", "阳光充足",
+    "通风良好", "绿化良好", "符合安全要求", "符合卫生要求", "符合环保要求", "设施设备", "服务人员数",
+    "服务标准", "信息平台", "服务项目", "基本公共服务", "市场化服务", "综合性服务", "医疗联动机制",
+    "辐射带动站点数", "运营模式", "运营主体类型", "运营主体", "统一社会信用代码", "全托服务",
+    "优先保障特殊老人", "能力评估", "服务清单公开", "线上服务", "基本公共卫生服务", "家庭医生签约",
+    "综合责任保险", "市级建设补贴", "符合国家项目申报条件", "核定建设补贴（元）", "已拨付建设补贴（元）",
+    "建成日期", "验收日期", "开始运营日期", "停运日期", "运营评估通过",
 ]
 
 # What the district owes in each year (construction district part + operating subsidies),
@@ -509,10 +512,12 @@ def _fill_template(template: Path, target: Path) -> None:
     """Every row of the example CSV typed into the template as an official would."""
     workbook = openpyxl.load_workbook(template)
     sheet = workbook["设施"]
-    header = [c.value for c in sheet[1]]
+    columns = [BY_LABEL[c.value] for c in sheet[1]]
     with CSV.open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
-            sheet.append([builders.typed(label, row[label]) for label in header])
+            by_field = {BY_LABEL[label]: (label, text) for label, text in row.items()}
+            # a field the CSV has no column for (a newer one) is left blank
+            sheet.append([builders.typed(*by_field.get(field, ("", ""))) for field in columns])
     workbook.save(target)
 
 
