@@ -189,7 +189,7 @@ class Evaluation:
         owed = self.construction.district + self.operating.district
         city = self.construction.city + self.operating.city
         from_lottery = min(max(lottery_fund, 0), owed)
-        departments = self.compiled.ruleset.departments
+        departments = self.compiled.department_names
         return {
             "year": year,
             "plan": {"name": plan.name(lang), "source": plan.source, "fingerprint": plan.fingerprint,

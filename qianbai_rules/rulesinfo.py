@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .conditions import describe
+from .departments import Department
 from .problems import Lang
 from .ruleset import Rule, Ruleset
 
@@ -21,13 +22,21 @@ def list_rules(ruleset: Ruleset, lang: Lang) -> str:
     return "\n".join(lines) + f"\n{len(ruleset.rules)} rules, {ruleset.fingerprint}\n"
 
 
+def _department(department: Department, role: str, lang: Lang) -> list[str]:
+    """A department with its duty in the plan's words and its names by date."""
+    lines = [f"  {role + ':':<12} {department.code}, {department.duty(lang)}"]
+    lines += [f"    named from {since.isoformat()}: {name(lang)}" for since, name in department.names]
+    return lines
+
+
 def describe_rule(ruleset: Ruleset, rule: Rule, lang: Lang) -> str:
-    department = ruleset.departments[rule.department]
     lines = [
         f"{rule.id}  {rule.title(lang)}",
         f"  severity:    {rule.severity.value}",
         f"  clause:      {rule.clause}  ({ruleset.source})",
-        f"  department:  {department(lang)}",
+        *_department(ruleset.departments[rule.department], "department", lang),
+        *(line for code in rule.assisted_by
+          for line in _department(ruleset.departments[code], "assisted by", lang)),
         f"  applies to:  {describe(rule.applies_to) if rule.applies_to else 'all facilities'}",
         f"  requires:    {describe(rule.requires) if rule.requires else '-'}",
         f"  requirement: {rule.requirement(lang)}",
