@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from .conditions import describe
@@ -19,7 +20,16 @@ def list_rules(ruleset: Ruleset, lang: Lang) -> str:
     width = max(len(r.id) for r in ruleset.rules)
     lines = [f"{r.id:<{width}}  {r.severity.value:<9}  {r.clause:<8}  {r.title(lang)}"
              for r in ruleset.rules]
-    return "\n".join(lines) + f"\n{len(ruleset.rules)} rules, {ruleset.fingerprint}\n"
+    lines.append(f"{len(ruleset.rules)} rules, {ruleset.fingerprint}")
+    lines.append(f"{len(ruleset.departments)} departments (三（二）), with their names by date:")
+    led = Counter(r.department for r in ruleset.rules)
+    assisting = Counter(code for r in ruleset.rules for code in r.assisted_by)
+    code_width = max(len(code) for code in ruleset.departments)
+    for code, department in ruleset.departments.items():
+        names = "; ".join(f"{since.isoformat()} {name(lang)}" for since, name in department.names)
+        lines.append(f"  {code:<{code_width}}  leads {led[code]:>2}, assists {assisting[code]}  "
+                     f"{names}")
+    return "\n".join(lines) + "\n"
 
 
 def _department(department: Department, role: str, lang: Lang) -> list[str]:
