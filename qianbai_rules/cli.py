@@ -322,7 +322,8 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                        not args.quiet, meter)
 
     def body() -> int:
-        previous = history.non_compliant(year - 1) if history else set()
+        mandatory = {compiled.rules[i].rule.id for i in compiled.mandatory}
+        previous = history.non_compliant(year - 1, mandatory) if history else {}
         before = history.evaluation(year - 1) if history else None
         results_ = results
         if history is not None:

@@ -14,9 +14,10 @@ from enum import StrEnum
 from functools import cached_property
 
 from .conditions import Condition, fields_of, push_not, resolve
+from .departments import names_on
 from .eligibility import DecisionRow, SubsidySpec
 from .parameters import AppliedValue, Scalar
-from .problems import RuleProblem, RulesError
+from .problems import RuleProblem, RulesError, Text
 from .ruleset import Rule, Ruleset, Severity
 
 
@@ -83,6 +84,11 @@ class CompiledRuleset:
     @cached_property
     def subsidy_rules(self) -> tuple[CompiledRule, ...]:
         return tuple(rule for _position, rule, _subsidy in self.subsidies)
+
+    @cached_property
+    def department_names(self) -> dict[str, Text]:
+        """Each department's name in effect on the as-of date, by code."""
+        return names_on(self.ruleset.departments, self.as_of)
 
     @cached_property
     def by_id(self) -> dict[str, CompiledRule]:

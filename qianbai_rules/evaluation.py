@@ -11,21 +11,23 @@ date when that is earlier:
   count as built;
 - built by the cut-off (any type, any street): compliance is counted over these; a
   record without a completion date is listed as undated and counted nowhere else;
-- open at the cut-off (built and not closed): open failures and the exit review;
+- open at the cut-off (built and not closed): open failures, counted by lead department
+  and by street/town (三（一）“部门协同、街镇负责”), and the exit review;
 - construction subsidies: of facilities completed in Y; operating subsidies: for the
   months of Y operated (amounts.py);
 - funding: what the district pays (its construction part and the operating subsidies)
   comes first from the welfare-lottery fund, the rest from pooled funds and the budget;
 - exit review (reading): non-compliant in Y and in the stored assessment of Y-1, for a
-  facility built by the end of Y-1 and open at the cut-off.
+  facility built by the end of Y-1 and open at the cut-off; grouped by operator (the
+  plan's 退出制度 concerns 运营服务机构), each facility with the mandatory rules it failed
+  in each of the two years.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
-from collections.abc import Set as AbstractSet
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,16 +125,19 @@ class Evaluation:
     plan: Plan
     compiled: CompiledRuleset
     year: int
-    previous: AbstractSet[str] = frozenset()  # ids non-compliant in the stored Y-1
+    # ids non-compliant in the stored Y-1, each with the mandatory rules it failed then
+    previous: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     completed: Counter[str] = field(default_factory=Counter)
     completed_unplanned: Counter[str] = field(default_factory=Counter)
     street_completed: dict[str, Counter[str]] = field(default_factory=dict)
     pilots_done: set[str] = field(default_factory=set)
     verdicts: Counter[str] = field(default_factory=Counter)
     departments: dict[str, Counter[str]] = field(default_factory=dict)
+    street_towns: dict[str | None, Counter[str]] = field(default_factory=dict)
     construction: _Construction = field(default_factory=_Construction)
     operating: _Money = field(default_factory=_Money)
     exit_review: list[str] = field(default_factory=list)
+    exit_by_operator: dict[str | None, list[dict[str, Any]]] = field(default_factory=dict)
     unplanned: list[dict[str, Any]] = field(default_factory=list)
     undated: list[str] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
@@ -172,14 +177,21 @@ class Evaluation:
 
     def _open(self, result: Evaluated) -> None:
         """Open failures and the exit review, for a facility open at the cut-off."""
-        verdict = result.verdict.value
-        if verdict == Verdict.non_compliant and result.record.id in self.previous \
-                and built_by(result.record, dt.date(self.year - 1, 12, 31)):
-            self.exit_review.append(result.record.id)
-        for rule, status in zip(self.compiled.rules, result.statuses, strict=True):
-            if status is Status.failed and rule.rule.severity is not Severity.info:
-                code = rule.rule.department
-                self.departments.setdefault(code, Counter())[rule.rule.severity.value] += 1
+        record = result.record
+        failed = [rule.rule for rule, status in zip(self.compiled.rules, result.statuses,
+                                                    strict=True)
+                  if status is Status.failed and rule.rule.severity is not Severity.info]
+        for rule in failed:
+            severity = rule.severity.value
+            self.departments.setdefault(rule.department, Counter())[severity] += 1
+            self.street_towns.setdefault(record.street_town, Counter())[severity] += 1
+        if result.verdict is Verdict.non_compliant and record.id in self.previous \
+                and built_by(record, dt.date(self.year - 1, 12, 31)):
+            self.exit_review.append(record.id)
+            now = tuple(r.id for r in failed if r.severity is Severity.mandatory)
+            self.exit_by_operator.setdefault(record.operation.operator_name, []).append({
+                "id": record.id, "name": record.name, "street_town": record.street_town,
+                "years": [(self.year - 1, self.previous[record.id]), (self.year, now)]})
 
     def _money(self, result: Evaluated, completed_this_year: bool) -> None:
         for outcome in result.subsidies:
@@ -191,6 +203,32 @@ class Evaluation:
             elif spec.kind is SubsidyKind.operating:
                 payer = outcome.rule.subsidy.payer if outcome.rule.subsidy else None
                 self.operating.add(outcome, "amount", str(payer.value) if payer else None)
+
+    def _street_towns(self) -> list[dict[str, Any]]:
+        """Open failures by street/town: the plan's in its order, then others by name, then
+        facilities that name none (null)."""
+        planned = list(self.plan.streets)
+        def order(name: str | None) -> tuple[int, int, str]:
+            if name is None:
+                return (2, 0, "")
+            return (0, planned.index(name), "") if name in planned else (1, 0, name)
+        return [{"street_town": name, "mandatory": counts["mandatory"],
+                 "advisory": counts["advisory"]}
+                for name, counts in sorted(self.street_towns.items(), key=lambda i: order(i[0]))]
+
+    def _exit_by_operator(self, lang: Lang) -> list[dict[str, Any]]:
+        """The exit review by operator (by name; an operator not recorded comes last)."""
+        by_id = self.compiled.by_id
+        def rules(ids: tuple[str, ...]) -> list[dict[str, Any]]:
+            return [{"rule": i, "title": by_id[i].rule.title(lang) if i in by_id else None}
+                    for i in ids]
+        return [{"operator_name": operator, "facilities": [
+                    {**{k: v for k, v in facility.items() if k != "years"},
+                     "years": [{"year": year, "failed_mandatory": rules(ids)}
+                               for year, ids in facility["years"]]}
+                    for facility in facilities]}
+                for operator, facilities in sorted(self.exit_by_operator.items(),
+                                                   key=lambda i: (i[0] is None, i[0] or ""))]
 
     def as_json(self, lottery_fund: int, lang: Lang) -> dict[str, Any]:
         plan, year = self.plan, self.year
@@ -218,7 +256,7 @@ class Evaluation:
         owed = self.construction.district + self.operating.district
         city = self.construction.city + self.operating.city
         from_lottery = min(max(lottery_fund, 0), owed)
-        departments = self.compiled.ruleset.departments
+        departments = self.compiled.department_names
         return {
             "year": year,
             "plan": {"name": plan.name(lang), "source": plan.source, "fingerprint": plan.fingerprint,
@@ -238,14 +276,16 @@ class Evaluation:
                             "lottery_fund_unused": lottery_fund - from_lottery},
             },
             "exit_review": self.exit_review,
+            "exit_review_by_operator": self._exit_by_operator(lang),
             "departments": {departments[code](lang): dict(counts)
                             for code, counts in sorted(self.departments.items())},
+            "street_towns": self._street_towns(),
             "unplanned": self.unplanned,
         }
 
 
 def evaluate(results: Iterable[Result], plan: Plan, compiled: CompiledRuleset, year: int,
-             previous: AbstractSet[str]) -> Evaluation:
+             previous: Mapping[str, tuple[str, ...]]) -> Evaluation:
     evaluation = Evaluation(plan, compiled, year, previous)
     for result in results:
         evaluation.add(result)

@@ -29,7 +29,9 @@ from .jsontext import compact_json
 from .labels import label
 from .problems import Lang, Text
 from .records import CODE_NAMES_EN
-from .ruleset import PLACEHOLDER
+from .ruleset import PLACEHOLDER, Severity
+
+ACTION: Final = frozenset((Status.failed, Status.unknown))
 
 
 def field_name(name: str, lang: Lang) -> str:
@@ -125,12 +127,17 @@ class _RuleView:
         params = {a.parameter.name: a.value for a in compiled.applied}
         self.rule = rule
         self.lang = lang
-        self.static = {
+        names = compiled.department_names
+        self.static: dict[str, Any] = {
             "severity": source.severity.value,
             "clause": source.clause,
-            "department": compiled.ruleset.departments[source.department](lang),
-            "title": source.title(lang),
+            "department": names[source.department](lang),
         }
+        if source.assisted_by:
+            self.static["assisted_by"] = [names[code](lang) for code in source.assisted_by]
+        self.title = source.title(lang)
+        # 三（一）“街镇负责”: a finding that asks for action names the street/town too.
+        self.acts = source.severity is not Severity.info
         self.required = describe(rule.requirement) if rule.requirement else describe(rule.scope)
         self.requirement = _Filled(source.requirement, lang, params)
         self.fail = _Filled(source.fail, lang, params) if source.fail else self.requirement
@@ -154,6 +161,10 @@ class _RuleView:
         # Everything a finding of this rule says comes from its status and these fields.
         self.depends = tuple(dict.fromkeys((*rule.scope_fields, *rule.requirement_fields,
                                             *(f for t in texts if t for f in t.fields))))
+
+    def asks_action(self, status: Status) -> bool:
+        """A failed or undecided mandatory or advisory rule: someone has to act."""
+        return self.acts and status in ACTION
 
     def observed(self, status: Status, flat: Mapping[str, Any]) -> dict[str, Any]:
         names = self.rule.requirement_fields
@@ -185,9 +196,11 @@ class _RuleView:
             names = self.separator.join(dict.fromkeys(field_name(n, self.lang) for n in missing))
             message = label("message.unknown", self.lang, missing=names, requirement=requirement)
             remediation = label("message.supply", self.lang, missing=names)
-        entry: dict[str, Any] = {"rule": self.rule.rule.id, "status": status.value, **self.static,
-                                 "observed": self.observed(status, flat), "required": self.required,
-                                 "requirement": requirement, "message": message}
+        entry: dict[str, Any] = {"rule": self.rule.rule.id, "status": status.value, **self.static}
+        if self.asks_action(status):
+            entry["street_town"] = flat.get("street_town")
+        entry.update({"title": self.title, "observed": self.observed(status, flat),
+                      "required": self.required, "requirement": requirement, "message": message})
         if remediation:
             entry["remediation"] = remediation
         entry.update(self.tail)
@@ -221,8 +234,10 @@ class FindingWriter:
         written = []
         cache = self._cache
         values = {name: _key(value) for name, value in flat.items()}
+        street = values.get("street_town")
         for position, (view, status) in enumerate(zip(self.views, statuses, strict=True)):
-            key = (position, status, *[values.get(name) for name in view.depends])
+            key = (position, status, street if view.asks_action(status) else None,
+                   *[values.get(name) for name in view.depends])
             entry = cache.get(key)
             if entry is None:
                 if len(cache) >= self.CACHE_SIZE:

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any, Final
 
 from .amounts import Outcome
 from .check import Evaluated, Result
-from .compiled import CompiledRuleset
+from .compiled import CompiledRuleset, Status
 
 MIGRATIONS: Final = (
     """
@@ -46,6 +47,11 @@ MIGRATIONS: Final = (
         summary TEXT NOT NULL,
         recorded_at TEXT NOT NULL
     );
+    """,
+    # 2: the mandatory rules each assessment failed, as the rules stood then (the exit
+    # review names them). Rows written before stay NULL: see non_compliant().
+    """
+    ALTER TABLE assessments ADD COLUMN failed_mandatory TEXT;
     """,
 )
 
@@ -151,15 +157,18 @@ class History:
         self._begin()
         for result in results:
             if isinstance(result, Evaluated) and keep(result):
+                failed = [rule_ids[i] for i in compiled.mandatory
+                          if result.statuses[i] is Status.failed]
                 self.connection.execute(
                     "INSERT INTO assessments (facility, year, as_of, kind, fingerprint, "
-                    "verdict, findings, subsidy, recorded_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    "verdict, findings, subsidy, recorded_at, failed_mandatory) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (result.record.id, year, compiled.as_of.isoformat(), kind,
                      compiled.ruleset.fingerprint, result.verdict.value,
                      json.dumps(dict(zip(rule_ids, (s.value for s in result.statuses),
                                          strict=True)), ensure_ascii=False),
                      json.dumps([_compact(o) for o in result.subsidies], ensure_ascii=False),
-                     now))
+                     now, json.dumps(failed)))
             yield result
 
     def store_evaluation(self, year: int, compiled: CompiledRuleset, plan: str,
@@ -172,13 +181,26 @@ class History:
             (year, compiled.as_of.isoformat(), compiled.ruleset.fingerprint, plan,
              json.dumps(summary, ensure_ascii=False), now))
 
-    def non_compliant(self, year: int) -> set[str]:
-        """Facilities whose latest stored assessment for ``year`` is non-compliant."""
+    def non_compliant(self, year: int, mandatory: AbstractSet[str] = frozenset(),
+                      ) -> dict[str, tuple[str, ...]]:
+        """Facilities whose latest stored assessment for ``year`` is non-compliant, each with
+        the mandatory rules it failed. An assessment stored before those were recorded
+        (schema 1) gives its failed rules that are in ``mandatory`` (today's rules)."""
         rows = self.connection.execute(
-            "SELECT facility, verdict FROM assessments a WHERE year = ? AND id = ("
-            "SELECT MAX(id) FROM assessments b WHERE b.facility = a.facility AND b.year = ?)",
-            (year, year))
-        return {facility for facility, verdict in rows if verdict == "non_compliant"}
+            "SELECT facility, verdict, findings, failed_mandatory FROM assessments a "
+            "WHERE year = ? AND id = (SELECT MAX(id) FROM assessments b "
+            "WHERE b.facility = a.facility AND b.year = ?) ORDER BY facility", (year, year))
+        found: dict[str, tuple[str, ...]] = {}
+        for facility, verdict, findings, failed in rows:
+            if verdict != "non_compliant":
+                continue
+            if failed is not None:
+                found[facility] = tuple(json.loads(failed))
+            else:
+                statuses: dict[str, str] = json.loads(findings)
+                found[facility] = tuple(sorted(rule for rule, status in statuses.items()
+                                               if status == "fail" and rule in mandatory))
+        return found
 
     def evaluation(self, year: int) -> dict[str, Any] | None:
         row = self.connection.execute(

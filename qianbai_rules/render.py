@@ -59,6 +59,17 @@ def _number(value: Any) -> str:
     return str(value)
 
 
+def _responsible(finding: Mapping[str, Any], L: Mapping[str, Any]) -> str:
+    """Who follows a finding up: the lead department (and any that assist) and the
+    street/town (三（一）“部门协同、街镇负责”), e.g. 责任部门：区民政局；责任街镇：观音桥街道."""
+    department = str(finding["department"])
+    if finding.get("assisted_by"):
+        names = L["value"]["list_separator"].join(finding["assisted_by"])
+        department = fill(L["text"]["assisted"], {"lead": department, "names": names})
+    street = finding.get("street_town") or L["value"]["missing"]
+    return fill(L["text"]["responsible"], {"department": department, "street": street})
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -72,6 +83,7 @@ def environment() -> Environment:
     env.filters["md"] = _md
     env.filters["yuan"] = _yuan
     env.filters["number"] = _number
+    env.filters["responsible"] = _responsible
     return env
 
 

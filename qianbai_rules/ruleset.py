@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from .conditions import Condition, fields_of, params_of, parse_condition
+from .departments import Department, parse_departments
 from .eligibility import DecisionRow, SubsidySpec, parse_decisions, parse_subsidy
 from .fields import FIELDS
 from .parameters import Parameter, parse_parameter_file
@@ -38,7 +39,7 @@ class Severity(StrEnum):
 
 
 RULE_KEYS: Final = {"id", "title", "clause", "department", "severity", "applies_to",
-                    "requires", "text", "reading", "subsidy", "entitlement"}
+                    "requires", "text", "reading", "subsidy", "entitlement", "assisted_by"}
 REQUIRED_RULE_KEYS: Final = ("id", "title", "clause", "department", "severity", "text")
 TEXT_KEYS: Final = {"requirement", "pass", "fail", "remediation", "not_applicable"}
 READING_KEYS: Final = {"zh", "en", "parameter"}
@@ -82,6 +83,7 @@ class Rule:
     subsidy: SubsidySpec | None = None
     entitlement: bool = False
     section: str = ""  # the clause of the plan section whose file holds the rule
+    assisted_by: tuple[str, ...] = ()  # departments that assist the lead (三（二）“协助”)
 
     @property
     def scope_fields(self) -> tuple[str, ...]:
@@ -113,7 +115,7 @@ class Ruleset:
     version: str
     source: str
     citation: str  # how messages cite the source, e.g. 江北府办发〔2018〕63号
-    departments: Mapping[str, Text]
+    departments: Mapping[str, Department]  # in the plan's order
     rules: tuple[Rule, ...]  # in rule-ID order
     parameters: Mapping[str, Parameter]
     fingerprint: str
@@ -149,7 +151,7 @@ def _read(path: Path, problems: list[RuleProblem]) -> Any:
 
 class _RuleParser:
     def __init__(self, file: str, parameters: Mapping[str, Parameter],
-                 departments: Mapping[str, Text], problems: list[RuleProblem]) -> None:
+                 departments: Mapping[str, Department], problems: list[RuleProblem]) -> None:
         self.file = file
         self.parameters = parameters
         self.departments = departments
@@ -182,6 +184,7 @@ class _RuleParser:
         if department is not None and department not in self.departments:
             problem("department", f"unknown department {department!r}; "
                                   f"known: {', '.join(self.departments)}")
+        assisted_by = self.assisting(raw.get("assisted_by", []), department, problem)
         severity = raw.get("severity")
         if severity is not None and severity not in Severity.__members__:
             problem("severity", f"severity is one of {', '.join(Severity)}")
@@ -206,7 +209,21 @@ class _RuleParser:
             requirement=requirement, fail=texts["fail"], remediation=texts["remediation"],
             not_applicable=texts["not_applicable"], passed=texts["pass"], reading=reading,
             file=self.file, subsidy=subsidy, entitlement=bool(entitlement),
+            assisted_by=assisted_by,
         )
+
+    def assisting(self, raw: Any, lead: Any, problem: Any) -> tuple[str, ...]:
+        """The departments that assist the lead, by code (e.g. 区房管局 on QB-SPACE-SOURCE)."""
+        if not isinstance(raw, list) or not all(isinstance(code, str) for code in raw):
+            problem("assisted_by", "assisted_by lists department codes")
+            return ()
+        for code in raw:
+            if code not in self.departments:
+                problem("assisted_by", f"unknown department {code!r}; "
+                                       f"known: {', '.join(self.departments)}")
+            elif code == lead or raw.count(code) > 1:
+                problem("assisted_by", f"{code!r} is the lead or listed twice")
+        return tuple(raw)
 
     def condition(self, raw: dict[str, Any], key: str, problem: Any) -> Condition | None:
         if key not in raw:
@@ -278,24 +295,6 @@ def _section(raw: Any, file: str, problems: list[RuleProblem]) -> Section | None
     return Section(clause, title)
 
 
-def _departments(manifest: dict[str, Any], file: str,
-                 problems: list[RuleProblem]) -> dict[str, Text]:
-    raw = manifest.get("departments")
-    if not isinstance(raw, dict) or not raw:
-        problems.append(RuleProblem(file, "departments maps codes to zh/en names",
-                                    field="departments"))
-        return {}
-    found: dict[str, Text] = {}
-    for code, names in raw.items():
-        text = Text.parse(names)
-        if text is None:
-            problems.append(RuleProblem(file, "needs zh and en names",
-                                        field=f"departments.{code}"))
-        else:
-            found[str(code)] = text
-    return found
-
-
 def load_ruleset(root: Path) -> Ruleset:
     """Load and check a rule folder; raise RulesError with every problem found."""
     problems: list[RuleProblem] = []
@@ -314,7 +313,8 @@ def load_ruleset(root: Path) -> Ruleset:
     for key in ("name", "version", "source", "citation"):
         if not manifest.get(key):
             problems.append(RuleProblem(manifest_path.as_posix(), f"missing {key}", field=key))
-    departments = _departments(manifest, manifest_path.as_posix(), problems)
+    departments = parse_departments(manifest.get("departments"), manifest_path.as_posix(),
+                                    problems)
 
     parameters: dict[str, Parameter] = {}
     param_root = root / "parameters"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from .conditions import describe
+from .departments import Department
 from .problems import Lang
 from .ruleset import Rule, Ruleset
 
@@ -18,16 +20,33 @@ def list_rules(ruleset: Ruleset, lang: Lang) -> str:
     width = max(len(r.id) for r in ruleset.rules)
     lines = [f"{r.id:<{width}}  {r.severity.value:<9}  {r.clause:<8}  {r.title(lang)}"
              for r in ruleset.rules]
-    return "\n".join(lines) + f"\n{len(ruleset.rules)} rules, {ruleset.fingerprint}\n"
+    lines.append(f"{len(ruleset.rules)} rules, {ruleset.fingerprint}")
+    lines.append(f"{len(ruleset.departments)} departments (三（二）), with their names by date:")
+    led = Counter(r.department for r in ruleset.rules)
+    assisting = Counter(code for r in ruleset.rules for code in r.assisted_by)
+    code_width = max(len(code) for code in ruleset.departments)
+    for code, department in ruleset.departments.items():
+        names = "; ".join(f"{since.isoformat()} {name(lang)}" for since, name in department.names)
+        lines.append(f"  {code:<{code_width}}  leads {led[code]:>2}, assists {assisting[code]}  "
+                     f"{names}")
+    return "\n".join(lines) + "\n"
+
+
+def _department(department: Department, role: str, lang: Lang) -> list[str]:
+    """A department with its duty in the plan's words and its names by date."""
+    lines = [f"  {role + ':':<12} {department.code}, {department.duty(lang)}"]
+    lines += [f"    named from {since.isoformat()}: {name(lang)}" for since, name in department.names]
+    return lines
 
 
 def describe_rule(ruleset: Ruleset, rule: Rule, lang: Lang) -> str:
-    department = ruleset.departments[rule.department]
     lines = [
         f"{rule.id}  {rule.title(lang)}",
         f"  severity:    {rule.severity.value}",
         f"  clause:      {rule.clause}  ({ruleset.source})",
-        f"  department:  {department(lang)}",
+        *_department(ruleset.departments[rule.department], "department", lang),
+        *(line for code in rule.assisted_by
+          for line in _department(ruleset.departments[code], "assisted by", lang)),
         f"  applies to:  {describe(rule.applies_to) if rule.applies_to else 'all facilities'}",
         f"  requires:    {describe(rule.requires) if rule.requires else '-'}",
         f"  requirement: {rule.requirement(lang)}",

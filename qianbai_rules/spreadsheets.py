@@ -17,7 +17,7 @@ from . import render
 from .fields import FIELDS, Kind
 from .findings import type_names
 from .inputs import Item, RawRecord
-from .labels import labels
+from .labels import fill, labels
 from .problems import Lang, RecordProblem, Text
 
 SHEET_NAMES = ("设施", "facilities")
@@ -176,10 +176,20 @@ def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
     departments.append([L["department"], L["mandatory"], L["advisory"]])
     for name, counts in document["departments"].items():
         departments.append([name, counts.get("mandatory", 0), counts.get("advisory", 0)])
+    by_street = workbook.create_sheet(sheets["street_towns"])
+    by_street.append([L["street"], L["mandatory"], L["advisory"]])
+    for s in document["street_towns"]:
+        by_street.append([s["street_town"] or L["no_street"], s["mandatory"], s["advisory"]])
     review = workbook.create_sheet(sheets["exit_review"])
-    review.append([L["exit_review"]])
-    for facility in document["exit_review"]:
-        review.append([facility])
+    year = document["year"]
+    review.append([L["exit_review"], L["exit_operator"], L["exit_facility"], L["street"],
+                   *[fill(L["exit_failed"], {"year": y}) for y in (year - 1, year)]])
+    for operator in document["exit_review_by_operator"]:
+        for f in operator["facilities"]:
+            failed = ["\n".join(f"{r['rule']} {r['title'] or ''}".strip()
+                                for r in y["failed_mandatory"]) for y in f["years"]]
+            review.append([f["id"], operator["operator_name"] or L["exit_no_operator"],
+                           f["name"], f["street_town"] or L["no_street"], *failed])
     unplanned = workbook.create_sheet(sheets["unplanned"])
     unplanned.append(["id", L["street"]])
     for item in document["unplanned"]:

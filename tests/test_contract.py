@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not SPEC.is_dir(), reason="../shared/spec is not
 # 三（二）: the catalogue's department names (section 8) and the ruleset's codes.
 DEPARTMENT_CODES = {
     "区民政局": "civil_affairs", "区规划分局": "planning", "区财政局": "finance",
-    "区国资委": "state_assets_housing", "区经济信息委": "economy_information",
+    "区国资委": "state_assets", "区经济信息委": "economy_information",
     "区城乡建委": "construction", "区人力社保局": "human_resources",
     "区卫生计生委": "health", "区城市管理局": "city_administration",
 }
