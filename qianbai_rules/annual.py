@@ -12,6 +12,7 @@ from .history import History
 from .jsontext import indented_json
 from .labels import labels
 from .output import RunInfo, rejected_json
+from .readings import applied
 
 
 def _change(now: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -48,6 +49,7 @@ def annual_json(evaluation: Evaluation, info: RunInfo, lottery_fund: int,
         "history": None if history is None else {
             "database": str(history.path), "previous_year_found": before is not None},
         "change": _change(body, before),
+        "readings": applied(info.compiled.ruleset.readings.values(), True, info.lang),
     }
     return document
 

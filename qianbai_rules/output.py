@@ -20,6 +20,7 @@ from .findings import FindingWriter, render_value
 from .jsontext import compact_json, indented_json
 from .labels import labels
 from .problems import Lang
+from .readings import applied
 
 FORMATS = ("text", "json", "jsonl", "html", "md", "pdf")
 STREAMED = ("text", "json", "jsonl")
@@ -55,6 +56,7 @@ class RunInfo:
             },
             "as_of": self.compiled.as_of.isoformat(),
             "year": self.year,
+            "readings": applied(ruleset.readings.values(), False, self.lang),
         }
 
 

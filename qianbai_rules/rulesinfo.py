@@ -36,8 +36,8 @@ def describe_rule(ruleset: Ruleset, rule: Rule, lang: Lang) -> str:
         lines.append(f"  on failure:  {rule.fail(lang)}")
     if rule.remediation:
         lines.append(f"  remediation: {rule.remediation(lang)}")
-    if rule.reading:
-        lines.append(f"  reading:     {rule.reading.text(lang)}")
+    for reading in ruleset.readings_of(rule):
+        lines.append(f"  reading:     {reading.id} {reading.text(lang)}")
     if rule.entitlement:
         lines.append("  entitlement: listed among what the facility may claim")
     if rule.subsidy:
