@@ -134,7 +134,7 @@ def check_marks(readings: Mapping[str, Reading], marked: Iterable[Marked], file:
                                                 field=f"{kind}s", kind="reading"))
                 elif reading.id not in found.readings:
                     problems.append(RuleProblem(
-                        item.file, f"rests on reading {reading.id} (readings.yaml) but its "
+                        found.file, f"rests on reading {reading.id} (readings.yaml) but its "
                         f"reading does not name it", rule=name, field="reading", kind=kind))
 
 
@@ -143,6 +143,19 @@ def applied(readings: Iterable[Reading], annual: bool, lang: Lang) -> list[dict[
     parameters and departments; the annual evaluation all of them."""
     return [r.as_json(lang) for r in readings
             if annual or r.rules or r.parameters or set(r.outputs) - set(ANNUAL_ONLY)]
+
+
+def tags(readings: Iterable[Reading], subsidy_rules: Iterable[str]) -> dict[str, list[str]]:
+    """The readings each part of the annual evaluation rests on, by id: its output parts,
+    and ``money`` (the readings of the subsidy rules)."""
+    money = set(subsidy_rules)
+    found: dict[str, list[str]] = {part: [] for part in (*OUTPUTS, "money")}
+    for reading in readings:
+        for part in reading.outputs:
+            found[part].append(reading.id)
+        if money & set(reading.rules):
+            found["money"].append(reading.id)
+    return found
 
 
 def interpretation(readings: Iterable[Reading], lang: Lang) -> str:
