@@ -57,8 +57,12 @@ class AppliedValue:
     reference: str
 
     def as_json(self) -> dict[str, Any]:
-        return {"name": self.parameter.name, "value": self.value, "unit": self.parameter.unit,
-                "since": self.since.isoformat(), "reference": self.reference}
+        entry: dict[str, Any] = {"name": self.parameter.name, "value": self.value,
+                                 "unit": self.parameter.unit, "since": self.since.isoformat(),
+                                 "reference": self.reference}
+        if self.parameter.readings:
+            entry["readings"] = list(self.parameter.readings)
+        return entry
 
 
 def parse_parameter_file(path: Path, root: Path, doc: Any,

@@ -59,6 +59,8 @@ def describe_rule(ruleset: Ruleset, rule: Rule, lang: Lang) -> str:
         parameter = ruleset.parameters[name]
         lines.append(f"  parameter {name} ({parameter.unit}, {parameter.reference}): "
                      f"{parameter.description(lang)}")
+        if parameter.readings:
+            lines.append(f"    reading: {', '.join(parameter.readings)}")
         for value in parameter.values:
             shown = "(ends)" if value.value is None else value.value
             lines.append(f"    from {value.since.isoformat()}: {shown}  [{value.reference}]")

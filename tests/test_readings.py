@@ -164,6 +164,10 @@ def test_json_marks_every_finding_the_readings_file_marks_and_lists_the_readings
         r.id for r in ruleset.readings.values() if r.rules or r.parameters or
         "department" in r.outputs]
     assert all(r["text"] for r in document["readings"])
+    for applied in document["ruleset"]["parameters"]:
+        carried = list(ruleset.parameters[applied["name"]].readings)
+        assert applied.get("readings", []) == carried, applied
+    assert any(a.get("readings") for a in document["ruleset"]["parameters"])
     for record in document["records"]:
         for finding in record["findings"]:
             if finding["rule"] in marked:
