@@ -12,6 +12,7 @@ from .history import History
 from .jsontext import indented_json
 from .labels import labels
 from .output import RunInfo, rejected_json
+from .readings import applied, tags
 
 
 def _change(now: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -48,6 +49,7 @@ def annual_json(evaluation: Evaluation, info: RunInfo, lottery_fund: int,
         "history": None if history is None else {
             "database": str(history.path), "previous_year_found": before is not None},
         "change": _change(body, before),
+        "readings": applied(info.compiled.ruleset.readings.values(), True, info.lang),
     }
     return document
 
@@ -68,8 +70,10 @@ def write_annual(document: dict[str, Any], fmt: str, info: RunInfo, target: str 
         from .spreadsheets import write_evaluation
         write_evaluation(document, Path(target), info.lang)
         return
+    ruleset = info.compiled.ruleset
     context = {"L": labels(info.lang), "run": info.header(), "lang": info.lang,
-               "doc": document, "types": type_names(info.lang), "chart": _chart(document)}
+               "doc": document, "types": type_names(info.lang), "chart": _chart(document),
+               "tags": tags(ruleset.readings.values(), (r.id for r in ruleset.rules if r.subsidy))}
     template = {"text": "text/annual.txt", "md": "md/annual.md"}.get(fmt, "html/annual.html")
     rendered = render.render(template, context)
     data = render.to_pdf(rendered) if fmt == "pdf" else rendered.encode("utf-8")

@@ -372,3 +372,28 @@ def format_scalar(value: Any) -> str:
     if isinstance(value, int | float):
         return format_number(value)
     return str(value)
+
+
+def can_be_false(condition: Condition | None) -> bool:
+    """Whether a condition could be false for some record whose fields it names are present.
+
+    Decided from the field catalogue only, and cautiously: a comparison cannot be false
+    only where it lists every value its field can take (``in: [true, false]`` on a yes/no
+    field, every code of a code field); anything else is taken to be able to fail.
+    """
+    if condition is None:
+        return False
+    pushed = push_not(condition)
+    if isinstance(pushed, AllOf):
+        return any(can_be_false(i) for i in pushed.items)
+    if isinstance(pushed, AnyOf):
+        return all(can_be_false(i) for i in pushed.items)
+    if isinstance(pushed, Compare) and pushed.op == "in" and isinstance(pushed.operand, Const) \
+            and isinstance(pushed.operand.value, tuple):
+        spec = FIELDS[pushed.field]
+        domain: set[Any] = {True, False} if spec.kind is Kind.boolean else set(spec.codes)
+        listed = set(pushed.operand.value)
+        if spec.kind is Kind.boolean:
+            listed = {v for v in pushed.operand.value if isinstance(v, bool)}
+        return not domain or not domain <= listed
+    return True

@@ -28,6 +28,7 @@ from .fields import FIELDS
 from .jsontext import compact_json
 from .labels import label
 from .problems import Lang, Text
+from .readings import interpretation
 from .records import CODE_NAMES_EN
 from .ruleset import PLACEHOLDER, Severity
 
@@ -136,8 +137,13 @@ class _RuleView:
         if source.assisted_by:
             self.static["assisted_by"] = [names[code](lang) for code in source.assisted_by]
         self.title = source.title(lang)
+        if source.entitlement:
+            self.static["entitlement"] = True
+        # An info rule or an entitlement is never a failure: a pass is worded as what it
+        # says (可享受……), never as meeting a requirement, and nothing asks for a fix.
+        self.informs = source.severity is Severity.info or source.entitlement
         # 三（一）“街镇负责”: a finding that asks for action names the street/town too.
-        self.acts = source.severity is not Severity.info
+        self.acts = not self.informs
         self.required = describe(rule.requirement) if rule.requirement else describe(rule.scope)
         self.requirement = _Filled(source.requirement, lang, params)
         self.fail = _Filled(source.fail, lang, params) if source.fail else self.requirement
@@ -146,16 +152,21 @@ class _RuleView:
         self.note = _Filled(source.not_applicable, lang, params) if source.not_applicable else None
         self.scope = label("message.not_applicable", lang, scope=human(rule.scope, lang))
         # Messages that do not depend on the record, worked out once.
+        if self.passed is None and self.informs:
+            self.passed = self.requirement
         self.pass_message = self.passed.constant if self.passed else (
             label("message.pass", lang, requirement=self.requirement.constant)
             if self.requirement.constant is not None else None)
         self.note_message = label("message.not_applicable_note", lang, note=self.note.constant) \
             if self.note and self.note.constant is not None else None
-        self.tail: dict[str, str] = {}
-        if source.reading:
-            self.tail["interpretation"] = source.reading.text(lang)
-            if source.reading.parameter:
-                self.tail["interpretation_parameter"] = source.reading.parameter
+        self.tail: dict[str, Any] = {}
+        readings = compiled.ruleset.readings_of(source)
+        if readings:
+            self.tail["interpretation"] = interpretation(readings, lang)
+            used = [p for r in readings for p in r.parameters if p in source.parameters]
+            if used:
+                self.tail["interpretation_parameter"] = ", ".join(dict.fromkeys(used))
+            self.tail["readings"] = [r.id for r in readings]
         self.separator = label("value.list_separator", lang)
         texts = (self.requirement, self.fail, self.remediation, self.passed, self.note)
         # Everything a finding of this rule says comes from its status and these fields.
@@ -195,7 +206,8 @@ class _RuleView:
             missing = [n for n in (*rule.scope_fields, *rule.requirement_fields) if n not in flat]
             names = self.separator.join(dict.fromkeys(field_name(n, self.lang) for n in missing))
             message = label("message.unknown", self.lang, missing=names, requirement=requirement)
-            remediation = label("message.supply", self.lang, missing=names)
+            remediation = None if self.informs else label("message.supply", self.lang,
+                                                          missing=names)
         entry: dict[str, Any] = {"rule": self.rule.rule.id, "status": status.value, **self.static}
         if self.asks_action(status):
             entry["street_town"] = flat.get("street_town")

@@ -21,6 +21,7 @@ from .identity import identity_rows
 from .jsontext import compact_json, indented_json
 from .labels import labels
 from .problems import Lang
+from .readings import applied
 
 # What the text report's first two lines already show of the identity block.
 TEXT_HEADLINE = ("id", "name", "facility_type")
@@ -58,6 +59,7 @@ class RunInfo:
             },
             "as_of": self.compiled.as_of.isoformat(),
             "year": self.year,
+            "readings": applied(ruleset.readings.values(), False, self.lang),
         }
 
 

@@ -2,7 +2,8 @@
 
 Layout (after OpenFisca): ``rules/parameters/<a>/<b>.yaml`` holds parameters named
 ``<a>.<b>.<key>``. Each has a description (zh, en), a unit, the plan section it comes
-from (``reference``), and ``values`` keyed by ISO date; a value of ``null`` ends it.
+from (``reference``), and ``values`` keyed by ISO date; a value of ``null`` ends it. A parameter
+that rests on one of the project's readings names it: ``reading: [RD-...]`` (readings.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from .problems import RuleProblem, Text
 from .yamlio import as_date
 
-PARAMETER_KEYS = {"description", "unit", "reference", "values"}
+PARAMETER_KEYS = {"description", "unit", "reference", "values", "reading"}
 VALUE_KEYS = {"value", "reference"}
 Scalar = int | float | str
 
@@ -35,6 +36,7 @@ class Parameter:
     reference: str
     values: tuple[DatedValue, ...]  # sorted by date
     file: str
+    readings: tuple[str, ...] = ()  # ids of the readings (readings.yaml) it carries
 
     def at(self, when: dt.date) -> DatedValue | None:
         """The value in force on a date, or None before the first or after an end."""
@@ -55,8 +57,12 @@ class AppliedValue:
     reference: str
 
     def as_json(self) -> dict[str, Any]:
-        return {"name": self.parameter.name, "value": self.value, "unit": self.parameter.unit,
-                "since": self.since.isoformat(), "reference": self.reference}
+        entry: dict[str, Any] = {"name": self.parameter.name, "value": self.value,
+                                 "unit": self.parameter.unit, "since": self.since.isoformat(),
+                                 "reference": self.reference}
+        if self.parameter.readings:
+            entry["readings"] = list(self.parameter.readings)
+        return entry
 
 
 def parse_parameter_file(path: Path, root: Path, doc: Any,
@@ -92,6 +98,11 @@ def _parse_parameter(name: str, body: Any, file: str,
     if body.get("description") is not None and description is None:
         problem("description needs zh and en texts", "description")
     reference = str(body.get("reference") or "")
+    readings = body.get("reading", [])
+    if not isinstance(readings, list) or not all(isinstance(r, str) for r in readings) \
+            or ("reading" in body and not readings):
+        problem("reading lists the IDs of readings in readings.yaml", "reading")
+        readings = []
     values: list[DatedValue] = []
     raw_values = body.get("values")
     if raw_values is not None and not isinstance(raw_values, dict):
@@ -121,4 +132,5 @@ def _parse_parameter(name: str, body: Any, file: str,
         reference=reference,
         values=tuple(sorted(values, key=lambda v: v.since)),
         file=file,
+        readings=tuple(readings),
     )

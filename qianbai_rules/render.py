@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .labels import fill
+from .labels import fill, status_word
 from .problems import Text
 from .resources import templates_dir
 
@@ -84,6 +84,7 @@ def environment() -> Environment:
     env.filters["yuan"] = _yuan
     env.filters["number"] = _number
     env.filters["responsible"] = _responsible
+    env.filters["status_word"] = status_word
     return env
 
 

@@ -24,7 +24,8 @@ from .problems import Lang
 
 # Keys a finding carries only sometimes; templates see them as None otherwise.
 OPTIONAL: dict[str, None] = {"remediation": None, "interpretation": None,
-                             "interpretation_parameter": None}
+                             "interpretation_parameter": None, "readings": None,
+                             "entitlement": None}
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,6 @@ class RecordView:
     supply: list[dict[str, Any]]  # mandatory rules that cannot be decided
     missing: list[str]  # labels of the fields to supply, once each
     improve: list[dict[str, Any]]  # advisory failures
-    interpretations: list[dict[str, Any]]
 
 
 def record_view(result: Evaluated, record: dict[str, Any], compiled: CompiledRuleset,
@@ -88,7 +88,6 @@ def record_view(result: Evaluated, record: dict[str, Any], compiled: CompiledRul
         fix=[f for f in mandatory if f["status"] == "fail"],
         supply=supply, missing=list(missing),
         improve=[f for f in findings if f["severity"] == "advisory" and f["status"] == "fail"],
-        interpretations=[f for f in findings if f.get("interpretation")],
     )
 
 

@@ -5,6 +5,7 @@ Layout::
     rules/ruleset.yaml          name, version, source document, departments
     rules/parameters/**.yaml    dated parameters (see parameters.py)
     rules/checks/*.yaml         rule files: {rules: [rule, ...]}
+    rules/readings.yaml         the project's readings of the plan (执行口径, readings.py)
     rules/tests/*.yaml          rule test cases (see casefile.py)
 
 Every problem found is collected with its file, rule and field; loading fails only after
@@ -22,12 +23,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
-from .conditions import Condition, fields_of, params_of, parse_condition
+from .conditions import Condition, can_be_false, fields_of, params_of, parse_condition
 from .departments import Department, parse_departments
 from .eligibility import DecisionRow, SubsidySpec, parse_decisions, parse_subsidy
 from .fields import FIELDS
 from .parameters import Parameter, parse_parameter_file
 from .problems import RuleProblem, RulesError, Text
+from .readings import Marked, Reading, check_marks, parse_readings
 from .resources import shipped
 from .yamlio import StrictLoadError, load_yaml
 
@@ -42,7 +44,6 @@ RULE_KEYS: Final = {"id", "title", "clause", "department", "severity", "applies_
                     "requires", "text", "reading", "subsidy", "entitlement", "assisted_by"}
 REQUIRED_RULE_KEYS: Final = ("id", "title", "clause", "department", "severity", "text")
 TEXT_KEYS: Final = {"requirement", "pass", "fail", "remediation", "not_applicable"}
-READING_KEYS: Final = {"zh", "en", "parameter"}
 MANIFEST_KEYS: Final = {"name", "version", "source", "citation", "issued", "departments"}
 RULE_ID: Final = re.compile(r"^QB-[A-Z0-9]+(-[A-Z0-9]+)*$")
 PLACEHOLDER: Final = re.compile(r"\{(field|param):([A-Za-z0-9_.]+)\}")
@@ -54,14 +55,6 @@ class Section:
 
     clause: str
     title: Text
-
-
-@dataclass(frozen=True)
-class Reading:
-    """The project's reading of a vague clause, shown in reports as an interpretation."""
-
-    text: Text
-    parameter: str | None
 
 
 @dataclass(frozen=True)
@@ -77,7 +70,7 @@ class Rule:
     fail: Text | None
     remediation: Text | None
     not_applicable: Text | None
-    reading: Reading | None
+    readings: tuple[str, ...]  # ids of the readings (readings.yaml) the rule rests on
     file: str
     passed: Text | None = None  # what a pass says, where "meets the requirement" would mislead
     subsidy: SubsidySpec | None = None
@@ -98,8 +91,6 @@ class Rule:
         named = set(params_of(self.applies_to)) | set(params_of(self.requires))
         named.update(m.group(2) for t in self.texts() for m in PLACEHOLDER.finditer(t)
                      if m.group(1) == "param")
-        if self.reading and self.reading.parameter:
-            named.add(self.reading.parameter)
         if self.subsidy:
             named.update(self.subsidy.parameters)
         return tuple(sorted(named))
@@ -122,9 +113,14 @@ class Ruleset:
     root: Path
     decisions: tuple[DecisionRow, ...] = ()
     sections: Mapping[str, Section] = dataclasses.field(default_factory=dict)  # in file order
+    readings: Mapping[str, Reading] = dataclasses.field(default_factory=dict)  # in file order
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
+
+    def readings_of(self, rule: Rule) -> tuple[Reading, ...]:
+        """The readings a rule rests on, in the order of the readings file."""
+        return tuple(r for r in self.readings.values() if r.id in rule.readings)
 
 
 def fingerprint(root: Path) -> str:
@@ -190,9 +186,10 @@ class _RuleParser:
             problem("severity", f"severity is one of {', '.join(Severity)}")
         applies_to = self.condition(raw, "applies_to", problem)
         requires = self.condition(raw, "requires", problem)
-        texts = self.texts(raw.get("text"), requires is not None or "requires" in raw, problem)
+        can_fail = severity != Severity.info and raw.get("entitlement") is not True
+        texts = self.texts(raw.get("text"), can_fail and "requires" in raw, problem)
         requirement = texts["requirement"] if texts else None
-        reading = self.reading(raw.get("reading"), problem)
+        readings = self.readings(raw.get("reading"), problem)
         subsidy = parse_subsidy(raw["subsidy"], self.parameters, problem) \
             if "subsidy" in raw else None
         if "subsidy" in raw and "requires" in raw:
@@ -201,13 +198,15 @@ class _RuleParser:
         entitlement = raw.get("entitlement", False)
         if not isinstance(entitlement, bool):
             problem("entitlement", "entitlement is true or false")
+        if entitlement is True or severity == Severity.info:
+            self.never_fails(raw, requires, entitlement is True, problem)
         if len(self.problems) > before or title is None or texts is None or requirement is None:
             return None
         return Rule(
             id=raw["id"], title=title, clause=raw["clause"], department=str(department),
             severity=Severity(str(severity)), applies_to=applies_to, requires=requires,
             requirement=requirement, fail=texts["fail"], remediation=texts["remediation"],
-            not_applicable=texts["not_applicable"], passed=texts["pass"], reading=reading,
+            not_applicable=texts["not_applicable"], passed=texts["pass"], readings=readings,
             file=self.file, subsidy=subsidy, entitlement=bool(entitlement),
             assisted_by=assisted_by,
         )
@@ -266,23 +265,36 @@ class _RuleParser:
             if re.search(r"\{[^}]*\}", stray):
                 problem(f"{path}.{lang}", "a placeholder is {field:NAME} or {param:NAME}")
 
-    def reading(self, raw: Any, problem: Any) -> Reading | None:
+    def readings(self, raw: Any, problem: Any) -> tuple[str, ...]:
+        """``reading: [ids]``; that the ids exist is checked with the readings file."""
         if raw is None:
-            return None
-        if not isinstance(raw, dict):
-            problem("reading", "reading maps zh, en (and optionally parameter)")
-            return None
-        for key in sorted(set(raw) - READING_KEYS, key=str):
-            problem(f"reading.{key}", f"unknown key {key!r}")
-        text = Text.parse({k: raw.get(k) for k in ("zh", "en")})
-        if text is None:
-            problem("reading", "a reading needs non-empty zh and en texts")
-            return None
-        parameter = raw.get("parameter")
-        if parameter is not None and parameter not in self.parameters:
-            problem("reading.parameter", f"unknown parameter {parameter!r}")
-            return None
-        return Reading(text, parameter)
+            return ()
+        if not isinstance(raw, list) or not raw or not all(isinstance(i, str) for i in raw):
+            problem("reading", "reading lists the IDs of readings in readings.yaml, "
+                               "e.g. [RD-AREA-OLD-ADVISORY]")
+            return ()
+        return tuple(raw)
+
+    @staticmethod
+    def never_fails(raw: dict[str, Any], requires: Condition | None, entitlement: bool,
+                    problem: Any) -> None:
+        """An info rule or an entitlement is never a failure, and never asks for a fix."""
+        kind = "an entitlement" if entitlement else "an info rule"
+        if entitlement and raw.get("severity") != Severity.info:
+            problem("severity", "an entitlement has severity info")
+        if requires is not None and can_be_false(requires):
+            problem("requires", f"{kind} never fails, but this requirement can be false; state "
+                                "where it applies (applies_to), or list every value of the field")
+        text = raw.get("text")
+        for key in ("fail", "remediation"):
+            if isinstance(text, dict) and key in text:
+                problem(f"text.{key}", f"{kind} never fails, so it has no text.{key}")
+        for key in ("requirement", "pass"):
+            said = Text.parse(text.get(key)) if isinstance(text, dict) else None
+            if entitlement and said is not None and not (
+                    "可享受" in said.zh and "may claim" in said.en):
+                problem(f"text.{key}", "an entitlement is worded as what may be claimed: "
+                                       "可享受…… / may claim …")
 
 
 def _section(raw: Any, file: str, problems: list[RuleProblem]) -> Section | None:
@@ -293,6 +305,21 @@ def _section(raw: Any, file: str, problems: list[RuleProblem]) -> Section | None
                                     field="section"))
         return None
     return Section(clause, title)
+
+
+def _readings(root: Path, rules: Mapping[str, Rule], parameters: Mapping[str, Parameter],
+              problems: list[RuleProblem]) -> dict[str, Reading]:
+    """The readings file, checked against the marks the rules and parameters carry."""
+    path = root / "readings.yaml"
+    readings: dict[str, Reading] = {}
+    if path.is_file():
+        doc = _read(path, problems)
+        if doc is not None:
+            readings = parse_readings(doc, path.as_posix(), problems)
+    marked = [Marked("rule", r.id, r.file, r.readings) for r in rules.values()]
+    marked += [Marked("parameter", p.name, p.file, p.readings) for p in parameters.values()]
+    check_marks(readings, marked, path.as_posix(), problems)
+    return readings
 
 
 def load_ruleset(root: Path) -> Ruleset:
@@ -354,6 +381,7 @@ def load_ruleset(root: Path) -> Ruleset:
                                                   f"{rules[rule.id].file})", rule=rule.id, field="id"))
                 continue
             rules[rule.id] = rule
+    readings = _readings(root, rules, parameters, problems)
     decisions: tuple[DecisionRow, ...] = ()
     table = root / "eligibility.yaml"
     if table.is_file():
@@ -369,4 +397,5 @@ def load_ruleset(root: Path) -> Ruleset:
         source=str(manifest["source"]), citation=str(manifest["citation"]), departments=departments,
         rules=tuple(rules[k] for k in sorted(rules)), parameters=parameters,
         fingerprint=fingerprint(root), root=root, decisions=decisions, sections=sections,
+        readings=readings,
     )

@@ -55,8 +55,8 @@ def describe_rule(ruleset: Ruleset, rule: Rule, lang: Lang) -> str:
         lines.append(f"  on failure:  {rule.fail(lang)}")
     if rule.remediation:
         lines.append(f"  remediation: {rule.remediation(lang)}")
-    if rule.reading:
-        lines.append(f"  reading:     {rule.reading.text(lang)}")
+    for reading in ruleset.readings_of(rule):
+        lines.append(f"  reading:     {reading.id} {reading.text(lang)}")
     if rule.entitlement:
         lines.append("  entitlement: listed among what the facility may claim")
     if rule.subsidy:
@@ -83,6 +83,8 @@ def describe_rule(ruleset: Ruleset, rule: Rule, lang: Lang) -> str:
         parameter = ruleset.parameters[name]
         lines.append(f"  parameter {name} ({parameter.unit}, {parameter.reference}): "
                      f"{parameter.description(lang)}")
+        if parameter.readings:
+            lines.append(f"    reading: {', '.join(parameter.readings)}")
         for value in parameter.values:
             shown = "(ends)" if value.value is None else value.value
             lines.append(f"    from {value.since.isoformat()}: {shown}  [{value.reference}]")

@@ -6,7 +6,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from qianbai_rules.casefile import load_cases
-from qianbai_rules.ruleset import Severity, load_ruleset
+from qianbai_rules.conditions import can_be_false
+from qianbai_rules.ruleset import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,12 +23,14 @@ def test_every_rule_is_covered_by_pass_fail_and_not_applicable_or_unknown_cases(
     missing = []
     for rule in ruleset.rules:
         needed = {"pass"}
-        # QB-OPERATION-MODEL's requirement is a code the record model already validates.
-        can_fail = rule.requires is not None and not (
-            rule.severity is Severity.info and rule.id == "QB-OPERATION-MODEL")
+        # An info rule or entitlement whose requirement lists every value of its field
+        # (lint allows no other) cannot fail: a case expecting it to would be wrong.
+        can_fail = can_be_false(rule.requires)
         if can_fail:
             needed.add("fail")
         statuses = seen[rule.id]
+        if not can_fail and "fail" in statuses:
+            missing.append(f"{rule.id}: cannot fail, yet a case expects it to")
         if not needed <= statuses:
             missing.append(f"{rule.id}: lacks {sorted(needed - statuses)}")
         has_fields = bool(rule.scope_fields or rule.requirement_fields)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from qianbai_rules.conditions import can_be_false
 from qianbai_rules.fields import BY_LABEL, FIELDS
 from qianbai_rules.ruleset import Ruleset, load_ruleset
 
@@ -86,6 +87,29 @@ def test_every_requirement_of_sections_1_to_4_and_6_is_a_rule_with_its_severity(
         assert rule is not None, f"{rule_id} is in the catalogue but not in rules/"
         if severity:
             assert rule.severity.value == severity, rule_id
+    # A row that names its clause apart from its section's (QB-PRIORITY-GROUPS: 一, the goals).
+    clauses = {m.group(1): m.group(2) for number in "12346" for m in re.finditer(
+        r"^\| (QB-[A-Z0-9-]+) \|.*?\*\*Clause (\S+?) ", sections[number], flags=re.M)}
+    assert clauses == {"QB-PRIORITY-GROUPS": "一"}
+    for rule_id, clause in clauses.items():
+        rule = ruleset.rule(rule_id)
+        assert rule is not None and rule.clause == clause, rule_id
+
+
+def test_every_entitlement_of_section_6_is_an_info_rule_that_never_fails(ruleset: Ruleset) -> None:
+    body = _catalogue_sections()["6"]
+    table = body[:body.index("An entitlement never fails")]
+    info = re.findall(r"^\| (QB-[A-Z0-9-]+) \|.*\| info \|$", table, flags=re.M)
+    assert set(info) == {"QB-POLICY-FULL-CARE", "QB-POLICY-UTILITIES", "QB-HEALTH-PUBLIC",
+                         "QB-HEALTH-FAMILY-DOCTOR"}
+    for rule_id in info:
+        rule = ruleset.rule(rule_id)
+        assert rule is not None and rule.entitlement and rule.severity.value == "info", rule_id
+        assert rule.fail is None and rule.remediation is None, rule_id
+        assert not can_be_false(rule.requires), rule_id
+        assert "可享受" in rule.requirement.zh and "may claim" in rule.requirement.en, rule_id
+    health = ruleset.rule("QB-HEALTH-PUBLIC")
+    assert health is not None and health.requirement_fields == ("health.public_health_services",)
 
 
 def test_every_rule_names_the_department_the_catalogue_assigns(ruleset: Ruleset) -> None:
@@ -105,6 +129,25 @@ def test_every_rule_names_the_department_the_catalogue_assigns(ruleset: Ruleset)
 
 
 def test_catalogue_readings_are_marked_on_their_rules(ruleset: Ruleset) -> None:
+    """Every rule §9 names rests on a reading; the parameters and output parts it names too."""
+    body = _catalogue_sections()["9"]
+    named = set(re.findall(r"QB-[A-Z0-9-]+", body))
+    assert len(named) >= 5
+    siting = {r.id for r in ruleset.rules if r.id.startswith("QB-SITING-")}
+    demo = {r.id for r in ruleset.rules if r.id.startswith("QB-DEMO-")}
+    subsidy = {r.id for r in ruleset.rules if r.id.startswith("QB-SUBSIDY-")}
+    marked = named | siting | demo | subsidy | {"QB-FIVE-TEAM", "QB-SERVICE-MARKET"}
+    for rule_id in sorted(marked):
+        rule = ruleset.rule(rule_id)
+        assert rule is not None and rule.readings, rule_id
+        for reading in ruleset.readings_of(rule):
+            assert rule_id in reading.rules
+    parameters = re.findall(r"`([a-z_]+\.[a-z_.]+)`", body)
+    for name in [*parameters, "subsidy.operating.payer", "subsidy.operating.proration"]:
+        assert ruleset.parameters[name].readings, name
+    outputs = {o for r in ruleset.readings.values() for o in r.outputs}
+    assert outputs == {"department", "exit_review", "funding"}
     rule = ruleset.rule("QB-AREA-PER-CAPITA-OLD")
-    assert rule is not None and rule.reading is not None
-    assert rule.severity.value == "advisory"
+    assert rule is not None and rule.severity.value == "advisory"
+    payer = ruleset.parameters["subsidy.operating.payer"]
+    assert [(v.since.isoformat(), v.value) for v in payer.values] == [("2018-12-04", "district")]
