@@ -70,13 +70,13 @@ def _reasons_text(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
     return _shown(parts, lang)
 
 
-def _settlement(outcome: Outcome, left: int | None, lang: Lang) -> str:
+def _settlement(outcome: Outcome, left: int | None, lang: Lang, with_approved: bool = True) -> str:
     """What the record says was approved and paid, and what is still owed, where it says so."""
     facts = outcome.construction
     if facts is None or (facts.approved is None and facts.paid is None):
         return ""
     parts = []
-    if facts.approved is not None:
+    if facts.approved is not None and with_approved:
         parts.append(label("subsidy.construction.approved", lang, amount=_yuan(facts.approved)))
     if facts.paid is not None:
         parts.append(label("subsidy.construction.paid", lang, amount=_yuan(facts.paid)))
@@ -113,14 +113,19 @@ def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
         block["potential"] = potential
     block["basis"] = outcome.basis
     key = status
+    approved = outcome.construction.approved if outcome.construction else None
     if status == "eligible" and belongs is not None and belongs != year:
         key = "eligible_other_year"
+    elif status == "eligible" and approved is not None:
+        key = "eligible_approved"  # the approved amount is what is paid, the standard beside it
     when = "" if not covered else (
         label("subsidy.construction.year_unknown", lang) if belongs is None
         else label("subsidy.construction.one_off", lang, year=belongs))
     block["message"] = label(f"subsidy.construction.{key}", lang, **shown, potential=later,
                              year=year, belongs=belongs if belongs is not None else "",
-                             when=when, settlement=_settlement(outcome, left, lang),
+                             when=when, approved=_yuan(approved),
+                             settlement=_settlement(outcome, left, lang,
+                                                    with_approved=key != "eligible_approved"),
                              basis=_basis_text(outcome, compiled, lang),
                              reasons=_reasons_text(outcome, compiled, flat, lang))
     return block
