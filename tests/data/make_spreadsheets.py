@@ -25,7 +25,8 @@ from openpyxl import Workbook
 HERE = Path(__file__).resolve().parent
 CSV = HERE.parent.parent / "examples" / "jiangbei-registry.csv"
 
-NUMBERS = {"建筑面积（平方米）", "社区人口", "服务人员数", "辐射带动站点数"}
+NUMBERS = {"建筑面积（平方米）", "社区人口", "服务人员数", "辐射带动站点数", "核定建设补贴（元）",
+           "已拨付建设补贴（元）"}
 DATES = {"建成日期", "运营日期", "停运日期"}
 
 
