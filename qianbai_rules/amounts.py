@@ -13,11 +13,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from .compiled import CompiledRule, CompiledRuleset, CompiledSubsidy, Status, Verdict
+from .compiled import CompiledBranch, CompiledRule, CompiledRuleset, CompiledSubsidy, Status, Verdict
 from .eligibility import Decision, ReasonKind, SubsidyKind
 from .parameters import AppliedValue
 from .problems import Text
@@ -26,10 +27,21 @@ from .ruleset import Severity
 
 @dataclass(frozen=True)
 class Period:
-    """How a facility operated in the evaluated year."""
+    """How a facility operated in the evaluated year, from the day the rates took effect."""
 
-    active: bool  # in operation on at least one day of the year
-    months: int  # full calendar months in operation
+    active: bool  # in operation on at least one such day of the year
+    first: int = 0  # month number (see _month) of the first full month operated in the year
+    last: int = -1  # of the last; no full month when last < first
+    last_day: dt.date | None = None  # the last day operated in the year, if active
+    clamped: bool = False  # operation before the rates took effect was left out
+
+    @property
+    def months(self) -> int:
+        """Full calendar months in operation."""
+        return max(self.last - self.first + 1, 0)
+
+    def month_starts(self) -> list[dt.date]:
+        return [dt.date(m // 12, m % 12 + 1, 1) for m in range(self.first, self.last + 1)]
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,7 @@ class DecisionFacts:
     verdict: Verdict
     scopes: Mapping[str, Status]  # subsidy rule ID -> its own outcome
     periods: Mapping[str, Period | None]  # operating rule ID -> period, None if unknown
+    year: int = 0  # the evaluated year
 
 
 def _date(flat: Mapping[str, Any], name: str | None) -> dt.date | None:
@@ -69,20 +82,21 @@ def operating_period(flat: Mapping[str, Any], subsidy: CompiledSubsidy, year: in
     closed = known_until if closed is None or closed > known_until else closed
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if closed is not None and closed <= first:
-        return Period(active=False, months=0)
+        return Period(active=False)
     if opened is None:
         return None
-    if subsidy.counts_from is not None and opened < subsidy.counts_from:
+    clamped = subsidy.counts_from is not None and opened < subsidy.counts_from
+    if clamped and subsidy.counts_from is not None:
         opened = subsidy.counts_from
     if opened > last:
-        return Period(active=False, months=0)
+        return Period(active=False)
     active = closed > max(opened, first)
     # A month counts when it is operated from its first day to its last: it starts on or
     # after the opening date, and the month after it starts on or before the closing date.
-    first_full = _month(opened) + (opened.day > 1)
-    last_full = _month(closed) - 1
-    months = min(last_full, _month(last)) - max(first_full, _month(first)) + 1
-    return Period(active, max(months, 0))
+    first_full = max(_month(opened) + (opened.day > 1), _month(first))
+    last_full = min(_month(closed) - 1, _month(last))
+    last_day = min(closed - dt.timedelta(days=1), last) if active else None
+    return Period(active, first_full, last_full, last_day, clamped)
 
 
 def _month(day: dt.date) -> int:
@@ -104,7 +118,7 @@ def decision_facts(compiled: CompiledRuleset, statuses: list[Status], verdict: V
         scopes[rule.rule.id] = statuses[position]
         if subsidy.spec.kind is SubsidyKind.operating:
             periods[rule.rule.id] = operating_period(flat, subsidy, year, compiled.as_of)
-    return DecisionFacts(flat, verdict, scopes, periods)
+    return DecisionFacts(flat, verdict, scopes, periods, year)
 
 
 def _value(applied: AppliedValue | None) -> int:
@@ -120,14 +134,11 @@ def _basis(*values: tuple[str, AppliedValue | None]) -> tuple[dict[str, Any], ..
     return tuple({"role": role, **v.as_json()} for role, v in values if v is not None)
 
 
-def _on(applied: AppliedValue | None, day: dt.date) -> AppliedValue | None:
+def _on(applied: AppliedValue, day: dt.date) -> AppliedValue | None:
     """The same parameter's value in force on ``day``; the first value for a day before it
     (a facility completed before the plan gets the plan's amounts). None where it ended."""
-    if applied is None:
-        return None
     parameter = applied.parameter
-    first = parameter.values[0].since
-    current = parameter.at(max(day, first))
+    current = parameter.at(max(day, parameter.values[0].since))
     if current is None or current.value is None:
         return None
     if current.since == applied.since:
@@ -136,16 +147,76 @@ def _on(applied: AppliedValue | None, day: dt.date) -> AppliedValue | None:
 
 
 @dataclass(frozen=True)
+class RateSpan:
+    """Consecutive full months of the year paid at one yearly rate."""
+
+    rate: AppliedValue
+    months: int
+
+
+def _spans(rate: AppliedValue, period: Period) -> tuple[RateSpan, ...]:
+    """Each full month is paid at the rate in force on its first day (none before the rates
+    took effect or after they end); consecutive months at one rate form a span."""
+    spans: list[RateSpan] = []
+    for start in period.month_starts():
+        current = rate.parameter.at(start)
+        if current is None or current.value is None:
+            continue
+        applied = rate if current.since == rate.since else AppliedValue(
+            rate.parameter, current.value, current.since, current.reference)
+        if spans and spans[-1].rate == applied:
+            spans[-1] = RateSpan(applied, spans[-1].months + 1)
+        else:
+            spans.append(RateSpan(applied, 1))
+    return tuple(spans)
+
+
+class Timing(StrEnum):
+    """Whether a one-off construction subsidy belongs to the evaluated year."""
+
+    this_year = "this_year"
+    other_year = "other_year"
+    not_yet = "not_yet"  # completed after the as-of date
+    unknown = "unknown"  # no completion date
+
+
+@dataclass(frozen=True)
 class Construction:
-    """The one-off construction subsidy's year, and what the record says was approved and paid."""
+    """The one-off construction subsidy: the year it belongs to, its standard amounts, and what
+    the record says was approved and paid."""
 
     completed: dt.date | None
+    timing: Timing
+    standard: Mapping[str, int] | None  # total, city, district as the rules set them
     approved: int | None
-    paid: int | None
+    recorded_paid: int | None
 
     @property
     def year(self) -> int | None:
         return self.completed.year if self.completed else None
+
+    @property
+    def in_year(self) -> bool | None:
+        return None if self.timing is Timing.unknown else self.timing is Timing.this_year
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What is due of a construction subsidy, paid, still owed, and paid beyond what is due
+    (including what was paid to a facility not eligible now). None where eligibility is
+    undetermined."""
+
+    due: int | None
+    paid: int | None
+    owed: int | None
+    overpaid: int | None
+
+
+def _split(standard: Mapping[str, int], approved: int) -> dict[str, int]:
+    """An approved amount in place of the standard one: the city's part as the rules set it,
+    never more than the approved amount; the district the rest (执行口径)."""
+    city = min(standard["city"], approved)
+    return {"total": approved, "city": city, "district": approved - city}
 
 
 @dataclass(frozen=True)
@@ -159,6 +230,7 @@ class Outcome:
     period: Period | None
     basis: tuple[dict[str, Any], ...]
     construction: Construction | None = None
+    spans: tuple[RateSpan, ...] = ()  # operating: the rates the months are paid at
 
     def paid(self, key: str) -> int | None:
         """The amount paid under ``key``: the potential if eligible, 0 if not, None if undetermined."""
@@ -168,23 +240,23 @@ class Outcome:
             return self.potential[key] if self.potential else None
         return 0
 
-    def due(self) -> int | None:
-        """What an eligible construction subsidy's totals count: the approved amount where the
-        record gives one (the plan's "平均每个" amounts are standard amounts, not ceilings),
-        else the standard amount."""
-        approved = self.construction.approved if self.construction else None
-        return approved if approved is not None else self.paid("total")
-
-    def owed(self) -> int | None:
-        """What is still to be paid of a construction subsidy: the amount due less what was
-        paid; nothing for a facility that is not eligible, and no figure while eligibility is
-        undetermined. Negative where more was paid than is due."""
-        if self.decision is Decision.undetermined:
+    def settlement(self) -> Settlement | None:
+        """A construction subsidy's due, paid, owed and overpaid amounts; None for others."""
+        facts = self.construction
+        if facts is None:
             return None
-        if self.decision is not Decision.eligible or self.construction is None:
-            return 0
-        due = self.due()
-        return None if due is None else due - (self.construction.paid or 0)
+        paid = facts.recorded_paid
+        due = self.paid("total")
+        if due is None:
+            return Settlement(None, paid, None, None)
+        return Settlement(due, paid, max(due - (paid or 0), 0), max((paid or 0) - due, 0))
+
+
+def chosen(outcomes: list[Outcome], kind: SubsidyKind) -> Outcome | None:
+    """Of a record's subsidy rules of one kind, the one that applies (else the first)."""
+    of_kind = [o for o in outcomes if o.rule.subsidy and o.rule.subsidy.spec.kind is kind]
+    return next((o for o in of_kind if o.decision is not Decision.not_covered),
+                of_kind[0] if of_kind else None)
 
 
 def _reasons(kind: ReasonKind | None, rule: CompiledRule, facts: DecisionFacts,
@@ -203,6 +275,36 @@ def _reasons(kind: ReasonKind | None, rule: CompiledRule, facts: DecisionFacts,
     return ()
 
 
+def _construction(rule: CompiledRule, facts: DecisionFacts, as_of: dt.date,
+                  branch: CompiledBranch | None) -> tuple[Construction, tuple[dict[str, Any], ...]]:
+    """The one-off subsidy at the amounts in force on the completion date (not the as-of
+    date), and the year it belongs to."""
+    spec = rule.subsidy.spec if rule.subsidy else None
+    assert spec is not None
+    completed = _date(facts.flat, spec.completion)
+    if completed is None:
+        timing = Timing.unknown
+    elif completed > as_of:
+        timing = Timing.not_yet
+    else:
+        timing = Timing.this_year if completed.year == facts.year else Timing.other_year
+    standard: dict[str, int] | None = None
+    basis: tuple[dict[str, Any], ...] = ()
+    if branch is not None:
+        day = completed or as_of
+        named = [(role, v) for role, v in (("city", branch.city), ("district", branch.district))
+                 if v is not None]
+        values = [(role, _on(v, day)) for role, v in named]
+        if all(v is not None for _role, v in values):  # not ended by the completion date
+            amounts = {role: _value(v) for role, v in values}
+            city, district = amounts.get("city", 0), amounts.get("district", 0)
+            standard = {"total": city + district, "city": city, "district": district}
+            basis = _basis(*values)
+    approved = facts.flat.get(spec.approved) if spec.approved else None
+    paid = facts.flat.get(spec.paid) if spec.paid else None
+    return Construction(completed, timing, standard, approved, paid), basis
+
+
 def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: CompiledRuleset,
             statuses: list[Status]) -> Outcome:
     """The amounts that follow from an evaluator's choice for one subsidy rule."""
@@ -214,37 +316,37 @@ def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: 
     potential: dict[str, int] | None = None
     basis: tuple[dict[str, Any], ...] = ()
     construction: Construction | None = None
-    spec = subsidy.spec
-    if spec.kind is SubsidyKind.construction:
-        completed = _date(facts.flat, spec.completion)
-        construction = Construction(completed, facts.flat.get(spec.approved) if spec.approved else None,
-                                    facts.flat.get(spec.paid) if spec.paid else None)
-    if branch is not None and construction is not None:
-        # One-off: the amounts in force on the completion date, not on the as-of date.
-        city_value, district_value = branch.city, branch.district
-        if construction.completed is not None:
-            city_value = _on(city_value, construction.completed)
-            district_value = _on(district_value, construction.completed)
-        city, district = _value(city_value), _value(district_value)
-        potential = {"total": city + district, "city": city, "district": district}
-        basis = _basis(("city", city_value), ("district", district_value))
-    elif branch is not None and period is not None and subsidy.proration is not None:
-        rate = _value(branch.yuan_per_year)
+    spans: tuple[RateSpan, ...] = ()
+    if subsidy.spec.kind is SubsidyKind.construction:
+        construction, basis = _construction(rule, facts, compiled.as_of, branch)
+        standard = construction.standard
+        if standard is not None:
+            potential = dict(standard) if construction.approved is None \
+                else _split(standard, construction.approved)
+    elif branch is not None and period is not None and subsidy.proration is not None \
+            and branch.yuan_per_year is not None:
+        rate = branch.yuan_per_year
         if subsidy.proration.value == "none":
-            amount = rate if period.active else 0
+            in_force = _on(rate, period.last_day) if period.last_day else None
+            amount = _value(in_force) if period.active else 0
+            spans = (RateSpan(in_force, period.months),) if in_force else ()
         else:
-            amount = round_yuan(Fraction(rate * period.months, 12))
-        potential = {"amount": amount, "rate": rate}
-        basis = _basis(("rate", branch.yuan_per_year), ("proration", subsidy.proration),
+            spans = _spans(rate, period)
+            amount = round_yuan(sum((Fraction(_value(s.rate) * s.months, 12) for s in spans),
+                                    Fraction(0)))
+        shown = spans[-1].rate if spans else rate
+        potential = {"amount": amount, "rate": _value(shown)}
+        rates = tuple(dict.fromkeys(s.rate for s in spans)) or (rate,)
+        basis = _basis(*(("rate", r) for r in rates), ("proration", subsidy.proration),
                        ("payer", subsidy.payer))
     decision = row.status
     reasons = _reasons(row.reasons, rule, facts, compiled, statuses)
     if decision is Decision.eligible and potential is None:
-        # Every field the amounts need is present, yet no branch holds: the rule's amounts
-        # leave this record uncovered. Say so rather than invent an amount.
+        # Every field the amounts need is present, yet no branch holds, or its amounts were
+        # not in force on the completion date: say so rather than invent an amount.
         decision = Decision.undetermined
         reasons = subsidy.needs
-    return Outcome(rule, decision, reasons, potential, period, basis, construction)
+    return Outcome(rule, decision, reasons, potential, period, basis, construction, spans)
 
 
 def year_problems(compiled: CompiledRuleset, year: int) -> list[Text]:

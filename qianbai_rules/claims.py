@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .amounts import Outcome
+from .amounts import Outcome, Timing, chosen
 from .compiled import CompiledRuleset, Status
 from .eligibility import Decision, SubsidyKind
 from .findings import field_name, render_value
 from .labels import label
+from .parameters import AppliedValue
 from .problems import Lang
 
 
@@ -70,64 +71,87 @@ def _reasons_text(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
     return _shown(parts, lang)
 
 
-def _settlement(outcome: Outcome, left: int | None, lang: Lang, with_approved: bool = True) -> str:
-    """What the record says was approved and paid, and what is still owed, where it says so."""
-    facts = outcome.construction
-    if facts is None or (facts.approved is None and facts.paid is None):
+def _settlement(outcome: Outcome, lang: Lang, with_approved: bool) -> str:
+    """What the record says was approved and paid, what is still owed and what was paid
+    beyond what is due, where the record says what was approved or paid."""
+    facts, money = outcome.construction, outcome.settlement()
+    if facts is None or money is None or (facts.approved is None and facts.recorded_paid is None):
         return ""
     parts = []
     if facts.approved is not None and with_approved:
         parts.append(label("subsidy.construction.approved", lang, amount=_yuan(facts.approved)))
-    if facts.paid is not None:
-        parts.append(label("subsidy.construction.paid", lang, amount=_yuan(facts.paid)))
-    if left is not None and outcome.decision is Decision.eligible:
-        key = "owed" if left >= 0 else "overpaid"
-        parts.append(label(f"subsidy.construction.{key}", lang, amount=_yuan(abs(left))))
+    if money.paid is not None:
+        parts.append(label("subsidy.construction.paid", lang, amount=_yuan(money.paid)))
+    if outcome.decision is Decision.eligible and money.owed is not None:
+        parts.append(label("subsidy.construction.owed", lang, amount=_yuan(money.owed)))
+    if money.overpaid:
+        key = "overpaid" if outcome.decision is Decision.eligible else "paid_not_due"
+        parts.append(label(f"subsidy.construction.{key}", lang, amount=_yuan(money.overpaid)))
     return label("subsidy.construction.settlement", lang,
                  parts=label("value.list_separator", lang).join(parts))
+
+
+def _construction_key(outcome: Outcome) -> str:
+    """Which sentence tells this construction subsidy: its state, and whether it belongs to
+    the evaluated year at all."""
+    facts = outcome.construction
+    status = outcome.decision.value
+    if facts is None or outcome.decision is Decision.not_covered:
+        return status
+    if facts.timing is Timing.not_yet:
+        return "not_yet"
+    if facts.timing is Timing.other_year:
+        return "eligible_other_year" if status == "eligible" else "other_year"
+    if status == "eligible" and facts.approved is not None:
+        return "eligible_approved"  # the approved amount is what is paid, the standard beside it
+    return status
 
 
 def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
                   year: int, lang: Lang) -> dict[str, Any]:
     status = outcome.decision.value
-    belongs = outcome.construction.year if outcome.construction else None
+    facts = outcome.construction
     covered = outcome.decision is not Decision.not_covered
-    left = outcome.owed()
+    belongs = facts.year if facts and covered else None
+    money = outcome.settlement()
     block: dict[str, Any] = {
         "status": status,
         "rule": outcome.rule.rule.id if covered else None,
-        "year": belongs if covered else None,
-        "in_year": (belongs == year if belongs is not None else None) if covered else None,
+        "year": belongs,
+        "in_year": facts.in_year if facts and covered else None,
         "total": outcome.paid("total"), "city": outcome.paid("city"),
         "district": outcome.paid("district"),
-        "approved": outcome.construction.approved if outcome.construction else None,
-        "paid": outcome.construction.paid if outcome.construction else None,
-        "owed": left,
+        "standard": dict(facts.standard) if facts and facts.standard and covered else None,
+        "approved": facts.approved if facts else None,
+        "paid": money.paid if money else None,
+        "owed": money.owed if money else None,
+        "overpaid": money.overpaid if money else None,
         "reasons": list(outcome.reasons),
     }
+    key = _construction_key(outcome)
     potential = outcome.potential
     shown = {k: _yuan(v) for k, v in (potential or {}).items()}
+    standard = {f"standard_{k}": _yuan(v) for k, v in (facts.standard or {}).items()} \
+        if facts else {}
     later = label("subsidy.construction.potential", lang, **shown) \
-        if potential and outcome.decision is not Decision.eligible else ""
+        if potential and outcome.decision is not Decision.eligible and key in (
+            "ineligible", "undetermined") else ""
     if potential and outcome.decision in (Decision.ineligible, Decision.undetermined):
         block["potential"] = potential
     block["basis"] = outcome.basis
-    key = status
-    approved = outcome.construction.approved if outcome.construction else None
-    if status == "eligible" and belongs is not None and belongs != year:
-        key = "eligible_other_year"
-    elif status == "eligible" and approved is not None:
-        key = "eligible_approved"  # the approved amount is what is paid, the standard beside it
-    when = "" if not covered else (
+    when = "" if not covered or facts is None else (
         label("subsidy.construction.year_unknown", lang) if belongs is None
         else label("subsidy.construction.one_off", lang, year=belongs))
-    block["message"] = label(f"subsidy.construction.{key}", lang, **shown, potential=later,
-                             year=year, belongs=belongs if belongs is not None else "",
-                             when=when, approved=_yuan(approved),
-                             settlement=_settlement(outcome, left, lang,
-                                                    with_approved=key != "eligible_approved"),
-                             basis=_basis_text(outcome, compiled, lang),
-                             reasons=_reasons_text(outcome, compiled, flat, lang))
+    block["message"] = label(
+        f"subsidy.construction.{key}", lang, **shown, **standard, potential=later, year=year,
+        belongs=belongs if belongs is not None else "", when=when,
+        completed=facts.completed.isoformat() if facts and facts.completed else "",
+        as_of=compiled.as_of.isoformat(),
+        state=label(f"report.subsidy_status.{status}", lang),
+        approved=_yuan(facts.approved if facts else None),
+        settlement=_settlement(outcome, lang, with_approved=key != "eligible_approved"),
+        basis=_basis_text(outcome, compiled, lang),
+        reasons=_reasons_text(outcome, compiled, flat, lang))
     return block
 
 
@@ -149,10 +173,18 @@ def _operating(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, A
         "proration": proration,
         "reasons": list(outcome.reasons),
     }
+    block["rates"] = [{"rate": _amount(s.rate), "months": s.months, "since": s.rate.since.isoformat()}
+                      for s in outcome.spans]
     if potential and outcome.decision in (Decision.ineligible, Decision.undetermined):
         block["potential"] = potential["amount"]
     block["basis"] = outcome.basis
-    values = {"year": year, "months": block["months"],
+    spans = [(_amount(s.rate), s.months) for s in outcome.spans] or [(block["rate"], 0)]
+    formula = " + ".join(label("subsidy.operating.part", lang, rate=_yuan(rate), months=months)
+                         for rate, months in spans)
+    starts = subsidy.counts_from
+    note = label("subsidy.operating.from_plan", lang, date=starts.isoformat()) \
+        if period and period.clamped and starts is not None and starts.year == year else ""
+    values = {"year": year, "months": block["months"], "formula": formula, "note": note,
               "amount": _yuan(potential["amount"] if potential else None),
               "rate": _yuan(block["rate"])}
     later = label("subsidy.operating.potential", lang, **values) \
@@ -167,18 +199,23 @@ def _operating(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, A
     return block
 
 
+def _amount(applied: AppliedValue) -> int:
+    return int(applied.value)
+
+
 def subsidy_block(outcomes: list[Outcome], compiled: CompiledRuleset, flat: Mapping[str, Any],
                   year: int, lang: Lang) -> dict[str, Any]:
     """One block per subsidy kind; of several rules of a kind, the one that applies."""
     block: dict[str, Any] = {}
     for kind in SubsidyKind:
-        of_kind = [o for o in outcomes if o.rule.subsidy and o.rule.subsidy.spec.kind is kind]
-        if not of_kind:
+        outcome = chosen(outcomes, kind)
+        if outcome is None:
             continue
-        chosen = next((o for o in of_kind if o.decision is not Decision.not_covered), of_kind[0])
-        block[kind.value] = (_construction(chosen, compiled, flat, year, lang)
+        block[kind.value] = (_construction(outcome, compiled, flat, year, lang)
                              if kind is SubsidyKind.construction
-                             else _operating(chosen, compiled, flat, year, lang))
+                             else _operating(outcome, compiled, flat, year, lang))
+        # 执行口径: the amount rests on the readings of its rule (listed in the document).
+        block[kind.value]["readings"] = list(outcome.rule.rule.readings)
     return block
 
 

@@ -93,10 +93,10 @@ class SubsidySpec:
 
     @property
     def needs(self) -> tuple[str, ...]:
-        """Fields without which the amount cannot be worked out."""
+        """Fields without which the amount cannot be worked out (a one-off subsidy needs the
+        completion date that places it in a year and sets the amounts in force)."""
         named = {f for b in self.amounts for f in fields_of(b.when)}
-        if self.period_from:
-            named.add(self.period_from)
+        named.update(f for f in (self.period_from, self.completion) if f)
         return tuple(sorted(named))
 
     @property

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .amounts import Outcome
+from .amounts import Outcome, chosen
 from .check import Evaluated, Rejected, Result
 from .compiled import CompiledRuleset, Status, Verdict
 from .eligibility import Decision, SubsidyKind
@@ -71,24 +71,17 @@ class _Money:
 
     def add(self, outcome: Outcome, key: str, payer: str | None) -> None:
         """Count an eligible amount; ``payer`` is who pays a single amount (operating)."""
-        self.count(outcome, outcome.paid(key) or 0, payer)
-
-    def count(self, outcome: Outcome, paid: int, payer: str | None) -> None:
         if outcome.decision is Decision.undetermined:
             self.undetermined += 1
             return
-        if outcome.decision is not Decision.eligible:
-            return
-        if not paid:
+        paid = outcome.paid(key) or 0
+        if outcome.decision is not Decision.eligible or not paid:
             return
         self.facilities += 1
         self.total += paid
         if payer is None:
-            # An approved amount replaces the standard one: the city's part stays as the
-            # rules set it (never more than the approved amount), the district takes the rest.
-            city = min(outcome.paid("city") or 0, paid)
-            self.city += city
-            self.district += paid - city
+            self.city += outcome.paid("city") or 0
+            self.district += outcome.paid("district") or 0
         elif payer == "city":
             self.city += paid
         else:
@@ -97,25 +90,30 @@ class _Money:
 
 @dataclass
 class _Construction(_Money):
-    """Construction subsidies of the year: the approved amount where the registry gives one,
-    the standard amount otherwise; what the registry says was paid, and what is still owed."""
+    """Construction subsidies of the facilities completed in the year: what is due (the
+    approved amount where the registry gives one, the standard amount otherwise), the standard
+    amounts, what the registry says was paid, what is still owed, and what was paid beyond
+    what is due (to a facility eligible for less, or not eligible now)."""
 
     standard: int = 0
     approved_facilities: int = 0
     paid_facilities: int = 0  # facilities whose record says what was paid
     paid: int = 0
     owed: int = 0
+    overpaid: int = 0
 
     def add_one_off(self, outcome: Outcome) -> None:
-        if outcome.decision is Decision.eligible:
-            self.standard += outcome.paid("total") or 0
-            facts = outcome.construction
-            if facts is not None:
+        facts, money = outcome.construction, outcome.settlement()
+        if facts is not None and money is not None:
+            if outcome.decision is Decision.eligible:
+                self.standard += facts.standard["total"] if facts.standard else 0
                 self.approved_facilities += facts.approved is not None
-                self.paid_facilities += facts.paid is not None
-                self.paid += facts.paid or 0
-            self.owed += outcome.owed() or 0
-        self.count(outcome, outcome.due() or 0, None)
+            if money.paid is not None:
+                self.paid_facilities += 1
+                self.paid += money.paid
+            self.owed += money.owed or 0
+            self.overpaid += money.overpaid or 0
+        self.add(outcome, "total", None)
 
 
 @dataclass
@@ -194,15 +192,14 @@ class Evaluation:
                 "years": [(self.year - 1, self.previous[record.id]), (self.year, now)]})
 
     def _money(self, result: Evaluated, completed_this_year: bool) -> None:
-        for outcome in result.subsidies:
-            spec = outcome.rule.subsidy.spec if outcome.rule.subsidy else None
-            if spec is None or outcome.decision is Decision.not_covered:
-                continue
-            if spec.kind is SubsidyKind.construction and completed_this_year:
-                self.construction.add_one_off(outcome)
-            elif spec.kind is SubsidyKind.operating:
-                payer = outcome.rule.subsidy.payer if outcome.rule.subsidy else None
-                self.operating.add(outcome, "amount", str(payer.value) if payer else None)
+        built = chosen(result.subsidies, SubsidyKind.construction)
+        if built is not None and completed_this_year:
+            self.construction.add_one_off(built)
+        run = chosen(result.subsidies, SubsidyKind.operating)
+        subsidy = run.rule.subsidy if run is not None else None
+        if run is not None and subsidy is not None and run.decision is not Decision.not_covered:
+            payer = subsidy.payer
+            self.operating.add(run, "amount", str(payer.value) if payer else None)
 
     def _street_towns(self) -> list[dict[str, Any]]:
         """Open failures by street/town: the plan's in its order, then others by name, then

@@ -67,7 +67,9 @@ def _responsible(finding: Mapping[str, Any], L: Mapping[str, Any]) -> str:
         names = L["value"]["list_separator"].join(finding["assisted_by"])
         department = fill(L["text"]["assisted"], {"lead": department, "names": names})
     street = finding.get("street_town") or L["value"]["missing"]
-    return fill(L["text"]["responsible"], {"department": department, "street": street})
+    # The department assignment is a reading (执行口径); the street/town is the plan's own.
+    return fill(L["text"]["responsible"], {"department": department, "street": street,
+                                           "tag": L["reading"]["tag"]})
 
 
 @cache

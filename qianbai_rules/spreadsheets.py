@@ -194,6 +194,12 @@ def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
     unplanned.append(["id", L["street"]])
     for item in document["unplanned"]:
         unplanned.append([item["id"], item["street_town"]])
+    words = labels(lang)["workbook"]
+    readings = workbook.create_sheet(sheets["readings"])
+    readings.append([words["reading_id"], words["reading_text"], words["reading_rules"]])
+    for reading in document.get("readings", []):
+        readings.append([reading["id"], reading["text"],
+                         labels(lang)["value"]["list_separator"].join(reading["rules"])])
     for sheet in workbook.worksheets:
         if sheet.max_row > 1:
             sheet.auto_filter.ref = sheet.dimensions

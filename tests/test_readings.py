@@ -295,7 +295,7 @@ def test_markdown_report_prints_the_readings_section_and_words_info_rows_as_clai
         if rule.readings:
             assert title.endswith("【执行口径】" + "、".join(rule.readings) + " "), row
         if "✗" in row.split("|")[3]:  # who follows a failure up rests on a reading too
-            assert "【执行口径】 |" in row, row
+            assert "责任部门：" in row and "【执行口径】；责任街镇：" in row, row
         if rule_id in informs:
             status = row.split("|")[3]
             assert "符合" not in status and not MEETS["zh"].search(row), row
@@ -319,3 +319,31 @@ def test_annual_json_lists_every_reading() -> None:
     ids = [r["id"] for r in document["readings"]]
     assert {"RD-EXIT-REVIEW", "RD-LOTTERY-FUND-FIRST", "RD-DEPARTMENTS"} <= set(ids)
     assert len(ids) == len(load_ruleset(ROOT / "rules").readings)
+
+
+def test_every_subsidy_amount_names_the_readings_it_rests_on_in_json_and_text(
+        ruleset: Ruleset) -> None:
+    document = json.loads(_run("check", str(ROOT / "examples" / "sites" / "station-compliant.yaml"),
+                               "--format", "json"))
+    subsidy = document["records"][0]["subsidy"]
+    for kind, rule_id in (("construction", "QB-SUBSIDY-CONSTRUCTION-STATION"),
+                          ("operating", "QB-SUBSIDY-OPERATING")):
+        rule = ruleset.rule(rule_id)
+        assert rule is not None and rule.readings
+        assert subsidy[kind]["readings"] == list(rule.readings)
+    text = _run("check", str(ROOT / "examples" / "sites" / "station-compliant.yaml"))
+    lines = [line for line in text.splitlines() if "运营补贴：可获" in line]
+    assert lines and all("【执行口径】RD-OPERATING-PRORATION" in line for line in lines)
+
+
+def test_the_evaluation_workbook_lists_every_reading_on_a_sheet_of_its_own(
+        ruleset: Ruleset, tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "evaluation.xlsx"
+    _run("evaluate", str(ROOT / "examples" / "jiangbei-registry.xlsx"), "--year", "2019",
+         "--format", "xlsx", "-o", str(path))
+    sheet = openpyxl.load_workbook(path)["执行口径"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in rows] == list(ruleset.readings)
+    assert all(row[1] for row in rows)

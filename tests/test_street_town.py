@@ -103,9 +103,9 @@ def test_reports_name_the_department_and_the_street_town(
     (tmp_path / "site.yaml").write_text(NO_STREET + "street_town: 五里店街道\n", encoding="utf-8")
     _, out, _ = cli("check", tmp_path / "site.yaml", "--format", fmt, "--audience", audience,
                     "--as-of", "2019-12-31")
-    expected = "责任部门：区国资委（区房管局协助）；责任街镇：五里店街道"
+    expected = "责任部门：区国资委（区房管局协助）【执行口径】；责任街镇：五里店街道"
     if audience == "operator":  # the operator's list of fixes: mandatory failures only
-        expected = "责任部门：区民政局；责任街镇：五里店街道"
+        expected = "责任部门：区民政局【执行口径】；责任街镇：五里店街道"
         (tmp_path / "site.yaml").write_text(NO_STREET + "street_town: 五里店街道\n"
                                             "floor_area_m2: 150\n", encoding="utf-8")
         _, out, _ = cli("check", tmp_path / "site.yaml", "--format", fmt, "--audience", audience,
@@ -117,4 +117,4 @@ def test_reports_say_when_the_street_town_is_not_given(tmp_path: Path) -> None:
     (tmp_path / "site.yaml").write_text(NO_STREET, encoding="utf-8")
     _, out, _ = cli("check", tmp_path / "site.yaml", "--as-of", "2019-12-31", "--lang", "en")
     assert ("Lead department: District State Assets Commission (assisted by District Housing "
-            "Administration Bureau); street/town: (not given)") in out
+            "Administration Bureau) [working interpretation]; street/town: (not given)") in out
