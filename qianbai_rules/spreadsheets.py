@@ -167,6 +167,7 @@ def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
     money.append([L["construction_standard"], built["standard"]])
     money.append([L["construction_paid"], built["paid"]])
     money.append([L["construction_owed"], built["owed"]])
+    money.append([L["construction_overpaid"], built["overpaid"]])
     funding = document["subsidies"]["funding"]
     money.append([])
     money.append([L["district_owed"], funding["district_owed"]])
