@@ -233,9 +233,8 @@ def _name(value: Any) -> Any:
     tabs too), format characters (zero-width space, word joiner, soft hyphen, BOM,
     bidirectional controls) and non-characters are refused: they are invisible or change
     how text around them is shown, so two names that look alike could differ."""
-    value = _to_text(value)
     if isinstance(value, str):
-        found = first_unsafe(value)
+        found = first_unsafe(value.strip())
         if found is not None:
             position, char = found
             raise CharacterError(Message(
@@ -244,7 +243,7 @@ def _name(value: Any) -> Any:
                 f"character {position} is {char_name(char)}, a control, format or "
                 f"non-character (invisible, or it changes how text is shown); ids and names "
                 f"take none of these"))
-    return value
+    return _to_text(value)
 
 
 def _identifier(value: Any) -> Any:
