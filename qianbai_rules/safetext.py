@@ -53,7 +53,9 @@ def _escaped(match: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """Text on one line with nothing a terminal or viewer acts on: every unsafe character
     (line breaks too) replaced by its escape. Safe text comes back unchanged."""
-    return UNSAFE.sub(_escaped, text) if UNSAFE.search(text) else text
+    if text.isprintable():  # fast path: every unsafe character is non-printable
+        return text
+    return UNSAFE.sub(_escaped, text)
 
 
 def visible_lines(text: str) -> str:

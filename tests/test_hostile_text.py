@@ -35,6 +35,9 @@ def test_the_unsafe_class_is_every_control_format_separator_surrogate_and_noncha
              if bool(UNSAFE.match(chr(code))) != (
                  unicodedata.category(chr(code)) in UNSAFE_CATEGORIES or _noncharacter(code))]
     assert wrong == []
+    # visible()'s fast path: text that Python calls printable holds no unsafe character.
+    assert not [code for code in range(0x110000)
+                if chr(code).isprintable() and UNSAFE.match(chr(code))]
 
 
 def test_visible_escapes_what_a_terminal_acts_on_and_leaves_ordinary_text_alone() -> None:
