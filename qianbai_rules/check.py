@@ -14,7 +14,7 @@ from .fields import flatten
 from .inputs import Meter, RawRecord, expand, read
 from .plain import PlainEvaluator
 from .problems import RecordProblem, Text
-from .records import FacilityRecord
+from .records import FacilityRecord, id_key
 from .validation import column_of, parse_record, record_label
 
 
@@ -85,11 +85,17 @@ class Identity:
     label: str
     position: str
 
-    def duplicate(self) -> Rejected:
-        """The rejection of this record, whose id an earlier record has."""
-        return Rejected(RecordProblem(self.source, self.label, "id", Text(
-            f"编号 {self.record_id} 与前面的记录重复", f"duplicate id {self.record_id}"),
-            self.position))
+    def duplicate(self, first: str) -> Rejected:
+        """The rejection of this record, whose id an earlier record has (written ``first``
+        there: the same id, or one that NFKC normalisation makes the same)."""
+        if first == self.record_id:
+            message = Text(f"编号 {self.record_id} 与前面的记录重复", f"duplicate id {self.record_id}")
+        else:
+            message = Text(
+                f"编号 {self.record_id} 与前面记录的编号 {first} 重复（全角与半角等写法视为同一编号）",
+                f"duplicate id {self.record_id}: the same as the earlier {first} once written "
+                f"in one form (Unicode NFKC: full-width and half-width letters are one id)")
+        return Rejected(RecordProblem(self.source, self.label, "id", message, self.position))
 
 
 def validate(item: RawRecord | RecordProblem) -> tuple[Identity, FacilityRecord] | Rejected:
@@ -106,15 +112,18 @@ def validate(item: RawRecord | RecordProblem) -> tuple[Identity, FacilityRecord]
 
 
 class Unique:
-    """Ids seen so far in input order: the second record with an id is rejected."""
+    """Ids seen so far in input order: the second record with an id is rejected. Ids are
+    compared in their NFKC form (:func:`.records.id_key`): ＪＢ-001 is JB-001."""
 
     def __init__(self) -> None:
-        self._seen: set[str] = set()
+        self._seen: dict[str, str] = {}
 
     def duplicate(self, identity: Identity) -> Rejected | None:
-        if identity.record_id in self._seen:
-            return identity.duplicate()
-        self._seen.add(identity.record_id)
+        key = id_key(identity.record_id)
+        first = self._seen.get(key)
+        if first is not None:
+            return identity.duplicate(first)
+        self._seen[key] = identity.record_id
         return None
 
 

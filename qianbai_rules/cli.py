@@ -32,6 +32,7 @@ from .records import FacilityRecord
 from .render import ReportError
 from .resources import rules_dir
 from .ruleset import Ruleset, load_ruleset
+from .safetext import visible, visible_lines
 
 USAGE_ERROR = 2
 # Modules that only some commands need are imported by those commands: every import
@@ -154,12 +155,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(message: object, stream: TextIO) -> None:
+    """One message line for people: whatever it quotes (a file name, an id, a key) is made
+    visible on this one line, so it cannot act on the terminal or forge another line."""
+    print(visible(str(message)), file=stream)
+
+
 def _load(folder: Path | None, err: TextIO) -> Ruleset | None:
     try:
         return load_ruleset(folder or rules_dir())
     except RulesError as exc:
         for problem in exc.problems:
-            print(problem, file=err)
+            _say(problem, err)
         return None
 
 
@@ -180,12 +187,12 @@ def _prepare(args: argparse.Namespace, as_of: dt.date, err: TextIO) -> _Run | No
         compiled = compile_ruleset(ruleset, as_of)
     except RulesError as exc:
         for problem in exc.problems:
-            print(problem, file=err)
+            _say(problem, err)
         return None
     year = args.year if args.year is not None else as_of.year
     too_early = year_problems(compiled, year)
     for message in too_early:
-        print(f"qianbai: --year {year}: {message(lang)}", file=err)
+        _say(f"qianbai: --year {year}: {message(lang)}", err)
     if too_early:
         return None
     evaluator = make_evaluator(args.engine, compiled)
@@ -198,7 +205,7 @@ def _history(args: argparse.Namespace, err: TextIO, create: bool = True) -> Hist
     try:
         return History(Path(args.db), create)
     except HistoryError as exc:
-        print(f"qianbai: {exc}", file=err)
+        _say(f"qianbai: {exc}", err)
         return USAGE_ERROR
 
 
@@ -210,13 +217,13 @@ def _guarded(args: argparse.Namespace, err: TextIO, history: History | None,
     try:
         return body()
     except ReportError as exc:
-        print(f"qianbai: {exc.text(lang)}", file=err)
+        _say(f"qianbai: {exc.text(lang)}", err)
     except (HistoryError, sqlite3.Error) as exc:
-        print(f"qianbai: {args.db}: {exc}", file=err)
+        _say(f"qianbai: {args.db}: {exc}", err)
     except BrokenPipeError:
         raise
     except OSError as exc:
-        print(f"qianbai: {args.output or exc.filename}: {exc.strerror or exc}", file=err)
+        _say(f"qianbai: {args.output or exc.filename}: {exc.strerror or exc}", err)
     finally:
         if history is not None:
             history.close()
@@ -228,7 +235,7 @@ def _rejected_notice(count: int, lang: Lang, err: TextIO) -> None:
         notice = Text(f"{count} 条记录未能评估，原因见输出中的“未能评估的记录”（rejected）",
                       f"{count} record(s) could not be evaluated; the output lists them with "
                       f"the reason (rejected)")
-        print(f"qianbai: {notice(lang)}", file=err)
+        _say(f"qianbai: {notice(lang)}", err)
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -237,19 +244,19 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if prepared is None:
         return USAGE_ERROR
     if args.record and args.db is None:
-        print("qianbai: --record needs --db FILE", file=err)
+        _say("qianbai: --record needs --db FILE", err)
         return USAGE_ERROR
     if args.db is not None and not args.record:
-        print("qianbai: --db FILE goes with --record (check stores only what it is asked to)",
-              file=err)
+        _say("qianbai: --db FILE goes with --record (check stores only what it is asked to)",
+              err)
         return USAGE_ERROR
     history = _history(args, err) if args.record else None
     if isinstance(history, int):
         return history
     info = prepared.info
     if args.jobs < 1 or (args.jobs > 1 and (args.format not in STREAMED or args.record)):
-        print("qianbai: --jobs N (N ≥ 1) parallelises text, json and jsonl output, without "
-              "--record", file=err)
+        _say("qianbai: --jobs N (N ≥ 1) parallelises text, json and jsonl output, without "
+              "--record", err)
         return USAGE_ERROR
     meter = _meter(args, err)
     outcomes = progress(run(args.inputs, prepared.compiled, prepared.evaluator, info.year, meter),
@@ -311,7 +318,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         plan = load_plan(args.plan or rules_dir() / "plans" / "jiangbei-2018-2020.yaml")
     except RulesError as exc:
         for problem in exc.problems:
-            print(problem, file=err)
+            _say(problem, err)
         return USAGE_ERROR
     history = _history(args, err)
     if isinstance(history, int):
@@ -368,37 +375,37 @@ def _rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.rules_command == "lint":
         cases, problems = load_cases(ruleset.root / "tests")
         for problem in problems:
-            print(problem, file=err)
+            _say(problem, err)
         bad = [c for c in cases if c.problems]
         for case in bad:
-            print(f"{case.file}: case {case.name!r}: {'; '.join(case.problems)}", file=err)
+            _say(f"{case.file}: case {case.name!r}: {'; '.join(case.problems)}", err)
         if problems or bad:
             return USAGE_ERROR
-        print(f"ok: {len(ruleset.rules)} rules, {len(ruleset.parameters)} parameters, "
-              f"{len(cases)} test cases", file=out)
+        _say(f"ok: {len(ruleset.rules)} rules, {len(ruleset.parameters)} parameters, "
+              f"{len(cases)} test cases", out)
         return 0
     if args.rules_command == "list":
-        out.write(list_rules(ruleset, args.lang))
+        out.write(visible_lines(list_rules(ruleset, args.lang)))
         return 0
     if args.rules_command == "show":
         rule = ruleset.rule(args.rule_id)
         if rule is None:
-            print(f"qianbai: no rule {args.rule_id!r}; see `qianbai rules list`", file=err)
+            _say(f"qianbai: no rule {args.rule_id!r}; see `qianbai rules list`", err)
             return USAGE_ERROR
-        out.write(describe_rule(ruleset, rule, args.lang))
+        out.write(visible_lines(describe_rule(ruleset, rule, args.lang)))
         return 0
     cases, problems = load_cases(ruleset.root / "tests")
     for problem in problems:
-        print(problem, file=err)
+        _say(problem, err)
     failed = 0
     for case in cases:
         failures = run_case(case, ruleset)
         if failures:
             failed += 1
-            print(f"FAILED {case.file}: {case.name}", file=out)
+            _say(f"FAILED {case.file}: {case.name}", out)
             for failure in failures:
-                print(f"    {failure}", file=out)
-    print(f"{len(cases) - failed} passed, {failed} failed", file=out)
+                _say(f"    {failure}", out)
+    _say(f"{len(cases) - failed} passed, {failed} failed", out)
     if problems:
         return USAGE_ERROR
     return 1 if failed else 0
@@ -446,10 +453,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
                 with render.output_policy(render.OutputPolicy(args.force)):
                     write_template(Path(args.output), args.lang)
             except ReportError as exc:
-                print(f"qianbai: {exc.text(args.lang)}", file=err)
+                _say(f"qianbai: {exc.text(args.lang)}", err)
                 return USAGE_ERROR
             except OSError as exc:
-                print(f"qianbai: {args.output}: {exc.strerror or exc}", file=err)
+                _say(f"qianbai: {args.output}: {exc.strerror or exc}", err)
                 return USAGE_ERROR
             return 0
         if args.command == "rules":

@@ -13,6 +13,7 @@ from typing import TextIO, TypeVar
 from .inputs import Meter
 from .labels import label
 from .problems import Lang
+from .safetext import visible
 
 T = TypeVar("T")
 EVERY_SECONDS = 0.25
@@ -54,9 +55,9 @@ def progress(items: Iterable[T], stream: TextIO, lang: Lang, enabled: bool,
         if now - shown >= EVERY_SECONDS:
             shown = now
             fraction = meter.fraction if meter is not None else None
-            stream.write(CLEAR + progress_line(count, now - start, fraction, lang))
+            stream.write(CLEAR + visible(progress_line(count, now - start, fraction, lang)))
             stream.flush()
         yield item
     if shown != start:
-        stream.write(CLEAR + label("progress.done", lang, count=f"{count:,}") + "\n")
+        stream.write(CLEAR + visible(label("progress.done", lang, count=f"{count:,}")) + "\n")
         stream.flush()

@@ -9,18 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from . import creditcode
+from .problems import Text as Message
+from .safetext import char_name, first_unsafe
 from .yamlio import as_date
 
 # Input-sanity limits, not plan thresholds: they keep numbers inside what every
 # evaluator represents exactly (durable_rules clamps integers at 2**63).
 MAX_AREA_M2: Final = 10_000_000
 MAX_COUNT: Final = 1_000_000_000
+# Identity limits: an id is at most this many characters (after trimming).
+MAX_ID_LENGTH: Final = 100
+# Unicode categories an id's characters may have: letters, numbers, punctuation, symbols
+# (and the ordinary space between them); no marks, controls, format or private-use
+# characters, so that two ids that look the same are the same.
+ID_CATEGORIES: Final = ("L", "N", "P", "S")
 
 
 class FacilityType(StrEnum):
@@ -211,6 +220,58 @@ def _to_text(value: Any) -> Any:
     return value
 
 
+class CharacterError(ValueError):
+    """Why an id or a name is refused, in both languages, naming the character."""
+
+    def __init__(self, text: Message) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+
+def _name(value: Any) -> Any:
+    """A name (or an id): text that shows what it is. Control characters (line breaks and
+    tabs too), format characters (zero-width space, word joiner, soft hyphen, BOM,
+    bidirectional controls) and non-characters are refused: they are invisible or change
+    how text around them is shown, so two names that look alike could differ."""
+    if isinstance(value, str):
+        found = first_unsafe(value.strip())
+        if found is not None:
+            position, char = found
+            raise CharacterError(Message(
+                f"第 {position} 个字符 U+{ord(char):04X} 是控制字符、格式字符或非字符（不可见或"
+                f"改变显示）；编号和名称中不得含有此类字符",
+                f"character {position} is {char_name(char)}, a control, format or "
+                f"non-character (invisible, or it changes how text is shown); ids and names "
+                f"take none of these"))
+    return _to_text(value)
+
+
+def _identifier(value: Any) -> Any:
+    """An id: a name of at most :data:`MAX_ID_LENGTH` letters, digits, punctuation marks
+    and symbols (spaces between them allowed)."""
+    value = _name(value)
+    if not isinstance(value, str):
+        return value
+    if len(value) > MAX_ID_LENGTH:
+        raise CharacterError(Message(
+            f"编号不得超过 {MAX_ID_LENGTH} 个字符，实际为 {len(value)} 个",
+            f"an id has at most {MAX_ID_LENGTH} characters, this one has {len(value)}"))
+    for position, char in enumerate(value, start=1):
+        if char != " " and not unicodedata.category(char).startswith(ID_CATEGORIES):
+            raise CharacterError(Message(
+                f"编号的第 {position} 个字符 U+{ord(char):04X} 不是文字、数字、标点或符号；"
+                f"编号只能由文字、数字、标点、符号和空格组成",
+                f"character {position} of the id, {char_name(char)}, is not a letter, digit, "
+                f"punctuation mark or symbol; an id is made of these and spaces"))
+    return value
+
+
+def id_key(record_id: str) -> str:
+    """What two ids are compared by: their NFKC form, so that the full-width ＪＢ-001 and
+    JB-001 (or ① and 1) are one id."""
+    return unicodedata.normalize("NFKC", record_id)
+
+
 def _credit_code(value: Any) -> Any:
     """A unified social credit code, checked and upper-cased (see :mod:`.creditcode`)."""
     return creditcode.normalize(value if isinstance(value, str) else str(value))
@@ -232,6 +293,9 @@ Count = Annotated[int, Field(ge=0, le=MAX_COUNT), BeforeValidator(_strict_number
 Date = Annotated[dt.date, BeforeValidator(_strict_date)]
 Text = Annotated[str, Field(min_length=1, max_length=500), BeforeValidator(_to_text)]
 TextList = Annotated[list[Text], BeforeValidator(_split_list)]
+Name = Annotated[str, Field(min_length=1, max_length=500), BeforeValidator(_name)]
+Identifier = Annotated[str, Field(min_length=1, max_length=MAX_ID_LENGTH),
+                       BeforeValidator(_identifier)]
 CreditCode = Annotated[str, Field(pattern=creditcode.PATTERN), BeforeValidator(_credit_code)]
 
 
@@ -240,7 +304,7 @@ class _Part(BaseModel):
 
 
 class Community(_Part):
-    name: Text | None = Field(None, title="所在社区", description="community name")
+    name: Name | None = Field(None, title="所在社区", description="community name")
     kind: Annotated[CommunityKind, _code_validator(CommunityKind)] | None = Field(
         None, title="社区类型", description="community kind"
     )
@@ -251,7 +315,7 @@ class Community(_Part):
 
 
 class Contact(_Part):
-    person: Text | None = Field(None, title="负责人", description="person in charge")
+    person: Name | None = Field(None, title="负责人", description="person in charge")
     phone: Text | None = Field(None, title="联系电话", description="telephone")
 
 
@@ -303,7 +367,7 @@ class Operation(_Part):
     operator_kind: Annotated[OperatorKind, _code_validator(OperatorKind)] | None = Field(
         None, title="运营主体类型", description="operator kind"
     )
-    operator_name: Text | None = Field(None, title="运营主体", description="operator")
+    operator_name: Name | None = Field(None, title="运营主体", description="operator")
     operator_credit_code: CreditCode | None = Field(
         None, title="统一社会信用代码", description="operator's unified social credit code"
     )
@@ -362,12 +426,12 @@ class Status(_Part):
 class FacilityRecord(_Part):
     """One community elderly-care site (社区养老服务中心（站）) as record.md defines it."""
 
-    id: Annotated[Text, Field(max_length=200)] = Field(title="编号", description="id")
-    name: Text | None = Field(None, title="名称", description="name")
-    district: Text = Field("江北区", title="区县", description="district")
+    id: Identifier = Field(title="编号", description="id")
+    name: Name | None = Field(None, title="名称", description="name")
+    district: Name = Field("江北区", title="区县", description="district")
     address: Text | None = Field(None, title="地址", description="address")
     contact: Contact = Contact()
-    street_town: Text | None = Field(None, title="街镇", description="street/town")
+    street_town: Name | None = Field(None, title="街镇", description="street/town")
     facility_type: Annotated[FacilityType, _code_validator(FacilityType)] = Field(
         title="类型", description="facility type"
     )

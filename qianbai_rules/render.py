@@ -26,8 +26,12 @@ from markupsafe import Markup
 from .labels import fill, status_word
 from .problems import Text
 from .resources import templates_dir
+from .safetext import visible, visible_lines
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
+# What GitHub-flavoured Markdown would turn into a link by itself (a bare URL, a www.
+# address, an e-mail address): its ``:``, ``.`` or ``@`` is escaped so it stays text.
+_MD_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<=\bwww)(\.)|(@)")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _RESERVED = {"", "index", "con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
              *(f"lpt{i}" for i in range(10))}
@@ -42,10 +46,23 @@ class ReportError(Exception):
 
 
 def _md(value: Any) -> Markup:
-    """Text safe in Markdown: HTML-escaped, Markdown syntax and line breaks neutralised."""
-    text = html.escape(str(value), quote=False)
+    """Text safe in Markdown: made visible on one line (:func:`.safetext.visible`),
+    HTML-escaped, Markdown syntax and bare links neutralised."""
+    text = html.escape(visible(str(value)), quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return Markup(" ".join(text.splitlines()))
+    return Markup(_MD_AUTOLINK.sub(r"\\\1\2\3", text))
+
+
+def _finalize(value: Any) -> Any:
+    """Every ``{{ value }}`` of every template passes here: text is made visible on one
+    line, so that no record, file or rule text can move the cursor, retitle a terminal,
+    reorder a line or forge one. Markup (already rendered template parts) keeps its own
+    line breaks."""
+    if isinstance(value, Markup):
+        return Markup(visible_lines(str(value)))
+    if isinstance(value, str):
+        return visible(value)
+    return value
 
 
 def _yuan(value: int | None) -> str:
@@ -79,7 +96,7 @@ def environment() -> Environment:
         autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml", "md", "css"),
                                      disabled_extensions=("txt",), default=True),
         undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
-        lstrip_blocks=True,
+        lstrip_blocks=True, finalize=_finalize,
     )
     env.filters["fill"] = fill
     env.filters["md"] = _md

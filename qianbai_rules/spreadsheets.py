@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from . import render
 from .fields import FIELDS, Kind
@@ -19,6 +21,7 @@ from .findings import type_names
 from .inputs import Item, RawRecord
 from .labels import fill, labels
 from .problems import Lang, RecordProblem, Text
+from .safetext import cell_text
 
 SHEET_NAMES = ("设施", "facilities")
 
@@ -103,16 +106,16 @@ def write_template(path: Path, lang: Lang) -> None:
     words = labels(lang)["workbook"]
     yes_no = [labels("zh")["value"]["true"], labels("zh")["value"]["false"]]
     help_sheet = workbook.create_sheet(words["help"])
-    help_sheet.append([words["help_header"], words["help_field"], words["help_type"],
+    _append(help_sheet, [words["help_header"], words["help_field"], words["help_type"],
                        words["help_values"]])
+    _append(sheet, [spec.label_zh for spec in FIELDS.values()])
     for column, (name, spec) in enumerate(FIELDS.items(), start=1):
         header = spec.label_zh
-        sheet.cell(row=1, column=column, value=header)
         sheet.column_dimensions[get_column_letter(column)].width = max(10, len(header) * 2 + 2)
         kind = words["kind"][spec.kind.value]
         choices = _codes_text(name) if spec.codes else (
             "、".join(yes_no) if spec.kind is Kind.boolean else words["notes"].get(name, ""))
-        help_sheet.append([header, name, kind + (words["required"] if spec.required else ""),
+        _append(help_sheet, [header, name, kind + (words["required"] if spec.required else ""),
                            choices])
         if spec.kind in (Kind.code, Kind.boolean):
             options = [spec.code_name(c) for c in spec.codes] if spec.codes else yes_no
@@ -126,6 +129,27 @@ def write_template(path: Path, lang: Lang) -> None:
     help_sheet.column_dimensions["B"].width = 40
     help_sheet.column_dimensions["D"].width = 60
     _save(workbook, path)
+
+
+def _append(sheet: Worksheet, values: list[Any]) -> None:
+    """A row of a workbook the tool writes; every writer goes through here. Text is never
+    a live formula (text Excel would read as one, ``=…``, ``+…``, ``-…``, ``@…``, is
+    stored as a literal string cell with Excel's quote prefix) and never holds a
+    character that makes the file unreadable (escaped as ``\\x01``, ``\\ufffe``).
+    Numbers stay numbers."""
+    cells: list[Any] = []
+    for value in values:
+        if isinstance(value, str):
+            text, literal = cell_text(value)
+            if literal:
+                cell = Cell(sheet, value=text)
+                cell.data_type = "s"
+                cell.quotePrefix = True
+                cells.append(cell)
+                continue
+            value = text
+        cells.append(value)
+    sheet.append(cells)
 
 
 def _save(workbook: Workbook, path: Path) -> None:
@@ -145,62 +169,62 @@ def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
     assert summary is not None
     sheets = labels(lang)["workbook"]["sheet"]
     summary.title = sheets["district"]
-    summary.append([L["type"], L["target"], L["completed"], L["rate"]])
+    _append(summary, [L["type"], L["target"], L["completed"], L["rate"]])
     for kind, d in document["district"]["by_type"].items():
-        summary.append([types[kind], d["target"], d["completed"], d["rate"]])
+        _append(summary, [types[kind], d["target"], d["completed"], d["rate"]])
     total = document["district"]["total"]
-    summary.append([L["all_types"], total["target"], total["completed"], total["rate"]])
+    _append(summary, [L["all_types"], total["target"], total["completed"], total["rate"]])
     streets = workbook.create_sheet(sheets["streets"])
     kinds = list(document["district"]["by_type"])
-    streets.append([L["street"], *[f"{types[k]} {L['target']}" for k in kinds],
+    _append(streets, [L["street"], *[f"{types[k]} {L['target']}" for k in kinds],
                     *[f"{types[k]} {L['completed']}" for k in kinds], L["pilot"]])
     for s in document["streets"]:
-        streets.append([s["street_town"], *[s["targets"][k] for k in kinds],
+        _append(streets, [s["street_town"], *[s["targets"][k] for k in kinds],
                         *[s["completed"][k] for k in kinds], s["pilot_on_time"]])
     money = workbook.create_sheet(sheets["subsidies"])
-    money.append(["", L["total"], L["city"], L["district"], L["facilities"], L["undetermined"]])
+    _append(money, ["", L["total"], L["city"], L["district"], L["facilities"], L["undetermined"]])
     for key in ("construction", "operating"):
         m = document["subsidies"][key]
-        money.append([L[key], m["total"], m["city"], m["district"], m["facilities"],
+        _append(money, [L[key], m["total"], m["city"], m["district"], m["facilities"],
                       m["undetermined"]])
     built = document["subsidies"]["construction"]
-    money.append([L["construction_standard"], built["standard"]])
-    money.append([L["construction_paid"], built["paid"]])
-    money.append([L["construction_owed"], built["owed"]])
-    money.append([L["construction_overpaid"], built["overpaid"]])
+    _append(money, [L["construction_standard"], built["standard"]])
+    _append(money, [L["construction_paid"], built["paid"]])
+    _append(money, [L["construction_owed"], built["owed"]])
+    _append(money, [L["construction_overpaid"], built["overpaid"]])
     funding = document["subsidies"]["funding"]
-    money.append([])
-    money.append([L["district_owed"], funding["district_owed"]])
-    money.append([L["lottery_fund"], funding["lottery_fund"]])
-    money.append([L["pooled_and_budget"], funding["pooled_and_budget"]])
+    _append(money, [])
+    _append(money, [L["district_owed"], funding["district_owed"]])
+    _append(money, [L["lottery_fund"], funding["lottery_fund"]])
+    _append(money, [L["pooled_and_budget"], funding["pooled_and_budget"]])
     departments = workbook.create_sheet(sheets["departments"])
-    departments.append([L["department"], L["mandatory"], L["advisory"]])
+    _append(departments, [L["department"], L["mandatory"], L["advisory"]])
     for name, counts in document["departments"].items():
-        departments.append([name, counts.get("mandatory", 0), counts.get("advisory", 0)])
+        _append(departments, [name, counts.get("mandatory", 0), counts.get("advisory", 0)])
     by_street = workbook.create_sheet(sheets["street_towns"])
-    by_street.append([L["street"], L["mandatory"], L["advisory"]])
+    _append(by_street, [L["street"], L["mandatory"], L["advisory"]])
     for s in document["street_towns"]:
-        by_street.append([s["street_town"] or L["no_street"], s["mandatory"], s["advisory"]])
+        _append(by_street, [s["street_town"] or L["no_street"], s["mandatory"], s["advisory"]])
     review = workbook.create_sheet(sheets["exit_review"])
     year = document["year"]
-    review.append([L["exit_review"], L["exit_operator"], L["exit_facility"], L["street"],
+    _append(review, [L["exit_review"], L["exit_operator"], L["exit_facility"], L["street"],
                    *[fill(L["exit_failed"], {"year": y}) for y in (year - 1, year)]])
     for operator in document["exit_review_by_operator"]:
         for f in operator["facilities"]:
             failed = ["\n".join(f"{r['rule']} {r['title'] or ''}".strip()
                                 for r in y["failed_mandatory"]) for y in f["years"]]
-            review.append([f["id"], operator["operator_name"] or L["exit_no_operator"],
+            _append(review, [f["id"], operator["operator_name"] or L["exit_no_operator"],
                            f["name"], f["street_town"] or L["no_street"], *failed])
     unplanned = workbook.create_sheet(sheets["unplanned"])
-    unplanned.append(["id", L["street"]])
+    _append(unplanned, ["id", L["street"]])
     for item in document["unplanned"]:
-        unplanned.append([item["id"], item["street_town"]])
+        _append(unplanned, [item["id"], item["street_town"]])
     words = labels(lang)["workbook"]
     readings = workbook.create_sheet(sheets["readings"])
-    readings.append([words["reading_id"], words["reading_text"], words["reading_rules"]])
+    _append(readings, [words["reading_id"], words["reading_text"], words["reading_rules"]])
     for reading in document.get("readings", []):
-        readings.append([reading["id"], reading["text"],
-                         labels(lang)["value"]["list_separator"].join(reading["rules"])])
+        _append(readings, [reading["id"], reading["text"],
+                           labels(lang)["value"]["list_separator"].join(reading["rules"])])
     for sheet in workbook.worksheets:
         if sheet.max_row > 1:
             sheet.auto_filter.ref = sheet.dimensions

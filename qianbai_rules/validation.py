@@ -12,7 +12,7 @@ from pydantic_core import ErrorDetails
 from .creditcode import CreditCodeError
 from .fields import BY_LABEL, FIELDS, GROUPS, FieldSpec, Kind, nest
 from .problems import Text
-from .records import MAX_AREA_M2, MAX_COUNT, FacilityRecord
+from .records import MAX_AREA_M2, MAX_COUNT, CharacterError, FacilityRecord
 
 FieldError = tuple[str | None, Text]
 
@@ -83,7 +83,7 @@ def _field_error(error: ErrorDetails) -> FieldError:
     if error["type"] == "missing":
         return name, Text("缺少必填字段", "required field is missing")
     cause = error.get("ctx", {}).get("error")
-    if isinstance(cause, CreditCodeError):  # says itself what was expected and why
+    if isinstance(cause, CreditCodeError | CharacterError):  # says what was expected and why
         return name, cause.text
     spec = FIELDS.get(name)
     if spec is None:
