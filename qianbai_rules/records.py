@@ -15,12 +15,8 @@ from typing import Annotated, Any, Final
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from . import creditcode
+from .limits import MAX_AREA_M2, MAX_COUNT
 from .yamlio import as_date
-
-# Input-sanity limits, not plan thresholds: they keep numbers inside what every
-# evaluator represents exactly (durable_rules clamps integers at 2**63).
-MAX_AREA_M2: Final = 10_000_000
-MAX_COUNT: Final = 1_000_000_000
 
 
 class FacilityType(StrEnum):
