@@ -459,7 +459,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
                 return USAGE_ERROR
             extra = [p for p in (args.db, getattr(args, "plan", None)) if p]
             policy = render.OutputPolicy(args.force, _input_files(args.inputs)
-                                         | {Path(p).resolve() for p in extra})
+                                         | {Path(os.path.realpath(p)) for p in extra})
             with render.output_policy(policy):
                 return _check(args, out, err) if args.command == "check" \
                     else _evaluate(args, out, err)

@@ -32,9 +32,11 @@ LAST_DATE: Final = dt.date(2999, 12, 31)
 MAX_RULE_FILE_BYTES: Final = 1024 * 1024
 
 # Conditions, as durable_rules 2.0.28 compiles and matches them (measured; see
-# /work/shared/notes or tests/test_hostile_rules.py):
+# tests/test_hostile_rules.py):
 # - one engine rule holds at most 31 expression slots: each ``$and``/``$or`` takes two and
-#   each comparison with another field (or a field times a parameter) one (error 113 above);
+#   each comparison with another field (or a field times a parameter) one (error 113 above).
+#   A comparison checks its fields' presence with it, so an ``any`` or ``all`` holds at
+#   most 13 comparisons (either it or its negation is an ``$or`` of them);
 # - one node of the engine's network has at most 511 distinct tests below it: with 512 the
 #   engine loops forever when a fact is asserted.
 MAX_ENGINE_EXPRESSIONS: Final = 31

@@ -26,7 +26,7 @@ def templates_dir() -> Path:
 
 def shipped(path: Path) -> bool:
     """Whether a file is one of the rules or templates shipped with the package."""
-    where = path.resolve()
+    where = Path(os.path.realpath(path))  # a link that loops is no shipped file
     return where.is_relative_to(rules_dir().resolve()) or \
         where.is_relative_to(templates_dir().resolve())
 
