@@ -28,8 +28,10 @@ from .compiled import CompiledRuleset, Status, Verdict, compile_ruleset
 from .durable import DurableEvaluator
 from .durable import available as durable_available
 from .fields import flatten
+from .limits import FIRST_DATE, LAST_DATE, date_problem
 from .plain import PlainEvaluator
 from .problems import RuleProblem
+from .resources import read_rule_text, yaml_files
 from .ruleset import Ruleset
 from .validation import parse_record
 from .yamlio import StrictLoadError, as_date, load_yaml
@@ -53,9 +55,9 @@ class Case:
 
 def load_fixtures(folder: Path) -> dict[str, dict[str, Any]]:
     path = folder / "fixtures.yaml"
-    if not path.is_file():
+    if not path.exists():
         return {}
-    doc = load_yaml(path.read_text(encoding="utf-8"))
+    doc = load_yaml(read_rule_text(path))
     if not isinstance(doc, dict):
         raise StrictLoadError(f"{path}: fixtures map names to records")
     return {str(k): flatten(v) for k, v in doc.items() if isinstance(v, dict)}
@@ -66,17 +68,22 @@ def load_cases(folder: Path) -> tuple[list[Case], list[RuleProblem]]:
     problems: list[RuleProblem] = []
     try:
         fixtures = load_fixtures(folder)
-    except (StrictLoadError, OSError) as exc:
-        return [], [RuleProblem((folder / "fixtures.yaml").as_posix(), str(exc))]
+    except (StrictLoadError, OSError, UnicodeDecodeError) as exc:
+        return [], [RuleProblem((folder / "fixtures.yaml").as_posix(), f"cannot read: {exc}")]
     cases: list[Case] = []
-    for path in sorted(folder.glob("*.yaml")):
+    files, wrong = yaml_files(folder)
+    problems += [RuleProblem(path.as_posix(), message) for path, message in wrong]
+    for path in files:
         if path.name == "fixtures.yaml":
             continue
         file = path.as_posix()
         try:
-            doc = load_yaml(path.read_text(encoding="utf-8"))
+            doc = load_yaml(read_rule_text(path))
         except StrictLoadError as exc:
             problems.append(RuleProblem(file, str(exc), line=exc.line))
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(RuleProblem(file, f"cannot read: {exc}"))
             continue
         if not isinstance(doc, dict) or not isinstance(doc.get("cases"), list):
             problems.append(RuleProblem(file, "a case file is {cases: [case, ...]}"))
@@ -116,12 +123,13 @@ def _case(file: str, index: int, raw: Any, fixtures: dict[str, dict[str, Any]]) 
     if verdict is not None and verdict not in {v.value for v in Verdict}:
         problems.append(f"unknown verdict {verdict!r}")
     as_of = as_date(raw.get("as_of", DEFAULT_AS_OF))
-    if as_of is None:
-        problems.append("as_of is a date (YYYY-MM-DD)")
+    if as_of is None or date_problem(as_of) is not None:
+        problems.append(f"as_of is a date (YYYY-MM-DD) from {FIRST_DATE} to {LAST_DATE}")
         as_of = DEFAULT_AS_OF
     year = raw.get("year")
-    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
-        problems.append("year is a whole number")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)
+                             or not FIRST_DATE.year <= year <= LAST_DATE.year):
+        problems.append(f"year is a whole number from {FIRST_DATE.year} to {LAST_DATE.year}")
         year = None
     subsidy = raw.get("subsidy")
     if subsidy is not None and not isinstance(subsidy, dict):

@@ -21,10 +21,12 @@ from . import __version__, render
 from .amounts import year_problems
 from .check import Evaluator, Result, make_evaluator, run
 from .compiled import CompiledRuleset, compile_ruleset
+from .durable import DurableError
 from .history import History, HistoryError
 from .inputs import STDIN, Meter, expand
 from .jsontext import indented_json
 from .labels import labels
+from .limits import FIRST_DATE, LAST_DATE, date_problem
 from .output import FORMATS, STREAMED, RunInfo, Tally, write, write_pieces
 from .problems import Lang, RulesError, Text
 from .progress import progress
@@ -46,7 +48,23 @@ def _year(text: str) -> int:
         year = 0
     if not 1 <= year <= 9999:
         raise argparse.ArgumentTypeError(f"not a year: {text!r}")
-    return year
+    return year  # within the years that are evaluated: see _out_of_range
+
+
+def _out_of_range(args: argparse.Namespace) -> Text | None:
+    """An as-of date or a year outside what is evaluated (limits.py): a year before or
+    after it must still be a date."""
+    first, last = FIRST_DATE, LAST_DATE
+    span = Text(f"{first.year}年{first.month}月{first.day}日至{last.year}年{last.month}月{last.day}日",
+                f"{first.isoformat()} to {last.isoformat()}")
+    if args.as_of is not None and date_problem(args.as_of) is not None:
+        day = args.as_of
+        return Text(f"参数适用日期 {day.year}年{day.month}月{day.day}日 超出受理范围（{span.zh}）",
+                    f"the as-of date {day.isoformat()} is outside {span.en}")
+    if args.year is not None and not first.year <= args.year <= last.year:
+        return Text(f"评估年度 {args.year} 年超出受理范围（{first.year}年至{last.year}年）",
+                    f"the year {args.year} is outside {first.year} to {last.year}")
+    return None
 
 
 def _yuan(text: str) -> int:
@@ -195,7 +213,11 @@ def _prepare(args: argparse.Namespace, as_of: dt.date, err: TextIO) -> _Run | No
         _say(f"qianbai: --year {year}: {message(lang)}", err)
     if too_early:
         return None
-    evaluator = make_evaluator(args.engine, compiled)
+    try:
+        evaluator = make_evaluator(args.engine, compiled)
+    except DurableError as exc:  # a rule folder beyond what the engine compiles (limits.py)
+        print(f"qianbai: {exc}", file=err)
+        return None
     return _Run(compiled, evaluator, RunInfo(compiled, evaluator.name, year, lang))
 
 
@@ -438,9 +460,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return USAGE_ERROR if exc.code else 0
     try:
         if args.command in ("check", "evaluate"):
+            refused = _out_of_range(args)
+            if refused is not None:
+                print(f"qianbai: {refused(args.lang)}", file=err)
+                return USAGE_ERROR
             extra = [p for p in (args.db, getattr(args, "plan", None)) if p]
             policy = render.OutputPolicy(args.force, _input_files(args.inputs)
-                                         | {Path(p).resolve() for p in extra})
+                                         | {Path(os.path.realpath(p)) for p in extra})
             with render.output_policy(policy):
                 return _check(args, out, err) if args.command == "check" \
                     else _evaluate(args, out, err)

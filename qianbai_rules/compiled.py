@@ -16,6 +16,7 @@ from functools import cached_property
 from .conditions import Condition, fields_of, push_not, resolve
 from .departments import names_on
 from .eligibility import DecisionRow, SubsidySpec
+from .limits import date_problem
 from .parameters import AppliedValue, Scalar
 from .problems import RuleProblem, RulesError, Text
 from .ruleset import Rule, Ruleset, Severity
@@ -124,6 +125,9 @@ def compile_ruleset(ruleset: Ruleset, as_of: dt.date) -> CompiledRuleset:
     """Resolve parameters on ``as_of``; raise RulesError if one has no value in force."""
     applied: dict[str, AppliedValue] = {}
     problems: list[RuleProblem] = []
+    refused = date_problem(as_of)
+    if refused is not None:
+        raise RulesError([RuleProblem(ruleset.root.as_posix(), f"the as-of date {refused}")])
     for rule in ruleset.rules:
         for name in rule.parameters:
             parameter = ruleset.parameters[name]

@@ -23,6 +23,7 @@ from fractions import Fraction
 from typing import Any, Final
 
 from .fields import FIELDS, FieldSpec, Kind
+from .limits import MAX_LIST_VALUES, RULE_NUMBERS, number_problem
 from .parameters import Parameter, Scalar
 from .yamlio import as_date
 
@@ -219,6 +220,10 @@ class _Parser:
             if not isinstance(raw, list) or not raw:
                 self.report(path, f"{op} takes a non-empty list of values")
                 return None
+            if len(raw) > MAX_LIST_VALUES:
+                self.report(path, f"{op} lists {len(raw)} values; at most {MAX_LIST_VALUES} "
+                                  f"(durable_rules cannot match longer lists)")
+                return None
             values = [self.literal(spec, item, f"{path}[{i}]") for i, item in enumerate(raw)]
             if any(v is None for v in values):
                 return None
@@ -255,6 +260,10 @@ class _Parser:
         if not ok:
             expected = f"one of {', '.join(spec.codes)}" if spec.codes else f"a {kind} value"
             self.report(path, f"{raw!r} is not a valid value of {spec.name}: expected {expected}")
+            return None
+        refused = number_problem(raw)
+        if refused is not None:
+            self.report(path, f"{refused}: {RULE_NUMBERS}")
             return None
         return Const(as_date(raw).isoformat() if kind is Kind.date else raw)  # type: ignore[union-attr]
 

@@ -47,6 +47,7 @@ from .conditions import (
     fields_of,
 )
 from .fields import FIELDS, GROUPS, nest
+from .limits import MAX_ENGINE_EXPRESSIONS, MAX_ENGINE_TESTS
 
 try:
     import durable_rules_engine as _engine
@@ -101,12 +102,22 @@ def _operand(operand: Any) -> Any:
     return operand.value
 
 
+def _joined(key: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """``$and``/``$or`` over parts, an ``$and`` in an ``$and`` (``$or`` in ``$or``) merged
+    into it: the same test, and each connective takes two of an engine rule's 31
+    expression slots (see limits.py)."""
+    flat: list[dict[str, Any]] = []
+    for part in parts:
+        flat.extend(part[key] if len(part) == 1 and key in part else [part])
+    return flat[0] if len(flat) == 1 else {key: flat}
+
+
 def _all(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    return parts[0] if len(parts) == 1 else {"$and": parts}
+    return _joined("$and", parts)
 
 
 def _any(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    return parts[0] if len(parts) == 1 else {"$or": parts}
+    return _joined("$or", parts)
 
 
 def truth(condition: Condition, value: bool) -> dict[str, Any]:
@@ -153,7 +164,52 @@ def _present(fields: tuple[str, ...]) -> list[dict[str, Any]]:
 
 
 def _rule(*parts: dict[str, Any]) -> dict[str, Any]:
-    return {"all": [{"m": {"$and": [_RECORD, *parts]}}]}
+    return {"all": [{"m": _all([_RECORD, *parts])}]}
+
+
+def _slots(test: Any) -> int:
+    """Expression slots a test takes in its engine rule: two per ``$and``/``$or``, one per
+    comparison whose right side is another field or arithmetic (durable_rules' rete.c)."""
+    if not isinstance(test, dict):
+        return 0
+    if len(test) == 1 and next(iter(test)) in ("$and", "$or"):
+        return 2 + sum(_slots(part) for part in next(iter(test.values())))
+    inner = next(iter(test.values())) if len(test) == 1 else None
+    if isinstance(inner, dict) and len(inner) == 1:
+        inner = next(iter(inner.values()))
+    return 1 if isinstance(inner, dict) else 0
+
+
+def _tests(test: Any) -> Iterator[str]:
+    """Each single test in an engine condition, as canonical text."""
+    if isinstance(test, dict) and len(test) == 1 and next(iter(test)) in ("$and", "$or"):
+        for part in next(iter(test.values())):
+            yield from _tests(part)
+    else:
+        yield json.dumps(test, sort_keys=True)
+
+
+def distinct_tests(definition: Mapping[str, dict[str, Any]]) -> set[str]:
+    """The distinct tests of engine rules (an upper bound of any node's children)."""
+    return {t for rule in definition.values() for t in _tests(rule["all"][0]["m"])}
+
+
+def limit_problems(compiled: CompiledRule) -> list[str]:
+    """Why durable_rules could not compile or match the engine rules of one rule."""
+    definition = engine_rules(compiled)
+    problems = []
+    slots = max(_slots(d["all"][0]["m"]) for d in definition.values())
+    if slots > MAX_ENGINE_EXPRESSIONS:
+        problems.append(
+            f"durable_rules cannot compile this rule: its conditions take {slots} expression "
+            f"slots in one engine rule, at most {MAX_ENGINE_EXPRESSIONS} (each any/all that "
+            f"mixes with the other, or a comparison with its presence checks, takes two; each "
+            f"comparison with another field one); simplify the condition or split the rule")
+    tests = len(distinct_tests(definition))
+    if tests > MAX_ENGINE_TESTS:
+        problems.append(f"durable_rules cannot match this rule: its conditions hold {tests} "
+                        f"distinct tests, at most {MAX_ENGINE_TESTS}; split the rule")
+    return problems
 
 
 def _names(rid: str) -> tuple[str, str, str]:
@@ -245,6 +301,27 @@ class _Overflow(DurableError):
     """The engine refused a fact: too many of a ruleset's tests held at once (error 303)."""
 
 
+def _chunks(definition: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Engine rules in rulesets of at most MAX_ENGINE_TESTS distinct tests each (a node
+    with 512 tests below it hangs the engine), in order; each rule within the limits."""
+    part: dict[str, Any] = {}
+    tests: set[str] = set()
+    for name, rule in definition.items():
+        slots = _slots(rule["all"][0]["m"])
+        own = distinct_tests({name: rule})
+        if slots > MAX_ENGINE_EXPRESSIONS or len(own) > MAX_ENGINE_TESTS:
+            raise DurableError(f"{name}: durable_rules cannot compile this condition "
+                               f"({slots} expression slots, at most {MAX_ENGINE_EXPRESSIONS}; "
+                               f"{len(own)} distinct tests, at most {MAX_ENGINE_TESTS})")
+        if part and len(tests | own) > MAX_ENGINE_TESTS:
+            yield part
+            part, tests = {}, set()
+        part[name] = rule
+        tests |= own
+    if part:
+        yield part
+
+
 class _Rulesets:
     """Engine rulesets holding between them a set of engine rules, split in two where the
     engine refuses a fact (it keeps at most 64 tests that hold pending at once, a limit
@@ -254,7 +331,7 @@ class _Rulesets:
     def __init__(self, name: str, definition: dict[str, Any]) -> None:
         self._name = name
         self._numbers = itertools.count()
-        self.parts = [self._create(definition)] if definition else []
+        self.parts = [self._create(part) for part in _chunks(definition)]
 
     def _create(self, definition: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         assert _engine is not None

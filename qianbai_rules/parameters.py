@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .limits import RULE_NUMBERS, number_problem
 from .problems import RuleProblem, Text
 from .yamlio import as_date
 
@@ -122,6 +123,10 @@ def _parse_parameter(name: str, body: Any, file: str,
         if raw is not None and (isinstance(raw, bool) or not isinstance(raw, int | float | str)):
             problem(f"value {raw!r} must be a number or a word", f"values.{since}")
             continue
+        refused = number_problem(raw)
+        if refused is not None:
+            # Reported here; kept, so that the rules naming it are not reported too.
+            problem(f"value {refused}: {RULE_NUMBERS}", f"values.{since}")
         values.append(DatedValue(since, raw, value_reference))
     if description is None or not values or not body.get("unit") or not reference:
         return None

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from .problems import RuleProblem, RulesError, Text
 from .records import FacilityType
-from .resources import shipped
+from .resources import read_rule_bytes, shipped
 from .yamlio import StrictLoadError, as_date, load_yaml
 
 PLAN_KEYS: Final = {"name", "source", "district", "period", "types", "targets", "streets"}
@@ -139,7 +139,7 @@ def load_plan(path: Path) -> Plan:
     file = path.as_posix()
     parser = _Parser(file)
     try:
-        data = path.read_bytes()
+        data = read_rule_bytes(path)
         raw = load_yaml(data.decode("utf-8"), shipped=shipped(path))
     except (OSError, UnicodeDecodeError, StrictLoadError) as exc:
         raise RulesError([RuleProblem(file, f"cannot read the plan: {exc}")]) from None

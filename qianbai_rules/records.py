@@ -16,14 +16,11 @@ from typing import Annotated, Any, Final
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from . import creditcode
+from .limits import MAX_AREA_M2, MAX_COUNT
 from .problems import Text as Message
 from .safetext import char_name, first_unsafe
 from .yamlio import as_date
 
-# Input-sanity limits, not plan thresholds: they keep numbers inside what every
-# evaluator represents exactly (durable_rules clamps integers at 2**63).
-MAX_AREA_M2: Final = 10_000_000
-MAX_COUNT: Final = 1_000_000_000
 # Identity limits: an id is at most this many characters (after trimming).
 MAX_ID_LENGTH: Final = 100
 # Unicode categories an id's characters may have: letters, numbers, punctuation, symbols

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -27,10 +27,10 @@ from .conditions import Condition, can_be_false, fields_of, params_of, parse_con
 from .departments import Department, parse_departments
 from .eligibility import DecisionRow, SubsidySpec, parse_decisions, parse_subsidy
 from .fields import FIELDS
-from .parameters import Parameter, parse_parameter_file
+from .parameters import Parameter, Scalar, parse_parameter_file
 from .problems import RuleProblem, RulesError, Text
 from .readings import Marked, Reading, check_marks, parse_readings
-from .resources import shipped
+from .resources import read_rule_bytes, read_rule_text, shipped, yaml_files
 from .yamlio import StrictLoadError, load_yaml
 
 
@@ -127,17 +127,17 @@ def fingerprint(root: Path) -> str:
     """sha256 over the rule files and parameters (paths and bytes); test cases and plans
     (which have a fingerprint of their own) excluded."""
     digest = hashlib.sha256()
-    files = sorted(p for p in root.rglob("*.yaml")
+    files = sorted(p for p in yaml_files(root, recursive=True)[0]
                    if p.relative_to(root).parts[0] not in ("tests", "plans"))
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+        digest.update(read_rule_bytes(path) + b"\0")
     return f"sha256:{digest.hexdigest()}"
 
 
 def _read(path: Path, problems: list[RuleProblem]) -> Any:
     try:
-        return load_yaml(path.read_text(encoding="utf-8"), shipped=shipped(path))
+        return load_yaml(read_rule_text(path), shipped=shipped(path))
     except StrictLoadError as exc:
         problems.append(RuleProblem(path.as_posix(), str(exc), line=exc.line))
     except (OSError, UnicodeDecodeError) as exc:
@@ -312,7 +312,7 @@ def _readings(root: Path, rules: Mapping[str, Rule], parameters: Mapping[str, Pa
     """The readings file, checked against the marks the rules and parameters carry."""
     path = root / "readings.yaml"
     readings: dict[str, Reading] = {}
-    if path.is_file():
+    if path.exists():
         doc = _read(path, problems)
         if doc is not None:
             readings = parse_readings(doc, path.as_posix(), problems)
@@ -322,17 +322,39 @@ def _readings(root: Path, rules: Mapping[str, Rule], parameters: Mapping[str, Pa
     return readings
 
 
+def _engine_limits(rules: Iterable[Rule], parameters: Mapping[str, Parameter]) -> list[RuleProblem]:
+    """Conditions that durable_rules could not compile or match (limits.py), refused here
+    so that both engines run every rule folder that passes lint. The shape of a compiled
+    condition does not depend on the date: any value of each parameter tells it."""
+    from .compiled import CompiledRule
+    from .conditions import push_not, resolve
+    from .durable import limit_problems
+
+    def value_of(name: str) -> Scalar:
+        return next(v.value for v in parameters[name].values if v.value is not None)
+
+    found = []
+    for rule in rules:
+        scope, requirement = (push_not(resolve(c, value_of)) if c is not None else None
+                              for c in (rule.applies_to, rule.requires))
+        compiled = CompiledRule(rule, scope, requirement, fields_of(scope), fields_of(requirement))
+        found += [RuleProblem(rule.file, message, rule=rule.id,
+                              field="requires" if rule.requires else "applies_to")
+                  for message in limit_problems(compiled)]
+    return found
+
+
 def load_ruleset(root: Path) -> Ruleset:
     """Load and check a rule folder; raise RulesError with every problem found."""
     problems: list[RuleProblem] = []
     manifest_path = root / "ruleset.yaml"
     if not root.is_dir():
         raise RulesError([RuleProblem(root.as_posix(), "the rule folder does not exist")])
-    manifest = _read(manifest_path, problems) if manifest_path.is_file() else None
+    manifest = _read(manifest_path, problems) if manifest_path.exists() else None
     if not isinstance(manifest, dict):
-        if manifest_path.is_file() and not problems:
+        if manifest_path.exists() and not problems:
             problems.append(RuleProblem(manifest_path.as_posix(), "the manifest is a mapping"))
-        elif not manifest_path.is_file():
+        elif not manifest_path.exists():
             problems.append(RuleProblem(manifest_path.as_posix(), "missing ruleset.yaml"))
         raise RulesError(problems)
     for key in sorted(set(manifest) - MANIFEST_KEYS, key=str):
@@ -345,7 +367,10 @@ def load_ruleset(root: Path) -> Ruleset:
 
     parameters: dict[str, Parameter] = {}
     param_root = root / "parameters"
-    for path in sorted(param_root.rglob("*.yaml")) if param_root.is_dir() else []:
+    param_files, wrong = yaml_files(param_root, recursive=True)
+    check_files, wrong_checks = yaml_files(root / "checks")
+    problems += [RuleProblem(path.as_posix(), message) for path, message in wrong + wrong_checks]
+    for path in param_files:
         doc = _read(path, problems)
         if doc is not None:
             for parameter in parse_parameter_file(path, param_root, doc, problems):
@@ -353,7 +378,6 @@ def load_ruleset(root: Path) -> Ruleset:
 
     rules: dict[str, Rule] = {}
     sections: dict[str, Section] = {}
-    check_files = sorted((root / "checks").glob("*.yaml"))
     if not check_files:
         problems.append(RuleProblem((root / "checks").as_posix(), "no rule files"))
     for path in check_files:
@@ -384,12 +408,14 @@ def load_ruleset(root: Path) -> Ruleset:
     readings = _readings(root, rules, parameters, problems)
     decisions: tuple[DecisionRow, ...] = ()
     table = root / "eligibility.yaml"
-    if table.is_file():
+    if table.exists():
         doc = _read(table, problems)
         if doc is not None:
             decisions = parse_decisions(doc, table.as_posix(), problems)
     elif any(r.subsidy for r in rules.values()):
         problems.append(RuleProblem(table.as_posix(), "subsidy rules need the eligibility table"))
+    if not problems:
+        problems += _engine_limits(rules.values(), parameters)
     if problems:
         raise RulesError(problems)
     return Ruleset(

@@ -11,8 +11,9 @@ from pydantic_core import ErrorDetails
 
 from .creditcode import CreditCodeError
 from .fields import BY_LABEL, FIELDS, GROUPS, FieldSpec, Kind, nest
+from .limits import MAX_AREA_M2, MAX_COUNT
 from .problems import Text
-from .records import MAX_AREA_M2, MAX_COUNT, CharacterError, FacilityRecord
+from .records import CharacterError, FacilityRecord
 
 FieldError = tuple[str | None, Text]
 

@@ -1,0 +1,65 @@
+"""Input-sanity limits: the one place for the bounds that rules, records and the command
+line enforce. They are not plan thresholds (those live in ``rules/``): they keep every value
+inside what both evaluators represent exactly and what durable_rules can compile and match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from typing import Final
+
+# Numbers: one policy for records and rules. Records have per-field bounds; a number
+# written in a rule (a parameter value or a literal in a condition) is finite, at most
+# 10^12 in magnitude and has at most six decimal places, so that a field times a
+# parameter stays exact enough for both evaluators to agree (durable_rules clamps
+# integers at 2**63 and refuses infinity and exponent notation).
+MAX_AREA_M2: Final = 10_000_000
+MAX_COUNT: Final = 1_000_000_000
+MAX_RULE_NUMBER: Final = 10**12
+MAX_DECIMALS: Final = 6
+RULE_NUMBERS: Final = (f"a number in a rule is finite, at most {MAX_RULE_NUMBER:,} in magnitude, "
+                       f"with at most {MAX_DECIMALS} decimal places")
+
+# Dates: the as-of date and the evaluated year, so that a year after or before stays a
+# date (9999-12-31 plus one day does not exist).
+FIRST_DATE: Final = dt.date(1900, 1, 1)
+LAST_DATE: Final = dt.date(2999, 12, 31)
+
+# Rule, parameter and plan files: regular files of at most this size (the largest
+# shipped file is about 25 KB).
+MAX_RULE_FILE_BYTES: Final = 1024 * 1024
+
+# Conditions, as durable_rules 2.0.28 compiles and matches them (measured; see
+# tests/test_hostile_rules.py):
+# - one engine rule holds at most 31 expression slots: each ``$and``/``$or`` takes two and
+#   each comparison with another field (or a field times a parameter) one (error 113 above).
+#   A comparison checks its fields' presence with it, so an ``any`` or ``all`` holds at
+#   most 13 comparisons (either it or its negation is an ``$or`` of them);
+# - one node of the engine's network has at most 511 distinct tests below it: with 512 the
+#   engine loops forever when a fact is asserted.
+MAX_ENGINE_EXPRESSIONS: Final = 31
+MAX_ENGINE_TESTS: Final = 400  # distinct tests in one engine ruleset (the compiler splits)
+MAX_LIST_VALUES: Final = 100  # values of one ``in``/``not_in`` list
+
+
+def number_problem(value: object) -> str | None:
+    """Why a number written in a rule is refused, or None (also for what is not a number)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value!r} is not a finite number"
+    if abs(value) > MAX_RULE_NUMBER:
+        return f"{value!r} is larger than {MAX_RULE_NUMBER:,} in magnitude"
+    exponent = Decimal(repr(value)).normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DECIMALS:
+        return f"{value!r} has more than {MAX_DECIMALS} decimal places"
+    return None
+
+
+def date_problem(day: dt.date) -> str | None:
+    """Why an as-of date is refused, or None."""
+    if FIRST_DATE <= day <= LAST_DATE:
+        return None
+    return f"{day.isoformat()} is outside {FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}"
