@@ -190,6 +190,7 @@ class Construction:
     standard: Mapping[str, int] | None  # total, city, district as the rules set them
     approved: int | None
     recorded_paid: int | None
+    in_force: bool = True  # False: the amounts had ended by the completion date
 
     @property
     def year(self) -> int | None:
@@ -213,9 +214,11 @@ class Settlement:
 
 
 def _split(standard: Mapping[str, int], approved: int) -> dict[str, int]:
-    """An approved amount in place of the standard one: the city's part as the rules set it,
-    never more than the approved amount; the district the rest (执行口径)."""
-    city = min(standard["city"], approved)
+    """An approved amount in place of the standard one (执行口径): where the district pays no
+    part of the standard amount (a centre the city funds: “区级财政不再予以补贴”), all of it is
+    the city's; otherwise the city's part as the rules set it, never more than the approved
+    amount, and the district the rest."""
+    city = approved if standard["district"] == 0 else min(standard["city"], approved)
     return {"total": approved, "city": city, "district": approved - city}
 
 
@@ -231,6 +234,7 @@ class Outcome:
     basis: tuple[dict[str, Any], ...]
     construction: Construction | None = None
     spans: tuple[RateSpan, ...] = ()  # operating: the rates the months are paid at
+    applies: bool = True  # the subsidy rule covers the facility (its scope is not false)
 
     def paid(self, key: str) -> int | None:
         """The amount paid under ``key``: the potential if eligible, 0 if not, None if undetermined."""
@@ -253,10 +257,11 @@ class Outcome:
 
 
 def chosen(outcomes: list[Outcome], kind: SubsidyKind) -> Outcome | None:
-    """Of a record's subsidy rules of one kind, the one that applies (else the first)."""
+    """Of a record's subsidy rules of one kind, the one that pays or decides something, else
+    the one whose scope covers the facility, else the first."""
     of_kind = [o for o in outcomes if o.rule.subsidy and o.rule.subsidy.spec.kind is kind]
     return next((o for o in of_kind if o.decision is not Decision.not_covered),
-                of_kind[0] if of_kind else None)
+                next((o for o in of_kind if o.applies), of_kind[0] if of_kind else None))
 
 
 def _reasons(kind: ReasonKind | None, rule: CompiledRule, facts: DecisionFacts,
@@ -290,6 +295,7 @@ def _construction(rule: CompiledRule, facts: DecisionFacts, as_of: dt.date,
         timing = Timing.this_year if completed.year == facts.year else Timing.other_year
     standard: dict[str, int] | None = None
     basis: tuple[dict[str, Any], ...] = ()
+    in_force = True
     if branch is not None:
         day = completed or as_of
         named = [(role, v) for role, v in (("city", branch.city), ("district", branch.district))
@@ -300,9 +306,11 @@ def _construction(rule: CompiledRule, facts: DecisionFacts, as_of: dt.date,
             city, district = amounts.get("city", 0), amounts.get("district", 0)
             standard = {"total": city + district, "city": city, "district": district}
             basis = _basis(*values)
+        else:
+            in_force = False
     approved = facts.flat.get(spec.approved) if spec.approved else None
     paid = facts.flat.get(spec.paid) if spec.paid else None
-    return Construction(completed, timing, standard, approved, paid), basis
+    return Construction(completed, timing, standard, approved, paid, in_force), basis
 
 
 def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: CompiledRuleset,
@@ -341,12 +349,19 @@ def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: 
                        ("payer", subsidy.payer))
     decision = row.status
     reasons = _reasons(row.reasons, rule, facts, compiled, statuses)
-    if decision is Decision.eligible and potential is None:
+    if construction is not None and decision is not Decision.not_covered and (
+            construction.timing is Timing.not_yet or not construction.in_force):
+        # Not completed by the as-of date, or no amount in force on the completion date:
+        # nothing to pay in any case (the message says which).
+        decision, reasons = Decision.not_covered, ()
+    elif decision is Decision.eligible and potential is None:
         # Every field the amounts need is present, yet no branch holds, or its amounts were
         # not in force on the completion date: say so rather than invent an amount.
         decision = Decision.undetermined
         reasons = subsidy.needs
-    return Outcome(rule, decision, reasons, potential, period, basis, construction, spans)
+    applies = facts.scopes.get(rule.rule.id) is not Status.not_applicable
+    return Outcome(rule, decision, reasons, potential, period, basis, construction, spans,
+                   applies)
 
 
 def year_problems(compiled: CompiledRuleset, year: int) -> list[Text]:

@@ -30,7 +30,7 @@ from .durable import available as durable_available
 from .fields import flatten
 from .limits import FIRST_DATE, LAST_DATE, date_problem
 from .plain import PlainEvaluator
-from .problems import RuleProblem
+from .problems import RuleProblem, RulesError
 from .resources import read_rule_text, yaml_files
 from .ruleset import Ruleset
 from .validation import parse_record
@@ -151,7 +151,11 @@ def run_case(case: Case, ruleset: Ruleset) -> list[str]:
     record = parse_record(case.record)
     if isinstance(record, list):
         return [f"the case's record is invalid: {f}: {m.en}" for f, m in record]
-    compiled = _compiled(ruleset, case.as_of)
+    try:
+        compiled = _compiled(ruleset, case.as_of)
+    except RulesError as exc:  # a parameter with no value in force on the case's date
+        return [f"the rules cannot be compiled on {case.as_of.isoformat()}: {p}"
+                for p in exc.problems]
     failures = [f"{rule}: no such rule" for rule in case.expect if ruleset.rule(rule) is None]
     year = case.year or case.as_of.year
     plain = evaluate_record(record, "case", compiled, PlainEvaluator(compiled), year)

@@ -96,10 +96,12 @@ def _construction_key(outcome: Outcome) -> str:
     the evaluated year at all."""
     facts = outcome.construction
     status = outcome.decision.value
+    if facts is not None and facts.timing is Timing.not_yet:
+        return "not_yet"
+    if facts is not None and not facts.in_force:
+        return "not_in_force"
     if facts is None or outcome.decision is Decision.not_covered:
         return status
-    if facts.timing is Timing.not_yet:
-        return "not_yet"
     if facts.timing is Timing.other_year:
         return "eligible_other_year" if status == "eligible" else "other_year"
     if status == "eligible" and facts.approved is not None:
@@ -112,16 +114,19 @@ def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
     status = outcome.decision.value
     facts = outcome.construction
     covered = outcome.decision is not Decision.not_covered
-    belongs = facts.year if facts and covered else None
+    # A facility within the subsidy's scope has a year; one outside it (an existing building)
+    # has none.
+    dated = facts is not None and outcome.applies
+    belongs = facts.year if facts and dated else None
     money = outcome.settlement()
     block: dict[str, Any] = {
         "status": status,
-        "rule": outcome.rule.rule.id if covered else None,
+        "rule": outcome.rule.rule.id if dated else None,
         "year": belongs,
-        "in_year": facts.in_year if facts and covered else None,
+        "in_year": facts.in_year if facts and dated else None,
         "total": outcome.paid("total"), "city": outcome.paid("city"),
         "district": outcome.paid("district"),
-        "standard": dict(facts.standard) if facts and facts.standard and covered else None,
+        "standard": dict(facts.standard) if facts and facts.standard and dated else None,
         "approved": facts.approved if facts else None,
         "paid": money.paid if money else None,
         "owed": money.owed if money else None,
@@ -179,7 +184,8 @@ def _operating(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, A
         block["potential"] = potential["amount"]
     block["basis"] = outcome.basis
     spans = [(_amount(s.rate), s.months) for s in outcome.spans] or [(block["rate"], 0)]
-    formula = " + ".join(label("subsidy.operating.part", lang, rate=_yuan(rate), months=months)
+    part = "subsidy.operating.part_full" if proration == "none" else "subsidy.operating.part"
+    formula = " + ".join(label(part, lang, rate=_yuan(rate), months=months)
                          for rate, months in spans)
     starts = subsidy.counts_from
     note = label("subsidy.operating.from_plan", lang, date=starts.isoformat()) \
