@@ -10,6 +10,7 @@ a failed write there is remembered (``failed``) and the run ends with exit 2.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 from typing import BinaryIO, TextIO
@@ -23,24 +24,43 @@ STDERR = Text("标准错误输出", "standard error")
 class StreamError(Exception):
     """Standard output could not be written."""
 
-    def __init__(self, stream: Text, reason: str | None) -> None:
+    def __init__(self, stream: Text, reason: str | None, number: int | None = None) -> None:
         super().__init__(stream.en)
         self.stream = stream
         self.reason = reason
+        self.errno = number
 
     def text(self, lang: Lang) -> str:
+        reason = _REASONS_ZH.get(self.errno, self.reason) if lang == "zh" else self.reason
         if self.reason is None:
             return Text(f"{self.stream.zh}已关闭，无法写入，输出不完整",
                         f"{self.stream.en} is closed; the output is incomplete")(lang)
-        return Text(f"{self.stream.zh}写入失败（{self.reason}），输出不完整",
+        return Text(f"{self.stream.zh}写入失败（{reason}），输出不完整",
                     f"{self.stream.en} could not be written ({self.reason}); the output is "
                     "incomplete")(lang)
+
+
+_REASONS_ZH: dict[int | None, str] = {errno.EPIPE: "读取的一方已关闭", errno.ENOSPC: "磁盘空间已满",
+               errno.EFBIG: "超出文件大小限制", errno.EBADF: "已关闭"}
 
 
 def _reason(exc: BaseException) -> str | None:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return None  # closed
+
+
+def _write_all(stream: BinaryIO, data: bytes) -> int:
+    """Every byte written, or an error: an unbuffered stream (``python -u``,
+    PYTHONUNBUFFERED) may take only part of a write (a file-size limit, a pipe whose
+    reader went away midway), which Python's text layer would silently drop."""
+    view = memoryview(data)
+    while view:
+        count = stream.write(view)
+        if not count:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        view = view[count:]
+    return len(data)
 
 
 class _Binary:
@@ -50,7 +70,7 @@ class _Binary:
         self.owner = owner
 
     def write(self, data: bytes) -> int:
-        return self.owner.guard(lambda: self.owner.raw_buffer().write(data))
+        return self.owner.guard(lambda: _write_all(self.owner.raw_buffer(), data))
 
 
 class Checked(io.TextIOBase, TextIO):
@@ -74,7 +94,8 @@ class Checked(io.TextIOBase, TextIO):
         except (OSError, ValueError) as exc:
             self._failed()
             if self.strict:
-                raise StreamError(self.name_, _reason(exc)) from None
+                raise StreamError(self.name_, _reason(exc),
+                                  exc.errno if isinstance(exc, OSError) else None) from None
             return 0
         return int(result or 0)
 
@@ -93,7 +114,18 @@ class Checked(io.TextIOBase, TextIO):
         return self.stream.buffer
 
     def write(self, text: str) -> int:
-        return self.guard(lambda: self.stream.write(text) if self.stream else 0)
+        return self.guard(lambda: self._write(text))
+
+    def _write(self, text: str) -> int:
+        stream = self.stream
+        assert stream is not None
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None or os.linesep != "\n":
+            return stream.write(text)
+        stream.flush()  # whatever the text layer holds goes first
+        _write_all(buffer, text.encode(stream.encoding or "utf-8",
+                                       getattr(stream, "errors", None) or "strict"))
+        return len(text)
 
     def flush(self) -> None:
         if self.stream is not None and not self.failed:
