@@ -88,7 +88,7 @@ class OutputPolicy:
         if resolved in self._resolved or any(resolved.is_relative_to(f.resolve())
                                              for f in self.sealed):
             return True
-        identity = _identity(resolved)
+        identity = _identity(path)  # followed as the system does (also /dev/stdout)
         return identity is not None and identity in self._identities
 
     def target(self, path: Path) -> Target:
@@ -100,7 +100,7 @@ class OutputPolicy:
                 "file); it is never overwritten")
         resolved = path.resolve()
         try:
-            mode = os.stat(resolved).st_mode
+            mode = os.stat(path).st_mode  # followed as the system does (also /dev/stdout)
         except FileNotFoundError:
             return Target(resolved)
         if stat.S_ISREG(mode):
@@ -109,7 +109,7 @@ class OutputPolicy:
                                   f"{path} exists; add --force to overwrite it")
             return Target(resolved, exists=True)
         if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
-            return Target(resolved, stream=True)
+            return Target(path, stream=True)  # opened as named, never replaced
         raise ReportError(f"{path} 不是普通文件，不能写入，也不能替换",
                           f"{path} is not a regular file; it is neither written nor replaced")
 

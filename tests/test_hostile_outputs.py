@@ -75,6 +75,14 @@ def test_a_character_device_given_as_output_is_never_replaced_by_a_regular_file(
     assert _temporaries(tmp_path) == []
 
 
+def test_dev_stdout_given_as_output_writes_into_the_pipe_it_names() -> None:
+    done = subprocess.run([*COMMAND, "check", EXAMPLES, "--format", "json", "-o", "/dev/stdout",
+                           "--as-of", "2019-12-31"], cwd=ROOT, capture_output=True, check=False)
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["summary"]["records"] == 14
+    assert Path("/dev/stdout").is_symlink()
+
+
 def test_a_hard_link_to_an_input_is_refused_as_output_even_with_force(tmp_path: Path) -> None:
     site = _site(tmp_path / "site.json")
     os.link(site, tmp_path / "result.json")
