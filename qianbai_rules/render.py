@@ -1,4 +1,4 @@
-"""Templates to text: the one Jinja environment, report files and PDF.
+"""Templates to text: the one Jinja environment and PDF (files are written by writing.py).
 
 Autoescaping is on for HTML and Markdown; templates come only from the template folder,
 never from rule or record text; record text reaches a template only as a value.
