@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import render
+from . import render, writing
 from .evaluation import Evaluation
 from .findings import type_names
 from .history import History
@@ -57,12 +57,12 @@ def annual_json(evaluation: Evaluation, info: RunInfo, lottery_fund: int,
 def write_annual(document: dict[str, Any], fmt: str, info: RunInfo, target: str | None,
                  out: TextIO) -> None:
     """Write the evaluation; a target folder (``-o out/``) gets evaluation-YEAR.<format>."""
-    if target and render.is_folder(target):
+    if target and writing.is_folder(target):
         suffix = {"text": "txt"}.get(fmt, fmt)
         target = str(Path(target) / f"evaluation-{document['year']}.{suffix}")
     if fmt == "json":
         text = indented_json(document) + "\n"
-        render.emit(text.encode("utf-8"), target, out)
+        writing.emit(text.encode("utf-8"), target, out)
         return
     if fmt == "xlsx":
         if not target:
@@ -77,7 +77,7 @@ def write_annual(document: dict[str, Any], fmt: str, info: RunInfo, target: str 
     template = {"text": "text/annual.txt", "md": "md/annual.md"}.get(fmt, "html/annual.html")
     rendered = render.render(template, context)
     data = render.to_pdf(rendered) if fmt == "pdf" else rendered.encode("utf-8")
-    render.emit(data, target, out, binary=fmt == "pdf")
+    writing.emit(data, target, out, binary=fmt == "pdf")
 
 
 BAR = 18

@@ -9,15 +9,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import itertools
 import os
+import signal
 import sqlite3
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import TextIO
 
-from . import __version__, render
+from . import __version__, render, writing
 from .amounts import year_problems
 from .check import Evaluator, Result, make_evaluator, run
 from .compiled import CompiledRuleset, compile_ruleset
@@ -32,9 +36,10 @@ from .problems import Lang, RulesError, Text
 from .progress import progress
 from .records import FacilityRecord
 from .render import ReportError
-from .resources import rules_dir
+from .resources import rules_dir, templates_dir
 from .ruleset import Ruleset, load_ruleset
 from .safetext import visible, visible_lines
+from .streams import Checked, StreamError, checked_stderr, checked_stdout
 
 USAGE_ERROR = 2
 # Modules that only some commands need are imported by those commands: every import
@@ -216,7 +221,7 @@ def _prepare(args: argparse.Namespace, as_of: dt.date, err: TextIO) -> _Run | No
     try:
         evaluator = make_evaluator(args.engine, compiled)
     except DurableError as exc:  # a rule folder beyond what the engine compiles (limits.py)
-        print(f"qianbai: {exc}", file=err)
+        _say(f"qianbai: {exc}", err)
         return None
     return _Run(compiled, evaluator, RunInfo(compiled, evaluator.name, year, lang))
 
@@ -240,16 +245,23 @@ def _guarded(args: argparse.Namespace, err: TextIO, history: History | None,
         return body()
     except ReportError as exc:
         _say(f"qianbai: {exc.text(lang)}", err)
+    except StreamError as exc:
+        _say(f"qianbai: {exc.text(lang)}", err)
     except (HistoryError, sqlite3.Error) as exc:
         _say(f"qianbai: {args.db}: {exc}", err)
-    except BrokenPipeError:
-        raise
     except OSError as exc:
-        _say(f"qianbai: {args.output or exc.filename}: {exc.strerror or exc}", err)
+        where = exc.filename or args.output
+        _say(f"qianbai: {where + ': ' if where else ''}{exc.strerror or exc}", err)
     finally:
         if history is not None:
             history.close()
+    if history is not None:
+        print(f"qianbai: {_NOT_STORED(lang)}", file=err)
     return USAGE_ERROR
+
+
+_NOT_STORED = Text("本次结果未存入历史数据库", "nothing of this run was stored in the history "
+                   "database")
 
 
 def _rejected_notice(count: int, lang: Lang, err: TextIO) -> None:
@@ -291,15 +303,16 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             from .report import write_reports
             tally = write_reports(outcomes, args.format, info, args.audience, args.output, out)
         elif args.output:
-            if render.is_folder(args.output):
+            if writing.is_folder(args.output):
                 raise ReportError(f"{args.output} 是文件夹；{args.format} 格式请指定文件名"
                                   "（文件夹用于 html、md、pdf 报告）",
                                   f"{args.output} is a folder; name a file for --format "
                                   f"{args.format} (folders take html, md or pdf reports)")
-            with render.atomic_text(Path(args.output)) as handle:
+            with writing.atomic_text(Path(args.output)) as handle:
                 tally = _stream(args, info, outcomes, handle, err, meter)
         else:
             tally = _stream(args, info, outcomes, out, err, meter)
+        out.flush()  # all written, or nothing stored
         if history is not None:
             history.commit()
         _rejected_notice(tally.rejected, lang, err)
@@ -365,6 +378,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if history is not None:
             history.store_evaluation(year, compiled, plan.fingerprint, document)
         write_annual(document, args.format, prepared.info, args.output, out)
+        out.flush()  # all written, or nothing stored
         if history is not None:
             history.commit()
         _rejected_notice(len(evaluation.rejected), lang, err)
@@ -438,66 +452,138 @@ def _input_files(inputs: Sequence[str]) -> frozenset[Path]:
                      if isinstance(item, str) and item != STDIN)
 
 
-def _tolerant(stream: TextIO) -> None:
+def _policy(args: argparse.Namespace, err: TextIO) -> writing.OutputPolicy | None:
+    """What check and evaluate may write: never what they read (records, plan, rules,
+    templates), nor the history database and its journal files; ``--db`` naming something
+    the run reads is refused (None)."""
+    reads = _input_files(args.inputs)
+    plan = getattr(args, "plan", None)
+    sealed = frozenset(p for p in (rules_dir(), templates_dir(), args.rules) if p)
+    policy = writing.OutputPolicy(args.force, reads | ({Path(plan)} if plan else set()),
+                                  sealed)
+    if args.db is None:
+        return policy
+    if policy.protects(Path(args.db)):
+        refused = Text(f"{args.db} 是本次运行读取的文件（记录、规则或规划），不能用作历史数据库",
+                       f"{args.db} is an input of this run (a record, rule or plan file); it "
+                       "cannot be the history database")
+        _say(f"qianbai: {refused(args.lang)}", err)
+        return None
+    database = {Path(args.db + suffix) for suffix in writing.DB_COMPANIONS}
+    return writing.OutputPolicy(args.force, policy.protected | database, sealed)
+
+
+def _tolerant(stream: TextIO | None) -> None:
     """Never fail on a character the terminal cannot encode; escape it instead."""
     reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None:
         reconfigure(errors="backslashreplace")
 
 
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP: unwinds like Ctrl-C, so that temporary files are removed and the
+    history's transaction is rolled back."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _terminable() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    owner = os.getpid()
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if os.getpid() != owner:  # a forked worker (--jobs): end as by default
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise _Terminated(signum)
+
+    wanted = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    previous = {s: signal.signal(s, handler) for s in wanted}
+    try:
+        yield
+    finally:
+        for number, action in previous.items():
+            signal.signal(number, action)
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
          err: TextIO | None = None) -> int:
     if out is None:
-        out = sys.stdout
-        _tolerant(out)
+        _tolerant(sys.stdout)
     if err is None:
-        err = sys.stderr
-        _tolerant(err)
+        _tolerant(sys.stderr)
+    checked_out = checked_stdout(sys.stdout if out is None else out)
+    checked_err = checked_stderr(sys.stderr if err is None else err)
+    try:
+        with _terminable():
+            status = _main(argv, checked_out, checked_err)
+            checked_out.flush()
+    except StreamError as exc:
+        print(f"qianbai: {exc.text(_lang(argv))}", file=checked_err)
+        status = USAGE_ERROR
+    except KeyboardInterrupt:
+        status = 130
+    except _Terminated as exc:
+        status = 128 + exc.signum
+    finally:
+        writing.cleanup()
+    checked_err.flush()
+    return max(status, USAGE_ERROR) if checked_err.failed else status
+
+
+def _lang(argv: Sequence[str] | None) -> Lang:
+    """The message language when the arguments could not be acted on (``--lang en``)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    for option, value in itertools.pairwise(arguments):
+        if option == "--lang" and value == "en":
+            return "en"
+    return "zh"
+
+
+def _main(argv: Sequence[str] | None, out: Checked, err: Checked) -> int:
     try:
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
             args = _parser().parse_args(argv)
     except SystemExit as exc:
         return USAGE_ERROR if exc.code else 0
-    try:
-        if args.command in ("check", "evaluate"):
-            refused = _out_of_range(args)
-            if refused is not None:
-                print(f"qianbai: {refused(args.lang)}", file=err)
-                return USAGE_ERROR
-            extra = [p for p in (args.db, getattr(args, "plan", None)) if p]
-            policy = render.OutputPolicy(args.force, _input_files(args.inputs)
-                                         | {Path(os.path.realpath(p)) for p in extra})
-            with render.output_policy(policy):
-                return _check(args, out, err) if args.command == "check" \
-                    else _evaluate(args, out, err)
-        if args.command == "history":
-            return _show_history(args, out, err)
-        if args.command == "template":
-            from .spreadsheets import write_template
+    if args.command in ("check", "evaluate"):
+        refused = _out_of_range(args)
+        if refused is not None:
+            print(f"qianbai: {refused(args.lang)}", file=err)
+            return USAGE_ERROR
+        policy = _policy(args, err)
+        if policy is None:
+            return USAGE_ERROR
+        with writing.output_policy(policy):
+            return _check(args, out, err) if args.command == "check" \
+                else _evaluate(args, out, err)
+    if args.command == "history":
+        return _show_history(args, out, err)
+    if args.command == "template":
+        from .spreadsheets import write_template
 
-            try:
-                with render.output_policy(render.OutputPolicy(args.force)):
-                    write_template(Path(args.output), args.lang)
-            except ReportError as exc:
-                _say(f"qianbai: {exc.text(args.lang)}", err)
-                return USAGE_ERROR
-            except OSError as exc:
-                _say(f"qianbai: {args.output}: {exc.strerror or exc}", err)
-                return USAGE_ERROR
-            return 0
-        if args.command == "rules":
-            return _rules(args, out, err)
-        schema = FacilityRecord.model_json_schema()
-        out.write(indented_json(schema) + "\n")
+        try:
+            with writing.output_policy(writing.OutputPolicy(
+                    args.force, sealed=frozenset((rules_dir(), templates_dir())))):
+                write_template(Path(args.output), args.lang)
+        except ReportError as exc:
+            _say(f"qianbai: {exc.text(args.lang)}", err)
+            return USAGE_ERROR
+        except OSError as exc:
+            _say(f"qianbai: {args.output}: {exc.strerror or exc}", err)
+            return USAGE_ERROR
         return 0
-    except BrokenPipeError:
-        # The reader went away (e.g. `| head`): stop quietly, without a second error
-        # when Python flushes standard output at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
-    except KeyboardInterrupt:
-        return 130
+    if args.command == "rules":
+        return _rules(args, out, err)
+    schema = FacilityRecord.model_json_schema()
+    out.write(indented_json(schema) + "\n")
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """The assessment history in an embedded SQLite database the user names (``--db``).
 
-The schema is created on first use and migrated forward by numbered steps. Every run
+The schema is created on first use and migrated forward by numbered steps, under an
+exclusive transaction (concurrent first use is safe). The database is in WAL mode: a run
+that writes never blocks a reader such as ``qianbai history``. Every run
 stores its assessments in one transaction, committed only once the run's output is
 written: a run that fails or is killed midway leaves the database as it was before the
 run (SQLite's journal), never half written.
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import closing
@@ -57,6 +60,7 @@ MIGRATIONS: Final = (
 
 
 APPLICATION_ID: Final = 0x51424831  # "QBH1": marks the file as a qianbai history
+TIMEOUT: Final = 30.0  # seconds a run waits for another one's write to the database
 
 
 class HistoryError(Exception):
@@ -100,7 +104,9 @@ class History:
         if not create and not path.is_file():
             raise HistoryError(f"{path}: no such history database")
         try:
-            self.connection = sqlite3.connect(path, isolation_level=None, timeout=10)
+            self.connection = sqlite3.connect(path, isolation_level=None, timeout=TIMEOUT)
+            self._state()  # refuses a file that is not a qianbai history, before any change
+            self._wal()
             self._migrate()
         except sqlite3.Error as exc:
             raise HistoryError(f"{path}: {exc}") from None
@@ -125,27 +131,53 @@ class History:
         if not self.connection.in_transaction:
             self.connection.execute("BEGIN IMMEDIATE")
 
-    def _migrate(self) -> None:
+    def _wal(self) -> None:
+        """Write-ahead logging, so that readers (``qianbai history``) are never blocked by a
+        run that writes. Switching needs a moment alone with the file: another process
+        switching it at the same time makes this wait and try again."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            try:
+                mode = self.connection.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    self.connection.execute("PRAGMA journal_mode = WAL").fetchone()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _state(self) -> tuple[int, int, int]:
         with closing(self.connection.cursor()) as cursor:
             version = cursor.execute("PRAGMA user_version").fetchone()[0]
             application = cursor.execute("PRAGMA application_id").fetchone()[0]
             tables = cursor.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
-            if version > len(MIGRATIONS):
-                raise HistoryError(f"{self.path}: written by a newer qianbai (schema {version})")
-            if application != APPLICATION_ID and (version or tables):
-                raise HistoryError(f"{self.path}: not a qianbai history database")
-            for step, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                cursor.execute("BEGIN IMMEDIATE")
-                try:
+        if version > len(MIGRATIONS):
+            raise HistoryError(f"{self.path}: written by a newer qianbai (schema {version})")
+        if application != APPLICATION_ID and (version or tables):
+            raise HistoryError(f"{self.path}: not a qianbai history database")
+        return version, application, tables
+
+    def _migrate(self) -> None:
+        """Bring the schema up to date, all steps in one exclusive transaction in which the
+        version is read again: of many processes opening a new database at once, one
+        creates it and the others find it done. An up-to-date database is only read."""
+        if self._state()[0] == len(MIGRATIONS):
+            return
+        with closing(self.connection.cursor()) as cursor:
+            cursor.execute("BEGIN EXCLUSIVE")
+            try:
+                version = self._state()[0]
+                for step, script in enumerate(MIGRATIONS[version:], start=version + 1):
                     for statement in script.split(";"):
                         if statement.strip():
                             cursor.execute(statement)
                     cursor.execute(f"PRAGMA user_version = {step}")
-                    cursor.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                    cursor.execute("COMMIT")
-                except BaseException:
-                    cursor.execute("ROLLBACK")
-                    raise
+                cursor.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                cursor.execute("COMMIT")
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
 
     def recording(self, results: Iterable[Result], compiled: CompiledRuleset, year: int,
                   kind: str, keep: Callable[[Evaluated], bool] = lambda result: True,

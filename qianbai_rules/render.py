@@ -1,4 +1,4 @@
-"""Templates to text: the one Jinja environment, report files and PDF.
+"""Templates to text: the one Jinja environment and PDF (files are written by writing.py).
 
 Autoescaping is on for HTML and Markdown; templates come only from the template folder,
 never from rule or record text; record text reaches a template only as a value.
@@ -6,19 +6,12 @@ never from rule or record text; record text reaches a template only as a value.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
-import os
 import re
-import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -32,9 +25,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
 # What GitHub-flavoured Markdown would turn into a link by itself (a bare URL, a www.
 # address, an e-mail address): its ``:``, ``.`` or ``@`` is escaped so it stays text.
 _MD_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<=\bwww)(\.)|(@)")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_RESERVED = {"", "index", "con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-             *(f"lpt{i}" for i in range(10))}
 
 
 class ReportError(Exception):
@@ -125,111 +115,3 @@ def to_pdf(document: str) -> bytes:
     pdf = HTML(string=document).write_pdf()
     assert isinstance(pdf, bytes)
     return pdf
-
-
-def file_name(record_id: str, taken: set[str]) -> str:
-    """A file name (without suffix) for a record, safe for any id and unique in ``taken``.
-
-    Ids that are already safe keep their name; any other id gets a readable part and a
-    short hash of the id, so that different ids never share a file.
-    """
-    readable = _UNSAFE.sub("_", record_id).strip("._")[:60]
-    name = readable
-    if readable != record_id or readable.lower() in _RESERVED or readable.lower() in taken:
-        digest = hashlib.sha256(record_id.encode("utf-8")).hexdigest()[:10]
-        name = f"{readable or 'record'}-{digest}"
-    taken.add(name.lower())
-    return name
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def _replace(temporary: str, path: Path) -> None:
-    """Move a finished temporary file into place, keeping the mode of a file it replaces."""
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
-    os.chmod(temporary, mode)
-    os.replace(temporary, path)
-
-
-@dataclass(frozen=True)
-class OutputPolicy:
-    """What a run may write over: an existing file only when forced; an input never."""
-
-    force: bool = False
-    inputs: frozenset[Path] = frozenset()
-
-    def check(self, path: Path) -> None:
-        resolved = path.resolve()
-        if resolved in self.inputs:
-            raise ReportError(f"{path} 是本次的输入文件，不能覆盖", f"{path} is an input of this run; "
-                              "it is never overwritten")
-        if path.exists() and not self.force:
-            raise ReportError(f"{path} 已存在；确需覆盖请加 --force",
-                              f"{path} exists; add --force to overwrite it")
-
-
-_POLICY: ContextVar[OutputPolicy] = ContextVar(
-    "output_policy", default=OutputPolicy(force=True))  # noqa: B039 - a frozen dataclass
-
-
-@contextmanager
-def output_policy(policy: OutputPolicy) -> Iterator[None]:
-    token = _POLICY.set(policy)
-    try:
-        yield
-    finally:
-        _POLICY.reset(token)
-
-
-@contextmanager
-def _atomic(path: Path, binary: bool) -> Iterator[Any]:
-    """A file written whole or not at all, under the output policy: a temporary file
-    beside it, flushed to disk, then renamed into place."""
-    _POLICY.get().check(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with (os.fdopen(handle, "wb") if binary else
-              os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace")) as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        _replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def atomic_text(path: Path) -> AbstractContextManager[TextIO]:
-    """A text file to stream into, written whole or not at all."""
-    return _atomic(path, binary=False)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing."""
-    with _atomic(path, binary=True) as stream:
-        stream.write(data)
-
-
-def emit(data: bytes, target: str | None, out: TextIO, binary: bool = False) -> None:
-    """A finished document to its file (atomically) or to standard output; PDF bytes are
-    never written to a terminal."""
-    if target:
-        write_atomically(Path(target), data)
-    elif not binary:
-        out.write(data.decode("utf-8"))
-    else:
-        stream = getattr(out, "buffer", None)
-        if stream is None or out.isatty():
-            raise ReportError("PDF 不能写到终端，请用 -o 指定文件",
-                              "PDF is not written to a terminal; name a file with -o")
-        stream.write(data)
-
-
-def is_folder(target: str | None) -> bool:
-    """``-o`` names a folder: an existing one, or a path ending with a separator."""
-    return bool(target) and (Path(str(target)).is_dir() or str(target).endswith(("/", os.sep)))

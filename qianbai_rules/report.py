@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import render
+from . import render, writing
 from .check import Evaluated, Rejected, Result
 from .compiled import CompiledRuleset, Status
 from .findings import field_name, render_value
@@ -111,37 +111,55 @@ def _document(fmt: str, template: str, context: dict[str, Any]) -> bytes:
 def write_reports(outcomes: Iterable[Result], fmt: str, info: RunInfo, audience: str,
                   target: str | None, out: TextIO) -> Tally:
     """Reports in html, md or pdf: one document for all records, or, when ``target`` is a
-    folder, one file per record (written as it is evaluated) and an index."""
+    folder, one file per record and an index (see :func:`_write_folder`)."""
+    if target and writing.is_folder(target):
+        return _write_folder(outcomes, fmt, info, audience, Path(target))
     tally = Tally()
-    suffix = {"html": ".html", "md": ".md", "pdf": ".pdf"}[fmt]
-    folder = Path(target) if target and render.is_folder(target) else None
     views: list[RecordView] = []
-    entries: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
-    taken: set[str] = set()
     for outcome in tally.counting(outcomes):
         if isinstance(outcome, Rejected):
             rejected.append(rejected_json(outcome, info.lang))
-            continue
-        view = record_view(outcome, record_json(outcome, info), info.compiled, info.lang)
-        if folder is None:
-            views.append(view)
-            continue
-        file = render.file_name(outcome.record.id, taken) + suffix
-        title = view.record["name"] or view.record["id"]
-        render.write_atomically(folder / file, _document(fmt, "report.html" if fmt != "md"
-                                                         else "report.md", _context(
-            info, views=[view], rejected=[], audience=audience, title=title)))
-        entries.append(_index_entry(view, file))
-    if folder is not None:
-        index = _document(fmt, "index.md" if fmt == "md" else "index.html",
-                          _context(info, entries=entries, rejected=rejected,
-                                   summary=tally.summary()))
-        render.write_atomically(folder / f"index{suffix}", index)
-        return tally
+        else:
+            views.append(record_view(outcome, record_json(outcome, info), info.compiled,
+                                     info.lang))
     title = views[0].record["name"] or views[0].record["id"] if len(views) == 1 \
         else labels(info.lang)["report"]["batch_title"]
     document = _document(fmt, "report.md" if fmt == "md" else "report.html", _context(
         info, views=views, rejected=rejected, audience=audience, title=title))
-    render.emit(document, target, out, binary=fmt == "pdf")
+    writing.emit(document, target, out, binary=fmt == "pdf")
+    return tally
+
+
+def _write_folder(outcomes: Iterable[Result], fmt: str, info: RunInfo, audience: str,
+                  folder: Path) -> Tally:
+    """One report per record, each kept aside as it is evaluated; once all are known, the
+    file names are decided for the whole run (unique by construction), and the reports and
+    the index are put in place together, every path checked before any is written."""
+    tally = Tally()
+    suffix = {"html": ".html", "md": ".md", "pdf": ".pdf"}[fmt]
+    batch = writing.Batch(folder)
+    ids: list[str] = []
+    entries: list[dict[str, Any]] = []  # the index's, without the file name until known
+    rejected: list[dict[str, Any]] = []
+    try:
+        for outcome in tally.counting(outcomes):
+            if isinstance(outcome, Rejected):
+                rejected.append(rejected_json(outcome, info.lang))
+                continue
+            view = record_view(outcome, record_json(outcome, info), info.compiled, info.lang)
+            title = view.record["name"] or view.record["id"]
+            batch.keep(_document(fmt, "report.md" if fmt == "md" else "report.html", _context(
+                info, views=[view], rejected=[], audience=audience, title=title)))
+            ids.append(outcome.record.id)
+            entries.append(_index_entry(view, ""))
+        files = [name + suffix for name in writing.file_names(ids)]
+        for entry, file in zip(entries, files, strict=True):
+            entry["file"] = file
+        batch.keep(_document(fmt, "index.md" if fmt == "md" else "index.html",
+                             _context(info, entries=entries, rejected=rejected,
+                                      summary=tally.summary())))
+        batch.place([*files, f"index{suffix}"])
+    finally:
+        batch.discard()
     return tally

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import render
+from . import writing
 from .fields import FIELDS, Kind
 from .findings import type_names
 from .inputs import Item, RawRecord
@@ -157,7 +157,7 @@ def _save(workbook: Workbook, path: Path) -> None:
 
     buffer = io.BytesIO()
     workbook.save(buffer)
-    render.write_atomically(path, buffer.getvalue())
+    writing.write_atomically(path, buffer.getvalue())
 
 
 def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:

@@ -38,6 +38,20 @@ def _counts(db: Path) -> tuple[str, int, int]:
     return integrity, assessments, evaluations
 
 
+def _writing(db: Path) -> bool:
+    """Whether another connection holds the database's write transaction (WAL mode keeps a
+    run's writes in memory or in the -wal file, so no journal file shows it)."""
+    connection = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        connection.close()
+
+
 def test_a_run_killed_midway_leaves_the_history_as_it_was_before_the_run(tmp_path: Path) -> None:
     registry, db = tmp_path / "registry.jsonl", tmp_path / "history.db"
     _registry(registry, 3000)
@@ -50,7 +64,7 @@ def test_a_run_killed_midway_leaves_the_history_as_it_was_before_the_run(tmp_pat
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # kill it once it holds the write transaction
         time.sleep(0.05)
-        if (tmp_path / "history.db-journal").exists():
+        if _writing(db):
             break
     second.send_signal(signal.SIGKILL)
     second.wait(timeout=60)

@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from qianbai_rules.cli import main
-from qianbai_rules.render import file_name
+from qianbai_rules.writing import file_names
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "sites"
@@ -114,15 +114,14 @@ def test_hostile_record_text_is_shown_as_text_never_as_markup_or_template(tmp_pa
     ("CON", "CON-"),
 ])
 def test_a_report_file_name_is_safe_for_any_id(record_id: str, expected: str) -> None:
-    name = file_name(record_id, set())
+    name, = file_names([record_id])
     assert name.startswith(expected)
     assert name == expected or len(name) > len(expected)
     assert all(c.isalnum() or c in "._-" for c in name)
 
 
 def test_two_ids_that_differ_only_in_case_or_unsafe_characters_get_different_files() -> None:
-    taken: set[str] = set()
-    names = [file_name(i, taken) for i in ("JB-1", "jb-1", "JB/1", "JB_1")]
+    names = file_names(["JB-1", "jb-1", "JB/1", "JB_1"])
     assert len({n.lower() for n in names}) == 4
 
 
