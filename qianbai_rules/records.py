@@ -15,6 +15,7 @@ from typing import Annotated, Any, Final
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from . import creditcode
+from .limits import MAX_LIST_ITEMS
 from .yamlio import as_date
 
 # Input-sanity limits, not plan thresholds: they keep numbers inside what every
@@ -178,8 +179,12 @@ def _code_list_validator(enum: type[StrEnum]) -> BeforeValidator:
 
 
 def _strict_bool(value: Any) -> Any:
+    """true/false, 是/否 and the like, and 1/0 whether written as text (CSV) or as a
+    number (an XLSX number cell, YAML, JSON): one rule for every format."""
     if isinstance(value, bool):
         return value
+    if isinstance(value, int) and value in (0, 1):
+        return value == 1
     if isinstance(value, str) and value.strip().lower() in _TRUE_WORDS:
         return True
     if isinstance(value, str) and value.strip().lower() in _FALSE_WORDS:
@@ -231,7 +236,8 @@ Area = Annotated[
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT), BeforeValidator(_strict_number)]
 Date = Annotated[dt.date, BeforeValidator(_strict_date)]
 Text = Annotated[str, Field(min_length=1, max_length=500), BeforeValidator(_to_text)]
-TextList = Annotated[list[Text], BeforeValidator(_split_list)]
+_Items = Field(max_length=MAX_LIST_ITEMS)
+TextList = Annotated[list[Text], _Items, BeforeValidator(_split_list)]
 CreditCode = Annotated[str, Field(pattern=creditcode.PATTERN), BeforeValidator(_credit_code)]
 
 
@@ -282,12 +288,13 @@ class FiveOnes(_Part):
 
 
 class Services(_Part):
-    basic: Annotated[list[BasicService], _code_list_validator(BasicService)] | None = Field(
+    basic: Annotated[list[BasicService], _Items, _code_list_validator(BasicService)] | None = Field(
         None, title="基本公共服务", description="basic public services"
     )
     market: TextList | None = Field(None, title="市场化服务", description="market-based services")
     comprehensive: (
-        Annotated[list[ComprehensiveService], _code_list_validator(ComprehensiveService)] | None
+        Annotated[list[ComprehensiveService], _Items,
+                  _code_list_validator(ComprehensiveService)] | None
     ) = Field(None, title="综合性服务", description="comprehensive services")
 
 
