@@ -8,7 +8,6 @@ yields one problem naming the file.
 from __future__ import annotations
 
 import csv
-import itertools
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -265,6 +264,10 @@ def _read_stdin(data: bytes) -> Iterator[Item]:
     if kind == ".csv":
         yield from _read_csv(STDIN, text)
         return
+    problem = _encoding_problem(STDIN, data[:8192], allow_gb18030=False)
+    if problem is not None:
+        yield problem
+        return
     try:
         text = _decode(data, allow_gb18030=False)
     except UnicodeDecodeError as exc:
@@ -371,8 +374,8 @@ def _read_csv(source: str, text: str) -> Iterator[Item]:
     """A CSV table, row by row. A row whose quotes do not balance (a quote never closed,
     or one that would swallow the following rows into a cell) is rejected on its own and
     the following lines are read as rows: nothing vanishes into one cell."""
-    lines = _LINES.findall(text)
-    header, index, error = _csv_row(lines, 0, 0)
+    rows = _CsvRows(_LINES.findall(text))
+    header, error = rows.next(0)
     if error is not None:
         yield _file_problem(source, Text(f"CSV 表头无法读取：{error.zh}",
                                          f"cannot read the CSV header: {error.en}"))
@@ -390,9 +393,9 @@ def _read_csv(source: str, text: str) -> Iterator[Item]:
                                              f"is unclear"))
             return
     number = 1
-    while index < len(lines):
+    while rows.index < len(rows.lines):
         number += 1
-        row, index, error = _csv_row(lines, index, len(header))
+        row, error = rows.next(len(header))
         if error is not None:
             yield RecordProblem(source, f"row {number}", None, error, f"row {number}")
             continue
@@ -407,18 +410,37 @@ def _read_csv(source: str, text: str) -> Iterator[Item]:
                                                           strict=False)), tuple(header))
 
 
-def _csv_row(lines: list[str], start: int, width: int) -> tuple[list[str], int, Text | None]:
-    """The row beginning at physical line ``start``: its cells, the line after it, and
-    what is wrong with it (then the next row begins on the very next line)."""
-    reader = csv.reader(itertools.islice(lines, start, None), strict=True)
-    try:
-        row = next(reader, [])
-    except csv.Error as exc:
-        return [], start + 1, _csv_error(str(exc), reader.line_num)
-    used = max(reader.line_num, 1)
-    if used > 1 and width > 2 and any(_looks_like_rows(cell, width) for cell in row):
-        return [], start + 1, _csv_error("swallowed", used)
-    return row, start + used, None
+class _CsvRows:
+    """Rows of a CSV text from a physical line on: one csv reader while rows are sound, a
+    new one on the line after a row that is not (its state is then discarded)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.index = 0
+        self._reader = csv.reader(self._feed(), strict=True)
+
+    def _feed(self) -> Iterator[str]:
+        while self.index < len(self.lines):
+            self.index += 1
+            yield self.lines[self.index - 1]
+
+    def next(self, width: int) -> tuple[list[str], Text | None]:
+        """The next row and what is wrong with it (then the row after it begins on the
+        line after the one this row began on)."""
+        start = self.index
+        try:
+            row = next(self._reader, [])
+        except csv.Error as exc:
+            return [], self._restart(start, _csv_error(str(exc), self.index - start))
+        used = self.index - start
+        if used > 1 and width > 2 and any(_looks_like_rows(cell, width) for cell in row):
+            return [], self._restart(start, _csv_error("swallowed", used))
+        return row, None
+
+    def _restart(self, start: int, error: Text) -> Text:
+        self.index = start + 1
+        self._reader = csv.reader(self._feed(), strict=True)
+        return error
 
 
 def _looks_like_rows(cell: str, width: int) -> bool:

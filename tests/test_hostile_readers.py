@@ -398,3 +398,53 @@ def test_a_json_lines_line_longer_than_the_limit_is_that_line_only(
     assert status == 2 and [r["id"] for r in doc["records"]] == ["J-1", "J-3"]
     assert doc["rejected"][0]["record"] == "line 2"
     assert "more than the limit of 60 bytes" in doc["rejected"][0]["message"]
+
+
+# --- standard input -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("data", "ids"), [
+    ("编号,类型\nS-1,station\nS-2,station\n".encode(), ["S-1", "S-2"]),
+    ("编号,类型\nS-1,station\n".encode("gb18030"), ["S-1"]),
+    (b'{"id": "J-1", "facility_type": "station"}\n{"id": "J-2", "facility_type": "station"}\n',
+     ["J-1", "J-2"]),
+    (b"- {id: Y-1, facility_type: station}\n", ["Y-1"]),
+    (b'{"id": "J-1", "facility_type": "station"}', ["J-1"]),
+])
+def test_standard_input_is_read_as_yaml_json_json_lines_or_a_table(
+        monkeypatch: pytest.MonkeyPatch, data: bytes, ids: list[str]) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    status, doc, _ = run("-")
+    assert status in (0, 1) and doc["summary"]["rejected"] == 0
+    assert [r["id"] for r in doc["records"]] == ids
+
+
+@pytest.mark.parametrize(("data", "says"), [
+    ("id: X\n".encode("utf-16"), "encoded in UTF-16"),
+    (b"\x84\x31\x95\x33id: X\n", "encoded in GB18030"),
+    (b"\x00" * 200, "not a text file"),
+])
+def test_standard_input_in_another_encoding_is_named(monkeypatch: pytest.MonkeyPatch, data: bytes,
+                                                     says: str | None) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    status, doc, _ = run("-")
+    assert status == 2 and doc["summary"]["rejected"] == 1
+    assert doc["rejected"][0]["source"] == "-"
+    if says:
+        assert says in doc["rejected"][0]["message"]
+
+
+def test_standard_input_without_end_is_read_only_to_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_DOCUMENT_BYTES", 1000)
+
+    class Endless(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            buffer[:] = b"\x20" * len(buffer)
+            return len(buffer)
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BufferedReader(Endless())))
+    status, doc, _ = run("-")
+    assert status == 2 and doc["rejected"][0]["source"] == "-"
+    assert "more than the limit of 1,000 bytes" in doc["rejected"][0]["message"]
