@@ -433,7 +433,8 @@ class _CsvRows:
         except csv.Error as exc:
             return [], self._restart(start, _csv_error(str(exc), self.index - start))
         used = self.index - start
-        if used > 1 and width > 2 and any(_looks_like_rows(cell, width) for cell in row):
+        if used > 1 and width > 1 and (len(row) != width or any(
+                _looks_like_rows(cell, width) for cell in row)):
             return [], self._restart(start, _csv_error("swallowed", used))
         return row, None
 
@@ -444,7 +445,9 @@ class _CsvRows:
 
 
 def _looks_like_rows(cell: str, width: int) -> bool:
-    """A cell holding line breaks followed by lines as full of commas as a row."""
+    """A cell holding line breaks followed by lines as full of commas as a row. (A row that
+    spans lines is suspect too when its cells do not match the header: a quoted cell with a
+    line break, as spreadsheets write it, sits in a row of the header's width.)"""
     return any(line.count(",") >= width - 1 for line in cell.splitlines()[1:])
 
 
