@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,16 @@ class RawRecord:
 
 
 Item = RawRecord | RecordProblem
+
+# What trimming a cell removes: white space, but not the control characters that str.strip
+# also counts as space (\x1c-\x1f, \x85): a cell of those is not blank, and is refused.
+_BLANKS = "".join(c for c in map(chr, range(0x3001))
+                  if c.isspace() and (c in "\t\n\r" or unicodedata.category(c) != "Cc"))
+
+
+def trim(text: str) -> str:
+    """A cell's text without surrounding white space (tables of every format)."""
+    return text.strip(_BLANKS)
 
 
 def expand(paths: Iterable[str]) -> Iterator[str | RecordProblem]:
@@ -323,6 +334,9 @@ def _read_document(source: str, text: str, suffix: str) -> Iterator[Item]:
         yield RawRecord(source, f"record {index}", item)
 
 
+_JSON_SPACE = " \t\r\n"
+
+
 def _read_jsonl(source: str, meter: Meter | None) -> Iterator[Item]:
     """JSON Lines, one line at a time: memory stays flat however long the file, and a line
     longer than MAX_LINE_BYTES is that line's problem only."""
@@ -359,7 +373,7 @@ def _read_jsonl(source: str, meter: Meter | None) -> Iterator[Item]:
 
 
 def _json_line(source: str, position: str, line: str) -> Iterator[Item]:
-    if not line.strip():
+    if not line.strip(_JSON_SPACE):  # only JSON's own blanks: a line of \x1c is no blank
         return
     try:
         yield RawRecord(source, position, load_json(line))
@@ -383,7 +397,7 @@ def _read_csv(source: str, text: str) -> Iterator[Item]:
     if not header:
         yield _file_problem(source, Text("CSV 文件为空", "the CSV file is empty"))
         return
-    header = [h.strip() for h in header]
+    header = [trim(h) for h in header]
     for column, name in enumerate(header, start=1):
         if not name or name in header[:column - 1]:
             what = Text("表头为空", "an empty header") if not name else Text(
@@ -399,14 +413,14 @@ def _read_csv(source: str, text: str) -> Iterator[Item]:
         if error is not None:
             yield RecordProblem(source, f"row {number}", None, error, f"row {number}")
             continue
-        if not row or not any(cell.strip() for cell in row):
+        if not row or not any(trim(cell) for cell in row):
             continue
         if len(row) > len(header):
             yield RecordProblem(source, f"row {number}", None, Text(
                 f"该行有 {len(row)} 列，表头只有 {len(header)} 列",
                 f"the row has {len(row)} cells but the header {len(header)}"), f"row {number}")
             continue
-        yield RawRecord(source, f"row {number}", dict(zip(header, (c.strip() for c in row),
+        yield RawRecord(source, f"row {number}", dict(zip(header, (trim(c) for c in row),
                                                           strict=False)), tuple(header))
 
 

@@ -16,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from . import limits, render
 from .fields import BY_LABEL, FIELDS, Kind
 from .findings import type_names
-from .inputs import Item, RawRecord
+from .inputs import Item, RawRecord, trim
 from .labels import fill, labels
 from .problems import Lang, RecordProblem, Text
 from .validation import record_label
@@ -35,7 +35,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
-        return value.strip()
+        return trim(value)
     return value
 
 
@@ -134,7 +134,7 @@ def _header_text(value: Any) -> str:
         return ""
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
-    return str(value).strip()
+    return trim(str(value))
 
 
 def _codes_text(name: str) -> str:
