@@ -62,10 +62,10 @@ def _no_doctype(*_: Any) -> None:
                              "an XML part of the workbook declares a document type; refused"))
 
 
-def _parse(stream: IO[bytes], start: Callable[[str, dict[str, str]], None],
-           end: Callable[[str], None], chars: Callable[[str], None],
-           after_chunk: Callable[[], None] | None = None) -> None:
-    """Feed one XML part to expat in chunks; element and attribute names without namespace."""
+def _expat(start: Callable[[str, dict[str, str]], None], end: Callable[[str], None],
+           chars: Callable[[str], None]) -> Any:
+    """An expat parser giving element and attribute names without their namespace, that
+    refuses document type declarations (so no entity is ever defined or expanded)."""
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
     parser.StartDoctypeDeclHandler = _no_doctype
@@ -74,11 +74,16 @@ def _parse(stream: IO[bytes], start: Callable[[str, dict[str, str]], None],
         _local(name), {_local(k): v for k, v in attrs.items()})
     parser.EndElementHandler = lambda name: end(_local(name))
     parser.CharacterDataHandler = chars
+    return parser
+
+
+def _parse(stream: IO[bytes], start: Callable[[str, dict[str, str]], None],
+           end: Callable[[str], None], chars: Callable[[str], None]) -> None:
+    """Feed one XML part to expat in chunks."""
+    parser = _expat(start, end, chars)
     while True:
         chunk = stream.read(_CHUNK)
         parser.Parse(chunk, not chunk)
-        if after_chunk is not None:
-            after_chunk()
         if not chunk:
             return
 
@@ -246,7 +251,7 @@ class Workbook:
             done: list[Row] = reader.done
 
             def parse() -> Iterator[Row]:
-                parser = _make_parser(reader)
+                parser = _expat(reader.start, reader.end, reader.chars)
                 while True:
                     chunk = stream.read(_CHUNK)
                     try:
@@ -312,18 +317,6 @@ def guarded_iter(rows: Iterator[Row], part: str) -> Iterator[Row]:
         raise
     except _READ_ERRORS as exc:
         raise _broken(part, exc) from None
-
-
-def _make_parser(reader: _SheetReader) -> Any:
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.buffer_text = True
-    parser.StartDoctypeDeclHandler = _no_doctype
-    parser.EntityDeclHandler = _no_doctype
-    parser.StartElementHandler = lambda name, attrs: reader.start(
-        _local(name), {_local(k): v for k, v in attrs.items()})
-    parser.EndElementHandler = lambda name: reader.end(_local(name))
-    parser.CharacterDataHandler = reader.chars
-    return parser
 
 
 class _SheetReader:
