@@ -133,7 +133,19 @@ def items(paths: Iterable[str], meter: Meter | None = None) -> Iterator[RawRecor
         if isinstance(source, RecordProblem):
             yield source
         else:
-            yield from read(source, meter)
+            yield from _guarded(source, meter)
+
+
+def _guarded(source: str, meter: Meter | None) -> Iterator[RawRecord | RecordProblem]:
+    """One source read with a last line of defence: should a reader itself fail, the
+    records read so far stand and the rest of the file is one problem naming it."""
+    try:
+        yield from read(source, meter)
+    except (Exception, RecursionError, MemoryError) as exc:
+        yield RecordProblem(source, None, None, Text(
+            f"读取文件时出现内部错误，其余部分未读取，请报告此问题：{type(exc).__name__}",
+            f"internal error while reading the file, the rest of it not read; please report "
+            f"it: {type(exc).__name__}"))
 
 
 def validated(paths: Iterable[str],

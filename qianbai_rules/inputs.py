@@ -8,13 +8,15 @@ yields one problem naming the file.
 from __future__ import annotations
 
 import csv
-import io
+import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import limits
 from .problems import RecordProblem, Text
 from .yamlio import StrictLoadError, load_json, load_yaml
 
@@ -32,6 +34,16 @@ class RawRecord:
 
 Item = RawRecord | RecordProblem
 
+# What trimming a cell removes: white space, but not the control characters that str.strip
+# also counts as space (\x1c-\x1f, \x85): a cell of those is not blank, and is refused.
+_BLANKS = "".join(c for c in map(chr, range(0x3001))
+                  if c.isspace() and (c in "\t\n\r" or unicodedata.category(c) != "Cc"))
+
+
+def trim(text: str) -> str:
+    """A cell's text without surrounding white space (tables of every format)."""
+    return text.strip(_BLANKS)
+
 
 def expand(paths: Iterable[str]) -> Iterator[str | RecordProblem]:
     """Files named, and record files found under folders named, in a stable order."""
@@ -41,15 +53,11 @@ def expand(paths: Iterable[str]) -> Iterator[str | RecordProblem]:
             continue
         path = Path(name)
         if path.is_dir():
-            found = sorted(
-                (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RECORD_SUFFIXES
-                 and not any(part.startswith(".") for part in p.relative_to(path).parts)),
-                key=lambda p: p.as_posix(),
-            )
+            found = sorted(_walk(path), key=lambda item: item[0])
             if not found:
                 yield _file_problem(name, Text("文件夹中没有记录文件（.yaml/.yml/.json/.jsonl/.csv）",
                                                "the folder holds no record files"))
-            yield from (p.as_posix() for p in found)
+            yield from (item for _, item in found)
         elif path.is_file():
             yield name
         elif path.exists():
@@ -58,8 +66,60 @@ def expand(paths: Iterable[str]) -> Iterator[str | RecordProblem]:
             yield _file_problem(name, Text("文件不存在", "no such file or folder"))
 
 
+def _walk(root: Path) -> Iterator[tuple[str, str | RecordProblem]]:
+    """Record files under a folder, symbolic links to folders followed (each folder read
+    once: a link back to a folder already read is reported, not followed round a loop),
+    hidden entries skipped, and entries that are not regular files reported."""
+    seen = {_identity(root)}
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(folder.iterdir(), key=lambda p: p.name)
+        except OSError as exc:
+            yield folder.as_posix(), _file_problem(folder.as_posix(), Text(
+                f"无法读取文件夹：{exc.strerror}", f"cannot read the folder: {exc.strerror}"))
+            continue
+        for path in reversed(entries):
+            if path.name.startswith("."):
+                continue
+            shown = path.as_posix()
+            if path.is_dir():
+                identity = _identity(path)
+                if identity in seen:
+                    yield shown, _file_problem(shown, Text(
+                        "符号链接指向已读取的文件夹（或其上级），未重复读取",
+                        "a symbolic link to a folder already read (or to a folder above it); "
+                        "not read again"))
+                else:
+                    seen.add(identity)
+                    stack.append(path)
+            elif path.suffix.lower() not in RECORD_SUFFIXES:
+                continue
+            elif path.is_file():
+                yield shown, shown
+            elif path.is_symlink() and not path.exists():
+                yield shown, _file_problem(shown, Text("符号链接指向的文件不存在",
+                                                       "a symbolic link to a file that does not exist"))
+            else:
+                yield shown, _file_problem(shown, Text("不是普通文件（如管道或设备），未读取",
+                                                       "not a regular file (a pipe or a device); "
+                                                       "not read"))
+
+
+def _identity(path: Path) -> tuple[int, int] | str:
+    try:
+        info = path.stat()
+    except OSError:
+        return path.as_posix()
+    return info.st_dev, info.st_ino
+
+
 def _file_problem(source: str, message: Text) -> RecordProblem:
     return RecordProblem(source=source, record=None, field=None, message=message)
+
+
+_GB18030_BOM = b"\x84\x31\x95\x33"
 
 
 def _decode(data: bytes, allow_gb18030: bool) -> str:
@@ -68,7 +128,7 @@ def _decode(data: bytes, allow_gb18030: bool) -> str:
     except UnicodeDecodeError:
         if allow_gb18030:
             try:
-                return data.decode("gb18030")
+                return data.decode("gb18030").removeprefix("\ufeff")
             except UnicodeDecodeError:
                 pass
         raise
@@ -77,6 +137,35 @@ def _decode(data: bytes, allow_gb18030: bool) -> str:
 def _not_utf8(source: str, exc: UnicodeDecodeError) -> RecordProblem:
     return _file_problem(source, Text(f"不是 UTF-8 编码的文本（第 {exc.start} 字节）",
                                       f"not UTF-8 text (byte {exc.start})"))
+
+
+def _encoding_problem(source: str, head: bytes, allow_gb18030: bool) -> RecordProblem | None:
+    """A text in an encoding other than UTF-8 (or GB18030 for tables), named as such."""
+    name = None
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        name = "UTF-32"
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
+        name = "UTF-16"
+    elif head.startswith(_GB18030_BOM) and not allow_gb18030:
+        name = "GB18030"
+    if name is not None:
+        return _file_problem(source, Text(
+            f"是 {name} 编码的文本，请另存为 UTF-8 编码" + ("（表格也可为 GB18030）"
+                                                   if not allow_gb18030 else ""),
+            f"the text is encoded in {name}; save it as UTF-8"))
+    if b"\x00" in head:
+        return _file_problem(source, Text("不是文本文件", "not a text file"))
+    return None
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a byte order mark: every other byte zero (for Latin text)."""
+    sample = head[:512]
+    if len(sample) < 8:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return (odd.count(0) >= 0.4 * len(odd) and even.count(0) < 0.1 * len(even)) or (
+        even.count(0) >= 0.4 * len(even) and odd.count(0) < 0.1 * len(odd))
 
 
 class Meter:
@@ -129,13 +218,23 @@ def _read(source: str, meter: Meter | None) -> Iterator[Item]:
         if suffix == ".jsonl" and source != STDIN:
             yield from _read_jsonl(source, meter)
             return
-        data = sys.stdin.buffer.read() if source == STDIN else Path(source).read_bytes()
+        data = _read_limited(source)
     except OSError as exc:
         yield _file_problem(source, Text(f"无法读取文件：{exc.strerror}",
                                          f"cannot read the file: {exc.strerror}"))
         return
-    if b"\x00" in data[:8192]:
-        yield _file_problem(source, Text("不是文本文件", "not a text file"))
+    if data is None:
+        what = Text("标准输入", "the standard input") if source == STDIN else Text("文件", "the file")
+        yield _file_problem(source, Text(
+            f"{what.zh}超过 {limits.MAX_DOCUMENT_BYTES:,} 字节的上限，未读取",
+            f"{what.en} holds more than the limit of {limits.MAX_DOCUMENT_BYTES:,} bytes; not read"))
+        return
+    if source == STDIN:
+        yield from _read_stdin(data)
+        return
+    problem = _encoding_problem(source, data[:8192], allow_gb18030=suffix == ".csv")
+    if problem is not None:
+        yield problem
         return
     try:
         text = _decode(data, allow_gb18030=suffix == ".csv")
@@ -146,6 +245,66 @@ def _read(source: str, meter: Meter | None) -> Iterator[Item]:
         yield from _read_csv(source, text)
     else:
         yield from _read_document(source, text, suffix)
+
+
+def _read_limited(source: str) -> bytes | None:
+    """A file's bytes, or None when it holds more than MAX_DOCUMENT_BYTES (a device or a
+    pipe without end included: never more than the limit is read)."""
+    limit = limits.MAX_DOCUMENT_BYTES
+    if source == STDIN:
+        data = sys.stdin.buffer.read(limit + 1)
+    else:
+        with open(source, "rb") as handle:
+            data = handle.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+def _read_stdin(data: bytes) -> Iterator[Item]:
+    """Standard input: YAML or JSON, and JSON Lines or a CSV table recognised by their
+    first lines (a table in GB18030 too)."""
+    problem = _encoding_problem(STDIN, data[:8192], allow_gb18030=True)
+    if problem is not None:
+        yield problem
+        return
+    try:
+        text = _decode(data, allow_gb18030=True)
+    except UnicodeDecodeError as exc:
+        yield _not_utf8(STDIN, exc)
+        return
+    kind = _sniff(text)
+    if kind == ".csv":
+        yield from _read_csv(STDIN, text)
+        return
+    problem = _encoding_problem(STDIN, data[:8192], allow_gb18030=False)
+    if problem is not None:
+        yield problem
+        return
+    try:
+        text = _decode(data, allow_gb18030=False)
+    except UnicodeDecodeError as exc:
+        yield _not_utf8(STDIN, exc)
+        return
+    if kind == ".jsonl":
+        for number, line in enumerate(text.splitlines(), start=1):
+            yield from _json_line(STDIN, f"line {number}", line)
+        return
+    yield from _read_document(STDIN, text, ".yaml")
+
+
+def _sniff(text: str) -> str:
+    """What standard input holds, from its first lines: JSON Lines (several lines each an
+    object), a CSV table (a first line of comma-separated headers) or else YAML/JSON."""
+    lines = [line.strip() for line in text.splitlines()[:50] if line.strip()]
+    if len(lines) > 1 and all(line.startswith("{") and line.endswith("}") for line in lines):
+        return ".jsonl"
+    first = lines[0] if lines else ""
+    if ("," in first and first[0] not in "{[-#'\"&*!|>%@`"
+            and not _MAPPING_KEY.search(first)):
+        return ".csv"
+    return ".yaml"
+
+
+_MAPPING_KEY = re.compile(r":(\s|$)")
 
 
 def _read_document(source: str, text: str, suffix: str) -> Iterator[Item]:
@@ -175,42 +334,70 @@ def _read_document(source: str, text: str, suffix: str) -> Iterator[Item]:
         yield RawRecord(source, f"record {index}", item)
 
 
+_JSON_SPACE = " \t\r\n"
+
+
 def _read_jsonl(source: str, meter: Meter | None) -> Iterator[Item]:
-    """JSON Lines, one line at a time: memory stays flat however long the file."""
+    """JSON Lines, one line at a time: memory stays flat however long the file, and a line
+    longer than MAX_LINE_BYTES is that line's problem only."""
+    limit = limits.MAX_LINE_BYTES
     with open(source, "rb") as handle:
-        if b"\x00" in handle.read(8192):
-            yield _file_problem(source, Text("不是文本文件", "not a text file"))
+        problem = _encoding_problem(source, handle.read(8192), allow_gb18030=False)
+        if problem is not None:
+            yield problem
             return
         handle.seek(0)
-        for number, raw in enumerate(handle, start=1):
+        number = 0
+        while True:
+            raw = handle.readline(limit + 1)
+            if not raw:
+                return
+            number += 1
             if meter is not None:
                 meter.reading(handle.tell())
             position = f"line {number}"
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):  # the rest of the long line
+                    raw = handle.readline(limit)
+                yield RecordProblem(source, position, None, Text(
+                    f"该行超过 {limit:,} 字节的上限，未读取",
+                    f"the line holds more than the limit of {limit:,} bytes; not read"))
+                continue
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
                 yield RecordProblem(source, position, None, Text(
                     f"不是 UTF-8 编码的文本（第 {exc.start} 字节）", f"not UTF-8 text (byte {exc.start})"))
                 continue
-            if not line.strip():
-                continue
-            try:
-                yield RawRecord(source, position, load_json(line))
-            except StrictLoadError as exc:
-                yield RecordProblem(source, position, None, Text(f"JSON 格式错误：{exc}", str(exc)))
+            yield from _json_line(source, position, line)
+
+
+def _json_line(source: str, position: str, line: str) -> Iterator[Item]:
+    if not line.strip(_JSON_SPACE):  # only JSON's own blanks: a line of \x1c is no blank
+        return
+    try:
+        yield RawRecord(source, position, load_json(line))
+    except StrictLoadError as exc:
+        yield RecordProblem(source, position, None, Text(f"JSON 格式错误：{exc}", str(exc)))
+
+
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
 def _read_csv(source: str, text: str) -> Iterator[Item]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        yield _file_problem(source, Text(f"CSV 表头无法读取：{exc}", f"cannot read the CSV header: {exc}"))
+    """A CSV table, row by row. A row whose quotes do not balance (a quote never closed,
+    or one that would swallow the following rows into a cell) is rejected on its own and
+    the following lines are read as rows: nothing vanishes into one cell."""
+    rows = _CsvRows(_LINES.findall(text))
+    header, error = rows.next(0)
+    if error is not None:
+        yield _file_problem(source, Text(f"CSV 表头无法读取：{error.zh}",
+                                         f"cannot read the CSV header: {error.en}"))
         return
     if not header:
         yield _file_problem(source, Text("CSV 文件为空", "the CSV file is empty"))
         return
-    header = [h.strip() for h in header]
+    header = [trim(h) for h in header]
     for column, name in enumerate(header, start=1):
         if not name or name in header[:column - 1]:
             what = Text("表头为空", "an empty header") if not name else Text(
@@ -220,22 +407,76 @@ def _read_csv(source: str, text: str) -> Iterator[Item]:
                                              f"is unclear"))
             return
     number = 1
-    while True:
+    while rows.index < len(rows.lines):
         number += 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield RecordProblem(source, f"row {number}", None, Text(
-                f"该行无法读取：{exc}", f"the row cannot be read: {exc}"), f"row {number}")
+        row, error = rows.next(len(header))
+        if error is not None:
+            yield RecordProblem(source, f"row {number}", None, error, f"row {number}")
             continue
-        if not any(cell.strip() for cell in row):
+        if not row or not any(trim(cell) for cell in row):
             continue
         if len(row) > len(header):
             yield RecordProblem(source, f"row {number}", None, Text(
                 f"该行有 {len(row)} 列，表头只有 {len(header)} 列",
                 f"the row has {len(row)} cells but the header {len(header)}"), f"row {number}")
             continue
-        yield RawRecord(source, f"row {number}", dict(zip(header, (c.strip() for c in row),
+        yield RawRecord(source, f"row {number}", dict(zip(header, (trim(c) for c in row),
                                                           strict=False)), tuple(header))
+
+
+class _CsvRows:
+    """Rows of a CSV text from a physical line on: one csv reader while rows are sound, a
+    new one on the line after a row that is not (its state is then discarded)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.index = 0
+        self._reader = csv.reader(self._feed(), strict=True)
+
+    def _feed(self) -> Iterator[str]:
+        while self.index < len(self.lines):
+            self.index += 1
+            yield self.lines[self.index - 1]
+
+    def next(self, width: int) -> tuple[list[str], Text | None]:
+        """The next row and what is wrong with it (then the row after it begins on the
+        line after the one this row began on)."""
+        start = self.index
+        try:
+            row = next(self._reader, [])
+        except csv.Error as exc:
+            return [], self._restart(start, _csv_error(str(exc), self.index - start))
+        used = self.index - start
+        if used > 1 and width > 1 and (len(row) != width or any(
+                _looks_like_rows(cell, width) for cell in row)):
+            return [], self._restart(start, _csv_error("swallowed", used))
+        return row, None
+
+    def _restart(self, start: int, error: Text) -> Text:
+        self.index = start + 1
+        self._reader = csv.reader(self._feed(), strict=True)
+        return error
+
+
+def _looks_like_rows(cell: str, width: int) -> bool:
+    """A cell holding line breaks followed by lines as full of commas as a row. (A row that
+    spans lines is suspect too when its cells do not match the header: a quoted cell with a
+    line break, as spreadsheets write it, sits in a row of the header's width.)"""
+    return any(line.count(",") >= width - 1 for line in cell.splitlines()[1:])
+
+
+def _csv_error(message: str, lines: int) -> Text:
+    if message.startswith("unexpected end of data") or message == "swallowed":
+        return Text(f"该行的引号没有闭合（或有多余的引号），其后 {lines - 1} 行会被并入同一单元格；"
+                    f"该行未读取，其后各行照常读取",
+                    f"a quote in this row is not closed (or is one too many) and would merge the "
+                    f"{lines - 1} following line(s) into one cell; the row is rejected and the "
+                    f"following lines are read as rows")
+    if "expected after" in message:
+        return Text("引号后应紧跟逗号或行尾（单元格中的引号应写作两个引号）",
+                    "a closing quote must be followed by a comma or the end of the line (a quote "
+                    "inside a cell is written as two quotes)")
+    if "field larger than field limit" in message:
+        return Text(f"单元格超过 {csv.field_size_limit():,} 字的上限",
+                    f"a cell holds more than the limit of {csv.field_size_limit():,} characters")
+    return Text(f"该行无法读取：{message}", f"the row cannot be read: {message}")

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Final
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from . import creditcode
-from .limits import MAX_AREA_M2, MAX_COUNT
+from .limits import MAX_AREA_M2, MAX_COUNT, MAX_LIST_ITEMS
 from .problems import Text as Message
 from .safetext import char_name, first_unsafe
 from .yamlio import as_date
@@ -184,8 +184,12 @@ def _code_list_validator(enum: type[StrEnum]) -> BeforeValidator:
 
 
 def _strict_bool(value: Any) -> Any:
+    """true/false, 是/否 and the like, and 1/0 whether written as text (CSV) or as a
+    number (an XLSX number cell, YAML, JSON): one rule for every format."""
     if isinstance(value, bool):
         return value
+    if isinstance(value, int) and value in (0, 1):
+        return value == 1
     if isinstance(value, str) and value.strip().lower() in _TRUE_WORDS:
         return True
     if isinstance(value, str) and value.strip().lower() in _FALSE_WORDS:
@@ -289,7 +293,8 @@ Area = Annotated[
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT), BeforeValidator(_strict_number)]
 Date = Annotated[dt.date, BeforeValidator(_strict_date)]
 Text = Annotated[str, Field(min_length=1, max_length=500), BeforeValidator(_to_text)]
-TextList = Annotated[list[Text], BeforeValidator(_split_list)]
+_Items = Field(max_length=MAX_LIST_ITEMS)
+TextList = Annotated[list[Text], _Items, BeforeValidator(_split_list)]
 Name = Annotated[str, Field(min_length=1, max_length=500), BeforeValidator(_name)]
 Identifier = Annotated[str, Field(min_length=1, max_length=MAX_ID_LENGTH),
                        BeforeValidator(_identifier)]
@@ -343,12 +348,13 @@ class FiveOnes(_Part):
 
 
 class Services(_Part):
-    basic: Annotated[list[BasicService], _code_list_validator(BasicService)] | None = Field(
+    basic: Annotated[list[BasicService], _Items, _code_list_validator(BasicService)] | None = Field(
         None, title="基本公共服务", description="basic public services"
     )
     market: TextList | None = Field(None, title="市场化服务", description="market-based services")
     comprehensive: (
-        Annotated[list[ComprehensiveService], _code_list_validator(ComprehensiveService)] | None
+        Annotated[list[ComprehensiveService], _Items,
+                  _code_list_validator(ComprehensiveService)] | None
     ) = Field(None, title="综合性服务", description="comprehensive services")
 
 

@@ -9,87 +9,135 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook as NewWorkbook
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import writing
-from .fields import FIELDS, Kind
+from . import limits, writing
+from .fields import BY_LABEL, FIELDS, Kind
 from .findings import type_names
-from .inputs import Item, RawRecord
+from .inputs import Item, RawRecord, trim
 from .labels import fill, labels
 from .problems import Lang, RecordProblem, Text
 from .safetext import cell_text
+from .validation import record_label
+from .xlsx import Workbook, WorkbookError, letter
 
 SHEET_NAMES = ("设施", "facilities")
 
 
 def _cell(value: Any) -> Any:
-    """A cell as the record model reads it: dates as ISO text, blanks as absent."""
-    if isinstance(value, dt.datetime):  # Excel keeps dates as date-times; the day is what counts
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    """A cell as the record model reads it: dates as ISO text, a date-time with a time of
+    day as date and time (a date field refuses it: the time is never silently dropped)."""
+    if isinstance(value, dt.datetime):  # Excel keeps dates as date-times
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
-        return value.strip()
+        return trim(value)
     return value
+
+
+def _problem(source: str, message: Text, position: str | None = None,
+             column: str | None = None, record: str | None = None,
+             field: str | None = None) -> RecordProblem:
+    return RecordProblem(source, record if record is not None else position, field, message,
+                         position, column)
 
 
 def read_xlsx(source: str) -> Iterator[Item]:
     """Records of a workbook: the sheet named 设施 (or facilities), else the first sheet.
 
     Positions name the sheet and the row (``设施!row 4``) so that an official finds them.
+    A malformed cell rejects its row (sheet, row, column and why); a workbook that cannot
+    be opened is one problem naming the file; reading stops with one problem at a limit.
     """
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:
-        yield RecordProblem(source, None, None, Text(
-            f"不是可读取的 XLSX 工作簿：{type(exc).__name__}",
-            f"not a readable XLSX workbook: {type(exc).__name__}"))
+        workbook = Workbook(source)
+    except WorkbookError as exc:
+        yield _problem(source, exc.text)
         return
     try:
-        names = [sheet.title for sheet in workbook.worksheets]  # not chart sheets
-        chosen = next((n for n in SHEET_NAMES if n in names), names[0] if names else None)
-        if chosen is None:
-            yield RecordProblem(source, None, None, Text("工作簿中没有工作表", "no sheet"))
-            return
-        rows = workbook[chosen].iter_rows(values_only=True)
-        header_row = next(rows, None)
-        header = [str(h).strip() if h is not None else "" for h in header_row or ()]
-        while header and not header[-1]:
-            header.pop()
-        if not header:
-            yield RecordProblem(source, None, None, Text(f"工作表“{chosen}”没有表头",
-                                                         f"sheet {chosen!r} has no header row"))
-            return
-        for column, name in enumerate(header, start=1):
-            if not name or name in header[:column - 1]:
-                letter = get_column_letter(column)
-                yield RecordProblem(source, None, None, Text(
-                    f"工作表“{chosen}”第 {letter} 列：" + ("表头为空" if not name
-                                                      else f"表头“{name}”重复"),
-                    f"sheet {chosen!r} column {letter}: " + ("an empty header" if not name
-                                                           else f"a repeated header {name!r}")),
-                    column=letter)
-                return
-        for number, row in enumerate(rows, start=2):
-            values = [_cell(v) for v in row]
-            if not any(v not in (None, "") for v in values):
-                continue
-            extra = [v for v in values[len(header):] if v not in (None, "")]
-            position = f"{chosen}!row {number}"
-            if extra:
-                yield RecordProblem(source, position, None, Text(
-                    "该行在表头之外还有内容", "the row has cells beyond the header"), position)
-                continue
-            yield RawRecord(source, position, {h: v for h, v in zip(header, values, strict=False)
-                                               if v not in (None, "")}, tuple(header))
+        yield from _records(source, workbook)
+    except WorkbookError as exc:
+        yield _problem(source, exc.text)
     finally:
         workbook.close()
+
+
+def _records(source: str, workbook: Workbook) -> Iterator[Item]:
+    names = list(workbook.sheets)
+    chosen = next((n for n in SHEET_NAMES if n in names), names[0] if names else None)
+    if chosen is None:
+        yield _problem(source, Text("工作簿中没有工作表", "no sheet"))
+        return
+    rows = workbook.rows(chosen)
+    header: list[str] = []
+    for row in rows:
+        if row.errors or row.cells:
+            header_row = row
+            break
+    else:
+        header_row = None
+    if header_row is not None and not header_row.errors:
+        width = max(header_row.cells)
+        if width > limits.MAX_HEADER_COLUMNS:
+            yield _problem(source, Text(
+                f"工作表“{chosen}”的表头超过 {limits.MAX_HEADER_COLUMNS:,} 列",
+                f"the header of sheet {chosen!r} has more than {limits.MAX_HEADER_COLUMNS:,} "
+                f"columns"))
+            return
+        header = [_header_text(header_row.cells.get(c)) for c in range(1, width + 1)]
+    elif header_row is not None:
+        column, message = header_row.errors[0]
+        where = f"第 {letter(column)} 列：" if column else ""
+        where_en = f"column {letter(column)}: " if column else ""
+        yield _problem(source, Text(f"工作表“{chosen}”的表头无法读取：{where}{message.zh}",
+                                    f"the header of sheet {chosen!r} cannot be read: "
+                                    f"{where_en}{message.en}"))
+        return
+    if not header:
+        yield _problem(source, Text(f"工作表“{chosen}”没有表头", f"sheet {chosen!r} has no header row"))
+        return
+    for column, name in enumerate(header, start=1):
+        if not name or name in header[:column - 1]:
+            at = letter(column)
+            yield RecordProblem(source, None, None, Text(
+                f"工作表“{chosen}”第 {at} 列：" + ("表头为空" if not name else f"表头“{name}”重复"),
+                f"sheet {chosen!r} column {at}: " + ("an empty header" if not name
+                                                    else f"a repeated header {name!r}")),
+                column=at)
+            return
+    columns = tuple(header)
+    for row in rows:
+        position = f"{chosen}!row {row.number}"
+        values = {header[c - 1]: _cell(v) for c, v in row.cells.items() if c <= len(header)}
+        values = {k: v for k, v in values.items() if v not in (None, "")}
+        label = record_label(values, position)
+        if row.errors:
+            bad, message = row.errors[0]
+            label_of = header[bad - 1] if bad and bad <= len(header) else None
+            yield _problem(source, message, position, letter(bad) if bad else None,
+                           label, BY_LABEL.get(label_of, label_of) if label_of else None)
+            continue
+        if any(c > len(header) and _cell(v) not in (None, "") for c, v in row.cells.items()):
+            yield _problem(source, Text("该行在表头之外还有内容", "the row has cells beyond the header"),
+                           position)
+            continue
+        if values:
+            yield RawRecord(source, position, values, columns)
+
+
+def _header_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    return trim(str(value))
 
 
 def _codes_text(name: str) -> str:
@@ -99,7 +147,7 @@ def _codes_text(name: str) -> str:
 
 def write_template(path: Path, lang: Lang) -> None:
     """An empty registry workbook: Chinese headers, drop-down lists, and a help sheet."""
-    workbook = Workbook()
+    workbook = NewWorkbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = SHEET_NAMES[0]
@@ -152,7 +200,7 @@ def _append(sheet: Worksheet, values: list[Any]) -> None:
     sheet.append(cells)
 
 
-def _save(workbook: Workbook, path: Path) -> None:
+def _save(workbook: NewWorkbook, path: Path) -> None:
     import io
 
     buffer = io.BytesIO()
@@ -164,7 +212,7 @@ def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
     """The annual evaluation as a workbook: one sheet per table, filters on."""
     L = labels(lang)["annual"]
     types = type_names(lang)
-    workbook = Workbook()
+    workbook = NewWorkbook()
     summary = workbook.active
     assert summary is not None
     sheets = labels(lang)["workbook"]["sheet"]

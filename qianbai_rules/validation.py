@@ -11,7 +11,7 @@ from pydantic_core import ErrorDetails
 
 from .creditcode import CreditCodeError
 from .fields import BY_LABEL, FIELDS, GROUPS, FieldSpec, Kind, nest
-from .limits import MAX_AREA_M2, MAX_COUNT
+from .limits import MAX_AREA_M2, MAX_COUNT, MAX_LIST_ITEMS
 from .problems import Text
 from .records import CharacterError, FacilityRecord
 
@@ -62,8 +62,10 @@ def _expected(spec: FieldSpec) -> Text:
         Kind.text: Text("非空文本（不超过 500 字）", "non-empty text of at most 500 characters"),
         Kind.code: Text(f"以下之一：{codes}", f"one of: {codes_en}"),
         Kind.date: Text("日期，格式 YYYY-MM-DD", "a date written YYYY-MM-DD"),
-        Kind.text_list: Text("文本列表", "a list of texts"),
-        Kind.code_list: Text(f"列表，每项为以下之一：{codes}", f"a list of: {codes_en}"),
+        Kind.text_list: Text(f"不超过 {MAX_LIST_ITEMS} 项的文本列表",
+                             f"a list of at most {MAX_LIST_ITEMS} texts"),
+        Kind.code_list: Text(f"不超过 {MAX_LIST_ITEMS} 项的列表，每项为以下之一：{codes}",
+                             f"a list of at most {MAX_LIST_ITEMS} of: {codes_en}"),
     }[spec.kind]
 
 

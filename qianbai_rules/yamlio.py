@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from . import limits
+
 MAX_ALIASES = 100
 MAX_EXPANSION = 100_000  # values that aliases may add to a document, once expanded
 
@@ -32,16 +34,41 @@ else:
     _Mixin = object
 
 
+# YAML 1.1 reads 012 as 10 (octal), 0x1F as 31, 12:30 as 750 (base 60), 1_000 as 1000,
+# on/off/yes/no as booleans and .inf/.nan as numbers: values silently rewritten. Here a
+# plain scalar is a number only when written as JSON writes one (no leading zero, no sign
+# but minus, no base, no separator), a boolean only as true/false, and anything else is
+# kept as the text written; whoever validates the field then refuses or accepts it.
+_REWRITTEN = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool",
+              "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_PLAIN_TYPES = [
+    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    ("tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"), "-0123456789"),
+    ("tag:yaml.org,2002:float",
+     re.compile(r"^-?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+     "-.0123456789"),
+]
+
+
+def _resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
+    table: dict[Any, list[tuple[str, re.Pattern[str]]]] = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _REWRITTEN]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    for tag, regexp, firsts in _PLAIN_TYPES:
+        for first in firsts:
+            table.setdefault(first, []).append((tag, regexp))
+    return table
+
+
 class _Checks(_Mixin):
     """What every loader here refuses: duplicate keys and documents that contain
     themselves or that aliases expand far beyond what is written. Dates stay text, so
     that an impossible date (2019-13-45) is one field's error, reported by whoever
-    validates that field, not a crash of the whole document."""
+    validates that field, not a crash of the whole document; numbers and booleans are
+    only what JSON would call them (see ``_PLAIN_TYPES``)."""
 
-    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's own class attribute
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
+    yaml_implicit_resolvers = _resolvers()
 
     def get_single_node(self) -> Any:
         node = super().get_single_node()
@@ -72,6 +99,7 @@ class _StrictLoader(_Checks, yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._aliases = 0
+        self._depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -80,7 +108,14 @@ class _StrictLoader(_Checks, yaml.SafeLoader):
                 event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise StrictLoadError(
                     f"more than {MAX_ALIASES} YAML aliases", event.start_mark.line + 1)
-        return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > limits.MAX_DEPTH:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise _too_deep(event.start_mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 # libyaml's parser, several times faster, for the files shipped with the package only: it
@@ -147,6 +182,23 @@ def load_yaml(text: str, shipped: bool = False) -> Any:
         raise StrictLoadError(f"not valid YAML: {exc}") from None
 
 
+def _too_deep(line: int | None = None) -> StrictLoadError:
+    return StrictLoadError(f"lists and mappings nested more than {limits.MAX_DEPTH} levels deep",
+                           line)
+
+
+def _check_depth(value: Any) -> None:
+    """Refuse a parsed document nested more than MAX_DEPTH levels (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limits.MAX_DEPTH:
+                raise _too_deep()
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+
+
 class _DuplicateKey(ValueError):
     def __init__(self, key: str) -> None:
         super().__init__(key)
@@ -176,7 +228,11 @@ def _no_constant(name: str) -> Any:
 def load_json(text: str) -> Any:
     """Parse JSON strictly: no duplicate keys, no NaN or Infinity."""
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        _check_depth(value)
+        return value
+    except StrictLoadError:
+        raise
     except json.JSONDecodeError as exc:
         raise StrictLoadError(f"not valid JSON: {exc.msg}", exc.lineno) from None
     except _DuplicateKey as exc:
