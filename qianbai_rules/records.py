@@ -16,9 +16,9 @@ from typing import Annotated, Any, Final
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from . import creditcode
-from .limits import MAX_AREA_M2, MAX_COUNT, MAX_LIST_ITEMS
+from .limits import FIRST_DATE, LAST_DATE, MAX_AREA_M2, MAX_COUNT, MAX_LIST_ITEMS
 from .problems import Text as Message
-from .safetext import char_name, first_unsafe
+from .safetext import char_name, first_invisible, first_unsafe
 from .yamlio import as_date
 
 # Identity limits: an id is at most this many characters (after trimming).
@@ -197,21 +197,52 @@ def _strict_bool(value: Any) -> Any:
     raise ValueError("bool")
 
 
+# A number written as text (CSV, an XLSX text cell, a YAML scalar kept as written): ASCII
+# digits with an optional sign, decimal point and exponent, as JSON writes one, or with
+# thousands separated by commas in groups of exactly three, as Excel writes 1,500,000.
+# Nothing else: no 4_2_0 (Python would read 420), no Arabic-Indic or full-width digits,
+# no 0x1F, no inf or nan.
+_NUMBER_TEXT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
+_GROUPED_NUMBER = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?", re.ASCII)
+
+
 def _strict_number(value: Any) -> Any:
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValueError("number")
+    if isinstance(value, str):
+        text = value.strip()
+        if _GROUPED_NUMBER.fullmatch(text):
+            return text.replace(",", "")
+        if not _NUMBER_TEXT.fullmatch(text):
+            raise ValueError("number")
+        return text
     return value
 
 
 def _strict_date(value: Any) -> Any:
+    """An ISO date from FIRST_DATE to LAST_DATE (as the as-of date): a year after or
+    before any record date stays a date."""
     parsed = as_date(value.strip() if isinstance(value, str) else value)
     if parsed is None:
         raise ValueError("date")
+    if not FIRST_DATE <= parsed <= LAST_DATE:
+        raise ValueProblem(Message(
+            f"日期 {_zh_date(parsed)}超出范围：应在 {_zh_date(FIRST_DATE)}至 "
+            f"{_zh_date(LAST_DATE)}之间",
+            f"the date {parsed.isoformat()} is out of range: a date from "
+            f"{FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()} is expected"))
     return parsed
 
 
+def _zh_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _to_text(value: Any) -> Any:
-    """Text as given, trimmed; numbers become text; control characters are refused."""
+    """Text as given, trimmed; numbers become text; control characters are refused, and
+    so are bytes (YAML ``!!binary``, refused by the loader already): never decoded."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        raise ValueError("text")
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, str):
@@ -221,12 +252,16 @@ def _to_text(value: Any) -> Any:
     return value
 
 
-class CharacterError(ValueError):
-    """Why an id or a name is refused, in both languages, naming the character."""
+class ValueProblem(ValueError):
+    """Why a field's value is refused, in both languages, saying what was expected."""
 
     def __init__(self, text: Message) -> None:
         super().__init__(text.en)
         self.text = text
+
+
+class CharacterError(ValueProblem):
+    """Why an id or a name is refused, naming the character."""
 
 
 def _name(value: Any) -> Any:
@@ -244,6 +279,14 @@ def _name(value: Any) -> Any:
                 f"character {position} is {char_name(char)}, a control, format or "
                 f"non-character (invisible, or it changes how text is shown); ids and names "
                 f"take none of these"))
+        found = first_invisible(value.strip())
+        if found is not None:
+            position, char = found
+            raise CharacterError(Message(
+                f"第 {position} 个字符 U+{ord(char):04X} 是不可见字符（显示为空白或不显示）；"
+                f"编号和名称中不得含有此类字符",
+                f"character {position} is {char_name(char)}, an invisible character (shown as "
+                f"nothing or as a blank); ids and names take none of these"))
     return _to_text(value)
 
 
@@ -267,10 +310,16 @@ def _identifier(value: Any) -> Any:
     return value
 
 
+# Dashes that look like the hyphen-minus, compared as '-' (NFKC already folds the small
+# and full-width hyphen-minus U+FE63 and U+FF0D, and U+2011 into U+2010).
+_DASHES: Final = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d", "-"))
+
+
 def id_key(record_id: str) -> str:
-    """What two ids are compared by: their NFKC form, so that the full-width ＪＢ-001 and
-    JB-001 (or ① and 1) are one id."""
-    return unicodedata.normalize("NFKC", record_id)
+    """What two ids are compared by: their NFKC form with look-alike dashes as '-', so that
+    the full-width ＪＢ－００１, JB‐001 (U+2010 HYPHEN), JB−001 (U+2212 MINUS SIGN) and
+    JB-001 (or ① and 1) are one id. The id itself is kept as written."""
+    return unicodedata.normalize("NFKC", record_id).translate(_DASHES)
 
 
 def _credit_code(value: Any) -> Any:

@@ -13,7 +13,8 @@ from .creditcode import CreditCodeError
 from .fields import BY_LABEL, FIELDS, GROUPS, FieldSpec, Kind, nest
 from .limits import MAX_AREA_M2, MAX_COUNT, MAX_LIST_ITEMS
 from .problems import Text
-from .records import CharacterError, FacilityRecord
+from .records import MAX_ID_LENGTH, FacilityRecord, ValueProblem
+from .safetext import MAX_QUOTED, clipped, quoted
 
 FieldError = tuple[str | None, Text]
 
@@ -22,7 +23,7 @@ def _flatten(raw: Mapping[Any, Any], prefix: str, out: dict[str, Any],
              errors: list[FieldError]) -> None:
     for key, value in raw.items():
         if not isinstance(key, str):
-            shown = printable(repr(key)[:100])
+            shown = quoted(key)
             errors.append((shown, Text(f"字段名应为文本，实际为 {shown}",
                                        f"a field name must be text, got {shown}")))
             continue
@@ -32,15 +33,17 @@ def _flatten(raw: Mapping[Any, Any], prefix: str, out: dict[str, Any],
         if full in GROUPS and isinstance(value, Mapping):
             _flatten(value, f"{full}.", out, errors)
         elif full in GROUPS:
-            errors.append((full, Text(f"{full} 应为包含子字段的映射（如 {full}.…），实际为 {value!r}",
-                                      f"{full} must be a mapping of its fields, got {value!r}")))
+            got = quoted(value)
+            errors.append((full, Text(f"{full} 应为包含子字段的映射（如 {full}.…），实际为 {got}",
+                                      f"{full} must be a mapping of its fields, got {got}")))
         elif full in FIELDS:
             if full in out:
                 errors.append((full, Text("同一字段出现了两次", "the field is given twice")))
             elif value is not None and value != "":
                 out[full] = value
         else:
-            errors.append((printable(full), _unknown_field(printable(full))))
+            shown = clipped(full, MAX_QUOTED)
+            errors.append((shown, _unknown_field(shown)))
 
 
 def _unknown_field(name: str) -> Text:
@@ -82,11 +85,11 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
 def _field_error(error: ErrorDetails) -> FieldError:
     name = _field_name(error["loc"])
     got = error.get("input")
-    got_text = printable(repr(got)[:200]) if not isinstance(got, Mapping) else "…"
+    got_text = quoted(got) if not isinstance(got, Mapping) else "…"
     if error["type"] == "missing":
         return name, Text("缺少必填字段", "required field is missing")
     cause = error.get("ctx", {}).get("error")
-    if isinstance(cause, CreditCodeError | CharacterError):  # says what was expected and why
+    if isinstance(cause, CreditCodeError | ValueProblem):  # says what was expected and why
         return name, cause.text
     spec = FIELDS.get(name)
     if spec is None:
@@ -129,7 +132,7 @@ def record_label(raw: Any, position: str) -> str:
         for key in ("id", "编号"):
             value = raw.get(key)
             if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
-                return printable(str(value)[:200])
+                return clipped(str(value), MAX_ID_LENGTH + 1)
     return position
 
 

@@ -40,7 +40,7 @@ else:
 # but minus, no base, no separator), a boolean only as true/false, and anything else is
 # kept as the text written; whoever validates the field then refuses or accepts it.
 _REWRITTEN = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool",
-              "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+              "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:value"}
 _PLAIN_TYPES = [
     ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
     ("tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"), "-0123456789"),
@@ -48,6 +48,20 @@ _PLAIN_TYPES = [
      re.compile(r"^-?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
      "-.0123456789"),
 ]
+
+
+# The only values a document may build: what JSON has. Any other tag, explicit (``!!binary``,
+# ``!!timestamp``, ``!!set``, ``!!omap``, ``!!pairs``, ``!foo``) or implied (a ``<<`` merge
+# key), is refused with its line: bytes, dates, sets and pairs would slip past every check
+# of a text field (an id built from bytes is never compared with the others).
+_STR = "tag:yaml.org,2002:str"
+_ALLOWED_TAGS = frozenset({_STR, "tag:yaml.org,2002:null", "tag:yaml.org,2002:seq",
+                           "tag:yaml.org,2002:map", *(tag for tag, _, _ in _PLAIN_TYPES)})
+_PLAIN_PATTERN = {tag: regexp for tag, regexp, _ in _PLAIN_TYPES}
+_PLAIN_PATTERN["tag:yaml.org,2002:float"] = re.compile(
+    f"{_PLAIN_PATTERN['tag:yaml.org,2002:int'].pattern}|"
+    f"{_PLAIN_PATTERN['tag:yaml.org,2002:float'].pattern}")
+_PLAIN_WORDS = {"tag:yaml.org,2002:bool": "true or false"}
 
 
 def _resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
@@ -75,6 +89,20 @@ class _Checks(_Mixin):
         if node is not None:
             _check_expansion(node)
         return node
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        line = node.start_mark.line + 1
+        if node.tag not in _ALLOWED_TAGS:
+            shown = ("<< (a merge key)" if node.tag == "tag:yaml.org,2002:merge"
+                     else node.tag.replace("tag:yaml.org,2002:", "!!"))
+            raise StrictLoadError(f"the YAML tag {shown} is not accepted: only text, numbers, "
+                                  "true/false, null, lists and mappings", line)
+        pattern = _PLAIN_PATTERN.get(node.tag)
+        if pattern is not None and isinstance(node, yaml.ScalarNode) \
+                and not pattern.match(node.value):
+            what = _PLAIN_WORDS.get(node.tag, "a number as JSON writes one")
+            raise StrictLoadError(f"{node.value[:80]!r} is not {what}", line)
+        return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: set[Any] = set()
