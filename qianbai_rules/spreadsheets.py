@@ -222,6 +222,11 @@ def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
         _append(summary, [types[kind], d["target"], d["completed"], d["rate"]])
     total = document["district"]["total"]
     _append(summary, [L["all_types"], total["target"], total["completed"], total["rate"]])
+    filters = {summary.title: summary.dimensions}  # the table only, not the counts below
+    words = labels(lang)["workbook"]
+    _append(summary, [])
+    _append(summary, [words["records_evaluated"], document["summary"]["records"]])
+    _append(summary, [words["records_rejected"], document["summary"]["rejected"]])
     streets = workbook.create_sheet(sheets["streets"])
     kinds = list(document["district"]["by_type"])
     _append(streets, [L["street"], *[f"{types[k]} {L['target']}" for k in kinds],
@@ -267,15 +272,32 @@ def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
     _append(unplanned, ["id", L["street"]])
     for item in document["unplanned"]:
         _append(unplanned, [item["id"], item["street_town"]])
-    words = labels(lang)["workbook"]
     readings = workbook.create_sheet(sheets["readings"])
     _append(readings, [words["reading_id"], words["reading_text"], words["reading_rules"]])
     for reading in document.get("readings", []):
         _append(readings, [reading["id"], reading["text"],
                            labels(lang)["value"]["list_separator"].join(reading["rules"])])
+    _rejected_sheet(workbook.create_sheet(sheets["rejected"]), document["rejected"], lang)
     for sheet in workbook.worksheets:
         if sheet.max_row > 1:
-            sheet.auto_filter.ref = sheet.dimensions
+            sheet.auto_filter.ref = filters.get(sheet.title, sheet.dimensions)
         sheet.freeze_panes = "A2"
         sheet.column_dimensions["A"].width = 28
     _save(workbook, path)
+
+
+def _rejected_sheet(sheet: Worksheet, rejected: list[dict[str, Any]], lang: Lang) -> None:
+    """The records that could not be evaluated, as the reports' annex lists them (file,
+    record and its position, field, reason): one row for each reason."""
+    words = labels(lang)
+    report, punct = words["report"], words["punct"]
+    _append(sheet, [report["col_source"], report["col_record"], report["col_field"],
+                    report["col_reason"]])
+    for entry in rejected:
+        record = entry.get("record") or ""
+        if entry.get("position"):
+            record = f"{record}{punct['open']}{entry['position']}{punct['close']}"
+        errors = entry.get("errors") or [{"field": entry.get("field"),
+                                          "message": entry["message"]}]
+        for error in errors:
+            _append(sheet, [entry["source"], record, error["field"] or "", error["message"]])

@@ -4,6 +4,8 @@
   file beside it, then linked into place, which fails if anything appeared at that path in
   the meantime (no check-then-rename race between concurrent runs).
 - An existing regular file is replaced only with ``--force``; the library default refuses.
+- Never through a symbolic link at the final path component, even with ``--force`` (it may
+  lead out of the reports folder): refused, unless it leads to a device or FIFO.
 - Never over a non-regular file, even with ``--force``: a character device or a FIFO
   (``-o /dev/null``, a pipe) is written into as it is, never replaced or created; a
   directory, socket or block device is refused.
@@ -98,11 +100,16 @@ class OutputPolicy:
                 f"{path} 是本次运行读取的文件（记录、规则、规划或历史数据库），不能写入",
                 f"{path} is an input of this run (a record, rule, plan or history database "
                 "file); it is never overwritten")
-        resolved = path.resolve()
+        # The folders on the way are followed; the final component never is: a symbolic
+        # link there is written through only into a device or FIFO (``/dev/stdout``).
+        resolved = (path.parent.resolve() / path.name if path.name not in ("", ".", "..")
+                    else path.resolve())
         try:
-            mode = os.stat(path).st_mode  # followed as the system does (also /dev/stdout)
+            mode = os.lstat(path).st_mode
         except FileNotFoundError:
             return Target(resolved)
+        if stat.S_ISLNK(mode):
+            return self._link(path)
         if stat.S_ISREG(mode):
             if not self.force:
                 raise ReportError(f"{path} 已存在；确需覆盖请加 --force",
@@ -112,6 +119,22 @@ class OutputPolicy:
             return Target(path, stream=True)  # opened as named, never replaced
         raise ReportError(f"{path} 不是普通文件，不能写入，也不能替换",
                           f"{path} is not a regular file; it is neither written nor replaced")
+
+    @staticmethod
+    def _link(path: Path) -> Target:
+        """A symbolic link at the final component: a device or FIFO it leads to is written
+        into as it is; anything else (a file, possibly outside the reports folder, or
+        nothing) is refused, with or without ``--force``: never written through, never
+        replaced."""
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            mode = 0
+        if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+            return Target(path, stream=True)
+        raise ReportError(f"{path} 是符号链接，不通过它写入，也不替换它；请指定其他文件名",
+                          f"{path} is a symbolic link; nothing is written through it and it is "
+                          "not replaced; name another file")
 
 
 _POLICY: ContextVar[OutputPolicy] = ContextVar(
