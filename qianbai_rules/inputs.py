@@ -381,14 +381,22 @@ def _json_line(source: str, position: str, line: str) -> Iterator[Item]:
         yield RecordProblem(source, position, None, Text(f"JSON 格式错误：{exc}", str(exc)))
 
 
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+# Physical lines of a CSV text: ended by LF or CR LF; a file with no LF at all is a file of
+# CR-ended lines (old Mac). A CR alone inside a line of an LF file is no line ending: in an
+# unquoted cell it breaks the row (the row is rejected), in a quoted cell it is text.
+_LF_LINES = re.compile(r"[^\n]*\n|[^\n]+")
+_CR_LINES = re.compile(r"[^\r]*\r|[^\r]+")
+
+
+def _physical_lines(text: str) -> list[str]:
+    return (_CR_LINES if "\n" not in text and "\r" in text else _LF_LINES).findall(text)
 
 
 def _read_csv(source: str, text: str) -> Iterator[Item]:
     """A CSV table, row by row. A row whose quotes do not balance (a quote never closed,
     or one that would swallow the following rows into a cell) is rejected on its own and
     the following lines are read as rows: nothing vanishes into one cell."""
-    rows = _CsvRows(_LINES.findall(text))
+    rows = _CsvRows(_physical_lines(text))
     header, error = rows.next(0)
     if error is not None:
         yield _file_problem(source, Text(f"CSV 表头无法读取：{error.zh}",
@@ -415,10 +423,11 @@ def _read_csv(source: str, text: str) -> Iterator[Item]:
             continue
         if not row or not any(trim(cell) for cell in row):
             continue
-        if len(row) > len(header):
+        if len(row) != len(header):
             yield RecordProblem(source, f"row {number}", None, Text(
-                f"该行有 {len(row)} 列，表头只有 {len(header)} 列",
-                f"the row has {len(row)} cells but the header {len(header)}"), f"row {number}")
+                f"该行有 {len(row)} 列，表头有 {len(header)} 列，无法确定各单元格是哪个字段",
+                f"the row has {len(row)} cells but the header {len(header)}; which field each "
+                f"cell holds is unclear"), f"row {number}")
             continue
         yield RawRecord(source, f"row {number}", dict(zip(header, (trim(c) for c in row),
                                                           strict=False)), tuple(header))
@@ -448,7 +457,7 @@ class _CsvRows:
             return [], self._restart(start, _csv_error(str(exc), self.index - start))
         used = self.index - start
         if used > 1 and width > 1 and (len(row) != width or any(
-                _looks_like_rows(cell, width) for cell in row)):
+                _swallows_rows(cell, width) for cell in row)):
             return [], self._restart(start, _csv_error("swallowed", used))
         return row, None
 
@@ -458,11 +467,13 @@ class _CsvRows:
         return error
 
 
-def _looks_like_rows(cell: str, width: int) -> bool:
-    """A cell holding line breaks followed by lines as full of commas as a row. (A row that
-    spans lines is suspect too when its cells do not match the header: a quoted cell with a
-    line break, as spreadsheets write it, sits in a row of the header's width.)"""
-    return any(line.count(",") >= width - 1 for line in cell.splitlines()[1:])
+def _swallows_rows(cell: str, width: int) -> bool:
+    """A quoted cell spanning lines that holds the rest of one row and the start of the next:
+    a quote opened in one row and closed in a later one. Its text then holds as many commas
+    as a whole row has separators (exactly width - 1 when the merged row happens to be as
+    wide as the header), where a cell with a line break, as spreadsheets write it (an
+    address on two lines), holds few. At least half a row's separators is a broken quote."""
+    return ("\n" in cell or "\r" in cell) and cell.count(",") >= max(1, (width - 1) / 2)
 
 
 def _csv_error(message: str, lines: int) -> Text:
@@ -472,6 +483,10 @@ def _csv_error(message: str, lines: int) -> Text:
                     f"a quote in this row is not closed (or is one too many) and would merge the "
                     f"{lines - 1} following line(s) into one cell; the row is rejected and the "
                     f"following lines are read as rows")
+    if message.startswith("new-line character seen in unquoted field"):
+        return Text("单元格中有单独的回车符（不是行尾），该行在此断开，无法确定各单元格；该行未读取",
+                    "a cell holds a carriage return that does not end the line: the row breaks "
+                    "there and its cells cannot be told apart; the row is rejected")
     if "expected after" in message:
         return Text("引号后应紧跟逗号或行尾（单元格中的引号应写作两个引号）",
                     "a closing quote must be followed by a comma or the end of the line (a quote "

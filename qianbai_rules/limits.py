@@ -86,6 +86,9 @@ MAX_ROW: Final = 1_048_576  # Excel's own last row and column (XFD)
 MAX_COLUMN: Final = 16_384
 MAX_HEADER_COLUMNS: Final = 1_000  # columns of the header row
 MAX_CELL_CHARS: Final = 32_767  # Excel's own limit on a cell's text
+MAX_ROW_CHARS: Final = 1_000_000  # the text of one row's cells, all together
+MAX_SHEET_ERRORS: Final = 1_000  # rows a sheet's structure breaks (row numbers, cell
+# references) before reading it stops with one entry
 
 # Items of a list field in a record (equipment, services, ...).
 MAX_LIST_ITEMS: Final = 100

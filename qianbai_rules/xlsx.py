@@ -185,13 +185,16 @@ class Workbook:
             sheets.setdefault(title, _normalise(part))
         return sheets
 
-    def _shared_strings(self) -> list[str]:
-        strings: list[str] = []
-        state: dict[str, Any] = {"parts": None, "in_t": False, "skip": 0}
+    def _shared_strings(self) -> list[str | None]:
+        """The shared strings, each stripped once here (a cell referring to one shares it,
+        never copies it); a string longer than MAX_CELL_CHARS is None (is not kept), and
+        the cells that refer to it reject their rows."""
+        strings: list[str | None] = []
+        state: dict[str, Any] = {"parts": None, "in_t": False, "skip": 0, "chars": 0}
 
         def start(name: str, _: dict[str, str]) -> None:
             if name == "si":
-                state["parts"] = []
+                state["parts"], state["chars"] = [], 0
             elif name in ("rPh", "phoneticPr"):
                 state["skip"] += 1
             elif name == "t" and state["parts"] is not None and not state["skip"]:
@@ -199,7 +202,8 @@ class Workbook:
 
         def end(name: str) -> None:
             if name == "si" and state["parts"] is not None:
-                strings.append("".join(state["parts"]))
+                strings.append("".join(state["parts"]).strip()
+                               if state["chars"] <= limits.MAX_CELL_CHARS else None)
                 state["parts"] = None
             elif name in ("rPh", "phoneticPr"):
                 state["skip"] -= 1
@@ -208,7 +212,9 @@ class Workbook:
 
         def chars(text: str) -> None:
             if state["in_t"]:
-                state["parts"].append(text)
+                state["chars"] += len(text)
+                if state["chars"] <= limits.MAX_CELL_CHARS:
+                    state["parts"].append(text)
 
         self._part("xl/sharedStrings.xml", start, end, chars)
         return strings
@@ -334,6 +340,11 @@ class _SheetReader:
         self.formula = False
         self.text: list[str] | None = None  # the <v> or <is><t> being read
         self.chars_read = 0
+        self.row_chars = 0  # the text of the row being read, all its cells together
+        self.row_written = False  # whether the row being read has a cell element
+        self.row_overflow = False  # whether it holds more text than MAX_ROW_CHARS
+        self.row_broken = False  # whether its number or a cell reference is invalid
+        self.broken_rows = 0  # rows whose structure (row number, cell references) is broken
         self.in_data = False
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
@@ -351,28 +362,68 @@ class _SheetReader:
                     f"the sheet has more than {limits.MAX_CELLS:,} cells; not read from row "
                     f"{self.row.number}"))
             self.cell, self.value, self.formula, self.chars_read = attrs, [], False, 0
+            self.row_written = True
         elif name == "f" and self.cell is not None:
             self.formula = True
         elif name in ("v", "t") and self.cell is not None:
             self.text = self.value
 
     def _start_row(self, attrs: dict[str, str]) -> None:
+        """A new row. A row number beyond Excel's last row, or not after the row before,
+        stops reading the sheet (one problem after the rows already read): what follows
+        cannot be placed. A row number that is not a number is that row's problem."""
         given = attrs.get("r")
         number = _int(given) if given is not None else self.last_row + 1
         row = Row(number if number is not None else self.last_row + 1)
-        if number is None or not 1 <= number <= limits.MAX_ROW or number <= self.last_row:
-            row.errors.append((None, Text(f"行号 {given!r} 无效（应在 1 至 {limits.MAX_ROW:,} 之间且递增）",
-                                          f"the row number {given!r} is invalid (expected "
-                                          f"1 to {limits.MAX_ROW:,}, increasing)")))
+        if number is None:
+            shown = (given or "")[:20]
+            row.errors.append((None, Text(
+                f"行号 {shown!r} 无效（应为 1 至 {limits.MAX_ROW:,} 之间递增的整数）",
+                f"the row number {shown!r} is invalid (expected a whole number from 1 to "
+                f"{limits.MAX_ROW:,}, increasing)")))
             row.number = self.last_row + 1
+        elif not 1 <= number <= limits.MAX_ROW or number <= self.last_row:
+            shown = str(number) if len(str(number)) <= 20 else str(number)[:20] + "…"
+            raise WorkbookError(Text(
+                f"工作表第 {self.last_row:,} 行之后的行号 {shown} 无效（应在 1 至 "
+                f"{limits.MAX_ROW:,} 之间且递增），其后各行未读取",
+                f"the row number {shown} after row {self.last_row:,} of the sheet is "
+                f"invalid (expected 1 to {limits.MAX_ROW:,}, increasing); the rows from there "
+                f"on are not read"))
         self.last_row = row.number
-        self.row, self.column = row, 0
+        self.row, self.column, self.row_chars = row, 0, 0
+        self.row_written = self.row_overflow = False
+        self.row_broken = bool(row.errors)
 
     def chars(self, text: str) -> None:
         if self.text is not None:
             self.chars_read += len(text)
-            if self.chars_read <= limits.MAX_CELL_CHARS + 1:
+            self.row_chars += len(text)
+            if (self.chars_read <= limits.MAX_CELL_CHARS + 1
+                    and self.row_chars <= limits.MAX_ROW_CHARS + 1):
                 self.text.append(text)
+
+    def _row_too_long(self, row: Row) -> None:
+        """A row holding more text than MAX_ROW_CHARS: rejected; the cells read before the
+        limit are kept (they name the record), no later one."""
+        if not self.row_overflow:
+            self.row_overflow = True
+            row.errors.append((None, Text(
+                f"该行文本超过 {limits.MAX_ROW_CHARS:,} 字",
+                f"the row holds more than {limits.MAX_ROW_CHARS:,} characters of text")))
+
+    def _count_broken(self, row: Row) -> None:
+        """Stop the sheet, with one problem, after MAX_SHEET_ERRORS rows whose structure is
+        broken: never a million rejections from one malformed part."""
+        if not self.row_broken:
+            return
+        self.broken_rows += 1
+        if self.broken_rows > limits.MAX_SHEET_ERRORS:
+            raise WorkbookError(Text(
+                f"工作表中结构有误的行（行号或单元格引用无效）超过 {limits.MAX_SHEET_ERRORS:,} 行，"
+                f"第 {row.number:,} 行起未读取",
+                f"more than {limits.MAX_SHEET_ERRORS:,} rows of the sheet have a broken structure "
+                f"(invalid row numbers or cell references); not read from row {row.number:,}"))
 
     def end(self, name: str) -> None:
         if not self.in_data:
@@ -383,7 +434,9 @@ class _SheetReader:
             self._finish_cell(self.row, self.cell)
             self.cell = None
         elif name == "row" and self.row is not None:
-            self.done.append(self.row)
+            if self.row_written:  # a row without cells is no record, whatever its number
+                self._count_broken(self.row)
+                self.done.append(self.row)
             self.row = None
         elif name == "sheetData":
             self.in_data = False
@@ -400,22 +453,31 @@ class _SheetReader:
                     f"单元格引用 {reference!r} 无效（应为本行 {row.number} 中、列号递增的单元格）",
                     f"the cell reference {reference!r} is invalid (expected a cell of row "
                     f"{row.number}, columns increasing)")))
+                self.row_broken = True
                 return
             column = at
         self.column = column
         text = "".join(self.value)
         if self.chars_read > limits.MAX_CELL_CHARS:
-            row.errors.append((column, Text(f"单元格文本超过 {limits.MAX_CELL_CHARS:,} 字",
-                                            f"the cell holds more than {limits.MAX_CELL_CHARS:,} "
-                                            f"characters")))
+            row.errors.append((column, _too_long()))
             return
         try:
             value = _value(attrs, text, self.formula, self.workbook)
         except _CellError as exc:
             row.errors.append((column, exc.text))
             return
+        if isinstance(value, str) and attrs.get("t") == "s":
+            self.row_chars += len(value)  # inline text is counted as it is read
+        if self.row_overflow or self.row_chars > limits.MAX_ROW_CHARS:
+            self._row_too_long(row)
+            return
         if value is not None and value != "":
             row.cells[column] = value
+
+
+def _too_long() -> Text:
+    return Text(f"单元格文本超过 {limits.MAX_CELL_CHARS:,} 字",
+                f"the cell holds more than {limits.MAX_CELL_CHARS:,} characters")
 
 
 def _column_number(letters: str) -> int:
@@ -447,7 +509,10 @@ def _value(attrs: dict[str, str], text: str, formula: bool, workbook: Workbook) 
         if index is None or not 0 <= index < len(workbook.shared):
             raise _CellError(Text(f"共享字符串编号 {text[:20]!r} 超出范围",
                                   f"the shared-string index {text[:20]!r} is out of range"))
-        return workbook.shared[index].strip()
+        shared = workbook.shared[index]
+        if shared is None:
+            raise _CellError(_too_long())
+        return shared
     if kind == "b":
         if text.strip() not in ("0", "1"):
             raise _CellError(Text(f"逻辑值 {text[:20]!r} 无效", f"the boolean {text[:20]!r} is invalid"))
