@@ -259,31 +259,33 @@ def _read_limited(source: str) -> bytes | None:
     return None if len(data) > limit else data
 
 
+def _stdin_text(data: bytes, allow_gb18030: bool) -> str | RecordProblem:
+    """Standard input as text, or why it cannot be read as text."""
+    problem = _encoding_problem(STDIN, data[:8192], allow_gb18030=allow_gb18030)
+    if problem is not None:
+        return problem
+    try:
+        return _decode(data, allow_gb18030=allow_gb18030)
+    except UnicodeDecodeError as exc:
+        return _not_utf8(STDIN, exc)
+
+
 def _read_stdin(data: bytes) -> Iterator[Item]:
     """Standard input: YAML or JSON, and JSON Lines or a CSV table recognised by their
     first lines (a table in GB18030 too)."""
-    problem = _encoding_problem(STDIN, data[:8192], allow_gb18030=True)
-    if problem is not None:
-        yield problem
+    decoded = _stdin_text(data, allow_gb18030=True)
+    if isinstance(decoded, RecordProblem):
+        yield decoded
         return
-    try:
-        text = _decode(data, allow_gb18030=True)
-    except UnicodeDecodeError as exc:
-        yield _not_utf8(STDIN, exc)
-        return
-    kind = _sniff(text)
+    kind = _sniff(decoded)
     if kind == ".csv":
-        yield from _read_csv(STDIN, text)
+        yield from _read_csv(STDIN, decoded)
         return
-    problem = _encoding_problem(STDIN, data[:8192], allow_gb18030=False)
-    if problem is not None:
-        yield problem
+    decoded = _stdin_text(data, allow_gb18030=False)  # GB18030 only in a table
+    if isinstance(decoded, RecordProblem):
+        yield decoded
         return
-    try:
-        text = _decode(data, allow_gb18030=False)
-    except UnicodeDecodeError as exc:
-        yield _not_utf8(STDIN, exc)
-        return
+    text = decoded
     if kind == ".jsonl":
         for number, line in enumerate(text.splitlines(), start=1):
             yield from _json_line(STDIN, f"line {number}", line)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -47,6 +48,12 @@ _WORKER: tuple[CompiledRuleset, Evaluator, RunInfo, Settings] | None = None
 
 def _start(settings: Settings) -> None:
     global _WORKER
+    # A worker ends on SIGTERM or SIGHUP as by default, at once, even while it waits on the
+    # pool's queue: a Python handler inherited from the parent runs only between bytecodes,
+    # and Pool.terminate then waited for ever on a worker blocked on the queue's lock.
+    for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if number is not None:
+            signal.signal(number, signal.SIG_DFL)
     compiled = compile_ruleset(load_ruleset(settings.rules), settings.as_of)
     evaluator = make_evaluator(settings.engine, compiled)
     _WORKER = (compiled, evaluator, RunInfo(compiled, evaluator.name, settings.year,

@@ -264,29 +264,29 @@ class CharacterError(ValueProblem):
     """Why an id or a name is refused, naming the character."""
 
 
+# What ids and names refuse: how to find it, and what it is (zh, en).
+_REFUSED: Final = (
+    (first_unsafe, "控制字符、格式字符或非字符（不可见或改变显示）",
+     "a control, format or non-character (invisible, or it changes how text is shown)"),
+    (first_invisible, "不可见字符（显示为空白或不显示）",
+     "an invisible character (shown as nothing or as a blank)"),
+)
+
+
 def _name(value: Any) -> Any:
     """A name (or an id): text that shows what it is. Control characters (line breaks and
     tabs too), format characters (zero-width space, word joiner, soft hyphen, BOM,
     bidirectional controls) and non-characters are refused: they are invisible or change
     how text around them is shown, so two names that look alike could differ."""
     if isinstance(value, str):
-        found = first_unsafe(value.strip())
-        if found is not None:
-            position, char = found
-            raise CharacterError(Message(
-                f"第 {position} 个字符 U+{ord(char):04X} 是控制字符、格式字符或非字符（不可见或"
-                f"改变显示）；编号和名称中不得含有此类字符",
-                f"character {position} is {char_name(char)}, a control, format or "
-                f"non-character (invisible, or it changes how text is shown); ids and names "
-                f"take none of these"))
-        found = first_invisible(value.strip())
-        if found is not None:
-            position, char = found
-            raise CharacterError(Message(
-                f"第 {position} 个字符 U+{ord(char):04X} 是不可见字符（显示为空白或不显示）；"
-                f"编号和名称中不得含有此类字符",
-                f"character {position} is {char_name(char)}, an invisible character (shown as "
-                f"nothing or as a blank); ids and names take none of these"))
+        for find, kind_zh, kind_en in _REFUSED:
+            found = find(value.strip())
+            if found is not None:
+                position, char = found
+                raise CharacterError(Message(
+                    f"第 {position} 个字符 U+{ord(char):04X} 是{kind_zh}；编号和名称中不得含有此类字符",
+                    f"character {position} is {char_name(char)}, {kind_en}; ids and names take "
+                    f"none of these"))
     return _to_text(value)
 
 
