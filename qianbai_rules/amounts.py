@@ -121,7 +121,8 @@ def decision_facts(compiled: CompiledRuleset, statuses: list[Status], verdict: V
     return DecisionFacts(flat, verdict, scopes, periods, year)
 
 
-def _value(applied: AppliedValue | None) -> int:
+def yuan_of(applied: AppliedValue | None) -> int:
+    """A whole-yuan parameter value; 0 where there is none."""
     return int(applied.value) if applied is not None else 0
 
 
@@ -302,7 +303,7 @@ def _construction(rule: CompiledRule, facts: DecisionFacts, as_of: dt.date,
                  if v is not None]
         values = [(role, _on(v, day)) for role, v in named]
         if all(v is not None for _role, v in values):  # not ended by the completion date
-            amounts = {role: _value(v) for role, v in values}
+            amounts = {role: yuan_of(v) for role, v in values}
             city, district = amounts.get("city", 0), amounts.get("district", 0)
             standard = {"total": city + district, "city": city, "district": district}
             basis = _basis(*values)
@@ -336,14 +337,14 @@ def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: 
         rate = branch.yuan_per_year
         if subsidy.proration.value == "none":
             in_force = _on(rate, period.last_day) if period.last_day else None
-            amount = _value(in_force) if period.active else 0
+            amount = yuan_of(in_force) if period.active else 0
             spans = (RateSpan(in_force, period.months),) if in_force else ()
         else:
             spans = _spans(rate, period)
-            amount = round_yuan(sum((Fraction(_value(s.rate) * s.months, 12) for s in spans),
+            amount = round_yuan(sum((Fraction(yuan_of(s.rate) * s.months, 12) for s in spans),
                                     Fraction(0)))
         shown = spans[-1].rate if spans else rate
-        potential = {"amount": amount, "rate": _value(shown)}
+        potential = {"amount": amount, "rate": yuan_of(shown)}
         rates = tuple(dict.fromkeys(s.rate for s in spans)) or (rate,)
         basis = _basis(*(("rate", r) for r in rates), ("proration", subsidy.proration),
                        ("payer", subsidy.payer))

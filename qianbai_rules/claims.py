@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .amounts import Outcome, Timing, chosen
+from .amounts import Outcome, Timing, chosen, yuan_of
 from .compiled import CompiledRuleset, Status
 from .eligibility import Decision, SubsidyKind
 from .findings import field_name, render_value
 from .labels import label
-from .parameters import AppliedValue
 from .problems import Lang
 
 
@@ -178,12 +177,12 @@ def _operating(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, A
         "proration": proration,
         "reasons": list(outcome.reasons),
     }
-    block["rates"] = [{"rate": _amount(s.rate), "months": s.months, "since": s.rate.since.isoformat()}
+    block["rates"] = [{"rate": yuan_of(s.rate), "months": s.months, "since": s.rate.since.isoformat()}
                       for s in outcome.spans]
     if potential and outcome.decision in (Decision.ineligible, Decision.undetermined):
         block["potential"] = potential["amount"]
     block["basis"] = outcome.basis
-    spans = [(_amount(s.rate), s.months) for s in outcome.spans] or [(block["rate"], 0)]
+    spans = [(yuan_of(s.rate), s.months) for s in outcome.spans] or [(block["rate"], 0)]
     part = "subsidy.operating.part_full" if proration == "none" else "subsidy.operating.part"
     formula = " + ".join(label(part, lang, rate=_yuan(rate), months=months)
                          for rate, months in spans)
@@ -204,9 +203,6 @@ def _operating(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, A
                              reasons=_reasons_text(outcome, compiled, flat, lang))
     return block
 
-
-def _amount(applied: AppliedValue) -> int:
-    return int(applied.value)
 
 
 def subsidy_block(outcomes: list[Outcome], compiled: CompiledRuleset, flat: Mapping[str, Any],

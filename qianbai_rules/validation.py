@@ -136,10 +136,6 @@ def record_label(raw: Any, position: str) -> str:
     return position
 
 
-def printable(text: str) -> str:
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 def column_of(headers: tuple[str, ...], field: str | None) -> str | None:
     """The spreadsheet column (A, B, …, AA) whose header names ``field``."""
     if not headers or field is None:
