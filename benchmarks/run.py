@@ -35,8 +35,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qianbai_rules import durable  # noqa: E402
-from qianbai_rules.check import (  # noqa: E402
+from qianbai_rules.compile.compiled import compile_ruleset  # noqa: E402
+from qianbai_rules.core.resources import rules_dir  # noqa: E402
+from qianbai_rules.engines import durable  # noqa: E402
+from qianbai_rules.pipeline.check import (  # noqa: E402
     Evaluator,
     Rejected,
     assess,
@@ -44,9 +46,7 @@ from qianbai_rules.check import (  # noqa: E402
     make_evaluator,
     validated,
 )
-from qianbai_rules.compiled import compile_ruleset  # noqa: E402
-from qianbai_rules.resources import rules_dir  # noqa: E402
-from qianbai_rules.ruleset import load_ruleset  # noqa: E402
+from qianbai_rules.rules.ruleset import load_ruleset  # noqa: E402
 from tests.generated import records  # noqa: E402 - the repository's own generator
 
 TARGETS = {"durable": 5_000, "plain": 100_000}

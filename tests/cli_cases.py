@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qianbai_rules.cli import main
-from qianbai_rules.yamlio import load_yaml
+from qianbai_rules.cli.app import main
+from qianbai_rules.core.yamlio import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = {"name", "files", "rules_files", "args", "exit", "stdout_json", "stdout_contains",

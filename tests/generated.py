@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from qianbai_rules.fields import FIELDS, Kind
-from qianbai_rules.records import FacilityRecord
-from qianbai_rules.validation import parse_record
+from qianbai_rules.model.fields import FIELDS, Kind
+from qianbai_rules.model.record import FacilityRecord
+from qianbai_rules.model.validation import parse_record
 
 AREAS = [0.3, 1, 123, 123.1, 180, 199.99, 200, 200.01, 260, 749.99, 750, 1e-05, 9999999.5]
 COUNTS = [0, 1, 2, 3, 12, 1230, 1231, 2000, 7500]

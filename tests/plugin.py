@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from qianbai_rules.casefile import Case, load_cases, run_case
-from qianbai_rules.ruleset import Ruleset, load_ruleset
+from qianbai_rules.rules.ruleset import Ruleset, load_ruleset
+from qianbai_rules.ruletest.cases import Case, load_cases, run_case
 from tests.cli_cases import CliCase, load_cli_cases, run_cli_case
 
 ROOT = Path(__file__).resolve().parent.parent

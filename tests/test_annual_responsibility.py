@@ -25,8 +25,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from qianbai_rules.cli import main
-from qianbai_rules.history import MIGRATIONS, History
+from qianbai_rules.cli.app import main
+from qianbai_rules.history.store import MIGRATIONS, History
 
 ROOT = Path(__file__).resolve().parent.parent
 XLSX = ROOT / "examples" / "jiangbei-registry.xlsx"

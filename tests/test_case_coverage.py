@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from qianbai_rules.casefile import load_cases
-from qianbai_rules.conditions import can_be_false
-from qianbai_rules.ruleset import load_ruleset
+from qianbai_rules.rules.conditions import can_be_false
+from qianbai_rules.rules.ruleset import load_ruleset
+from qianbai_rules.ruletest.cases import load_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from qianbai_rules.conditions import can_be_false
-from qianbai_rules.fields import BY_LABEL, FIELDS
-from qianbai_rules.ruleset import Ruleset, load_ruleset
+from qianbai_rules.model.fields import BY_LABEL, FIELDS
+from qianbai_rules.rules.conditions import can_be_false
+from qianbai_rules.rules.ruleset import Ruleset, load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT.parent / "shared" / "spec"

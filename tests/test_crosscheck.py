@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from qianbai_rules import durable
-from qianbai_rules.check import evaluate_record, run
-from qianbai_rules.compiled import CompiledRuleset, Status, compile_ruleset
-from qianbai_rules.durable import DurableEvaluator
-from qianbai_rules.eligibility import Decision
-from qianbai_rules.plain import PlainEvaluator
-from qianbai_rules.ruleset import load_ruleset
-from qianbai_rules.validation import parse_record
+from qianbai_rules.compile.compiled import CompiledRuleset, Status, compile_ruleset
+from qianbai_rules.engines import durable
+from qianbai_rules.engines.durable import DurableEvaluator
+from qianbai_rules.engines.plain import PlainEvaluator
+from qianbai_rules.model.validation import parse_record
+from qianbai_rules.pipeline.check import evaluate_record, run
+from qianbai_rules.rules.ruleset import load_ruleset
+from qianbai_rules.rules.subsidy_spec import Decision
 
 from .generated import records
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from qianbai_rules.cli import main
-from qianbai_rules.ruleset import load_ruleset
+from qianbai_rules.cli.app import main
+from qianbai_rules.rules.ruleset import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = Path("/work/shared/seed/000_a72630adbffc92c4.txt")

@@ -16,15 +16,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qianbai_rules import durable
-from qianbai_rules.check import evaluate_record
-from qianbai_rules.compiled import CompiledRuleset, compile_ruleset
-from qianbai_rules.durable import DurableEvaluator
-from qianbai_rules.fields import FIELDS, Kind
-from qianbai_rules.plain import PlainEvaluator
-from qianbai_rules.records import FacilityRecord
-from qianbai_rules.ruleset import load_ruleset
-from qianbai_rules.validation import parse_record
+from qianbai_rules.compile.compiled import CompiledRuleset, compile_ruleset
+from qianbai_rules.engines import durable
+from qianbai_rules.engines.durable import DurableEvaluator
+from qianbai_rules.engines.plain import PlainEvaluator
+from qianbai_rules.model.fields import FIELDS, Kind
+from qianbai_rules.model.record import FacilityRecord
+from qianbai_rules.model.validation import parse_record
+from qianbai_rules.pipeline.check import evaluate_record
+from qianbai_rules.rules.ruleset import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(not durable.available(), reason="durable_rules not importable")

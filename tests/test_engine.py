@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from qianbai_rules import durable
-from qianbai_rules.check import evaluate_record, facts
-from qianbai_rules.compiled import CompiledRuleset, Status, compile_ruleset
-from qianbai_rules.durable import DurableEvaluator, dumps
-from qianbai_rules.plain import PlainEvaluator
-from qianbai_rules.problems import RulesError
-from qianbai_rules.ruleset import load_ruleset
-from qianbai_rules.validation import parse_record
+from qianbai_rules.compile.compiled import CompiledRuleset, Status, compile_ruleset
+from qianbai_rules.core.problems import RulesError
+from qianbai_rules.engines import durable
+from qianbai_rules.engines.durable import DurableEvaluator, dumps
+from qianbai_rules.engines.plain import PlainEvaluator
+from qianbai_rules.model.validation import parse_record
+from qianbai_rules.pipeline.check import evaluate_record, facts
+from qianbai_rules.rules.ruleset import load_ruleset
 from tests.generated import records
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,13 +25,13 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
-from qianbai_rules.cli import main
-from qianbai_rules.fields import BY_LABEL
-from qianbai_rules.inputs import RawRecord, read
-from qianbai_rules.plan import load_plan
-from qianbai_rules.problems import RulesError
-from qianbai_rules.spreadsheets import read_xlsx
-from qianbai_rules.validation import parse_record
+from qianbai_rules.cli.app import main
+from qianbai_rules.core.problems import RulesError
+from qianbai_rules.io.inputs import RawRecord, read
+from qianbai_rules.io.spreadsheets import read_xlsx
+from qianbai_rules.model.fields import BY_LABEL
+from qianbai_rules.model.validation import parse_record
+from qianbai_rules.rules.plan import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 XLSX = ROOT / "examples" / "jiangbei-registry.xlsx"

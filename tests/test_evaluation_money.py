@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from qianbai_rules.cli import main
+from qianbai_rules.cli.app import main
 
 ROOT = Path(__file__).resolve().parent.parent
 STATION: dict[str, Any] = yaml.safe_load(

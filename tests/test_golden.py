@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from qianbai_rules.cli import main
-from qianbai_rules.yamlio import load_yaml
+from qianbai_rules.cli.app import main
+from qianbai_rules.core.yamlio import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "data" / "golden" / "outputs.yaml"

@@ -1,6 +1,6 @@
 """Hostile and malformed input to the readers (issue 11): every record evaluated or rejected
 with a located reason, a file that cannot be read at all one rejected entry, never a
-traceback, within the limits of :mod:`qianbai_rules.limits`.
+traceback, within the limits of :mod:`qianbai_rules.core.limits`.
 
 The workbooks are written part by part with zipfile, so each defect is exactly the one
 named (openpyxl would refuse to write most of them). CLI cases that need no binary file
@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 
-from qianbai_rules import limits
-from qianbai_rules.cli import main
-from qianbai_rules.records import FacilityRecord
-from qianbai_rules.validation import parse_record
-from qianbai_rules.yamlio import StrictLoadError, load_yaml
+from qianbai_rules.cli.app import main
+from qianbai_rules.core import limits
+from qianbai_rules.core.yamlio import StrictLoadError, load_yaml
+from qianbai_rules.model.record import FacilityRecord
+from qianbai_rules.model.validation import parse_record
 
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _REL_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'

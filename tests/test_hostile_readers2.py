@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from qianbai_rules import limits
-from qianbai_rules.xlsx import Workbook
+from qianbai_rules.core import limits
+from qianbai_rules.io.xlsx import Workbook
 from tests.test_hostile_readers import GOOD, HEADER, make_xlsx, run, sheet_xml
 
 

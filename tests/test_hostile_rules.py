@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from qianbai_rules.durable import available as durable_available
+from qianbai_rules.engines.durable import available as durable_available
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 120

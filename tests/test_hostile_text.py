@@ -15,10 +15,10 @@ from typing import Any
 import openpyxl
 import pytest
 
-from qianbai_rules.cli import main
-from qianbai_rules.progress import progress
-from qianbai_rules.records import id_key
-from qianbai_rules.safetext import UNSAFE, cell_text, visible
+from qianbai_rules.cli.app import main
+from qianbai_rules.core.safetext import UNSAFE, cell_text, visible
+from qianbai_rules.io.progress import progress
+from qianbai_rules.model.record import id_key
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "rules" / "plans" / "jiangbei-2018-2020.yaml"
@@ -173,8 +173,8 @@ class _Terminal(io.StringIO):
 
 def test_the_progress_line_holds_no_control_character_but_its_own_clear(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("qianbai_rules.progress.EVERY_SECONDS", 0.0)
-    monkeypatch.setattr("qianbai_rules.progress.progress_line",
+    monkeypatch.setattr("qianbai_rules.io.progress.EVERY_SECONDS", 0.0)
+    monkeypatch.setattr("qianbai_rules.io.progress.progress_line",
                         lambda *_: "\x1b]0;pwned\x07 1 条")
     stream = _Terminal()
     assert list(progress([1, 2], stream, "zh", True)) == [1, 2]

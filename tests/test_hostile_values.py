@@ -12,10 +12,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from qianbai_rules.cli import main
-from qianbai_rules.records import FacilityRecord
-from qianbai_rules.safetext import INVISIBLE
-from qianbai_rules.validation import parse_record
+from qianbai_rules.cli.app import main
+from qianbai_rules.core.safetext import INVISIBLE
+from qianbai_rules.model.record import FacilityRecord
+from qianbai_rules.model.validation import parse_record
 
 
 def _run(*args: str) -> tuple[int, str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qianbai_rules.labels import fill, label
+from qianbai_rules.texts.labels import fill, label
 
 
 @pytest.mark.parametrize(("template", "values", "expected"), [

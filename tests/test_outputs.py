@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from qianbai_rules import durable
-from qianbai_rules.check import evaluate_record
-from qianbai_rules.cli import main
-from qianbai_rules.compiled import compile_ruleset
-from qianbai_rules.jsontext import compact_json
-from qianbai_rules.output import RunInfo, record_json, record_line
-from qianbai_rules.plain import PlainEvaluator
-from qianbai_rules.problems import Lang
-from qianbai_rules.records import FacilityRecord
-from qianbai_rules.ruleset import load_ruleset
+from qianbai_rules.cli.app import main
+from qianbai_rules.compile.compiled import compile_ruleset
+from qianbai_rules.core.jsontext import compact_json
+from qianbai_rules.core.problems import Lang
+from qianbai_rules.engines import durable
+from qianbai_rules.engines.plain import PlainEvaluator
+from qianbai_rules.model.record import FacilityRecord
+from qianbai_rules.pipeline.check import evaluate_record
+from qianbai_rules.reports.output import RunInfo, record_json, record_line
+from qianbai_rules.rules.ruleset import load_ruleset
 from tests.generated import records
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from qianbai_rules import progress as progress_module
-from qianbai_rules.check import items
-from qianbai_rules.inputs import STDIN, Meter
-from qianbai_rules.progress import progress, progress_line
+from qianbai_rules.io import progress as progress_module
+from qianbai_rules.io.inputs import STDIN, Meter
+from qianbai_rules.io.progress import progress, progress_line
+from qianbai_rules.pipeline.check import items
 
 
 class Terminal(io.StringIO):

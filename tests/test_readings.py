@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from qianbai_rules.cli import main
-from qianbai_rules.problems import RulesError
-from qianbai_rules.ruleset import Ruleset, load_ruleset
+from qianbai_rules.cli.app import main
+from qianbai_rules.core.problems import RulesError
+from qianbai_rules.rules.ruleset import Ruleset, load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "sites"

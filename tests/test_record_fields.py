@@ -10,14 +10,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from qianbai_rules import creditcode
-from qianbai_rules.cli import main
-from qianbai_rules.creditcode import ALPHABET, CreditCodeError, check_character
-from qianbai_rules.fields import FIELDS
-from qianbai_rules.identity import identity_rows
-from qianbai_rules.inputs import RawRecord, read
-from qianbai_rules.records import FacilityRecord
-from qianbai_rules.validation import parse_record
+from qianbai_rules.cli.app import main
+from qianbai_rules.io.inputs import RawRecord, read
+from qianbai_rules.model import creditcode
+from qianbai_rules.model.creditcode import ALPHABET, CreditCodeError, check_character
+from qianbai_rules.model.fields import FIELDS
+from qianbai_rules.model.record import FacilityRecord
+from qianbai_rules.model.validation import parse_record
+from qianbai_rules.reports.identity import identity_rows
 
 # Codes published on business licences and registration certificates (an enterprise in
 # Shanghai, Tencent, Huawei, Alibaba, an enterprise in Beijing, a social organisation in

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from qianbai_rules.cli import main
-from qianbai_rules.writing import file_names
+from qianbai_rules.cli.app import main
+from qianbai_rules.io.writing import file_names
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "sites"

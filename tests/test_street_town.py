@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from qianbai_rules.cli import main
+from qianbai_rules.cli.app import main
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = ROOT / "examples" / "jiangbei-registry.csv"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from qianbai_rules.resources import rules_dir, shipped, templates_dir
-from qianbai_rules.yamlio import StrictLoadError, load_yaml
+from qianbai_rules.core.resources import rules_dir, shipped, templates_dir
+from qianbai_rules.core.yamlio import StrictLoadError, load_yaml
 
 SHIPPED = sorted([*rules_dir().rglob("*.yaml"), *templates_dir().rglob("*.yaml")])
 

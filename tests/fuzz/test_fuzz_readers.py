@@ -29,8 +29,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qianbai_rules.check import Rejected, validated
-from qianbai_rules.problems import RecordProblem
+from qianbai_rules.core.problems import RecordProblem
+from qianbai_rules.pipeline.check import Rejected, validated
 from tests.test_hostile_readers import make_xlsx
 
 pytestmark = pytest.mark.fuzz
@@ -142,7 +142,7 @@ def test_json_lines_each_non_blank_line_is_one_record_or_one_problem(lines: list
 
 def _looks_foreign(data: bytes) -> bool:
     """Bytes that the reader rightly refuses as a whole (another encoding's marks)."""
-    from qianbai_rules.inputs import _encoding_problem
+    from qianbai_rules.io.inputs import _encoding_problem
 
     return _encoding_problem("x", data[:8192], allow_gb18030=False) is not None
 

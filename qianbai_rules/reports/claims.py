@@ -1,0 +1,229 @@
+"""What a record may claim, as outputs.md shows it: the ``subsidy`` block and entitlements.
+
+Each amount comes with the parameter values it was computed from (``basis``: name,
+value, effective date, source) and a sentence that explains it in the chosen language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from qianbai_rules.compile.compiled import CompiledRuleset, Status
+from qianbai_rules.core.problems import Lang
+from qianbai_rules.reports.findings import field_name, render_value
+from qianbai_rules.rules.subsidy_spec import Decision, SubsidyKind
+from qianbai_rules.subsidies.amounts import Outcome, Timing, chosen, yuan_of
+from qianbai_rules.texts.labels import label
+
+
+def _yuan(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
+
+
+def _basis_value(value: Any, lang: Lang) -> str:
+    """An amount with separators; a word (a proration method, a payer) by its label."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _yuan(value)
+    return label(f"subsidy.word.{value}", lang)
+
+
+def _basis_text(outcome: Outcome, compiled: CompiledRuleset, lang: Lang) -> str:
+    separator = "；" if lang == "zh" else "; "
+    shown = separator.join(
+        label(f"subsidy.role.{v['role']}", lang, value=_basis_value(v["value"], lang),
+              since=v["since"])
+        for v in outcome.basis)
+    return label("subsidy.basis", lang, citation=compiled.ruleset.citation,
+                 clause=outcome.rule.rule.clause, rule=outcome.rule.rule.id, values=shown)
+
+
+MAX_REASONS_SHOWN = 3
+
+
+def _shown(items: list[str], lang: Lang) -> str:
+    parts = items[:MAX_REASONS_SHOWN]
+    if len(items) > MAX_REASONS_SHOWN:
+        parts.append(label("subsidy.more", lang, count=len(items) - MAX_REASONS_SHOWN))
+    return label("value.list_separator", lang).join(parts)
+
+
+def _reasons_text(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
+                  lang: Lang) -> str:
+    """Failing rules for an ineligible record; for an undetermined one, the data to supply."""
+    rules = compiled.by_id
+    if outcome.decision is Decision.undetermined:
+        missing: list[str] = []
+        for reason in outcome.reasons:
+            rule = rules.get(reason)
+            named = (*rule.scope_fields, *rule.requirement_fields) if rule else (reason,)
+            missing.extend(field_name(n, lang) for n in named if n not in flat)
+        return _shown(list(dict.fromkeys(missing)), lang)
+    parts = []
+    for reason in outcome.reasons:
+        rule = rules.get(reason)
+        if rule is not None:
+            parts.append(label("subsidy.failed_rule", lang, rule=reason, title=rule.rule.title(lang)))
+        else:
+            parts.append(label("subsidy.blocked", lang, field=field_name(reason, lang),
+                               value=render_value(reason, flat.get(reason), lang)))
+    return _shown(parts, lang)
+
+
+def _settlement(outcome: Outcome, lang: Lang, with_approved: bool) -> str:
+    """What the record says was approved and paid, what is still owed and what was paid
+    beyond what is due, where the record says what was approved or paid."""
+    facts, money = outcome.construction, outcome.settlement()
+    if facts is None or money is None or (facts.approved is None and facts.recorded_paid is None):
+        return ""
+    parts = []
+    if facts.approved is not None and with_approved:
+        parts.append(label("subsidy.construction.approved", lang, amount=_yuan(facts.approved)))
+    if money.paid is not None:
+        parts.append(label("subsidy.construction.paid", lang, amount=_yuan(money.paid)))
+    if outcome.decision is Decision.eligible and money.owed is not None:
+        parts.append(label("subsidy.construction.owed", lang, amount=_yuan(money.owed)))
+    if money.overpaid:
+        key = "overpaid" if outcome.decision is Decision.eligible else "paid_not_due"
+        parts.append(label(f"subsidy.construction.{key}", lang, amount=_yuan(money.overpaid)))
+    return label("subsidy.construction.settlement", lang,
+                 parts=label("value.list_separator", lang).join(parts))
+
+
+def _construction_key(outcome: Outcome) -> str:
+    """Which sentence tells this construction subsidy: its state, and whether it belongs to
+    the evaluated year at all."""
+    facts = outcome.construction
+    status = outcome.decision.value
+    if facts is not None and facts.timing is Timing.not_yet:
+        return "not_yet"
+    if facts is not None and not facts.in_force:
+        return "not_in_force"
+    if facts is None or outcome.decision is Decision.not_covered:
+        return status
+    if facts.timing is Timing.other_year:
+        return "eligible_other_year" if status == "eligible" else "other_year"
+    if status == "eligible" and facts.approved is not None:
+        return "eligible_approved"  # the approved amount is what is paid, the standard beside it
+    return status
+
+
+def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
+                  year: int, lang: Lang) -> dict[str, Any]:
+    status = outcome.decision.value
+    facts = outcome.construction
+    covered = outcome.decision is not Decision.not_covered
+    # A facility within the subsidy's scope has a year; one outside it (an existing building)
+    # has none.
+    dated = facts is not None and outcome.applies
+    belongs = facts.year if facts and dated else None
+    money = outcome.settlement()
+    block: dict[str, Any] = {
+        "status": status,
+        "rule": outcome.rule.rule.id if dated else None,
+        "year": belongs,
+        "in_year": facts.in_year if facts and dated else None,
+        "total": outcome.paid("total"), "city": outcome.paid("city"),
+        "district": outcome.paid("district"),
+        "standard": dict(facts.standard) if facts and facts.standard and dated else None,
+        "approved": facts.approved if facts else None,
+        "paid": money.paid if money else None,
+        "owed": money.owed if money else None,
+        "overpaid": money.overpaid if money else None,
+        "reasons": list(outcome.reasons),
+    }
+    key = _construction_key(outcome)
+    potential = outcome.potential
+    shown = {k: _yuan(v) for k, v in (potential or {}).items()}
+    standard = {f"standard_{k}": _yuan(v) for k, v in (facts.standard or {}).items()} \
+        if facts else {}
+    later = label("subsidy.construction.potential", lang, **shown) \
+        if potential and outcome.decision is not Decision.eligible and key in (
+            "ineligible", "undetermined") else ""
+    if potential and outcome.decision in (Decision.ineligible, Decision.undetermined):
+        block["potential"] = potential
+    block["basis"] = outcome.basis
+    when = "" if not covered or facts is None else (
+        label("subsidy.construction.year_unknown", lang) if belongs is None
+        else label("subsidy.construction.one_off", lang, year=belongs))
+    block["message"] = label(
+        f"subsidy.construction.{key}", lang, **shown, **standard, potential=later, year=year,
+        belongs=belongs if belongs is not None else "", when=when,
+        completed=facts.completed.isoformat() if facts and facts.completed else "",
+        as_of=compiled.as_of.isoformat(),
+        state=label(f"report.subsidy_status.{status}", lang),
+        approved=_yuan(facts.approved if facts else None),
+        settlement=_settlement(outcome, lang, with_approved=key != "eligible_approved"),
+        basis=_basis_text(outcome, compiled, lang),
+        reasons=_reasons_text(outcome, compiled, flat, lang))
+    return block
+
+
+def _operating(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
+               year: int, lang: Lang) -> dict[str, Any]:
+    subsidy = outcome.rule.subsidy
+    assert subsidy is not None
+    status = outcome.decision.value
+    period = outcome.period
+    proration = subsidy.proration.value if subsidy.proration else None
+    potential = outcome.potential
+    block: dict[str, Any] = {
+        "status": status,
+        "rule": outcome.rule.rule.id,
+        "year": year,
+        "months": period.months if period else None,
+        "amount": outcome.paid("amount"),
+        "rate": potential["rate"] if potential else None,
+        "proration": proration,
+        "reasons": list(outcome.reasons),
+    }
+    block["rates"] = [{"rate": yuan_of(s.rate), "months": s.months, "since": s.rate.since.isoformat()}
+                      for s in outcome.spans]
+    if potential and outcome.decision in (Decision.ineligible, Decision.undetermined):
+        block["potential"] = potential["amount"]
+    block["basis"] = outcome.basis
+    spans = [(yuan_of(s.rate), s.months) for s in outcome.spans] or [(block["rate"], 0)]
+    part = "subsidy.operating.part_full" if proration == "none" else "subsidy.operating.part"
+    formula = " + ".join(label(part, lang, rate=_yuan(rate), months=months)
+                         for rate, months in spans)
+    starts = subsidy.counts_from
+    note = label("subsidy.operating.from_plan", lang, date=starts.isoformat()) \
+        if period and period.clamped and starts is not None and starts.year == year else ""
+    values = {"year": year, "months": block["months"], "formula": formula, "note": note,
+              "amount": _yuan(potential["amount"] if potential else None),
+              "rate": _yuan(block["rate"])}
+    later = label("subsidy.operating.potential", lang, **values) \
+        if potential and outcome.decision is not Decision.eligible else ""
+    key = status if not (status == "eligible" and proration == "none") else "eligible_full"
+    payer = subsidy.payer.value if subsidy.payer else None
+    funder = label(f"subsidy.funder.{payer}", lang) if payer else ""
+    block["funder"] = funder or None
+    block["message"] = label(f"subsidy.operating.{key}", lang, **values, potential=later,
+                             funder=funder, basis=_basis_text(outcome, compiled, lang),
+                             reasons=_reasons_text(outcome, compiled, flat, lang))
+    return block
+
+
+
+def subsidy_block(outcomes: list[Outcome], compiled: CompiledRuleset, flat: Mapping[str, Any],
+                  year: int, lang: Lang) -> dict[str, Any]:
+    """One block per subsidy kind; of several rules of a kind, the one that applies."""
+    block: dict[str, Any] = {}
+    for kind in SubsidyKind:
+        outcome = chosen(outcomes, kind)
+        if outcome is None:
+            continue
+        block[kind.value] = (_construction(outcome, compiled, flat, year, lang)
+                             if kind is SubsidyKind.construction
+                             else _operating(outcome, compiled, flat, year, lang))
+        # 执行口径: the amount rests on the readings of its rule (listed in the document).
+        block[kind.value]["readings"] = list(outcome.rule.rule.readings)
+    return block
+
+
+def entitlements(compiled: CompiledRuleset, statuses: list[Status], lang: Lang) -> list[dict[str, str]]:
+    """Rules marked as entitlements whose conditions the record meets."""
+    return [{"rule": r.rule.id, "title": r.rule.title(lang), "clause": r.rule.clause,
+             "text": r.rule.requirement(lang)}
+            for r, s in zip(compiled.rules, statuses, strict=True)
+            if r.rule.entitlement and s is Status.passed]

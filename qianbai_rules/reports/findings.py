@@ -1,0 +1,281 @@
+"""Outcomes of rules on one record, turned into findings a person can read.
+
+A finding carries the status, the observed values of the fields the rule names, the
+requirement as a machine-stable expression, and a message in the chosen language that
+shows the observed and the required values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from qianbai_rules.compile.compiled import CompiledRule, CompiledRuleset, Status
+from qianbai_rules.core.jsontext import compact_json
+from qianbai_rules.core.problems import Lang, Text
+from qianbai_rules.model.fields import FIELDS
+from qianbai_rules.model.record import CODE_NAMES_EN
+from qianbai_rules.rules.conditions import (
+    AllOf,
+    AnyOf,
+    Compare,
+    Condition,
+    Const,
+    FieldRef,
+    Not,
+    Scaled,
+    describe,
+    format_number,
+    format_scalar,
+)
+from qianbai_rules.rules.readings import interpretation
+from qianbai_rules.rules.ruleset import PLACEHOLDER, Severity
+from qianbai_rules.texts.labels import label
+
+ACTION: Final = frozenset((Status.failed, Status.unknown))
+
+
+def field_name(name: str, lang: Lang) -> str:
+    spec = FIELDS.get(name)
+    if spec is None:
+        return name
+    return spec.label_zh if lang == "zh" else spec.label_en
+
+
+def render_value(name: str, value: Any, lang: Lang) -> str:
+    """A record value as a person reads it: codes by their Chinese names, yes/no."""
+    spec = FIELDS.get(name)
+    if value is None:
+        return label("value.missing", lang)
+    if isinstance(value, bool):
+        return label(f"value.{'true' if value else 'false'}", lang)
+    if isinstance(value, list | tuple):
+        if not value:
+            return label("value.empty", lang)
+        return label("value.list_separator", lang).join(render_value(name, v, lang)
+                                                       for v in value)
+    if spec is not None and spec.codes:
+        code = str(value)
+        return spec.code_name(code) if lang == "zh" else CODE_NAMES_EN.get(code, code)
+    if isinstance(value, int | float):
+        return format_number(value)
+    return str(value)
+
+
+def human(condition: Condition | None, lang: Lang) -> str:
+    """A condition in words, e.g. 类型为社区养老服务站."""
+    if condition is None:
+        return ""
+    if isinstance(condition, AllOf | AnyOf):
+        joiner = label("op.and" if isinstance(condition, AllOf) else "op.or", lang)
+        return joiner.join(human(i, lang) for i in condition.items)
+    if isinstance(condition, Not):
+        return f"not ({human(condition.item, lang)})"
+    return _human_compare(condition, lang)
+
+
+def _human_compare(condition: Compare, lang: Lang) -> str:
+    operand = condition.operand
+    if isinstance(operand, FieldRef):
+        value = field_name(operand.name, lang)
+    elif isinstance(operand, Scaled):
+        ratio = format_number(operand.numerator / operand.denominator)
+        value = f"{ratio} × {field_name(operand.field, lang)}"
+    elif isinstance(operand, Const) and isinstance(operand.value, tuple):
+        value = label("value.list_separator", lang).join(
+            render_value(condition.field, v, lang) for v in operand.value)
+    elif isinstance(operand, Const):
+        value = render_value(condition.field, operand.value, lang) \
+            if not isinstance(operand.value, int | float) or isinstance(operand.value, bool) \
+            else format_number(operand.value)
+    else:
+        value = str(operand)
+    return label(f"op.{condition.op}", lang, field=field_name(condition.field, lang), value=value)
+
+
+def _shown(value: Any) -> str:
+    """A parameter value in a sentence: large whole numbers (yuan) with thousands separators."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return f"{value:,}"
+    return format_scalar(value)
+
+
+class _Filled:
+    """A rule text with its parameters filled in once; record fields filled per record."""
+
+    __slots__ = ("constant", "fields", "lang", "template")
+
+    def __init__(self, text: Text, lang: Lang, params: Mapping[str, Any]) -> None:
+        self.lang = lang
+        self.template = PLACEHOLDER.sub(
+            lambda m: _shown(params[m.group(2)]) if m.group(1) == "param" else m.group(0),
+            text(lang))
+        self.constant = None if PLACEHOLDER.search(self.template) else self.template
+        self.fields = tuple(m.group(2) for m in PLACEHOLDER.finditer(self.template))
+
+    def __call__(self, flat: Mapping[str, Any]) -> str:
+        if self.constant is not None:
+            return self.constant
+        return PLACEHOLDER.sub(
+            lambda m: render_value(m.group(2), flat.get(m.group(2)), self.lang), self.template)
+
+
+class _RuleView:
+    """What a finding of one rule says, prepared once per run and language."""
+
+    def __init__(self, rule: CompiledRule, compiled: CompiledRuleset, lang: Lang) -> None:
+        source = rule.rule
+        params = {a.parameter.name: a.value for a in compiled.applied}
+        self.rule = rule
+        self.lang = lang
+        names = compiled.department_names
+        self.static: dict[str, Any] = {
+            "severity": source.severity.value,
+            "clause": source.clause,
+            "department": names[source.department](lang),
+        }
+        if source.assisted_by:
+            self.static["assisted_by"] = [names[code](lang) for code in source.assisted_by]
+        self.title = source.title(lang)
+        if source.entitlement:
+            self.static["entitlement"] = True
+        # An info rule or an entitlement is never a failure: a pass is worded as what it
+        # says (可享受……), never as meeting a requirement, and nothing asks for a fix.
+        self.informs = source.severity is Severity.info or source.entitlement
+        # 三（一）“街镇负责”: a finding that asks for action names the street/town too.
+        self.acts = not self.informs
+        self.required = describe(rule.requirement) if rule.requirement else describe(rule.scope)
+        self.requirement = _Filled(source.requirement, lang, params)
+        self.fail = _Filled(source.fail, lang, params) if source.fail else self.requirement
+        self.remediation = _Filled(source.remediation, lang, params) if source.remediation else None
+        self.passed = _Filled(source.passed, lang, params) if source.passed else None
+        self.note = _Filled(source.not_applicable, lang, params) if source.not_applicable else None
+        self.scope = label("message.not_applicable", lang, scope=human(rule.scope, lang))
+        # Messages that do not depend on the record, worked out once.
+        if self.passed is None and self.informs:
+            self.passed = self.requirement
+        self.pass_message = self.passed.constant if self.passed else (
+            label("message.pass", lang, requirement=self.requirement.constant)
+            if self.requirement.constant is not None else None)
+        self.note_message = label("message.not_applicable_note", lang, note=self.note.constant) \
+            if self.note and self.note.constant is not None else None
+        self.tail: dict[str, Any] = {}
+        readings = compiled.ruleset.readings_of(source)
+        if readings:
+            self.tail["interpretation"] = interpretation(readings, lang)
+            used = [p for r in readings for p in r.parameters if p in source.parameters]
+            if used:
+                self.tail["interpretation_parameter"] = ", ".join(dict.fromkeys(used))
+            self.tail["readings"] = [r.id for r in readings]
+        self.separator = label("value.list_separator", lang)
+        texts = (self.requirement, self.fail, self.remediation, self.passed, self.note)
+        # Everything a finding of this rule says comes from its status and these fields.
+        self.depends = tuple(dict.fromkeys((*rule.scope_fields, *rule.requirement_fields,
+                                            *(f for t in texts if t for f in t.fields))))
+
+    def asks_action(self, status: Status) -> bool:
+        """A failed or undecided mandatory or advisory rule: someone has to act."""
+        return self.acts and status in ACTION
+
+    def observed(self, status: Status, flat: Mapping[str, Any]) -> dict[str, Any]:
+        names = self.rule.requirement_fields
+        if status in (Status.not_applicable, Status.unknown) or not names:
+            names = self.rule.scope_fields + tuple(n for n in names if n not in self.rule.scope_fields)
+        return {name: flat.get(name) for name in names}
+
+    def finding(self, status: Status, flat: Mapping[str, Any]) -> dict[str, Any]:
+        remediation: str | None = None
+        requirement = self.requirement(flat)
+        if status is Status.failed:
+            message = self.fail(flat)
+            remediation = self.remediation(flat) if self.remediation else None
+        elif status is Status.passed and self.pass_message is not None:
+            message = self.pass_message
+        elif status is Status.passed and self.passed:
+            message = self.passed(flat)
+        elif status is Status.passed:
+            message = label("message.pass", self.lang, requirement=requirement)
+        elif status is Status.not_applicable and self.note_message is not None:
+            message = self.note_message
+        elif status is Status.not_applicable and self.note:
+            message = label("message.not_applicable_note", self.lang, note=self.note(flat))
+        elif status is Status.not_applicable:
+            message = self.scope
+        else:
+            rule = self.rule
+            missing = [n for n in (*rule.scope_fields, *rule.requirement_fields) if n not in flat]
+            names = self.separator.join(dict.fromkeys(field_name(n, self.lang) for n in missing))
+            message = label("message.unknown", self.lang, missing=names, requirement=requirement)
+            remediation = None if self.informs else label("message.supply", self.lang,
+                                                          missing=names)
+        entry: dict[str, Any] = {"rule": self.rule.rule.id, "status": status.value, **self.static}
+        if self.asks_action(status):
+            entry["street_town"] = flat.get("street_town")
+        entry.update({"title": self.title, "observed": self.observed(status, flat),
+                      "required": self.required, "requirement": requirement, "message": message})
+        if remediation:
+            entry["remediation"] = remediation
+        entry.update(self.tail)
+        return entry
+
+
+class _Written:
+    __slots__ = ("finding", "line")
+
+    def __init__(self, finding: dict[str, Any]) -> None:
+        self.finding = finding
+        self.line: str | None = None  # the finding as compact JSON, once asked for
+
+
+class FindingWriter:
+    """Turns the statuses of a record into findings (contract: outputs.md).
+
+    A finding depends only on its rule, its status and the values of the fields the rule
+    names, which repeat from record to record: findings are kept by those, up to
+    ``CACHE_SIZE`` (then the cache starts again, so memory stays flat). The findings
+    handed out are shared between records, and only ever read.
+    """
+
+    CACHE_SIZE: Final = 20_000  # at most about 50 MB of findings and their JSON
+
+    def __init__(self, compiled: CompiledRuleset, lang: Lang) -> None:
+        self.views = [_RuleView(rule, compiled, lang) for rule in compiled.rules]
+        self._cache: dict[tuple[Any, ...], _Written] = {}
+
+    def _written(self, statuses: list[Status], flat: Mapping[str, Any]) -> list[_Written]:
+        written = []
+        cache = self._cache
+        values = {name: _key(value) for name, value in flat.items()}
+        street = values.get("street_town")
+        for position, (view, status) in enumerate(zip(self.views, statuses, strict=True)):
+            key = (position, status, street if view.asks_action(status) else None,
+                   *[values.get(name) for name in view.depends])
+            entry = cache.get(key)
+            if entry is None:
+                if len(cache) >= self.CACHE_SIZE:
+                    cache.clear()
+                entry = cache[key] = _Written(view.finding(status, flat))
+            written.append(entry)
+        return written
+
+    def findings(self, statuses: list[Status], flat: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return [entry.finding for entry in self._written(statuses, flat)]
+
+    def lines(self, statuses: list[Status], flat: Mapping[str, Any]) -> list[str]:
+        """The findings as compact JSON (see output.dumps)."""
+        found = []
+        for entry in self._written(statuses, flat):
+            if entry.line is None:
+                entry.line = compact_json(entry.finding)
+            found.append(entry.line)
+        return found
+
+
+def _key(value: Any) -> Any:
+    """A field value as part of a cache key: 1, 1.0 and True differ here (not in Python)."""
+    return (type(value), tuple(value) if isinstance(value, list) else value)
+
+
+def type_names(lang: Lang) -> dict[str, str]:
+    """Facility type codes by name, as reports show them."""
+    return {code: render_value("facility_type", code, lang) for code in FIELDS["facility_type"].codes}

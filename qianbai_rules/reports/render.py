@@ -1,0 +1,117 @@
+"""Templates to text: the one Jinja environment and PDF (files are written by writing.py).
+
+Autoescaping is on for HTML and Markdown; templates come only from the template folder,
+never from rule or record text; record text reaches a template only as a value.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from qianbai_rules.core.problems import Text
+from qianbai_rules.core.resources import templates_dir
+from qianbai_rules.core.safetext import visible, visible_lines
+from qianbai_rules.texts.labels import fill, status_word
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
+# What GitHub-flavoured Markdown would turn into a link by itself (a bare URL, a www.
+# address, an e-mail address): its ``:``, ``.`` or ``@`` is escaped so it stays text.
+_MD_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<=\bwww)(\.)|(@)")
+
+
+class ReportError(Exception):
+    """A report cannot be produced (e.g. the PDF extra is not installed)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.text = Text(zh, en)
+
+
+def _md(value: Any) -> Markup:
+    """Text safe in Markdown: made visible on one line (:func:`.safetext.visible`),
+    HTML-escaped, Markdown syntax and bare links neutralised."""
+    text = html.escape(visible(str(value)), quote=False)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return Markup(_MD_AUTOLINK.sub(r"\\\1\2\3", text))
+
+
+def _finalize(value: Any) -> Any:
+    """Every ``{{ value }}`` of every template passes here: text is made visible on one
+    line, so that no record, file or rule text can move the cursor, retitle a terminal,
+    reorder a line or forge one. Markup (already rendered template parts) keeps its own
+    line breaks."""
+    if isinstance(value, Markup):
+        return Markup(visible_lines(str(value)))
+    if isinstance(value, str):
+        return visible(value)
+    return value
+
+
+def _yuan(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def _number(value: Any) -> str:
+    """A parameter value as people read it: whole numbers with thousands separators."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def _responsible(finding: Mapping[str, Any], L: Mapping[str, Any]) -> str:
+    """Who follows a finding up: the lead department (and any that assist) and the
+    street/town (三（一）“部门协同、街镇负责”), e.g. 责任部门：区民政局；责任街镇：观音桥街道."""
+    department = str(finding["department"])
+    if finding.get("assisted_by"):
+        names = L["value"]["list_separator"].join(finding["assisted_by"])
+        department = fill(L["text"]["assisted"], {"lead": department, "names": names})
+    street = finding.get("street_town") or L["value"]["missing"]
+    # The department assignment is a reading (执行口径); the street/town is the plan's own.
+    return fill(L["text"]["responsible"], {"department": department, "street": street,
+                                           "tag": L["reading"]["tag"]})
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates_dir()),
+        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml", "md", "css"),
+                                     disabled_extensions=("txt",), default=True),
+        undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
+        lstrip_blocks=True, finalize=_finalize,
+    )
+    env.filters["fill"] = fill
+    env.filters["md"] = _md
+    env.filters["yuan"] = _yuan
+    env.filters["number"] = _number
+    env.filters["responsible"] = _responsible
+    env.filters["status_word"] = status_word
+    return env
+
+
+def render(template: str, context: Mapping[str, Any]) -> str:
+    return environment().get_template(template).render(context)
+
+
+def to_pdf(document: str) -> bytes:
+    """An HTML document as PDF through WeasyPrint (the optional ``pdf`` extra)."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:
+        raise ReportError(
+            f"生成 PDF 需要安装可选组件：pip install 'qianbai-rules[pdf]'（{exc}）",
+            f"PDF output needs the optional extra: pip install 'qianbai-rules[pdf]' ({exc})",
+        ) from None
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    pdf = HTML(string=document).write_pdf()
+    assert isinstance(pdf, bytes)
+    return pdf

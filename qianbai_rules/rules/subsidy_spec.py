@@ -1,0 +1,303 @@
+"""The ``subsidy`` block of a rule and the eligibility decision table, as data.
+
+A subsidy rule names its amounts by parameter, in branches chosen by a condition::
+
+    subsidy:
+      kind: construction            # or operating
+      amounts:                      # the first branch whose condition holds
+        - when: {field: subsidy.city_construction_granted, eq: true}
+          city: {param: ...}
+          district: {param: ...}
+      # operating only:
+      proration: {param: subsidy.operating.proration}    # monthly | none
+      period: {from: status.opened_on, until: status.closed_on}
+      ineligible_when: [condition, ...]
+      payer: {param: subsidy.operating.payer}            # city | district
+      # construction only:
+      completion: status.completed_on   # the date the one-off subsidy belongs to
+      approved: subsidy.construction_approved_yuan      # what was approved, where known
+      paid: subsidy.construction_paid_yuan              # what has been paid so far
+
+Who is eligible is decided by ``rules/eligibility.yaml`` (see the comments there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Final
+
+from qianbai_rules.core.problems import RuleProblem
+from qianbai_rules.model.fields import FIELDS, Kind
+from qianbai_rules.rules.conditions import Condition, fields_of, params_of, parse_condition
+from qianbai_rules.rules.parameters import Parameter
+
+Report = Callable[[str, str], None]
+
+
+class SubsidyKind(StrEnum):
+    construction = "construction"
+    operating = "operating"
+
+
+class Decision(StrEnum):
+    eligible = "eligible"
+    ineligible = "ineligible"
+    undetermined = "undetermined"
+    not_covered = "not_covered"
+
+
+class ReasonKind(StrEnum):
+    failed_rules = "failed_rules"
+    unknown_rules = "unknown_rules"
+    missing_fields = "missing_fields"
+    blocking_fields = "blocking_fields"
+
+
+PRORATIONS: Final = ("monthly", "none")
+FUNDERS: Final = ("city", "district")
+SUBSIDY_KEYS: Final = {"kind", "amounts", "proration", "period", "ineligible_when", "payer",
+                       "completion", "approved", "paid"}
+CONSTRUCTION_KEYS: Final = ("completion", "approved", "paid")
+OPERATING_KEYS: Final = ("proration", "period", "ineligible_when", "payer")
+ROW_KEYS: Final = {"when", "status", "reasons"}
+WHEN_KEYS: Final = {"scope", "verdict", "blocked", "missing", "idle"}
+
+
+@dataclass(frozen=True)
+class AmountBranch:
+    when: Condition | None
+    city: str | None = None  # parameter names
+    district: str | None = None
+    yuan_per_year: str | None = None
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        named = (self.city, self.district, self.yuan_per_year)
+        return tuple(p for p in named if p) + params_of(self.when)
+
+
+@dataclass(frozen=True)
+class SubsidySpec:
+    kind: SubsidyKind
+    amounts: tuple[AmountBranch, ...]
+    proration: str | None = None
+    period_from: str | None = None
+    period_until: str | None = None
+    ineligible_when: tuple[Condition, ...] = ()
+    payer: str | None = None  # parameter naming who pays a single amount: city or district
+    completion: str | None = None  # date field: the one-off subsidy belongs to its year
+    approved: str | None = None  # integer field: the amount approved for the facility
+    paid: str | None = None  # integer field: what has been paid so far
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """Fields without which the amount cannot be worked out (a one-off subsidy needs the
+        completion date that places it in a year and sets the amounts in force)."""
+        named = {f for b in self.amounts for f in fields_of(b.when)}
+        named.update(f for f in (self.period_from, self.completion) if f)
+        return tuple(sorted(named))
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        named = {p for b in self.amounts for p in b.parameters}
+        named.update(p for c in self.ineligible_when for p in params_of(c))
+        named.update(p for p in (self.proration, self.payer) if p)
+        return tuple(sorted(named))
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """One row of the eligibility table; ``None`` means the row does not look at it."""
+
+    status: Decision
+    scope: str = "pass"
+    verdict: str | None = None
+    blocked: bool = False
+    missing: bool = False
+    idle: bool = False
+    reasons: ReasonKind | None = None
+
+
+def _param(raw: Any, path: str, parameters: Mapping[str, Parameter], report: Report,
+           numeric: bool = True) -> str | None:
+    if not (isinstance(raw, dict) and set(raw) == {"param"}):
+        report(path, "an amount names a parameter: {param: NAME}")
+        return None
+    name = raw["param"]
+    parameter = parameters.get(name) if isinstance(name, str) else None
+    if parameter is None:
+        report(f"{path}.param", f"unknown parameter {name!r}")
+        return None
+    values = [v.value for v in parameter.values if v.value is not None]
+    if numeric and not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        report(f"{path}.param", f"parameter {name} must hold whole yuan amounts")
+        return None
+    return parameter.name
+
+
+def _word(raw: Any, path: str, parameters: Mapping[str, Parameter], report: Report,
+          allowed: tuple[str, ...]) -> str | None:
+    """A parameter whose every value is one of ``allowed`` words."""
+    name = _param(raw, path, parameters, report, numeric=False)
+    if name:
+        bad = [v.value for v in parameters[name].values
+               if v.value is not None and v.value not in allowed]
+        if bad:
+            report(path, f"{name} takes {' or '.join(allowed)}, not {bad[0]!r}")
+    return name
+
+
+def _field(raw: Any, path: str, report: Report, kind: Kind) -> str | None:
+    spec = FIELDS.get(raw) if isinstance(raw, str) else None
+    if spec is None or spec.kind is not kind:
+        report(path, f"{raw!r} is not {'a date' if kind is Kind.date else 'an integer'} field "
+                     f"of the record")
+        return None
+    return spec.name
+
+
+def parse_subsidy(raw: Any, parameters: Mapping[str, Parameter],
+                  report: Report) -> SubsidySpec | None:
+    """Parse and check a rule's ``subsidy`` block; report problems with their path."""
+    if not isinstance(raw, dict):
+        report("subsidy", "subsidy is a mapping with kind and amounts")
+        return None
+    before = [0]
+
+    def counted(path: str, message: str) -> None:
+        before[0] += 1
+        report(path, message)
+
+    for key in sorted(set(raw) - SUBSIDY_KEYS, key=str):
+        counted(f"subsidy.{key}", f"unknown key {key!r}; allowed: {', '.join(sorted(SUBSIDY_KEYS))}")
+    kind = raw.get("kind")
+    if kind not in SubsidyKind.__members__:
+        counted("subsidy.kind", f"kind is one of {', '.join(SubsidyKind)}")
+        return None
+    kind = SubsidyKind(str(kind))
+    amounts = _amounts(raw.get("amounts"), kind, parameters, counted)
+    spec = SubsidySpec(kind=kind, amounts=amounts)
+    other, owner = (CONSTRUCTION_KEYS, "a construction") if kind is SubsidyKind.operating \
+        else (OPERATING_KEYS, "an operating")
+    for key in other:
+        if key in raw:
+            counted(f"subsidy.{key}", f"{key} belongs to {owner} subsidy")
+    if kind is SubsidyKind.operating:
+        spec = _operating(raw, spec, parameters, counted)
+    else:
+        spec = _construction(raw, spec, counted)
+    return None if before[0] else spec
+
+
+def _construction(raw: dict[str, Any], spec: SubsidySpec, report: Report) -> SubsidySpec:
+    """The one-off subsidy's year comes from a date field; what was approved and paid from
+    integer fields, where the record gives them."""
+    completion = _field(raw.get("completion"), "subsidy.completion", report, Kind.date)
+    approved = _field(raw["approved"], "subsidy.approved", report, Kind.integer) \
+        if "approved" in raw else None
+    paid = _field(raw["paid"], "subsidy.paid", report, Kind.integer) if "paid" in raw else None
+    return SubsidySpec(kind=spec.kind, amounts=spec.amounts, completion=completion,
+                       approved=approved, paid=paid)
+
+
+def _amounts(raw: Any, kind: SubsidyKind, parameters: Mapping[str, Parameter],
+             report: Report) -> tuple[AmountBranch, ...]:
+    if not isinstance(raw, list) or not raw:
+        report("subsidy.amounts", "amounts is a non-empty list of branches")
+        return ()
+    allowed = {"when", *FUNDERS} if kind is SubsidyKind.construction else {"when", "yuan_per_year"}
+    branches = []
+    for i, item in enumerate(raw):
+        path = f"subsidy.amounts[{i}]"
+        if not isinstance(item, dict):
+            report(path, "a branch is a mapping")
+            continue
+        for key in sorted(set(item) - allowed, key=str):
+            report(f"{path}.{key}", f"unknown key {key!r}; allowed: {', '.join(sorted(allowed))}")
+        when = parse_condition(item["when"], f"{path}.when", parameters, report) \
+            if "when" in item else None
+        values = {key: _param(item[key], f"{path}.{key}", parameters, report)
+                  for key in allowed - {"when"} if key in item}
+        if not any(values.values()) and not any(k in item for k in allowed - {"when"}):
+            report(path, f"a branch names at least one of {', '.join(sorted(allowed - {'when'}))}")
+        branches.append(AmountBranch(when=when, **values))
+    return tuple(branches)
+
+
+def _operating(raw: dict[str, Any], spec: SubsidySpec, parameters: Mapping[str, Parameter],
+               report: Report) -> SubsidySpec:
+    proration = _word(raw.get("proration"), "subsidy.proration", parameters, report, PRORATIONS)
+    period = raw.get("period")
+    period_from = period_until = None
+    if not isinstance(period, dict) or "from" not in period or set(period) - {"from", "until"}:
+        report("subsidy.period", "period is {from: DATE FIELD, until: DATE FIELD}")
+    else:
+        period_from = _field(period["from"], "subsidy.period.from", report, Kind.date)
+        if "until" in period:
+            period_until = _field(period["until"], "subsidy.period.until", report, Kind.date)
+    blocks = raw.get("ineligible_when") or []
+    if not isinstance(blocks, list):
+        report("subsidy.ineligible_when", "ineligible_when is a list of conditions")
+        blocks = []
+    conditions = [parse_condition(c, f"subsidy.ineligible_when[{i}]", parameters, report)
+                  for i, c in enumerate(blocks)]
+    payer = _word(raw.get("payer"), "subsidy.payer", parameters, report, FUNDERS)
+    return SubsidySpec(kind=spec.kind, amounts=spec.amounts, proration=proration,
+                       period_from=period_from, period_until=period_until,
+                       ineligible_when=tuple(c for c in conditions if c is not None),
+                       payer=payer)
+
+
+def parse_decisions(doc: Any, file: str, problems: list[RuleProblem]) -> tuple[DecisionRow, ...]:
+    """The eligibility table; its last row must be reachable by a compliant record."""
+    def problem(field: str, message: str) -> None:
+        problems.append(RuleProblem(file, message, field=field))
+
+    if not isinstance(doc, dict) or set(doc) != {"decisions"} or not isinstance(
+            doc["decisions"], list) or not doc["decisions"]:
+        problem("decisions", "the file is {decisions: [row, ...]}")
+        return ()
+    rows = []
+    for i, raw in enumerate(doc["decisions"]):
+        path = f"decisions[{i}]"
+        if not isinstance(raw, dict):
+            problem(path, "a row is a mapping with when and status")
+            continue
+        for key in sorted(set(raw) - ROW_KEYS, key=str):
+            problem(f"{path}.{key}", f"unknown key {key!r}")
+        when = raw.get("when") or {}
+        if not isinstance(when, dict):
+            problem(f"{path}.when", "when is a mapping")
+            continue
+        for key in sorted(set(when) - WHEN_KEYS, key=str):
+            problem(f"{path}.when.{key}", f"unknown condition {key!r}; known: {', '.join(sorted(WHEN_KEYS))}")
+        status = raw.get("status")
+        if status not in Decision.__members__:
+            problem(f"{path}.status", f"status is one of {', '.join(Decision)}")
+            continue
+        scope = when.get("scope", "pass")
+        if scope not in ("pass", "not_applicable", "unknown"):
+            problem(f"{path}.when.scope", "scope is pass, not_applicable or unknown")
+        verdict = when.get("verdict")
+        if verdict not in (None, "compliant", "non_compliant", "incomplete"):
+            problem(f"{path}.when.verdict", "verdict is compliant, non_compliant or incomplete")
+        for flag in ("blocked", "missing", "idle"):
+            if flag in when and when[flag] is not True:
+                problem(f"{path}.when.{flag}", f"{flag} can only be true")
+        reasons = raw.get("reasons")
+        if reasons is not None and reasons not in ReasonKind.__members__:
+            problem(f"{path}.reasons", f"reasons is one of {', '.join(ReasonKind)}")
+            reasons = None
+        rows.append(DecisionRow(
+            status=Decision(str(status)), scope=str(scope), verdict=verdict,
+            blocked=bool(when.get("blocked")), missing=bool(when.get("missing")),
+            idle=bool(when.get("idle")), reasons=ReasonKind(reasons) if reasons else None))
+    for scope in ("pass", "not_applicable", "unknown"):
+        for verdict in ("compliant", "non_compliant", "incomplete"):
+            if not any(r.scope == scope and r.verdict in (None, verdict) and not
+                       (r.blocked or r.missing or r.idle) for r in rows):
+                problem("decisions", f"no row decides a record with scope {scope} and verdict "
+                                     f"{verdict}")
+    return tuple(rows)

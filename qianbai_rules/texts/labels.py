@@ -1,0 +1,79 @@
+"""User-facing labels, read from ``labels.yaml`` beside the report templates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache, lru_cache
+from typing import Any
+
+from qianbai_rules.core.problems import Lang
+from qianbai_rules.core.resources import templates_dir
+from qianbai_rules.core.yamlio import load_yaml
+
+_SLOT = re.compile(r"\{([a-z_]+)\}")
+
+
+@cache
+def _catalogue() -> dict[str, Any]:
+    loaded = load_yaml((templates_dir() / "labels.yaml").read_text(encoding="utf-8"), shipped=True)
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+@lru_cache(maxsize=4096)
+def _pieces(template: str) -> tuple[str, ...]:
+    """The template split at its slots: text, slot name, text, slot name, ..., text."""
+    return tuple(_SLOT.split(template))
+
+
+def fill(template: str, values: Mapping[str, object]) -> str:
+    """Replace ``{name}`` slots with values already rendered as text; never a template.
+
+    A slot without a value is left as it is.
+    """
+    pieces = _pieces(template)
+    if len(pieces) == 1:
+        return template
+    filled = list(pieces)
+    for i in range(1, len(filled), 2):
+        name = filled[i]
+        filled[i] = str(values[name]) if name in values else f"{{{name}}}"
+    return "".join(filled)
+
+
+@cache
+def _text(key: str, lang: Lang) -> str:
+    node: Any = _catalogue()
+    for part in key.split("."):
+        node = node[part]
+    return str(node[lang])
+
+
+def label(key: str, lang: Lang, **values: object) -> str:
+    return fill(_text(key, lang), values)
+
+
+def labels(lang: Lang) -> dict[str, Any]:
+    """The whole catalogue in one language, for templates: ``L.status.pass``."""
+    def pick(node: Any) -> Any:
+        if isinstance(node, dict) and set(node) == {"zh", "en"}:
+            return node[lang]
+        if isinstance(node, dict):
+            return {k: pick(v) for k, v in node.items()}
+        return node
+    picked = pick(_catalogue())
+    assert isinstance(picked, dict)
+    return picked
+
+
+def status_word(finding: Mapping[str, Any], picked: Mapping[str, Any]) -> str:
+    """The word for a finding's status in one language (``picked`` is ``labels(lang)``):
+    an entitlement or info rule that holds says 可享受/已登记, never 符合."""
+    status = str(finding["status"])
+    if finding.get("severity") == "info" or finding.get("entitlement"):
+        kind = "entitlement" if finding.get("entitlement") else "info"
+        word = picked["status_info"][kind].get(status)
+        if word is not None:
+            return str(word)
+    return str(picked["status"][status])
