@@ -26,12 +26,10 @@ from qianbai_rules.io.inputs import Meter, RawRecord
 from qianbai_rules.pipeline.check import (
     Evaluator,
     Identity,
-    Rejected,
     Unique,
-    evaluate_record,
+    check_item,
     items,
     make_evaluator,
-    validate,
 )
 from qianbai_rules.reports.output import Piece, RunInfo, render_piece
 from qianbai_rules.rules.ruleset import load_ruleset
@@ -74,13 +72,8 @@ def _work(batch: list[Item]) -> list[tuple[Identity | None, Piece]]:
     compiled, evaluator, info, settings = _WORKER
     done: list[tuple[Identity | None, Piece]] = []
     for item in batch:
-        checked = validate(item)
-        if isinstance(checked, Rejected):
-            done.append((None, render_piece(checked, settings.fmt, info)))
-        else:
-            identity, record = checked
-            result = evaluate_record(record, identity.source, compiled, evaluator, settings.year)
-            done.append((identity, render_piece(result, settings.fmt, info)))
+        identity, result = check_item(item, compiled, evaluator, settings.year)
+        done.append((identity, render_piece(result, settings.fmt, info)))
     return done
 
 
