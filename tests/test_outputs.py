@@ -21,7 +21,8 @@ from qianbai_rules.engines import durable
 from qianbai_rules.engines.plain import PlainEvaluator
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.pipeline.check import evaluate_record
-from qianbai_rules.reports.output import RunInfo, record_json, record_line
+from qianbai_rules.pipeline.context import RunContext
+from qianbai_rules.reports.output import findings_writer, record_json, record_line
 from qianbai_rules.rules.ruleset import load_ruleset
 from tests.generated import records
 
@@ -113,8 +114,8 @@ def test_jobs_are_refused_for_reports_and_recording() -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_kept_findings_and_assembled_lines_equal_freshly_written_ones(lang: Lang) -> None:
     compiled = compile_ruleset(load_ruleset(ROOT / "rules"), dt.date(2019, 12, 31))
-    info = RunInfo(compiled, "plain", 2019, lang)
-    info.findings.CACHE_SIZE = 97  # type: ignore[misc]  # small: the cache starts again often
+    info = RunContext(compiled, "plain", 2019, lang)
+    findings_writer(info).CACHE_SIZE = 97  # type: ignore[misc]  # small: the cache starts again often
     evaluator = PlainEvaluator(compiled)
     samples = list(records(400, seed=11))
     for number in (200, 200.0, 199.99):  # 200 and 200.0 are written differently
@@ -123,8 +124,8 @@ def test_kept_findings_and_assembled_lines_equal_freshly_written_ones(lang: Lang
     for record in samples:
         result = evaluate_record(record, "t", compiled, evaluator, 2019)
         fresh = [view.finding(status, result.flat)
-                 for view, status in zip(info.findings.views, result.statuses, strict=True)]
-        assert info.findings.findings(result.statuses, result.flat) == fresh
+                 for view, status in zip(findings_writer(info).views, result.statuses, strict=True)]
+        assert findings_writer(info).findings(result.statuses, result.flat) == fresh
         assert record_line(result, info) == compact_json(record_json(result, info))
-        lines = info.findings.lines(result.statuses, result.flat)
+        lines = findings_writer(info).lines(result.statuses, result.flat)
         assert f"[{','.join(lines)}]" == compact_json(fresh), record.id  # text: 200 is not 200.0

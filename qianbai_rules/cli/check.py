@@ -18,12 +18,12 @@ from qianbai_rules.cli.common import (
 )
 from qianbai_rules.cli.options import USAGE_ERROR
 from qianbai_rules.core.problems import Lang
-from qianbai_rules.core.resources import rules_dir
 from qianbai_rules.io import writing
 from qianbai_rules.io.inputs import Meter
 from qianbai_rules.io.progress import progress
 from qianbai_rules.pipeline.check import Result, run
-from qianbai_rules.reports.output import FORMATS, STREAMED, RunInfo, Tally, write, write_pieces
+from qianbai_rules.pipeline.context import RunContext, Tally
+from qianbai_rules.reports.output import FORMATS, STREAMED, renderer, write, write_pieces
 from qianbai_rules.reports.render import ReportError
 
 
@@ -65,21 +65,21 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     history = open_history(args, err) if args.record else None
     if isinstance(history, int):
         return history
-    info = prepared.info
+    info, evaluator = prepared
     if args.jobs < 1 or (args.jobs > 1 and (args.format not in STREAMED or args.record)):
         say("qianbai: --jobs N (N ≥ 1) parallelises text, json and jsonl output, without "
             "--record", err)
         return USAGE_ERROR
     shown = meter(args, err)
-    outcomes = progress(run(args.inputs, prepared.compiled, prepared.evaluator, info.year, shown),
+    outcomes = progress(run(args.inputs, info.compiled, evaluator, info.year, shown),
                         err, lang, not args.quiet, shown)
     if history is not None and args.record:
-        outcomes = history.recording(outcomes, prepared.compiled, info.year, "check")
+        outcomes = history.recording(outcomes, info.compiled, info.year, "check")
 
     def body() -> int:
         if args.format not in STREAMED:
             from qianbai_rules.reports.documents import write_reports
-            tally = write_reports(outcomes, args.format, info, args.audience, args.output, out)
+            tally = write_reports(outcomes, info.fmt, info, info.audience, args.output, out)
         elif args.output:
             if writing.is_folder(args.output):
                 raise ReportError(f"{args.output} 是文件夹；{args.format} 格式请指定文件名"
@@ -99,15 +99,12 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return guarded(args, err, history, body)
 
 
-def _stream(args: argparse.Namespace, info: RunInfo, outcomes: Iterator[Result],
+def _stream(args: argparse.Namespace, info: RunContext, outcomes: Iterator[Result],
             out: TextIO, err: TextIO, shown: Meter | None) -> Tally:
     """text/json/jsonl output, in this process or, with --jobs, in worker processes."""
     if args.jobs == 1:
-        return write(outcomes, args.format, info, out)
-    from qianbai_rules.pipeline.parallel import Settings
+        return write(outcomes, info.fmt, info, out)
     from qianbai_rules.pipeline.parallel import pieces as parallel_pieces
-    settings = Settings(args.rules or rules_dir(), info.compiled.as_of, args.engine, info.year,
-                        args.lang, args.format)
-    pieces = progress(parallel_pieces(args.inputs, settings, info, args.jobs, shown), err,
-                      args.lang, not args.quiet, shown)
-    return write_pieces(pieces, args.format, info, out)
+    pieces = progress(parallel_pieces(args.inputs, info, renderer, args.jobs, shown), err,
+                      info.lang, not args.quiet, shown)
+    return write_pieces(pieces, info.fmt, info, out)

@@ -7,12 +7,11 @@ import argparse
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from qianbai_rules.cli.options import USAGE_ERROR
-from qianbai_rules.compile.compiled import CompiledRuleset, compile_ruleset
+from qianbai_rules.compile.compiled import compile_ruleset
 from qianbai_rules.core.problems import Lang, RulesError, Text
 from qianbai_rules.core.resources import rules_dir, templates_dir
 from qianbai_rules.core.safetext import visible
@@ -22,7 +21,7 @@ from qianbai_rules.io import writing
 from qianbai_rules.io.inputs import STDIN, Meter, expand
 from qianbai_rules.io.streams import StreamError
 from qianbai_rules.pipeline.check import Evaluator, make_evaluator
-from qianbai_rules.reports.output import RunInfo
+from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.reports.render import ReportError
 from qianbai_rules.rules.ruleset import Ruleset, load_ruleset
 from qianbai_rules.subsidies.amounts import year_problems
@@ -43,15 +42,10 @@ def load_rules(folder: Path | None, err: TextIO) -> Ruleset | None:
         return None
 
 
-@dataclass(frozen=True)
-class Run:
-    compiled: CompiledRuleset
-    evaluator: Evaluator
-    info: RunInfo
-
-
-def prepare(args: argparse.Namespace, as_of: dt.date, err: TextIO) -> Run | None:
-    """Rules loaded and compiled for the date, the year checked, the evaluator chosen."""
+def prepare(args: argparse.Namespace, as_of: dt.date,
+            err: TextIO) -> tuple[RunContext, Evaluator] | None:
+    """The run's context (rules loaded and compiled for the date, the year checked, the
+    evaluator chosen), and this process's evaluator."""
     lang: Lang = args.lang
     ruleset = load_rules(args.rules, err)
     if ruleset is None:
@@ -73,7 +67,8 @@ def prepare(args: argparse.Namespace, as_of: dt.date, err: TextIO) -> Run | None
     except DurableError as exc:  # a rule folder beyond what the engine compiles (limits.py)
         say(f"qianbai: {exc}", err)
         return None
-    return Run(compiled, evaluator, RunInfo(compiled, evaluator.name, year, lang))
+    return RunContext(compiled, evaluator.name, year, lang, args.format,
+                      getattr(args, "audience", "inspector")), evaluator
 
 
 def open_history(args: argparse.Namespace, err: TextIO,

@@ -65,9 +65,10 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     history = open_history(args, err)
     if isinstance(history, int):
         return history
-    compiled, year = prepared.compiled, args.year
+    info, evaluator = prepared
+    compiled, year = info.compiled, args.year
     shown = meter(args, err)
-    results = progress(run(args.inputs, compiled, prepared.evaluator, year, shown), err, lang,
+    results = progress(run(args.inputs, compiled, evaluator, year, shown), err, lang,
                        not args.quiet, shown)
 
     def body() -> int:
@@ -81,10 +82,10 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                          lambda result: built_by(result.record, day))
         evaluation = evaluate(results_, plan, compiled, year,
                               previous)
-        document = annual_json(evaluation, prepared.info, args.lottery_fund, before, history)
+        document = annual_json(evaluation, info, args.lottery_fund, before, history)
         if history is not None:
             history.store_evaluation(year, compiled, plan.fingerprint, document)
-        write_annual(document, args.format, prepared.info, args.output, out)
+        write_annual(document, info.fmt, info, args.output, out)
         out.flush()  # all written, or nothing stored
         if history is not None:
             history.commit()

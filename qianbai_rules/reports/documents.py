@@ -17,10 +17,11 @@ from qianbai_rules.compile.compiled import CompiledRuleset, Status
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.io import writing
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
+from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports import render
 from qianbai_rules.reports.findings import field_name, render_value
 from qianbai_rules.reports.identity import identity_rows
-from qianbai_rules.reports.output import RunInfo, Tally, record_json, rejected_json
+from qianbai_rules.reports.output import record_json, rejected_json
 from qianbai_rules.texts.labels import labels
 
 # Keys a finding carries only sometimes; templates see them as None otherwise.
@@ -100,7 +101,7 @@ def _index_entry(view: RecordView, file: str) -> dict[str, Any]:
             "construction": subsidy.get("construction"), "operating": subsidy.get("operating")}
 
 
-def _context(info: RunInfo, **values: Any) -> dict[str, Any]:
+def _context(info: RunContext, **values: Any) -> dict[str, Any]:
     return {"L": labels(info.lang), "run": info.header(), "lang": info.lang, **values}
 
 
@@ -109,7 +110,7 @@ def _document(fmt: str, template: str, context: dict[str, Any]) -> bytes:
     return render.to_pdf(text) if fmt == "pdf" else text.encode("utf-8")
 
 
-def write_reports(outcomes: Iterable[Result], fmt: str, info: RunInfo, audience: str,
+def write_reports(outcomes: Iterable[Result], fmt: str, info: RunContext, audience: str,
                   target: str | None, out: TextIO) -> Tally:
     """Reports in html, md or pdf: one document for all records, or, when ``target`` is a
     folder, one file per record and an index (see :func:`_write_folder`)."""
@@ -132,7 +133,7 @@ def write_reports(outcomes: Iterable[Result], fmt: str, info: RunInfo, audience:
     return tally
 
 
-def _write_folder(outcomes: Iterable[Result], fmt: str, info: RunInfo, audience: str,
+def _write_folder(outcomes: Iterable[Result], fmt: str, info: RunContext, audience: str,
                   folder: Path) -> Tally:
     """One report per record, each kept aside as it is evaluated; once all are known, the
     file names are decided for the whole run (unique by construction), and the reports and
