@@ -21,10 +21,10 @@ from qianbai_rules.core.problems import Lang
 from qianbai_rules.io import writing
 from qianbai_rules.io.inputs import Meter
 from qianbai_rules.io.progress import progress
+from qianbai_rules.io.writing import ReportError
 from qianbai_rules.pipeline.check import Result, run
 from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports.output import FORMATS, STREAMED, renderer, write, write_pieces
-from qianbai_rules.reports.render import ReportError
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

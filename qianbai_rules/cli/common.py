@@ -20,9 +20,9 @@ from qianbai_rules.history.store import History, HistoryError
 from qianbai_rules.io import writing
 from qianbai_rules.io.inputs import STDIN, Meter, expand
 from qianbai_rules.io.streams import StreamError
+from qianbai_rules.io.writing import ReportError
 from qianbai_rules.pipeline.check import Evaluator, make_evaluator
 from qianbai_rules.pipeline.context import RunContext
-from qianbai_rules.reports.render import ReportError
 from qianbai_rules.rules.ruleset import Ruleset, load_ruleset
 from qianbai_rules.subsidies.amounts import year_problems
 
