@@ -49,7 +49,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from qianbai_rules.annual.document import annual_json, write_annual
-    from qianbai_rules.annual.evaluation import built_by, cutoff, evaluate
+    from qianbai_rules.annual.evaluation import built_by, cutoff, evaluate_year
     from qianbai_rules.rules.plan import load_plan
 
     lang: Lang = args.lang
@@ -80,8 +80,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             day = cutoff(year, compiled.as_of)
             results_ = history.recording(results, compiled, year, "evaluate",
                                          lambda result: built_by(result.record, day))
-        evaluation = evaluate(results_, plan, compiled, year,
-                              previous)
+        evaluation = evaluate_year(results_, plan, compiled, year, previous)
         document = annual_json(evaluation, info, args.lottery_fund, before, history)
         if history is not None:
             history.store_evaluation(year, compiled, plan.fingerprint, document)

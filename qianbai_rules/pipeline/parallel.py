@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, Generic, TypeVar, cast
 
-from qianbai_rules.core.problems import RecordProblem
-from qianbai_rules.io.inputs import Meter, RawRecord
+from qianbai_rules.io.inputs import Item, Meter
 from qianbai_rules.pipeline.check import (
     Evaluator,
     Identity,
@@ -36,7 +35,6 @@ from qianbai_rules.pipeline.context import RunContext
 BATCH = 200
 WINDOW_PER_JOB = 4  # batches in flight per worker
 
-InputItem = RawRecord | RecordProblem
 Piece = TypeVar("Piece")
 # Builds, once per process, what renders one record's result in the run's format: a
 # module-level function (the reports' ``renderer``), so that it can be sent to a worker.
@@ -66,7 +64,7 @@ def _start(context: RunContext, make_renderer: RendererFactory[Any]) -> None:
                       make_renderer(context))
 
 
-def _work(batch: list[InputItem]) -> list[tuple[Identity | None, Any]]:
+def _work(batch: list[Item]) -> list[tuple[Identity | None, Any]]:
     assert _WORKER is not None, "the worker was started without its rules"
     worker = _WORKER
     done: list[tuple[Identity | None, Any]] = []
@@ -77,7 +75,7 @@ def _work(batch: list[InputItem]) -> list[tuple[Identity | None, Any]]:
     return done
 
 
-def _batches(items: Iterable[InputItem]) -> Iterator[list[InputItem]]:
+def _batches(items: Iterable[Item]) -> Iterator[list[Item]]:
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, BATCH)):
         yield batch
@@ -97,7 +95,7 @@ def pieces(paths: Iterable[str], context: RunContext, make_renderer: RendererFac
                 yield render(duplicate) if duplicate else cast(Piece, piece)
 
 
-def _in_order(pool: Pool, batches: Iterator[list[InputItem]],
+def _in_order(pool: Pool, batches: Iterator[list[Item]],
               window: int) -> Iterator[list[tuple[Identity | None, Any]]]:
     """The workers' results in input order, with at most ``window`` batches read ahead.
 
