@@ -38,14 +38,8 @@ sys.path.insert(0, str(ROOT))
 from qianbai_rules.compile.compiled import compile_ruleset  # noqa: E402
 from qianbai_rules.core.resources import rules_dir  # noqa: E402
 from qianbai_rules.engines import durable  # noqa: E402
-from qianbai_rules.pipeline.check import (  # noqa: E402
-    Evaluator,
-    Rejected,
-    assess,
-    facts,
-    make_evaluator,
-    validated,
-)
+from qianbai_rules.engines.evaluator import Evaluator, make_evaluator  # noqa: E402
+from qianbai_rules.pipeline.check import Rejected, assess, facts, validated  # noqa: E402
 from qianbai_rules.rules.ruleset import load_ruleset  # noqa: E402
 from tests.generated import records  # noqa: E402 - the repository's own generator
 

@@ -29,13 +29,14 @@ from qianbai_rules.core.problems import Lang, RulesError, Text
 from qianbai_rules.core.resources import rules_dir, templates_dir
 from qianbai_rules.core.safetext import visible, visible_lines
 from qianbai_rules.engines.durable import DurableError
+from qianbai_rules.engines.evaluator import Evaluator, make_evaluator
 from qianbai_rules.history.store import History, HistoryError
 from qianbai_rules.io import writing
 from qianbai_rules.io.inputs import STDIN, Meter, expand
 from qianbai_rules.io.progress import progress
 from qianbai_rules.io.streams import Checked, StreamError, checked_stderr, checked_stdout
 from qianbai_rules.model.record import FacilityRecord
-from qianbai_rules.pipeline.check import Evaluator, Result, make_evaluator, run
+from qianbai_rules.pipeline.check import Result, run
 from qianbai_rules.reports import render
 from qianbai_rules.reports.output import FORMATS, STREAMED, RunInfo, Tally, write, write_pieces
 from qianbai_rules.reports.render import ReportError

@@ -33,6 +33,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from qianbai_rules.compile.compiled import CompiledRule, CompiledRuleset, Status
+from qianbai_rules.compile.decision import CASES, NO_CASE, Case, Choice, DecisionFacts, decisive
 from qianbai_rules.core.limits import MAX_ENGINE_EXPRESSIONS, MAX_ENGINE_TESTS
 from qianbai_rules.model.fields import FIELDS, GROUPS, nest
 from qianbai_rules.rules.conditions import (
@@ -47,7 +48,6 @@ from qianbai_rules.rules.conditions import (
     Scaled,
     fields_of,
 )
-from qianbai_rules.subsidies.amounts import Choice, DecisionFacts
 
 try:
     import durable_rules_engine as _engine
@@ -58,8 +58,6 @@ _OVERFLOW: Final = 303  # the engine's code for a fact with too many tests holdi
 RESERVED: Final = ("id", "sid", "kind")
 END: Final = "\u0000"  # appended to every list in a fact; the record model refuses NUL in text
 _RECORD: Final = {"kind": "record"}
-_PASSED, _FAILED, _NOT_APPLICABLE, _UNKNOWN = (Status.passed, Status.failed, Status.not_applicable,
-                                               Status.unknown)
 _ORDER_OPS: Final = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte", "ne": "$neq"}
 
 
@@ -128,8 +126,8 @@ def truth(condition: Condition, value: bool) -> dict[str, Any]:
     """
     if isinstance(condition, AllOf | AnyOf):
         parts = [truth(i, value) for i in condition.items]
-        conjunction = isinstance(condition, AllOf) == value
-        return _all(parts) if conjunction else _any(parts)
+        # One part with the decisive value decides; the other value needs every part.
+        return _any(parts) if value is decisive(condition) else _all(parts)
     if isinstance(condition, Not):
         raise DurableError("compiled conditions carry no Not")
     leaf = condition if value else Compare(condition.field, NEGATION[condition.op],
@@ -212,23 +210,24 @@ def limit_problems(compiled: CompiledRule) -> list[str]:
     return problems
 
 
-def _names(rid: str) -> tuple[str, str, str]:
-    return f"{rid}|pass", f"{rid}|fail", f"{rid}|scope_false"
+def _name(rid: str, case: Case) -> str:
+    return f"{rid}|{case.name}"
 
 
 def engine_rules(compiled: CompiledRule) -> dict[str, dict[str, Any]]:
-    """The engine rules of one compiled rule, by name: at most three, exclusive."""
-    passed, failed, out_of_scope = _names(compiled.rule.id)
+    """The engine rules of one compiled rule, by name: one per case of the decision table
+    that can hold (a missing scope or requirement is true), exclusive."""
     found: dict[str, dict[str, Any]] = {}
-    scope: list[dict[str, Any]] = []
-    if compiled.scope is not None:
-        scope = [truth(compiled.scope, True)]
-        found[out_of_scope] = _rule(truth(compiled.scope, False))
-    if compiled.requirement is not None:
-        found[passed] = _rule(*scope, truth(compiled.requirement, True))
-        found[failed] = _rule(*scope, truth(compiled.requirement, False))
-    else:
-        found[passed] = _rule(*scope)
+    for case in CASES:
+        parts: list[dict[str, Any]] = []
+        for condition, value in ((compiled.scope, case.scope),
+                                 (compiled.requirement, case.requirement)):
+            if condition is not None and value is not None:
+                parts.append(truth(condition, value))
+            elif condition is None and value is False:
+                break  # a missing condition is never false
+        else:
+            found[_name(compiled.rule.id, case)] = _rule(*parts)
     return found
 
 
@@ -446,12 +445,8 @@ class _FactShape:
 
 def _outcomes(rules: Iterable[CompiledRule]) -> dict[str, tuple[int, Status]]:
     """Each engine rule's name: the position of its rule and the outcome its firing means."""
-    found = {}
-    for position, rule in enumerate(rules):
-        passed, failed, out_of_scope = _names(rule.rule.id)
-        found.update({passed: (position, _PASSED), failed: (position, _FAILED),
-                      out_of_scope: (position, _NOT_APPLICABLE)})
-    return found
+    return {_name(rule.rule.id, case): (position, case.status)
+            for position, rule in enumerate(rules) for case in CASES}
 
 
 def _compliance_fields(compiled: CompiledRuleset) -> Iterator[str]:
@@ -487,7 +482,7 @@ class DurableEvaluator:
 
     def statuses(self, flat: Mapping[str, Any]) -> list[Status]:
         payload = dumps({**self._compliance.fact(flat), "id": f"q{next(_IDS)}"})
-        statuses = [_UNKNOWN] * self._count  # a rule none of whose engine rules fired
+        statuses = [NO_CASE] * self._count  # a rule none of whose engine rules fired
         outcomes = self._outcomes
         for name in self._rulesets.fired(payload):
             position, status = outcomes[name]
@@ -507,9 +502,9 @@ class DurableEvaluator:
             return []
         decision: dict[str, Any] = {"verdict": facts.verdict.value}
         for rule, status in facts.scopes.items():
-            period = facts.periods.get(rule)
-            decision[rule] = {"outcome": status.value} if period is None else \
-                {"outcome": status.value, "idle": not period.active}
+            idle = facts.idle.get(rule)
+            decision[rule] = {"outcome": status.value} if idle is None else \
+                {"outcome": status.value, "idle": idle}
         payload = dumps({**self._decision.fact(facts.flat), "decision": decision,
                          "id": f"q{next(_IDS)}"})
         fired = self._decisions.fired(payload)

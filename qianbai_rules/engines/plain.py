@@ -3,7 +3,7 @@
 It reads the same compiled conditions as the durable_rules emitter and computes the
 same three-valued scope and requirement per rule. Each condition becomes one closure
 specialised to its operator and operand when the evaluator is built, and each rule one
-closure from the record to its outcome, decided as :func:`compiled.decide` does.
+closure from the record to its outcome, decided as :func:`decision.decide` does.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from qianbai_rules.compile.compiled import CompiledRule, CompiledRuleset, Status, decide
+from qianbai_rules.compile.compiled import CompiledRule, CompiledRuleset, Status
+from qianbai_rules.compile.decision import Choice, DecisionFacts, decide, decisive
 from qianbai_rules.rules.conditions import AllOf, AnyOf, Compare, Condition, Const, FieldRef, Not, Scaled
 from qianbai_rules.rules.subsidy_spec import DecisionRow
-from qianbai_rules.subsidies.amounts import Choice, DecisionFacts
 
 Flat = Mapping[str, Any]
 Truth = Callable[[Flat], bool | None]
@@ -38,14 +38,14 @@ def kleene(condition: Condition) -> Truth:
     """A closure giving a condition's value: True, False, or None when unknown."""
     if isinstance(condition, AllOf | AnyOf):
         parts = [kleene(i) for i in condition.items]
-        decisive = isinstance(condition, AnyOf)  # any: one True decides; all: one False
+        decides = decisive(condition)
 
         def combine(flat: Flat) -> bool | None:
-            result: bool | None = not decisive
+            result: bool | None = not decides
             for part in parts:
                 value = part(flat)
-                if value is decisive:
-                    return decisive
+                if value is decides:
+                    return decides
                 if value is None:
                     result = None
             return result
@@ -87,11 +87,12 @@ def _compare(condition: Compare) -> Truth:
     return against_field
 
 
-# Enum members bound once: attribute access on an enum class is slow in Python 3.11.
-_PASSED: Final = Status.passed
-_FAILED: Final = Status.failed
-_UNKNOWN: Final = Status.unknown
-_NOT_APPLICABLE: Final = Status.not_applicable
+# The outcomes of the decision table bound once for the specialised closures below (which
+# read it without a call): attribute access on an enum class is slow in Python 3.11, too.
+_PASSED: Final = decide(True, True)
+_FAILED: Final = decide(True, False)
+_UNKNOWN: Final = decide(None, None)  # the scope unknown; in scope, the requirement unknown
+_NOT_APPLICABLE: Final = decide(False, None)
 
 
 def _leaf(condition: Condition | None) -> tuple[str, Callable[[Any, Any], bool], Any] | None:
@@ -102,7 +103,7 @@ def _leaf(condition: Condition | None) -> tuple[str, Callable[[Any, Any], bool],
 
 
 def rule_outcome(compiled: CompiledRule) -> RuleOutcome:
-    """One closure from a flat record to the rule's outcome (as :func:`compiled.decide`).
+    """One closure from a flat record to the rule's outcome (as :func:`decision.decide`).
 
     Most rules compare one field with a constant, within a scope of the same form or none:
     those get a closure of their own, the hot path of the evaluator.
@@ -157,12 +158,11 @@ class _SubsidyTest:
 
     def _holds(self, row: DecisionRow, facts: DecisionFacts) -> bool:
         flat = facts.flat
-        period = facts.periods.get(self.id)
         return (facts.scopes[self.id] == row.scope
                 and (row.verdict is None or facts.verdict == row.verdict)
                 and (not row.blocked or any(block(flat) is True for block in self.blocks))
                 and (not row.missing or any(f not in flat for f in self.needs))
-                and (not row.idle or (period is not None and not period.active)))
+                and (not row.idle or facts.idle.get(self.id) is True))
 
     def choose(self, facts: DecisionFacts) -> Choice:
         row = next((i for i, r in enumerate(self.rows) if self._holds(r, facts)), None)

@@ -4,33 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status, Verdict
 from qianbai_rules.core.problems import RecordProblem, Text
-from qianbai_rules.engines.durable import DurableEvaluator
-from qianbai_rules.engines.durable import available as durable_available
-from qianbai_rules.engines.plain import PlainEvaluator
+from qianbai_rules.engines.evaluator import Evaluator
 from qianbai_rules.io.inputs import Meter, RawRecord, expand, read
 from qianbai_rules.model.fields import flatten
 from qianbai_rules.model.record import FacilityRecord, id_key
 from qianbai_rules.model.validation import column_of, parse_record, record_label
-from qianbai_rules.subsidies.amounts import Choice, DecisionFacts, Outcome, decision_facts, outcome
-
-
-class Evaluator(Protocol):
-    name: str
-
-    def statuses(self, flat: Mapping[str, Any]) -> list[Status]: ...
-
-    def decide(self, facts: DecisionFacts) -> list[Choice]: ...
-
-
-def make_evaluator(engine: str, compiled: CompiledRuleset) -> Evaluator:
-    """``durable`` (plain where durable_rules cannot be imported) or ``plain``."""
-    if engine == "durable" and durable_available():
-        return DurableEvaluator(compiled)
-    return PlainEvaluator(compiled)
+from qianbai_rules.subsidies.amounts import SubsidyOutcome, decision_facts, outcome
 
 
 @dataclass(frozen=True)
@@ -40,7 +23,7 @@ class Evaluated:
     flat: dict[str, Any]
     statuses: list[Status]
     verdict: Verdict
-    subsidies: list[Outcome]
+    subsidies: list[SubsidyOutcome]
 
 
 @dataclass(frozen=True)
@@ -58,12 +41,12 @@ def facts(record: FacilityRecord) -> dict[str, Any]:
 
 
 def assess(flat: Mapping[str, Any], compiled: CompiledRuleset, evaluator: Evaluator,
-           year: int) -> tuple[list[Status], Verdict, list[Outcome]]:
+           year: int) -> tuple[list[Status], Verdict, list[SubsidyOutcome]]:
     """Every rule's outcome, the verdict, and what each subsidy rule gives in ``year``."""
     statuses = evaluator.statuses(flat)
     verdict = compiled.verdict(statuses)
     derived = decision_facts(compiled, statuses, verdict, flat, year)
-    choices = evaluator.decide(derived)
+    choices = evaluator.decide(derived.decision)
     outcomes = [outcome(rule, choice, derived, compiled, statuses)
                 for rule, choice in zip(compiled.subsidy_rules, choices, strict=True)]
     return statuses, verdict, outcomes

@@ -22,17 +22,9 @@ from pathlib import Path
 
 from qianbai_rules.compile.compiled import CompiledRuleset, compile_ruleset
 from qianbai_rules.core.problems import Lang, RecordProblem
+from qianbai_rules.engines.evaluator import Evaluator, make_evaluator
 from qianbai_rules.io.inputs import Meter, RawRecord
-from qianbai_rules.pipeline.check import (
-    Evaluator,
-    Identity,
-    Rejected,
-    Unique,
-    evaluate_record,
-    items,
-    make_evaluator,
-    validate,
-)
+from qianbai_rules.pipeline.check import Identity, Rejected, Unique, evaluate_record, items, validate
 from qianbai_rules.reports.output import Piece, RunInfo, render_piece
 from qianbai_rules.rules.ruleset import load_ruleset
 
