@@ -37,7 +37,6 @@ from qianbai_rules.compile.decision import CASES, NO_CASE, Case, Choice, Decisio
 from qianbai_rules.core.limits import MAX_ENGINE_EXPRESSIONS, MAX_ENGINE_TESTS
 from qianbai_rules.model.fields import FIELDS, GROUPS, nest
 from qianbai_rules.rules.conditions import (
-    NEGATION,
     AllOf,
     AnyOf,
     Compare,
@@ -48,6 +47,7 @@ from qianbai_rules.rules.conditions import (
     Scaled,
     fields_of,
 )
+from qianbai_rules.rules.operators import LIST_END, OPERATORS
 
 try:
     import durable_rules_engine as _engine
@@ -56,9 +56,8 @@ except ImportError:  # durable-rules does not build on Python 3.13+
 
 _OVERFLOW: Final = 303  # the engine's code for a fact with too many tests holding at once
 RESERVED: Final = ("id", "sid", "kind")
-END: Final = "\u0000"  # appended to every list in a fact; the record model refuses NUL in text
+END: Final = LIST_END  # appended to every list in a fact; the record model refuses NUL in text
 _RECORD: Final = {"kind": "record"}
-_ORDER_OPS: Final = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte", "ne": "$neq"}
 
 
 def available() -> bool:
@@ -130,31 +129,15 @@ def truth(condition: Condition, value: bool) -> dict[str, Any]:
         return _any(parts) if value is decisive(condition) else _all(parts)
     if isinstance(condition, Not):
         raise DurableError("compiled conditions carry no Not")
-    leaf = condition if value else Compare(condition.field, NEGATION[condition.op],
+    leaf = condition if value else Compare(condition.field, OPERATORS[condition.op].negation,
                                            condition.operand)
     return _all([*_present(fields_of(condition)), _compare(leaf)])
 
 
 def _compare(condition: Compare) -> dict[str, Any]:
-    name, op = condition.field, condition.op
-    # Lists reach the engine with END appended (see _record_fact): $iall on an empty
-    # array is false in durable_rules, and no list is empty there.
-    if op == "nonempty":
-        return {"$iany": {name: {"$neq": {"$i": END}}}}
-    if op == "empty":
-        return {"$iall": {name: {"$i": END}}}
-    value = _operand(condition.operand)
-    if op == "contains":
-        return {"$iany": {name: {"$i": value}}}
-    if op == "excludes":
-        return {"$iall": {name: {"$neq": {"$i": value}}}}
-    if op == "in":
-        return _any([{name: v} for v in value])
-    if op == "not_in":
-        return _all([{"$neq": {name: v}} for v in value])
-    if op == "eq":
-        return {name: value}
-    return {_ORDER_OPS[op]: {name: value}}
+    """The operator's own test (lists reach the engine with END appended: see
+    :class:`_FactShape`)."""
+    return OPERATORS[condition.op].emit(condition.field, _operand(condition.operand))
 
 
 def _present(fields: tuple[str, ...]) -> list[dict[str, Any]]:

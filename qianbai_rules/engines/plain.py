@@ -8,13 +8,13 @@ closure from the record to its outcome, decided as :func:`decision.decide` does.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from qianbai_rules.compile.compiled import CompiledRule, CompiledRuleset, Status
 from qianbai_rules.compile.decision import Choice, DecisionFacts, decide, decisive
 from qianbai_rules.rules.conditions import AllOf, AnyOf, Compare, Condition, Const, FieldRef, Not, Scaled
+from qianbai_rules.rules.operators import OPERATORS
 from qianbai_rules.rules.subsidy_spec import DecisionRow
 
 Flat = Mapping[str, Any]
@@ -22,16 +22,6 @@ Truth = Callable[[Flat], bool | None]
 RuleOutcome = Callable[[Flat], Status]  # a rule, compiled to a closure
 
 _MISSING: Final = object()
-_ORDER: Final[dict[str, Callable[[Any, Any], bool]]] = {
-    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "lte": operator.le,
-    "gt": operator.gt, "gte": operator.ge,
-    "contains": operator.contains,
-    "excludes": lambda held, item: item not in held,
-    "in": lambda value, allowed: value in allowed,
-    "not_in": lambda value, allowed: value not in allowed,
-    "nonempty": lambda held, _: len(held) > 0,
-    "empty": lambda held, _: len(held) == 0,
-}
 
 
 def kleene(condition: Condition) -> Truth:
@@ -62,7 +52,7 @@ def kleene(condition: Condition) -> Truth:
 
 def _compare(condition: Compare) -> Truth:
     """A comparison: unknown when a field it names is absent (absent fields are not in flat)."""
-    name, test, operand = condition.field, _ORDER[condition.op], condition.operand
+    name, test, operand = condition.field, OPERATORS[condition.op].test, condition.operand
     if isinstance(operand, Const):
         constant = operand.value
 
@@ -98,7 +88,7 @@ _NOT_APPLICABLE: Final = decide(False, None)
 def _leaf(condition: Condition | None) -> tuple[str, Callable[[Any, Any], bool], Any] | None:
     """A comparison of one field with a constant, as (field, test, constant); else None."""
     if isinstance(condition, Compare) and isinstance(condition.operand, Const):
-        return condition.field, _ORDER[condition.op], condition.operand.value
+        return condition.field, OPERATORS[condition.op].test, condition.operand.value
     return None
 
 

@@ -27,7 +27,8 @@ from qianbai_rules.core.problems import RuleProblem, RulesError, Text
 from qianbai_rules.core.resources import read_rule_bytes, read_rule_text, shipped, yaml_files
 from qianbai_rules.core.yamlio import StrictLoadError, load_yaml
 from qianbai_rules.model.fields import FIELDS
-from qianbai_rules.rules.conditions import Condition, can_be_false, fields_of, params_of, parse_condition
+from qianbai_rules.rules.condition_parser import parse_condition
+from qianbai_rules.rules.conditions import Condition, can_be_false, fields_of, params_of
 from qianbai_rules.rules.departments import Department, parse_departments
 from qianbai_rules.rules.parameters import Parameter, Scalar, parse_parameter_file
 from qianbai_rules.rules.readings import Marked, Reading, check_marks, parse_readings
