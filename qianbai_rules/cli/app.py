@@ -28,7 +28,8 @@ from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE, date_problem
 from qianbai_rules.core.problems import Lang, RulesError, Text
 from qianbai_rules.core.resources import rules_dir, templates_dir
 from qianbai_rules.core.safetext import visible, visible_lines
-from qianbai_rules.engines.durable import DurableError
+from qianbai_rules.engines.admit import load_runnable
+from qianbai_rules.engines.durable_emit import DurableError
 from qianbai_rules.engines.evaluator import Evaluator, make_evaluator
 from qianbai_rules.history.store import History, HistoryError
 from qianbai_rules.io import writing
@@ -40,7 +41,7 @@ from qianbai_rules.pipeline.check import Result, run
 from qianbai_rules.reports import render
 from qianbai_rules.reports.output import FORMATS, STREAMED, RunInfo, Tally, write, write_pieces
 from qianbai_rules.reports.render import ReportError
-from qianbai_rules.rules.ruleset import Ruleset, load_ruleset
+from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.subsidies.amounts import year_problems
 from qianbai_rules.texts.labels import labels
 
@@ -189,7 +190,7 @@ def _say(message: object, stream: TextIO) -> None:
 
 def _load(folder: Path | None, err: TextIO) -> Ruleset | None:
     try:
-        return load_ruleset(folder or rules_dir())
+        return load_runnable(folder or rules_dir())
     except RulesError as exc:
         for problem in exc.problems:
             _say(problem, err)

@@ -22,11 +22,11 @@ from pathlib import Path
 
 from qianbai_rules.compile.compiled import CompiledRuleset, compile_ruleset
 from qianbai_rules.core.problems import Lang, RecordProblem
+from qianbai_rules.engines.admit import load_runnable
 from qianbai_rules.engines.evaluator import Evaluator, make_evaluator
 from qianbai_rules.io.inputs import Meter, RawRecord
 from qianbai_rules.pipeline.check import Identity, Rejected, Unique, evaluate_record, items, validate
 from qianbai_rules.reports.output import Piece, RunInfo, render_piece
-from qianbai_rules.rules.ruleset import load_ruleset
 
 BATCH = 200
 WINDOW_PER_JOB = 4  # batches in flight per worker
@@ -55,7 +55,7 @@ def _start(settings: Settings) -> None:
     for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if number is not None:
             signal.signal(number, signal.SIG_DFL)
-    compiled = compile_ruleset(load_ruleset(settings.rules), settings.as_of)
+    compiled = compile_ruleset(load_runnable(settings.rules), settings.as_of)
     evaluator = make_evaluator(settings.engine, compiled)
     _WORKER = (compiled, evaluator, RunInfo(compiled, evaluator.name, settings.year,
                                             settings.lang), settings)
