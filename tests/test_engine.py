@@ -16,8 +16,9 @@ from qianbai_rules.engines import durable, durable_emit
 from qianbai_rules.engines.durable import DurableEvaluator
 from qianbai_rules.engines.durable_emit import dumps
 from qianbai_rules.engines.plain import PlainEvaluator
+from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.model.validation import parse_record
-from qianbai_rules.pipeline.check import evaluate_record, facts
+from qianbai_rules.pipeline.check import evaluate_record
 from qianbai_rules.rules.ruleset import load_ruleset
 from tests.generated import records
 
@@ -50,7 +51,7 @@ def test_a_rule_fires_at_most_one_of_its_engine_rules(compiled: CompiledRuleset)
     evaluator = DurableEvaluator(compiled)
     handles = [handle for handle, _definition in evaluator._rulesets.parts]
     for record in records(300, seed=7):
-        flat = facts(record)
+        flat = FlatRecord.of(record)
         payload = dumps({**evaluator._compliance.fact(flat), "id": f"t-{record.id}"})
         fired = set().union(*(durable._fired(handle, payload) for handle in handles))
         statuses = evaluator.statuses(flat)

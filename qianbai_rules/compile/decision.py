@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from qianbai_rules.compile.compiled import Status, Verdict
+from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.rules.conditions import AllOf, AnyOf
 
 Truth = bool | None  # a condition's value: true, false, or None when unknown
@@ -84,7 +85,7 @@ class Choice:
 class DecisionFacts:
     """Everything the eligibility decision of one record looks at."""
 
-    flat: Mapping[str, Any]
+    flat: FlatRecord
     verdict: Verdict
     scopes: Mapping[str, Status]  # subsidy rule ID -> its own outcome
     idle: Mapping[str, bool | None]  # operating rule ID -> idle all year, None if unknown

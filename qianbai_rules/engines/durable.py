@@ -36,6 +36,7 @@ from qianbai_rules.engines.durable_emit import (
     rule_name,
 )
 from qianbai_rules.model.fields import nest
+from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.rules.conditions import fields_of
 
 try:
@@ -215,7 +216,7 @@ class DurableEvaluator:
         self._compliance = _FactShape(_compliance_fields(compiled))
         self._decision = _FactShape(_decision_fields(compiled))
 
-    def statuses(self, flat: Mapping[str, Any]) -> list[Status]:
+    def statuses(self, flat: FlatRecord) -> list[Status]:
         payload = dumps({**self._compliance.fact(flat), "id": f"q{next(_IDS)}"})
         statuses = [NO_CASE] * self._count  # a rule none of whose engine rules fired
         outcomes = self._outcomes

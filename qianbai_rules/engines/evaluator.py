@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Protocol
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status
 from qianbai_rules.compile.decision import Choice, DecisionFacts
 from qianbai_rules.engines.durable import DurableEvaluator
 from qianbai_rules.engines.durable import available as durable_available
 from qianbai_rules.engines.plain import PlainEvaluator
+from qianbai_rules.model.flat import FlatRecord
 
 
 class Evaluator(Protocol):
@@ -18,7 +18,7 @@ class Evaluator(Protocol):
 
     name: str
 
-    def statuses(self, flat: Mapping[str, Any]) -> list[Status]: ...
+    def statuses(self, flat: FlatRecord) -> list[Status]: ...
 
     def decide(self, facts: DecisionFacts) -> list[Choice]: ...
 

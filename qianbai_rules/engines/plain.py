@@ -8,16 +8,17 @@ closure from the record to its outcome, decided as :func:`decision.decide` does.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, Final
 
 from qianbai_rules.compile.compiled import CompiledRule, CompiledRuleset, Status
 from qianbai_rules.compile.decision import Choice, DecisionFacts, decide, decisive
+from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.rules.conditions import AllOf, AnyOf, Compare, Condition, Const, FieldRef, Not, Scaled
 from qianbai_rules.rules.operators import OPERATORS
 from qianbai_rules.rules.subsidy_spec import DecisionRow
 
-Flat = Mapping[str, Any]
+Flat = FlatRecord
 Truth = Callable[[Flat], bool | None]
 RuleOutcome = Callable[[Flat], Status]  # a rule, compiled to a closure
 
@@ -68,7 +69,8 @@ def _compare(condition: Compare) -> Truth:
         numerator = None if operand.numerator == 1 else float(operand.numerator)
 
     def against_field(flat: Flat) -> bool | None:
-        value, right = flat.get(name, _MISSING), flat.get(other, _MISSING)
+        value: Any = flat.get(name, _MISSING)
+        right: Any = flat.get(other, _MISSING)
         if value is _MISSING or right is _MISSING:
             return None
         if isinstance(operand, Scaled):

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status, Verdict
 from qianbai_rules.core.problems import RecordProblem, Text
 from qianbai_rules.engines.evaluator import Evaluator
 from qianbai_rules.io.inputs import Meter, RawRecord, expand, read
-from qianbai_rules.model.fields import flatten
+from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.model.record import FacilityRecord, id_key
 from qianbai_rules.model.validation import column_of, parse_record, record_label
 from qianbai_rules.subsidies.amounts import SubsidyOutcome, decision_facts, outcome
@@ -20,7 +19,7 @@ from qianbai_rules.subsidies.amounts import SubsidyOutcome, decision_facts, outc
 class Evaluated:
     source: str
     record: FacilityRecord
-    flat: dict[str, Any]
+    flat: FlatRecord
     statuses: list[Status]
     verdict: Verdict
     subsidies: list[SubsidyOutcome]
@@ -35,12 +34,7 @@ class Rejected:
 Result = Evaluated | Rejected
 
 
-def facts(record: FacilityRecord) -> dict[str, Any]:
-    """The record as flat dotted facts of JSON values; absent fields omitted."""
-    return flatten(record.model_dump(mode="json", exclude_none=True))
-
-
-def assess(flat: Mapping[str, Any], compiled: CompiledRuleset, evaluator: Evaluator,
+def assess(flat: FlatRecord, compiled: CompiledRuleset, evaluator: Evaluator,
            year: int) -> tuple[list[Status], Verdict, list[SubsidyOutcome]]:
     """Every rule's outcome, the verdict, and what each subsidy rule gives in ``year``."""
     statuses = evaluator.statuses(flat)
@@ -55,7 +49,7 @@ def assess(flat: Mapping[str, Any], compiled: CompiledRuleset, evaluator: Evalua
 def evaluate_record(record: FacilityRecord, source: str, compiled: CompiledRuleset,
                     evaluator: Evaluator, year: int) -> Evaluated:
     """:func:`assess` of one validated record, with where it came from."""
-    flat = facts(record)
+    flat = FlatRecord.of(record)
     return Evaluated(source, record, flat, *assess(flat, compiled, evaluator, year))
 
 

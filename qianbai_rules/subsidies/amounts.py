@@ -28,6 +28,7 @@ from qianbai_rules.compile.compiled import (
 )
 from qianbai_rules.compile.decision import Choice, DecisionFacts
 from qianbai_rules.core.problems import Text
+from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.rules.parameters import AppliedValue
 from qianbai_rules.rules.ruleset import Severity
 from qianbai_rules.rules.subsidy_spec import Decision, ReasonKind, SubsidyKind
@@ -41,7 +42,7 @@ def round_yuan(value: Fraction) -> int:
 
 
 @dataclass(frozen=True)
-class SubsidyFacts:
+class YearFacts:
     """What the subsidies of one record in one year are worked out from: the facts the
     evaluators decide eligibility on, and the operating periods behind their idleness."""
 
@@ -50,7 +51,7 @@ class SubsidyFacts:
     year: int  # the evaluated year
 
     @property
-    def flat(self) -> Mapping[str, Any]:
+    def flat(self) -> FlatRecord:
         return self.decision.flat
 
     @property
@@ -59,7 +60,7 @@ class SubsidyFacts:
 
 
 def decision_facts(compiled: CompiledRuleset, statuses: list[Status], verdict: Verdict,
-                   flat: Mapping[str, Any], year: int) -> SubsidyFacts:
+                   flat: FlatRecord, year: int) -> YearFacts:
     scopes: dict[str, Status] = {}
     periods: dict[str, Period | None] = {}
     for position, rule, subsidy in compiled.subsidies:
@@ -68,7 +69,7 @@ def decision_facts(compiled: CompiledRuleset, statuses: list[Status], verdict: V
             periods[rule.rule.id] = operating_period(flat, subsidy, year, compiled.as_of)
     idle = {rule: None if period is None else not period.active
             for rule, period in periods.items()}
-    return SubsidyFacts(DecisionFacts(flat, verdict, scopes, idle), periods, year)
+    return YearFacts(DecisionFacts(flat, verdict, scopes, idle), periods, year)
 
 
 def yuan_of(applied: AppliedValue | None) -> int:
@@ -178,7 +179,7 @@ def chosen(outcomes: list[SubsidyOutcome], kind: SubsidyKind) -> SubsidyOutcome 
                 next((o for o in of_kind if o.applies), of_kind[0] if of_kind else None))
 
 
-def _reasons(kind: ReasonKind | None, rule: CompiledRule, facts: SubsidyFacts,
+def _reasons(kind: ReasonKind | None, rule: CompiledRule, facts: YearFacts,
              compiled: CompiledRuleset, statuses: list[Status]) -> tuple[str, ...]:
     subsidy = rule.subsidy
     assert subsidy is not None
@@ -194,7 +195,7 @@ def _reasons(kind: ReasonKind | None, rule: CompiledRule, facts: SubsidyFacts,
     return ()
 
 
-def _construction(rule: CompiledRule, facts: SubsidyFacts, as_of: dt.date,
+def _construction(rule: CompiledRule, facts: YearFacts, as_of: dt.date,
                   branch: CompiledBranch | None) -> tuple[Construction, tuple[dict[str, Any], ...]]:
     """The one-off subsidy at the amounts in force on the completion date (not the as-of
     date), and the year it belongs to."""
@@ -222,12 +223,11 @@ def _construction(rule: CompiledRule, facts: SubsidyFacts, as_of: dt.date,
             basis = _basis(*values)
         else:
             in_force = False
-    approved = facts.flat.get(spec.approved) if spec.approved else None
-    paid = facts.flat.get(spec.paid) if spec.paid else None
+    approved, paid = facts.flat.whole(spec.approved), facts.flat.whole(spec.paid)
     return Construction(completed, timing, standard, approved, paid, in_force), basis
 
 
-def outcome(rule: CompiledRule, choice: Choice, facts: SubsidyFacts, compiled: CompiledRuleset,
+def outcome(rule: CompiledRule, choice: Choice, facts: YearFacts, compiled: CompiledRuleset,
             statuses: list[Status]) -> SubsidyOutcome:
     """The amounts that follow from an evaluator's choice for one subsidy rule."""
     subsidy = rule.subsidy
