@@ -1,4 +1,4 @@
-"""The typed flat record (model/flat.py): built once per record in one walk, read-only."""
+"""The typed flat record (model/flat.py): built once per record, read-only."""
 
 from __future__ import annotations
 

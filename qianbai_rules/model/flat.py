@@ -9,12 +9,9 @@ evaluators' lookups, that refuses to be changed after it is built.
 
 from __future__ import annotations
 
-import datetime as dt
-from enum import Enum
 from typing import Any, NoReturn
 
-from pydantic import BaseModel
-
+from qianbai_rules.model.fields import flatten
 from qianbai_rules.model.record import FacilityRecord
 
 Value = bool | int | float | str | list[Any]  # list items are text or codes
@@ -27,10 +24,9 @@ class FlatRecord(dict[str, Value]):
 
     @classmethod
     def of(cls, record: FacilityRecord) -> FlatRecord:
-        """The record's leaf fields in catalogue order; absent (None) fields left out."""
-        values: dict[str, Value] = {}
-        _collect(record, "", values)
-        return cls(values)
+        """The record's leaf fields in catalogue order; absent (None) fields left out. (Dumped
+        by pydantic's core, then flattened: faster than a walk of the model in Python.)"""
+        return cls(flatten(record.model_dump(mode="json", exclude_none=True)))
 
     def whole(self, name: str | None) -> int | None:
         """A whole-number field's value; None where the field is absent or not named."""
@@ -46,19 +42,3 @@ class FlatRecord(dict[str, Value]):
     __setitem__ = __delitem__ = _refuse
     clear = pop = popitem = setdefault = update = __ior__ = _refuse
 
-
-def _collect(model: BaseModel, prefix: str, values: dict[str, Value]) -> None:
-    """What ``model_dump(mode="json", exclude_none=True)`` then flattening gave, in one walk."""
-    for key, value in model.__dict__.items():
-        if value is None:
-            continue
-        if isinstance(value, BaseModel):
-            _collect(value, f"{prefix}{key}.", values)
-        elif isinstance(value, Enum):
-            values[prefix + key] = value.value
-        elif isinstance(value, dt.date):
-            values[prefix + key] = value.isoformat()
-        elif isinstance(value, list):
-            values[prefix + key] = [v.value if isinstance(v, Enum) else v for v in value]
-        else:
-            values[prefix + key] = value
