@@ -9,9 +9,9 @@ and each fired rule costs a call into the engine (see :mod:`.durable`).
 
 The eligibility table and the amount branches become engine rules over one decision fact
 (:func:`decision_rules`). What bites in durable_rules is handled here: reserved
-``id``/``sid`` keys, exponent floats refused (:func:`dumps`), at most 31 expression slots
-and 511 distinct tests per engine rule (:func:`limit_problems`, :func:`chunks`), and
-32-bit hashed field names (:func:`check_hash_collisions`).
+``id``/``sid`` keys, exponent floats refused (:func:`dumps`), the expression slots and
+distinct tests an engine rule may take (limits.py; :func:`limit_problems`,
+:func:`chunks`), and 32-bit hashed field names (:func:`check_hash_collisions`).
 """
 
 from __future__ import annotations
