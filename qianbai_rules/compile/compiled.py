@@ -3,7 +3,8 @@
 Compilation resolves every parameter to the value in force on the as-of date and
 removes ``not`` (De Morgan), so the durable_rules emitter and the plain evaluator read
 exactly the same conditions. The outcome of a rule is decided from its scope and its
-requirement, each true, false or unknown, in the same way for both (:func:`decide`).
+requirement, each true, false or unknown, in the same way for both
+(:mod:`qianbai_rules.compile.decision`).
 """
 
 from __future__ import annotations
@@ -30,8 +31,7 @@ class Status(StrEnum):
 
 
 # Members bound once for the hot paths: attribute access on an enum class is slow (3.11).
-_PASSED, _FAILED, _NOT_APPLICABLE, _UNKNOWN = (Status.passed, Status.failed, Status.not_applicable,
-                                               Status.unknown)
+_FAILED, _UNKNOWN = Status.failed, Status.unknown
 
 
 class Verdict(StrEnum):
@@ -176,18 +176,4 @@ def compile_ruleset(ruleset: Ruleset, as_of: dt.date) -> CompiledRuleset:
                                      subsidy(rule.subsidy) if rule.subsidy else None))
     return CompiledRuleset(ruleset, as_of, tuple(compiled),
                            tuple(applied[k] for k in sorted(applied)))
-
-
-def decide(scope: bool | None, requirement: bool | None) -> Status:
-    """The outcome of one rule from its scope and requirement, each true, false or unknown.
-
-    A rule without a scope has scope true; without a requirement, requirement true.
-    """
-    if scope is None:
-        return _UNKNOWN
-    if not scope:
-        return _NOT_APPLICABLE
-    if requirement is None:
-        return _UNKNOWN
-    return _PASSED if requirement else _FAILED
 

@@ -2,45 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status, Verdict
 from qianbai_rules.core.problems import RecordProblem, Text
-from qianbai_rules.engines.durable import DurableEvaluator
-from qianbai_rules.engines.durable import available as durable_available
-from qianbai_rules.engines.plain import PlainEvaluator
+from qianbai_rules.engines.evaluator import Evaluator
 from qianbai_rules.io.inputs import Item, Meter, expand, read
-from qianbai_rules.model.fields import flatten
+from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.model.record import FacilityRecord, id_key
 from qianbai_rules.model.validation import column_of, parse_record, record_label
-from qianbai_rules.subsidies.amounts import Choice, DecisionFacts, Outcome, decision_facts, outcome
-
-
-class Evaluator(Protocol):
-    name: str
-
-    def statuses(self, flat: Mapping[str, Any]) -> list[Status]: ...
-
-    def decide(self, facts: DecisionFacts) -> list[Choice]: ...
-
-
-def make_evaluator(engine: str, compiled: CompiledRuleset) -> Evaluator:
-    """``durable`` (plain where durable_rules cannot be imported) or ``plain``."""
-    if engine == "durable" and durable_available():
-        return DurableEvaluator(compiled)
-    return PlainEvaluator(compiled)
+from qianbai_rules.subsidies.amounts import SubsidyOutcome, decision_facts, outcome
 
 
 @dataclass(frozen=True)
 class Evaluated:
     source: str
     record: FacilityRecord
-    flat: dict[str, Any]
+    flat: FlatRecord
     statuses: list[Status]
     verdict: Verdict
-    subsidies: list[Outcome]
+    subsidies: list[SubsidyOutcome]
 
 
 @dataclass(frozen=True)
@@ -52,18 +34,13 @@ class Rejected:
 Result = Evaluated | Rejected
 
 
-def facts(record: FacilityRecord) -> dict[str, Any]:
-    """The record as flat dotted facts of JSON values; absent fields omitted."""
-    return flatten(record.model_dump(mode="json", exclude_none=True))
-
-
-def assess(flat: Mapping[str, Any], compiled: CompiledRuleset, evaluator: Evaluator,
-           year: int) -> tuple[list[Status], Verdict, list[Outcome]]:
+def assess(flat: FlatRecord, compiled: CompiledRuleset, evaluator: Evaluator,
+           year: int) -> tuple[list[Status], Verdict, list[SubsidyOutcome]]:
     """Every rule's outcome, the verdict, and what each subsidy rule gives in ``year``."""
     statuses = evaluator.statuses(flat)
     verdict = compiled.verdict(statuses)
     derived = decision_facts(compiled, statuses, verdict, flat, year)
-    choices = evaluator.decide(derived)
+    choices = evaluator.decide(derived.decision)
     outcomes = [outcome(rule, choice, derived, compiled, statuses)
                 for rule, choice in zip(compiled.subsidy_rules, choices, strict=True)]
     return statuses, verdict, outcomes
@@ -72,7 +49,7 @@ def assess(flat: Mapping[str, Any], compiled: CompiledRuleset, evaluator: Evalua
 def evaluate_record(record: FacilityRecord, source: str, compiled: CompiledRuleset,
                     evaluator: Evaluator, year: int) -> Evaluated:
     """:func:`assess` of one validated record, with where it came from."""
-    flat = facts(record)
+    flat = FlatRecord.of(record)
     return Evaluated(source, record, flat, *assess(flat, compiled, evaluator, year))
 
 

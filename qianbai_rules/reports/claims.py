@@ -13,7 +13,7 @@ from qianbai_rules.compile.compiled import CompiledRuleset, Status
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.reports.findings import field_name, render_value
 from qianbai_rules.rules.subsidy_spec import Decision, SubsidyKind
-from qianbai_rules.subsidies.amounts import Outcome, Timing, chosen, yuan_of
+from qianbai_rules.subsidies.amounts import SubsidyOutcome, Timing, chosen, yuan_of
 from qianbai_rules.texts.labels import label
 
 
@@ -28,7 +28,7 @@ def _basis_value(value: Any, lang: Lang) -> str:
     return label(f"subsidy.word.{value}", lang)
 
 
-def _basis_text(outcome: Outcome, compiled: CompiledRuleset, lang: Lang) -> str:
+def _basis_text(outcome: SubsidyOutcome, compiled: CompiledRuleset, lang: Lang) -> str:
     separator = "；" if lang == "zh" else "; "
     shown = separator.join(
         label(f"subsidy.role.{v['role']}", lang, value=_basis_value(v["value"], lang),
@@ -48,7 +48,7 @@ def _shown(items: list[str], lang: Lang) -> str:
     return label("value.list_separator", lang).join(parts)
 
 
-def _reasons_text(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
+def _reasons_text(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
                   lang: Lang) -> str:
     """Failing rules for an ineligible record; for an undetermined one, the data to supply."""
     rules = compiled.by_id
@@ -70,7 +70,7 @@ def _reasons_text(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
     return _shown(parts, lang)
 
 
-def _settlement(outcome: Outcome, lang: Lang, with_approved: bool) -> str:
+def _settlement(outcome: SubsidyOutcome, lang: Lang, with_approved: bool) -> str:
     """What the record says was approved and paid, what is still owed and what was paid
     beyond what is due, where the record says what was approved or paid."""
     facts, money = outcome.construction, outcome.settlement()
@@ -90,7 +90,7 @@ def _settlement(outcome: Outcome, lang: Lang, with_approved: bool) -> str:
                  parts=label("value.list_separator", lang).join(parts))
 
 
-def _construction_key(outcome: Outcome) -> str:
+def _construction_key(outcome: SubsidyOutcome) -> str:
     """Which sentence tells this construction subsidy: its state, and whether it belongs to
     the evaluated year at all."""
     facts = outcome.construction
@@ -108,7 +108,7 @@ def _construction_key(outcome: Outcome) -> str:
     return status
 
 
-def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
+def _construction(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
                   year: int, lang: Lang) -> dict[str, Any]:
     status = outcome.decision.value
     facts = outcome.construction
@@ -159,7 +159,7 @@ def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
     return block
 
 
-def _operating(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
+def _operating(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
                year: int, lang: Lang) -> dict[str, Any]:
     subsidy = outcome.rule.subsidy
     assert subsidy is not None
@@ -205,7 +205,7 @@ def _operating(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, A
 
 
 
-def subsidy_block(outcomes: list[Outcome], compiled: CompiledRuleset, flat: Mapping[str, Any],
+def subsidy_block(outcomes: list[SubsidyOutcome], compiled: CompiledRuleset, flat: Mapping[str, Any],
                   year: int, lang: Lang) -> dict[str, Any]:
     """One block per subsidy kind; of several rules of a kind, the one that applies."""
     block: dict[str, Any] = {}

@@ -28,6 +28,7 @@ from qianbai_rules.rules.conditions import (
     format_number,
     format_scalar,
 )
+from qianbai_rules.rules.operators import OPERATORS
 from qianbai_rules.rules.readings import interpretation
 from qianbai_rules.rules.ruleset import PLACEHOLDER, Severity
 from qianbai_rules.texts.labels import label
@@ -90,7 +91,8 @@ def _human_compare(condition: Compare, lang: Lang) -> str:
             else format_number(operand.value)
     else:
         value = str(operand)
-    return label(f"op.{condition.op}", lang, field=field_name(condition.field, lang), value=value)
+    return label(OPERATORS[condition.op].label, lang, field=field_name(condition.field, lang),
+                 value=value)
 
 
 def _shown(value: Any) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -27,9 +27,10 @@ from qianbai_rules.core.problems import RuleProblem, RulesError, Text
 from qianbai_rules.core.resources import read_rule_bytes, read_rule_text, shipped, yaml_files
 from qianbai_rules.core.yamlio import StrictLoadError, load_yaml
 from qianbai_rules.model.fields import FIELDS
-from qianbai_rules.rules.conditions import Condition, can_be_false, fields_of, params_of, parse_condition
+from qianbai_rules.rules.condition_parser import parse_condition
+from qianbai_rules.rules.conditions import Condition, can_be_false, fields_of, params_of
 from qianbai_rules.rules.departments import Department, parse_departments
-from qianbai_rules.rules.parameters import Parameter, Scalar, parse_parameter_file
+from qianbai_rules.rules.parameters import Parameter, parse_parameter_file
 from qianbai_rules.rules.readings import Marked, Reading, check_marks, parse_readings
 from qianbai_rules.rules.subsidy_spec import DecisionRow, SubsidySpec, parse_decisions, parse_subsidy
 
@@ -322,28 +323,6 @@ def _readings(root: Path, rules: Mapping[str, Rule], parameters: Mapping[str, Pa
     return readings
 
 
-def _engine_limits(rules: Iterable[Rule], parameters: Mapping[str, Parameter]) -> list[RuleProblem]:
-    """Conditions that durable_rules could not compile or match (limits.py), refused here
-    so that both engines run every rule folder that passes lint. The shape of a compiled
-    condition does not depend on the date: any value of each parameter tells it."""
-    from qianbai_rules.compile.compiled import CompiledRule
-    from qianbai_rules.engines.durable import limit_problems
-    from qianbai_rules.rules.conditions import push_not, resolve
-
-    def value_of(name: str) -> Scalar:
-        return next(v.value for v in parameters[name].values if v.value is not None)
-
-    found = []
-    for rule in rules:
-        scope, requirement = (push_not(resolve(c, value_of)) if c is not None else None
-                              for c in (rule.applies_to, rule.requires))
-        compiled = CompiledRule(rule, scope, requirement, fields_of(scope), fields_of(requirement))
-        found += [RuleProblem(rule.file, message, rule=rule.id,
-                              field="requires" if rule.requires else "applies_to")
-                  for message in limit_problems(compiled)]
-    return found
-
-
 def load_ruleset(root: Path) -> Ruleset:
     """Load and check a rule folder; raise RulesError with every problem found."""
     problems: list[RuleProblem] = []
@@ -414,8 +393,6 @@ def load_ruleset(root: Path) -> Ruleset:
             decisions = parse_decisions(doc, table.as_posix(), problems)
     elif any(r.subsidy for r in rules.values()):
         problems.append(RuleProblem(table.as_posix(), "subsidy rules need the eligibility table"))
-    if not problems:
-        problems += _engine_limits(rules.values(), parameters)
     if problems:
         raise RulesError(problems)
     return Ruleset(

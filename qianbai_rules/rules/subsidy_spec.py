@@ -30,7 +30,8 @@ from typing import Any, Final
 
 from qianbai_rules.core.problems import RuleProblem
 from qianbai_rules.model.fields import FIELDS, Kind
-from qianbai_rules.rules.conditions import Condition, fields_of, params_of, parse_condition
+from qianbai_rules.rules.condition_parser import parse_condition
+from qianbai_rules.rules.conditions import Condition, fields_of, params_of
 from qianbai_rules.rules.parameters import Parameter
 
 Report = Callable[[str, str], None]
