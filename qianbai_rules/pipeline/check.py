@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status, Verdict
-from qianbai_rules.core.problems import RecordProblem, Text
+from qianbai_rules.core.problems import Problem, Text
 from qianbai_rules.engines.durable import DurableEvaluator
 from qianbai_rules.engines.durable import available as durable_available
 from qianbai_rules.engines.plain import PlainEvaluator
@@ -45,7 +45,7 @@ class Evaluated:
 
 @dataclass(frozen=True)
 class Rejected:
-    problem: RecordProblem
+    problem: Problem
     errors: tuple[tuple[str | None, Text], ...] = ()
 
 
@@ -95,18 +95,18 @@ class Identity:
                 f"编号 {self.record_id} 与前面记录的编号 {first} 重复（全角与半角等写法视为同一编号）",
                 f"duplicate id {self.record_id}: the same as the earlier {first} once written "
                 f"in one form (Unicode NFKC: full-width and half-width letters are one id)")
-        return Rejected(RecordProblem(self.source, self.label, "id", message, self.position))
+        return Rejected(Problem.in_record(self.source, self.label, "id", message, self.position))
 
 
-def validate(item: RawRecord | RecordProblem) -> tuple[Identity, FacilityRecord] | Rejected:
+def validate(item: RawRecord | Problem) -> tuple[Identity, FacilityRecord] | Rejected:
     """One input item validated on its own (duplicate ids are checked by :class:`Unique`)."""
-    if isinstance(item, RecordProblem):
+    if isinstance(item, Problem):
         return Rejected(item)
     label = record_label(item.data, item.position)
     parsed = parse_record(item.data)
     if isinstance(parsed, list):
         field, message = parsed[0]
-        return Rejected(RecordProblem(item.source, label, field, message, item.position,
+        return Rejected(Problem.in_record(item.source, label, field, message, item.position,
                                       column_of(item.columns, field)), tuple(parsed))
     return Identity(parsed.id, item.source, label, item.position), parsed
 
@@ -127,22 +127,22 @@ class Unique:
         return None
 
 
-def items(paths: Iterable[str], meter: Meter | None = None) -> Iterator[RawRecord | RecordProblem]:
+def items(paths: Iterable[str], meter: Meter | None = None) -> Iterator[RawRecord | Problem]:
     """Every record of every input, as read, in input order."""
     for source in expand(paths):
-        if isinstance(source, RecordProblem):
+        if isinstance(source, Problem):
             yield source
         else:
             yield from _guarded(source, meter)
 
 
-def _guarded(source: str, meter: Meter | None) -> Iterator[RawRecord | RecordProblem]:
+def _guarded(source: str, meter: Meter | None) -> Iterator[RawRecord | Problem]:
     """One source read with a last line of defence: should a reader itself fail, the
     records read so far stand and the rest of the file is one problem naming it."""
     try:
         yield from read(source, meter)
     except (Exception, RecursionError, MemoryError) as exc:
-        yield RecordProblem(source, None, None, Text(
+        yield Problem.in_record(source, None, None, Text(
             f"读取文件时出现内部错误，其余部分未读取，请报告此问题：{type(exc).__name__}",
             f"internal error while reading the file, the rest of it not read; please report "
             f"it: {type(exc).__name__}"))
@@ -172,7 +172,7 @@ def run(paths: Iterable[str], compiled: CompiledRuleset, evaluator: Evaluator,
             try:
                 yield evaluate_record(record, source, compiled, evaluator, year)
             except Exception as exc:
-                yield Rejected(RecordProblem(source, record.id, None, Text(
+                yield Rejected(Problem.in_record(source, record.id, None, Text(
                     f"评估时出现内部错误，请报告此问题：{type(exc).__name__}: {exc}",
                     f"internal error while evaluating; please report it: "
                     f"{type(exc).__name__}: {exc}")))

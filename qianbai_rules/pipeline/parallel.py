@@ -21,7 +21,7 @@ from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 
 from qianbai_rules.compile.compiled import CompiledRuleset, compile_ruleset
-from qianbai_rules.core.problems import Lang, RecordProblem
+from qianbai_rules.core.problems import Lang, Problem
 from qianbai_rules.io.inputs import Meter, RawRecord
 from qianbai_rules.pipeline.check import (
     Evaluator,
@@ -39,7 +39,7 @@ from qianbai_rules.rules.ruleset import load_ruleset
 BATCH = 200
 WINDOW_PER_JOB = 4  # batches in flight per worker
 
-Item = RawRecord | RecordProblem
+Item = RawRecord | Problem
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from qianbai_rules.rules.conditions import (
     format_scalar,
 )
 from qianbai_rules.rules.readings import interpretation
-from qianbai_rules.rules.ruleset import PLACEHOLDER, Severity
+from qianbai_rules.rules.rulefile import PLACEHOLDER, Severity
 from qianbai_rules.texts.labels import label
 
 ACTION: Final = frozenset((Status.failed, Status.unknown))

@@ -28,7 +28,7 @@ from qianbai_rules.compile.compiled import (
 )
 from qianbai_rules.core.problems import Text
 from qianbai_rules.rules.parameters import AppliedValue
-from qianbai_rules.rules.ruleset import Severity
+from qianbai_rules.rules.rulefile import Severity
 from qianbai_rules.rules.subsidy_spec import Decision, ReasonKind, SubsidyKind
 
 
