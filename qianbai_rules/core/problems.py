@@ -114,6 +114,7 @@ Found = Generator[Problem, None, T]
 At = Callable[[str, str], Problem]
 """How a loader makes the problem found at a key path: ``at("text.fail", message)``."""
 
+
 def collect(found: Found[T]) -> tuple[T, list[Problem]]:
     """Run a loader to its end: what it parsed, and the problems it found, in order."""
     problems: list[Problem] = []
@@ -124,8 +125,7 @@ def collect(found: Found[T]) -> tuple[T, list[Problem]]:
             return done.value, problems
 
 
-def reported(parse: Callable[[Callable[[str, str], None]], T],
-             at: At) -> Found[T]:
+def reported(parse: Callable[[Callable[[str, str], None]], T], at: At) -> Found[T]:
     """Run a parser that reports ``(key_path, message)`` through a callback (the condition
     parser) as a loader: each report becomes the problem ``at`` makes of it."""
     found: list[Problem] = []
