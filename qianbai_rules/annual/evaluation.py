@@ -36,7 +36,7 @@ from qianbai_rules.core.problems import Lang
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
 from qianbai_rules.rules.plan import Plan
-from qianbai_rules.rules.ruleset import Severity
+from qianbai_rules.rules.rulefile import Severity
 from qianbai_rules.rules.subsidy_spec import Decision, SubsidyKind
 from qianbai_rules.subsidies.amounts import SubsidyOutcome, chosen
 

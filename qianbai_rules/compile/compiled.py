@@ -15,11 +15,12 @@ from enum import StrEnum
 from functools import cached_property
 
 from qianbai_rules.core.limits import date_problem
-from qianbai_rules.core.problems import RuleProblem, RulesError, Text
+from qianbai_rules.core.problems import Problem, RulesError, Text
 from qianbai_rules.rules.conditions import Condition, fields_of, push_not, resolve
 from qianbai_rules.rules.departments import names_on
 from qianbai_rules.rules.parameters import AppliedValue, Scalar
-from qianbai_rules.rules.ruleset import Rule, Ruleset, Severity
+from qianbai_rules.rules.rulefile import Rule, Severity
+from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.rules.subsidy_spec import DecisionRow, SubsidySpec
 
 
@@ -124,17 +125,17 @@ class CompiledRuleset:
 def compile_ruleset(ruleset: Ruleset, as_of: dt.date) -> CompiledRuleset:
     """Resolve parameters on ``as_of``; raise RulesError if one has no value in force."""
     applied: dict[str, AppliedValue] = {}
-    problems: list[RuleProblem] = []
+    problems: list[Problem] = []
     refused = date_problem(as_of)
     if refused is not None:
-        raise RulesError([RuleProblem(ruleset.root.as_posix(), f"the as-of date {refused}")])
+        raise RulesError([Problem.in_rules(ruleset.root.as_posix(), f"the as-of date {refused}")])
     for rule in ruleset.rules:
         for name in rule.parameters:
             parameter = ruleset.parameters[name]
             current = parameter.at(as_of)
             if current is None or current.value is None:
                 first = parameter.values[0].since.isoformat() if parameter.values else "-"
-                problems.append(RuleProblem(
+                problems.append(Problem.in_rules(
                     parameter.file,
                     f"no value in force on {as_of.isoformat()} (first value from {first})",
                     rule=name, kind="parameter"))

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status, Verdict
-from qianbai_rules.core.problems import RecordProblem, Text
+from qianbai_rules.core.problems import Problem, Text
 from qianbai_rules.engines.evaluator import Evaluator
 from qianbai_rules.io.inputs import Item, Meter, expand, read
 from qianbai_rules.model.flat import FlatRecord
@@ -27,7 +27,7 @@ class Evaluated:
 
 @dataclass(frozen=True)
 class Rejected:
-    problem: RecordProblem
+    problem: Problem
     errors: tuple[tuple[str | None, Text], ...] = ()
 
 
@@ -72,18 +72,18 @@ class Identity:
                 f"编号 {self.record_id} 与前面记录的编号 {first} 重复（全角与半角等写法视为同一编号）",
                 f"duplicate id {self.record_id}: the same as the earlier {first} once written "
                 f"in one form (Unicode NFKC: full-width and half-width letters are one id)")
-        return Rejected(RecordProblem(self.source, self.label, "id", message, self.position))
+        return Rejected(Problem.in_record(self.source, self.label, "id", message, self.position))
 
 
 def validate(item: Item) -> tuple[Identity, FacilityRecord] | Rejected:
     """One input item validated on its own (duplicate ids are checked by :class:`Unique`)."""
-    if isinstance(item, RecordProblem):
+    if isinstance(item, Problem):
         return Rejected(item)
     label = record_label(item.data, item.position)
     parsed = parse_record(item.data)
     if isinstance(parsed, list):
         field, message = parsed[0]
-        return Rejected(RecordProblem(item.source, label, field, message, item.position,
+        return Rejected(Problem.in_record(item.source, label, field, message, item.position,
                                       column_of(item.columns, field)), tuple(parsed))
     return Identity(parsed.id, item.source, label, item.position), parsed
 
@@ -107,7 +107,7 @@ class Unique:
 def items(paths: Iterable[str], meter: Meter | None = None) -> Iterator[Item]:
     """Every record of every input, as read, in input order."""
     for source in expand(paths):
-        if isinstance(source, RecordProblem):
+        if isinstance(source, Problem):
             yield source
         else:
             yield from _guarded(source, meter)
@@ -119,7 +119,7 @@ def _guarded(source: str, meter: Meter | None) -> Iterator[Item]:
     try:
         yield from read(source, meter)
     except (Exception, RecursionError, MemoryError) as exc:
-        yield RecordProblem(source, None, None, Text(
+        yield Problem.in_record(source, None, None, Text(
             f"读取文件时出现内部错误，其余部分未读取，请报告此问题：{type(exc).__name__}",
             f"internal error while reading the file, the rest of it not read; please report "
             f"it: {type(exc).__name__}"))
@@ -164,7 +164,7 @@ def _guarded_evaluation(record: FacilityRecord, source: str, compiled: CompiledR
     try:
         return evaluate_record(record, source, compiled, evaluator, year)
     except Exception as exc:
-        return Rejected(RecordProblem(source, record.id, None, Text(
+        return Rejected(Problem.in_record(source, record.id, None, Text(
             f"评估时出现内部错误，请报告此问题：{type(exc).__name__}: {exc}",
             f"internal error while evaluating; please report it: "
             f"{type(exc).__name__}: {exc}")))

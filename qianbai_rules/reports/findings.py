@@ -30,7 +30,7 @@ from qianbai_rules.rules.conditions import (
 )
 from qianbai_rules.rules.operators import OPERATORS
 from qianbai_rules.rules.readings import interpretation
-from qianbai_rules.rules.ruleset import PLACEHOLDER, Severity
+from qianbai_rules.rules.rulefile import PLACEHOLDER, Severity
 from qianbai_rules.texts.labels import label
 
 ACTION: Final = frozenset((Status.failed, Status.unknown))

@@ -30,7 +30,7 @@ from qianbai_rules.compile.decision import Choice, DecisionFacts
 from qianbai_rules.core.problems import Text
 from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.rules.parameters import AppliedValue
-from qianbai_rules.rules.ruleset import Severity
+from qianbai_rules.rules.rulefile import Severity
 from qianbai_rules.rules.subsidy_spec import Decision, ReasonKind, SubsidyKind
 from qianbai_rules.subsidies.periods import Period, RateSpan, date_of, operating_period, rate_spans, value_on
 
