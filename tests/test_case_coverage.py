@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_every_rule_is_covered_by_pass_fail_and_not_applicable_or_unknown_cases() -> None:
     ruleset = load_ruleset(ROOT / "rules")
-    cases, problems = load_cases(ROOT / "rules" / "tests")
+    cases, problems = load_cases(ROOT / "rules")
     assert problems == []
     seen: dict[str, set[str]] = defaultdict(set)
     for case in cases:

@@ -149,7 +149,7 @@ def test_a_bad_dated_name_fails_lint_naming_the_department_and_the_date(
 def test_an_unknown_assisting_department_fails_lint(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
-    path = rules / "checks" / "1-facility-standards.yaml"
+    path = rules / "checks" / "1-facility-standards" / "area.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "assisted_by: [housing]", "assisted_by: [police]"), encoding="utf-8")
     status, _, err = cli("rules", "lint", "--rules", rules)

@@ -175,10 +175,10 @@ def test_a_rule_file_larger_than_the_limit_is_refused_without_reading_it_whole(
 def test_rule_test_files_that_are_fifos_are_reported_by_lint(tmp_path: Path) -> None:
     root = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", root)
-    os.mkfifo(root / "tests" / "9-fifo.yaml")
+    os.mkfifo(root / "checks" / "3-smart-care" / "smart-care.fifo.test.yaml")
     done = _qianbai("rules", "lint", "--rules", str(root))
     assert done.returncode == 2
-    assert f"{root}/tests/9-fifo.yaml: not a regular file" in done.stderr
+    assert f"{root}/checks/3-smart-care/smart-care.fifo.test.yaml: not a regular file" in done.stderr
 
 
 @pytest.mark.parametrize("kind", ["fifo", "zero", "huge", "loop"])

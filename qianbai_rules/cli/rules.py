@@ -33,7 +33,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if ruleset is None:
         return USAGE_ERROR
     if args.rules_command == "lint":
-        cases, problems = load_cases(ruleset.root / "tests")
+        cases, problems = load_cases(ruleset.root)
         for problem in problems:
             say(problem, err)
         bad = [c for c in cases if c.problems]
@@ -54,7 +54,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return USAGE_ERROR
         out.write(visible_lines(describe_rule(ruleset, rule, args.lang)))
         return 0
-    cases, problems = load_cases(ruleset.root / "tests")
+    cases, problems = load_cases(ruleset.root)
     for problem in problems:
         say(problem, err)
     failed = 0

@@ -4,9 +4,11 @@ Layout::
 
     rules/ruleset.yaml          name, version, source document, departments
     rules/parameters/**.yaml    dated parameters (see parameters.py)
-    rules/checks/*.yaml         rule files: {rules: [rule, ...]}
+    rules/checks/**/*.yaml      rule files: {section: ..., rules: [rule, ...]}, one folder per
+                                plan section, e.g. checks/1-facility-standards/area.yaml
+    rules/checks/**/*.test.yaml rule test cases beside the rules they test (ruletest/cases.py)
+    rules/fixtures.yaml         base records the test cases build on
     rules/readings.yaml         the project's readings of the plan (执行口径, readings.py)
-    rules/tests/*.yaml          rule test cases (see casefile.py)
 
 Every problem found is collected with its file, rule and field; loading fails only after
 the whole folder has been read, so ``qianbai rules lint`` reports everything at once.
@@ -47,6 +49,8 @@ TEXT_KEYS: Final = {"requirement", "pass", "fail", "remediation", "not_applicabl
 MANIFEST_KEYS: Final = {"name", "version", "source", "citation", "issued", "departments"}
 RULE_ID: Final = re.compile(r"^QB-[A-Z0-9]+(-[A-Z0-9]+)*$")
 PLACEHOLDER: Final = re.compile(r"\{(field|param):([A-Za-z0-9_.]+)\}")
+CASE_SUFFIX: Final = ".test.yaml"  # a file of rule test cases, beside the rule file it tests
+FIXTURES: Final = "fixtures.yaml"  # at the root of a rule folder: the cases' base records
 
 
 @dataclass(frozen=True)
@@ -124,15 +128,23 @@ class Ruleset:
 
 
 def fingerprint(root: Path) -> str:
-    """sha256 over the rule files and parameters (paths and bytes); test cases and plans
-    (which have a fingerprint of their own) excluded."""
+    """sha256 over the rule files and parameters (paths and bytes); test cases, their base
+    records and plans (which have a fingerprint of their own) excluded."""
     digest = hashlib.sha256()
     files = sorted(p for p in yaml_files(root, recursive=True)[0]
-                   if p.relative_to(root).parts[0] not in ("tests", "plans"))
+                   if p.relative_to(root).parts[0] != "plans" and not p.name.endswith(CASE_SUFFIX)
+                   and p != root / FIXTURES)
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(read_rule_bytes(path) + b"\0")
     return f"sha256:{digest.hexdigest()}"
+
+
+def rule_files(checks: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The rule files under ``checks`` (sub-folders by plan section), sorted, without the
+    test cases beside them; and what is wrong with the entries that cannot be read."""
+    files, wrong = yaml_files(checks, recursive=True)
+    return [p for p in files if not p.name.endswith(CASE_SUFFIX)], wrong
 
 
 def _read(path: Path, problems: list[RuleProblem]) -> Any:
@@ -368,7 +380,7 @@ def load_ruleset(root: Path) -> Ruleset:
     parameters: dict[str, Parameter] = {}
     param_root = root / "parameters"
     param_files, wrong = yaml_files(param_root, recursive=True)
-    check_files, wrong_checks = yaml_files(root / "checks")
+    check_files, wrong_checks = rule_files(root / "checks")
     problems += [RuleProblem(path.as_posix(), message) for path, message in wrong + wrong_checks]
     for path in param_files:
         doc = _read(path, problems)
