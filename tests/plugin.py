@@ -1,44 +1,32 @@
-"""Collects the tests written as data (a pytest plugin loaded by the root conftest).
+"""Collects the command-line cases written as data, ``tests/cases/cli/*.yaml`` (see
+``cli_cases.py``): a pytest plugin loaded by the root conftest. A failing item prints the
+file and the case name.
 
-- ``rules/tests/*.yaml``: rule test cases, run through both evaluators (casefile.py).
-- ``tests/cases/cli/*.yaml``: command-line cases (see ``cli_cases.py``).
-
-A failing item prints the file and the case name.
+The rule test cases (``rules/**/*.test.yaml``) are collected by the plugin shipped with the
+package, ``qianbai_rules.ruletest.plugin``, which pytest loads from its entry point.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from qianbai_rules.rules.ruleset import Ruleset, load_ruleset
-from qianbai_rules.ruletest.cases import Case, load_cases, run_case
 from tests.cli_cases import CliCase, load_cli_cases, run_cli_case
 
-ROOT = Path(__file__).resolve().parent.parent
 
+class CliCaseItem(pytest.Item):
+    """A command-line case: named by its file and its sentence."""
 
-@cache
-def _ruleset() -> Ruleset:
-    return load_ruleset(ROOT / "rules")
-
-
-class _DataCaseItem(pytest.Item):
-    """A test case written as data: named by its file and its sentence."""
-
-    def __init__(self, *, case: Case | CliCase, **kwargs: Any) -> None:
+    def __init__(self, *, case: CliCase, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.case = case
 
-    def failures(self) -> list[str]:
-        raise NotImplementedError
-
     def runtest(self) -> None:
-        failures = self.failures()
+        tmp = Path(self.config._tmp_path_factory.mktemp("cli"))  # type: ignore[attr-defined]
+        failures = run_cli_case(self.case, tmp)
         if failures:
             raise AssertionError("\n".join(failures))
 
@@ -47,30 +35,6 @@ class _DataCaseItem(pytest.Item):
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
         return f"{self.case.file}: {self.case.name}\n{excinfo.value}"
-
-
-class RuleCaseItem(_DataCaseItem):
-    def failures(self) -> list[str]:
-        assert isinstance(self.case, Case)
-        return run_case(self.case, _ruleset())
-
-
-class CliCaseItem(_DataCaseItem):
-    def failures(self) -> list[str]:
-        assert isinstance(self.case, CliCase)
-        tmp = Path(self.config._tmp_path_factory.mktemp("cli"))  # type: ignore[attr-defined]
-        return run_cli_case(self.case, tmp)
-
-
-class RuleCaseFile(pytest.File):
-    def collect(self) -> Iterator[pytest.Item]:
-        cases, problems = load_cases(self.path.parent)
-        for problem in problems:
-            if problem.file == self.path.as_posix():
-                raise pytest.UsageError(str(problem))
-        for case in cases:
-            if Path(case.file).resolve() == self.path.resolve():
-                yield RuleCaseItem.from_parent(self, name=case.name, case=case)
 
 
 class CliCaseFile(pytest.File):
@@ -84,6 +48,4 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
         return None
     if file_path.parent.name == "cli" and file_path.parent.parent.name == "cases":
         return CliCaseFile.from_parent(parent, path=file_path)
-    if file_path.parent == ROOT / "rules" / "tests" and file_path.name != "fixtures.yaml":
-        return RuleCaseFile.from_parent(parent, path=file_path)
     return None

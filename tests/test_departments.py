@@ -123,11 +123,11 @@ def test_rules_show_lists_a_departments_names_by_date_and_its_duty(tmp_path: Pat
     rules = _renamed_rules(tmp_path)
     status, out, _ = cli("rules", "show", "QB-DEMO-MEDICAL-LINKAGE", "--rules", rules)
     assert status == 0
-    assert "health, 负责医养结合和卫生应急工作" in out
-    assert "named from 2018-12-04: 区卫生计生委" in out
-    assert "named from 2019-03-01: 区卫生健康委" in out
-    status, out, _ = cli("rules", "show", "QB-SPACE-SOURCE")
-    assert "assisted by: housing, 协助落实养老服务中心（站）用房" in out
+    assert "牵头部门：health，负责医养结合和卫生应急工作" in out
+    assert "自2018年12月4日起名称：区卫生计生委" in out
+    assert "自2019年3月1日起名称：区卫生健康委" in out
+    status, out, _ = cli("rules", "show", "QB-SPACE-SOURCE", "--lang", "en")
+    assert "assisted by: housing, " in out and "named from 2018-12-04: " in out
 
 
 @pytest.mark.parametrize(("line", "field"), [
@@ -149,7 +149,7 @@ def test_a_bad_dated_name_fails_lint_naming_the_department_and_the_date(
 def test_an_unknown_assisting_department_fails_lint(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
-    path = rules / "checks" / "1-facility-standards.yaml"
+    path = rules / "checks" / "1-facility-standards" / "area.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "assisted_by: [housing]", "assisted_by: [police]"), encoding="utf-8")
     status, _, err = cli("rules", "lint", "--rules", rules)

@@ -64,7 +64,6 @@ def _with_rules(tmp_path: Path, extra: list[dict[str, Any]]) -> CompiledRuleset:
     """The shipped rules and ``extra`` ones, compiled: a rules folder of one's own."""
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
-    shutil.rmtree(rules / "tests")
     texts = {"requirement": {"zh": "测试", "en": "test"}, "fail": {"zh": "未通过", "en": "fails"},
              "remediation": {"zh": "整改", "en": "fix it"}}
     (rules / "checks" / "9-many.yaml").write_text(json.dumps({

@@ -17,7 +17,7 @@ from qianbai_rules.cli.app import main
 
 ROOT = Path(__file__).resolve().parent.parent
 STATION: dict[str, Any] = yaml.safe_load(
-    (ROOT / "rules" / "tests" / "fixtures.yaml").read_text(encoding="utf-8"))["station"]
+    (ROOT / "rules" / "fixtures.yaml").read_text(encoding="utf-8"))["station"]
 
 
 def _station(ident: str, completed: str, opened: str, **subsidy: Any) -> dict[str, Any]:

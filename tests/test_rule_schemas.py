@@ -37,8 +37,7 @@ def _shipped(name: str) -> list[Path]:
         return sorted((RULES / "parameters").rglob("*.yaml"))
     if name == "plan-file":
         return sorted((RULES / "plans").glob("*.yaml"))
-    return sorted({*RULES.rglob("*.test.yaml"),
-                   *(p for p in (RULES / "tests").glob("*.yaml") if p.name != "fixtures.yaml")})
+    return sorted(RULES.rglob("*.test.yaml"))
 
 
 def _errors(name: str, doc: Doc) -> list[str]:
@@ -67,16 +66,16 @@ def _first_rule(doc: Doc) -> dict[str, Any]:
 
 # (what is broken, schema, file in rules/, the breakage, what the loader says)
 BROKEN: list[tuple[str, str, str, Callable[[Doc], None], str]] = [
-    ("a rule with an unknown key", "rule-file", "checks/1-facility-standards.yaml",
+    ("a rule with an unknown key", "rule-file", "checks/1-facility-standards/area.yaml",
      lambda d: _first_rule(d).update(remark="x"), "unknown key 'remark'"),
-    ("a rule without a severity", "rule-file", "checks/1-facility-standards.yaml",
+    ("a rule without a severity", "rule-file", "checks/1-facility-standards/area.yaml",
      lambda d: _first_rule(d).pop("severity"), "missing severity"),
-    ("a rule of an unknown severity", "rule-file", "checks/1-facility-standards.yaml",
+    ("a rule of an unknown severity", "rule-file", "checks/1-facility-standards/area.yaml",
      lambda d: _first_rule(d).update(severity="critical"), "severity is one of"),
-    ("a condition with an unknown operator", "rule-file", "checks/1-facility-standards.yaml",
+    ("a condition with an unknown operator", "rule-file", "checks/1-facility-standards/area.yaml",
      lambda d: _first_rule(d).update(requires={"field": "floor_area_m2", "atleast": 1}),
      "unknown operator 'atleast'"),
-    ("a text block with an unknown key", "rule-file", "checks/1-facility-standards.yaml",
+    ("a text block with an unknown key", "rule-file", "checks/1-facility-standards/area.yaml",
      lambda d: _first_rule(d)["text"].update(hint={"zh": "提示", "en": "hint"}),
      "unknown key 'hint'"),
     ("a parameter with an unknown key", "parameter-file", "parameters/area.yaml",
@@ -150,8 +149,8 @@ def test_a_broken_test_file_is_refused_by_its_schema_and_by_the_loader(
         tmp_path: Path, what: str, doc: Doc, said: str) -> None:
     assert _errors("test-file", {"cases": [CASE]}) == []
     assert _errors("test-file", doc), what
-    shutil.copy(RULES / "tests" / "fixtures.yaml", tmp_path / "fixtures.yaml")
-    (tmp_path / "broken.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
+    shutil.copy(RULES / "fixtures.yaml", tmp_path / "fixtures.yaml")
+    (tmp_path / "broken.test.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
                                           encoding="utf-8")
     cases, problems = load_cases(tmp_path)
     found = [str(p) for p in problems] + [m for c in cases for m in c.problems]

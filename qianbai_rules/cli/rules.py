@@ -8,64 +8,126 @@ from typing import TextIO
 from qianbai_rules.cli import options
 from qianbai_rules.cli.common import load_rules, say
 from qianbai_rules.cli.options import USAGE_ERROR
+from qianbai_rules.core.problems import RulesError
 from qianbai_rules.core.safetext import visible_lines
+from qianbai_rules.rules.rulefile import Rule
+from qianbai_rules.rules.ruleset import Ruleset
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rules = commands.add_parser("rules", help="list, show, lint or test the rules")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True)
     for name, text in (("list", "every rule: ID, severity, clause, title"),
-                       ("show", "one rule in full, with its parameters by date"),
-                       ("lint", "check the rule files; exit 2 on any problem"),
+                       ("show", "one rule in full: its file and line, parameters by date, test "
+                                "cases, compiled condition and what each engine runs"),
+                       ("lint", "check the rule files and that every rule has its test cases; "
+                                "exit 2 on any problem"),
                        ("test", "run the rule test cases; exit 1 on any failure")):
         sub = rules_commands.add_parser(name, help=text, description=text)
         if name == "show":
             sub.add_argument("rule_id", metavar="ID")
+            options.add_as_of(sub, "date whose parameter values the compiled condition shows "
+                                   "(default: today)")
+        if name == "test":
+            sub.add_argument("rule_ids", metavar="ID", nargs="*",
+                             help="run only the cases of these rules")
+            sub.add_argument("-k", dest="keyword", metavar="TEXT",
+                             help="run only the cases whose name contains TEXT (any case)")
         options.add_rules(sub)
         options.add_lang(sub)
 
 
+def _rules_named(ruleset: Ruleset, ids: list[str], err: TextIO) -> list[Rule] | None:
+    found = [ruleset.rule(rule_id) for rule_id in ids]
+    unknown = [rule_id for rule_id, rule in zip(ids, found, strict=True) if rule is None]
+    for rule_id in unknown:
+        say(f"qianbai: no rule {rule_id!r}; see `qianbai rules list`", err)
+    return None if unknown else [rule for rule in found if rule is not None]
+
+
+def _lint(ruleset: Ruleset, out: TextIO, err: TextIO) -> int:
+    from qianbai_rules.ruletest.cases import load_cases
+    from qianbai_rules.ruletest.coverage import coverage_problems
+
+    cases, problems = load_cases(ruleset.root)
+    for problem in problems:
+        say(problem, err)
+    bad = [c for c in cases if c.problems]
+    for case in bad:
+        say(f"{case.file}: case {case.name!r}: {'; '.join(case.problems)}", err)
+    uncovered = coverage_problems(ruleset, cases) if not (problems or bad) else []
+    for problem in uncovered:
+        say(problem, err)
+    if problems or bad or uncovered:
+        return USAGE_ERROR
+    say(f"ok: {len(ruleset.rules)} rules, {len(ruleset.parameters)} parameters, "
+        f"{len(cases)} test cases", out)
+    return 0
+
+
+def _show(args: argparse.Namespace, ruleset: Ruleset, out: TextIO, err: TextIO) -> int:
+    from qianbai_rules.compile.compiled import compile_ruleset
+    from qianbai_rules.rules.describe import describe_rule
+    from qianbai_rules.ruletest.cases import cases_of, load_cases
+    from qianbai_rules.ruletest.inspect import describe_cases, describe_compiled
+
+    rule = ruleset.rule(args.rule_id)
+    if rule is None:
+        say(f"qianbai: no rule {args.rule_id!r}; see `qianbai rules list`", err)
+        return USAGE_ERROR
+    as_of = args.as_of or options.default_as_of(None)
+    try:
+        compiled = compile_ruleset(ruleset, as_of)
+    except RulesError as exc:  # a parameter with no value in force on that day
+        for problem in exc.problems:
+            say(problem, err)
+        return USAGE_ERROR
+    cases, _ = load_cases(ruleset.root)
+    lines = [*describe_cases(cases_of(rule, cases), rule.id, ruleset, args.lang),
+             *describe_compiled(compiled.by_id[rule.id], as_of, args.lang)]
+    out.write(visible_lines(describe_rule(ruleset, rule, args.lang) + "\n".join(lines) + "\n"))
+    return 0
+
+
+def _test(args: argparse.Namespace, ruleset: Ruleset, out: TextIO, err: TextIO) -> int:
+    from qianbai_rules.ruletest.cases import load_cases, run_case, select
+    from qianbai_rules.texts.labels import label
+
+    rules = _rules_named(ruleset, args.rule_ids, err)
+    if rules is None:
+        return USAGE_ERROR
+    cases, problems = load_cases(ruleset.root)
+    for problem in problems:
+        say(problem, err)
+    chosen = select(cases, rules, args.keyword)
+    if not chosen:
+        say(f"qianbai: {label('rule_test.none_selected', args.lang)}", err)
+        return USAGE_ERROR
+    failed = 0
+    for case in chosen:
+        failures = run_case(case, ruleset)
+        if failures:
+            failed += 1
+            say(label("rule_test.failed", args.lang, file=case.file, name=case.name), out)
+            for failure in failures:
+                say(f"    {failure}", out)
+    say(label("rule_test.summary", args.lang, passed=len(chosen) - failed, failed=failed), out)
+    if problems:
+        return USAGE_ERROR
+    return 1 if failed else 0
+
+
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qianbai_rules.rules.describe import describe_rule, list_rules
-    from qianbai_rules.ruletest.cases import load_cases, run_case
+    from qianbai_rules.rules.describe import list_rules
 
     ruleset = load_rules(args.rules, err)
     if ruleset is None:
         return USAGE_ERROR
     if args.rules_command == "lint":
-        cases, problems = load_cases(ruleset.root / "tests")
-        for problem in problems:
-            say(problem, err)
-        bad = [c for c in cases if c.problems]
-        for case in bad:
-            say(f"{case.file}: case {case.name!r}: {'; '.join(case.problems)}", err)
-        if problems or bad:
-            return USAGE_ERROR
-        say(f"ok: {len(ruleset.rules)} rules, {len(ruleset.parameters)} parameters, "
-            f"{len(cases)} test cases", out)
-        return 0
+        return _lint(ruleset, out, err)
     if args.rules_command == "list":
         out.write(visible_lines(list_rules(ruleset, args.lang)))
         return 0
     if args.rules_command == "show":
-        rule = ruleset.rule(args.rule_id)
-        if rule is None:
-            say(f"qianbai: no rule {args.rule_id!r}; see `qianbai rules list`", err)
-            return USAGE_ERROR
-        out.write(visible_lines(describe_rule(ruleset, rule, args.lang)))
-        return 0
-    cases, problems = load_cases(ruleset.root / "tests")
-    for problem in problems:
-        say(problem, err)
-    failed = 0
-    for case in cases:
-        failures = run_case(case, ruleset)
-        if failures:
-            failed += 1
-            say(f"FAILED {case.file}: {case.name}", out)
-            for failure in failures:
-                say(f"    {failure}", out)
-    say(f"{len(cases) - failed} passed, {failed} failed", out)
-    if problems:
-        return USAGE_ERROR
-    return 1 if failed else 0
+        return _show(args, ruleset, out, err)
+    return _test(args, ruleset, out, err)

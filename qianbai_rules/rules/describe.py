@@ -1,15 +1,20 @@
-"""Text for ``qianbai rules list`` and ``qianbai rules show``."""
+"""Text for ``qianbai rules list`` and ``qianbai rules show`` (labels in labels.yaml)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections import Counter
 from pathlib import Path
 
 from qianbai_rules.core.problems import Lang
+from qianbai_rules.core.resources import read_rule_text
 from qianbai_rules.rules.conditions import describe
 from qianbai_rules.rules.departments import Department
 from qianbai_rules.rules.rulefile import Rule
 from qianbai_rules.rules.ruleset import Ruleset
+from qianbai_rules.rules.subsidy_spec import SubsidySpec
+from qianbai_rules.texts.labels import label
 
 
 def _relative(file: str, ruleset: Ruleset) -> str:
@@ -33,60 +38,102 @@ def list_rules(ruleset: Ruleset, lang: Lang) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _date(day: dt.date, lang: Lang) -> str:
+    return label("rule_show.date", lang, year=day.year, month=day.month, day=day.day,
+                 iso=day.isoformat())
+
+
+def _line(key: str, value: str, lang: Lang, indent: str = "  ") -> str:
+    return f"{indent}{label(f'rule_show.{key}', lang)}{_COLON[lang]}{value}"
+
+
+_COLON: dict[Lang, str] = {"zh": "：", "en": ": "}
+
+
 def _department(department: Department, role: str, lang: Lang) -> list[str]:
     """A department with its duty in the plan's words and its names by date."""
-    lines = [f"  {role + ':':<12} {department.code}, {department.duty(lang)}"]
-    lines += [f"    named from {since.isoformat()}: {name(lang)}" for since, name in department.names]
+    comma = "，" if lang == "zh" else ", "
+    lines = [_line(role, f"{department.code}{comma}{department.duty(lang)}", lang)]
+    lines += ["    " + label("rule_show.named_from", lang, date=_date(since, lang), name=name(lang))
+              for since, name in department.names]
+    return lines
+
+
+def rule_line(rule: Rule) -> int | None:
+    """The line of the rule's file where the rule starts (its ``id``), or None."""
+    pattern = re.compile(rf"^\s*(-\s*)?id:\s*[\"']?{re.escape(rule.id)}[\"']?\s*(#.*)?$")
+    try:
+        text = read_rule_text(Path(rule.file))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, line in enumerate(text.splitlines(), 1) if pattern.match(line)), None)
+
+
+def _subsidy(spec: SubsidySpec, lang: Lang) -> list[str]:
+    none = label("rule_show.none", lang)
+    lines = [_line("subsidy", label("rule_show.subsidy_kind", lang, kind=spec.kind.value), lang)]
+    for branch in spec.amounts:
+        amounts = ", ".join(f"{label(f'rule_show.amount_{key}', lang)} = {name}" for key, name in (
+            ("city", branch.city), ("district", branch.district),
+            ("yuan_per_year", branch.yuan_per_year)) if name)
+        lines.append("    " + label("rule_show.subsidy_when", lang, condition=describe(branch.when),
+                                      amounts=amounts))
+    if spec.proration:
+        lines.append("    " + label("rule_show.prorated", lang, method=spec.proration,
+                                      start=spec.period_from, end=spec.period_until or none))
+    if spec.payer:
+        lines.append("    " + label("rule_show.paid_by", lang, payer=spec.payer))
+    if spec.completion:
+        lines.append("    " + label("rule_show.one_off", lang, completion=spec.completion,
+                                      approved=spec.approved or none, paid=spec.paid or none))
+    lines += ["    " + label("rule_show.ineligible_when", lang, condition=describe(condition))
+              for condition in spec.ineligible_when]
+    return lines
+
+
+def _parameter(ruleset: Ruleset, name: str, lang: Lang) -> list[str]:
+    parameter = ruleset.parameters[name]
+    lines = ["  " + label("rule_show.parameter", lang, name=name, unit=parameter.unit,
+                          reference=parameter.reference, description=parameter.description(lang))]
+    if parameter.readings:
+        lines.append("    " + label("rule_show.parameter_reading", lang,
+                                      readings=", ".join(parameter.readings)))
+    for value in parameter.values:
+        shown = label("rule_show.parameter_ends", lang) if value.value is None else value.value
+        lines.append("    " + label("rule_show.parameter_value", lang, date=_date(value.since, lang),
+                                      value=shown, reference=value.reference))
     return lines
 
 
 def describe_rule(ruleset: Ruleset, rule: Rule, lang: Lang) -> str:
+    """The rule in full: what it asks, who leads, where it is written, its parameters."""
+    none = label("rule_show.none", lang)
+    where = _relative(rule.file, ruleset)
+    line = rule_line(rule)
     lines = [
         f"{rule.id}  {rule.title(lang)}",
-        f"  severity:    {rule.severity.value}",
-        f"  clause:      {rule.clause}  ({ruleset.source})",
+        _line("severity", label(f"severity.{rule.severity.value}", lang), lang),
+        _line("clause", f"{rule.clause}（{ruleset.source}）" if lang == "zh"
+              else f"{rule.clause}  ({ruleset.source})", lang),
         *_department(ruleset.departments[rule.department], "department", lang),
         *(line for code in rule.assisted_by
-          for line in _department(ruleset.departments[code], "assisted by", lang)),
-        f"  applies to:  {describe(rule.applies_to) if rule.applies_to else 'all facilities'}",
-        f"  requires:    {describe(rule.requires) if rule.requires else '-'}",
-        f"  requirement: {rule.requirement(lang)}",
+          for line in _department(ruleset.departments[code], "assisted_by", lang)),
+        _line("applies_to", describe(rule.applies_to) if rule.applies_to
+              else label("rule_show.all_facilities", lang), lang),
+        _line("requires", describe(rule.requires) if rule.requires else none, lang),
+        _line("requirement", rule.requirement(lang), lang),
     ]
     if rule.fail:
-        lines.append(f"  on failure:  {rule.fail(lang)}")
+        lines.append(_line("on_failure", rule.fail(lang), lang))
     if rule.remediation:
-        lines.append(f"  remediation: {rule.remediation(lang)}")
-    for reading in ruleset.readings_of(rule):
-        lines.append(f"  reading:     {reading.id} {reading.text(lang)}")
+        lines.append(_line("remediation", rule.remediation(lang), lang))
+    lines += [_line("reading", f"{reading.id} {reading.text(lang)}", lang)
+              for reading in ruleset.readings_of(rule)]
     if rule.entitlement:
-        lines.append("  entitlement: listed among what the facility may claim")
+        lines.append("  " + label("rule_show.entitlement", lang))
     if rule.subsidy:
-        spec = rule.subsidy
-        lines.append(f"  subsidy:     {spec.kind.value}; eligibility decided by "
-                     "eligibility.yaml")
-        for branch in spec.amounts:
-            amounts = ", ".join(f"{key} = {name}" for key, name in (
-                ("city", branch.city), ("district", branch.district),
-                ("yuan per year", branch.yuan_per_year)) if name)
-            lines.append(f"    when {describe(branch.when)}: {amounts}")
-        if spec.proration:
-            lines.append(f"    prorated by {spec.proration} over {spec.period_from} .. "
-                         f"{spec.period_until or '-'}, from the day the rates take effect")
-        if spec.payer:
-            lines.append(f"    paid by {spec.payer}")
-        if spec.completion:
-            lines.append(f"    one-off, in the year of {spec.completion}, at the amounts in force "
-                         f"on that day; approved {spec.approved or '-'}, paid {spec.paid or '-'}")
-        for condition in spec.ineligible_when:
-            lines.append(f"    ineligible when {describe(condition)}")
-    lines.append(f"  file:        {_relative(rule.file, ruleset)}")
+        lines += _subsidy(rule.subsidy, lang)
+    lines.append(_line("file", where if line is None else f"{where}:{line}", lang))
     for name in rule.parameters:
-        parameter = ruleset.parameters[name]
-        lines.append(f"  parameter {name} ({parameter.unit}, {parameter.reference}): "
-                     f"{parameter.description(lang)}")
-        if parameter.readings:
-            lines.append(f"    reading: {', '.join(parameter.readings)}")
-        for value in parameter.values:
-            shown = "(ends)" if value.value is None else value.value
-            lines.append(f"    from {value.since.isoformat()}: {shown}  [{value.reference}]")
+        lines += _parameter(ruleset, name, lang)
     return "\n".join(lines) + "\n"

@@ -4,10 +4,12 @@ Layout::
 
     rules/ruleset.yaml          name, version, source document, departments (manifest.py)
     rules/parameters/**.yaml    dated parameters (parameters.py)
-    rules/checks/*.yaml         rule files: {section: ..., rules: [rule, ...]} (rulefile.py)
+    rules/checks/**/*.yaml      rule files: {section: ..., rules: [rule, ...]} (rulefile.py), one
+                                folder per plan section, e.g. checks/1-facility-standards/area.yaml
+    rules/checks/**/*.test.yaml rule test cases beside the rules they test (ruletest/cases.py)
+    rules/fixtures.yaml         base records the test cases build on
     rules/readings.yaml         the project's readings of the plan (执行口径, readings.py)
     rules/eligibility.yaml      the subsidy decision table (subsidy_spec.py)
-    rules/tests/*.yaml          rule test cases (ruletest/cases.py)
 
 Every problem found is yielded with its file, rule and key path; loading fails only after
 the whole folder has been read, so ``qianbai rules lint`` reports everything at once.
@@ -20,7 +22,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from qianbai_rules.core.problems import Found, Problem, RulesError, collect
 from qianbai_rules.core.resources import read_rule_bytes, read_rule_text, shipped, yaml_files
@@ -31,6 +33,9 @@ from qianbai_rules.rules.parameters import Parameter, parse_parameter_file
 from qianbai_rules.rules.readings import Marked, Reading, check_marks, parse_readings
 from qianbai_rules.rules.rulefile import Rule, Section, parse_rule_file
 from qianbai_rules.rules.subsidy_spec import DecisionRow, parse_decisions
+
+CASE_SUFFIX: Final = ".test.yaml"  # a file of rule test cases, beside the rule file it tests
+FIXTURES: Final = "fixtures.yaml"  # at the root of a rule folder: the cases' base records
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,15 +62,23 @@ class Ruleset:
 
 
 def fingerprint(root: Path) -> str:
-    """sha256 over the rule files and parameters (paths and bytes); test cases and plans
-    (which have a fingerprint of their own) excluded."""
+    """sha256 over the rule files and parameters (paths and bytes); test cases, their base
+    records and plans (which have a fingerprint of their own) excluded."""
     digest = hashlib.sha256()
     files = sorted(p for p in yaml_files(root, recursive=True)[0]
-                   if p.relative_to(root).parts[0] not in ("tests", "plans"))
+                   if p.relative_to(root).parts[0] != "plans" and not p.name.endswith(CASE_SUFFIX)
+                   and p != root / FIXTURES)
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(read_rule_bytes(path) + b"\0")
     return f"sha256:{digest.hexdigest()}"
+
+
+def rule_files(checks: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The rule files under ``checks`` (sub-folders by plan section), sorted, without the
+    test cases beside them; and what is wrong with the entries that cannot be read."""
+    files, wrong = yaml_files(checks, recursive=True)
+    return [p for p in files if not p.name.endswith(CASE_SUFFIX)], wrong
 
 
 def _read(path: Path) -> Found[Any]:
@@ -171,7 +184,7 @@ def _folder(root: Path) -> Found[Ruleset | None]:
     if manifest is None:
         return None
     param_files, wrong = yaml_files(root / "parameters", recursive=True)
-    check_files, wrong_checks = yaml_files(root / "checks")
+    check_files, wrong_checks = rule_files(root / "checks")
     yield from (Problem.in_rules(path.as_posix(), message) for path, message in wrong + wrong_checks)
     parameters = yield from _parameters(root / "parameters", param_files)
     rules, sections = yield from _rule_files(root / "checks", check_files, parameters,

@@ -1,10 +1,12 @@
-"""Rule test cases as data: ``rules/tests/*.yaml``, run by ``qianbai rules test`` and pytest.
+"""Rule test cases as data, beside the rules they test, run by ``qianbai rules test`` and pytest.
 
-A case file::
+``rules/checks/1-facility-standards/area.test.yaml`` holds the cases of the rules in
+``area.yaml`` next to it (more files may follow the same stem: ``subsidies.proration.test.yaml``);
+cases about the whole verdict sit at the top of ``rules/checks``. A case file::
 
     cases:
       - name: a station of exactly 200 m² meets the area standard   # a sentence
-        base: station              # a record in rules/tests/fixtures.yaml
+        base: station              # a record in rules/fixtures.yaml
         record: {floor_area_m2: 200}   # dotted fields set over the base
         unset: [community.population]  # dotted fields removed from the base
         as_of: 2019-12-31          # optional, default below
@@ -34,7 +36,8 @@ from qianbai_rules.model.fields import flatten
 from qianbai_rules.model.validation import parse_record
 from qianbai_rules.pipeline.check import evaluate_record
 from qianbai_rules.reports.claims import subsidy_block
-from qianbai_rules.rules.ruleset import Ruleset
+from qianbai_rules.rules.rulefile import Rule
+from qianbai_rules.rules.ruleset import CASE_SUFFIX, FIXTURES, Ruleset
 
 DEFAULT_AS_OF = dt.date(2019, 12, 31)
 CASE_KEYS = {"name", "base", "record", "unset", "as_of", "year", "expect", "verdict", "subsidy"}
@@ -53,8 +56,9 @@ class Case:
     subsidy: dict[str, Any] | None = None
 
 
-def load_fixtures(folder: Path) -> dict[str, dict[str, Any]]:
-    path = folder / "fixtures.yaml"
+def load_fixtures(root: Path) -> dict[str, dict[str, Any]]:
+    """The base records of a rule folder's cases (``fixtures.yaml`` at its root), flattened."""
+    path = root / FIXTURES
     if not path.exists():
         return {}
     doc = load_yaml(read_rule_text(path))
@@ -63,34 +67,76 @@ def load_fixtures(folder: Path) -> dict[str, dict[str, Any]]:
     return {str(k): flatten(v) for k, v in doc.items() if isinstance(v, dict)}
 
 
-def load_cases(folder: Path) -> tuple[list[Case], list[Problem]]:
-    """Every case under a folder, and the problems of files that cannot be read."""
-    problems: list[Problem] = []
+def rule_root(path: Path) -> Path | None:
+    """The rule folder a case file belongs to: the nearest folder above it holding a
+    ``ruleset.yaml``; None when there is none."""
+    for folder in path.resolve().parents:
+        if (folder / "ruleset.yaml").is_file():
+            return folder
+    return None
+
+
+def case_files(root: Path) -> tuple[list[Path], list[Problem]]:
+    """Every ``*.test.yaml`` under a rule folder, sorted, and the entries named so that
+    cannot be read (a FIFO, a link that loops)."""
+    files, wrong = yaml_files(root, recursive=True)
+    return ([p for p in files if p.name.endswith(CASE_SUFFIX)],
+            [Problem.in_rules(p.as_posix(), m) for p, m in wrong if p.name.endswith(CASE_SUFFIX)])
+
+
+def load_cases(root: Path) -> tuple[list[Case], list[Problem]]:
+    """Every case of a rule folder, and the problems of files that cannot be read."""
     try:
-        fixtures = load_fixtures(folder)
+        fixtures = load_fixtures(root)
     except (StrictLoadError, OSError, UnicodeDecodeError) as exc:
-        return [], [Problem.in_rules((folder / "fixtures.yaml").as_posix(), f"cannot read: {exc}")]
+        return [], [Problem.in_rules((root / FIXTURES).as_posix(), f"cannot read: {exc}")]
+    files, problems = case_files(root)
     cases: list[Case] = []
-    files, wrong = yaml_files(folder)
-    problems += [Problem.in_rules(path.as_posix(), message) for path, message in wrong]
     for path in files:
-        if path.name == "fixtures.yaml":
-            continue
-        file = path.as_posix()
-        try:
-            doc = load_yaml(read_rule_text(path))
-        except StrictLoadError as exc:
-            problems.append(Problem.in_rules(file, str(exc), line=exc.line))
-            continue
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem.in_rules(file, f"cannot read: {exc}"))
-            continue
-        if not isinstance(doc, dict) or set(doc) != {"cases"} or not isinstance(doc["cases"], list):
-            problems.append(Problem.in_rules(file, "a case file is {cases: [case, ...]}"))
-            continue
-        for index, raw in enumerate(doc["cases"]):
-            cases.append(_case(file, index, raw, fixtures))
+        found, wrong = load_case_file(path, fixtures)
+        cases += found
+        problems += wrong
     return cases, problems
+
+
+def load_case_file(path: Path, fixtures: dict[str, dict[str, Any]]
+                   ) -> tuple[list[Case], list[Problem]]:
+    """The cases of one file, or the problem that keeps it from being read."""
+    file = path.as_posix()
+    try:
+        doc = load_yaml(read_rule_text(path))
+    except StrictLoadError as exc:
+        return [], [Problem.in_rules(file, str(exc), line=exc.line)]
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [Problem.in_rules(file, f"cannot read: {exc}")]
+    if not isinstance(doc, dict) or set(doc) != {"cases"} or not isinstance(doc["cases"], list):
+        return [], [Problem.in_rules(file, "a case file is {cases: [case, ...]}")]
+    return [_case(file, index, raw, fixtures) for index, raw in enumerate(doc["cases"])], []
+
+
+def _beside(case_file: str, rule_file: str) -> bool:
+    """Whether a case file sits beside a rule file: ``area.test.yaml`` or
+    ``area.more.test.yaml`` next to ``area.yaml``."""
+    case, rule = Path(case_file), Path(rule_file)
+    return case.parent == rule.parent and case.name.split(".")[0] == rule.name[:-len(".yaml")]
+
+
+def cases_of(rule: Rule, cases: list[Case]) -> list[Case]:
+    """The cases of a rule: those that expect an outcome of it, and those beside its file
+    that expect no rule's outcome (a verdict or an amount only)."""
+    return [c for c in cases if rule.id in c.expect or (not c.expect and _beside(c.file, rule.file))]
+
+
+def select(cases: list[Case], rules: list[Rule], keyword: str | None) -> list[Case]:
+    """The cases of the given rules (all cases when none is given) whose name holds the
+    keyword (in any case), in file order."""
+    chosen = cases
+    if rules:
+        wanted = {id(c) for rule in rules for c in cases_of(rule, cases)}
+        chosen = [c for c in cases if id(c) in wanted]
+    if keyword:
+        chosen = [c for c in chosen if keyword.casefold() in c.name.casefold()]
+    return chosen
 
 
 def _case(file: str, index: int, raw: Any, fixtures: dict[str, dict[str, Any]]) -> Case:
