@@ -16,9 +16,9 @@ from typing import Any, TextIO
 from qianbai_rules.compile.compiled import CompiledRuleset, Status
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.io import writing
+from qianbai_rules.model.display import field_name, render_value
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
 from qianbai_rules.reports import render
-from qianbai_rules.reports.findings import field_name, render_value
 from qianbai_rules.reports.identity import identity_rows
 from qianbai_rules.reports.output import RunInfo, Tally, record_json, rejected_json
 from qianbai_rules.texts.labels import labels

@@ -13,8 +13,7 @@ from typing import Any, Final
 from qianbai_rules.compile.compiled import CompiledRule, CompiledRuleset, Status
 from qianbai_rules.core.jsontext import compact_json
 from qianbai_rules.core.problems import Lang, Text
-from qianbai_rules.model.fields import FIELDS
-from qianbai_rules.model.record import CODE_NAMES_EN
+from qianbai_rules.model.display import field_name, render_value
 from qianbai_rules.rules.conditions import (
     AllOf,
     AnyOf,
@@ -25,41 +24,13 @@ from qianbai_rules.rules.conditions import (
     Not,
     Scaled,
     describe,
-    format_number,
-    format_scalar,
 )
 from qianbai_rules.rules.readings import interpretation
 from qianbai_rules.rules.ruleset import PLACEHOLDER, Severity
+from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import label
 
 ACTION: Final = frozenset((Status.failed, Status.unknown))
-
-
-def field_name(name: str, lang: Lang) -> str:
-    spec = FIELDS.get(name)
-    if spec is None:
-        return name
-    return spec.label_zh if lang == "zh" else spec.label_en
-
-
-def render_value(name: str, value: Any, lang: Lang) -> str:
-    """A record value as a person reads it: codes by their Chinese names, yes/no."""
-    spec = FIELDS.get(name)
-    if value is None:
-        return label("value.missing", lang)
-    if isinstance(value, bool):
-        return label(f"value.{'true' if value else 'false'}", lang)
-    if isinstance(value, list | tuple):
-        if not value:
-            return label("value.empty", lang)
-        return label("value.list_separator", lang).join(render_value(name, v, lang)
-                                                       for v in value)
-    if spec is not None and spec.codes:
-        code = str(value)
-        return spec.code_name(code) if lang == "zh" else CODE_NAMES_EN.get(code, code)
-    if isinstance(value, int | float):
-        return format_number(value)
-    return str(value)
 
 
 def human(condition: Condition | None, lang: Lang) -> str:
@@ -79,25 +50,18 @@ def _human_compare(condition: Compare, lang: Lang) -> str:
     if isinstance(operand, FieldRef):
         value = field_name(operand.name, lang)
     elif isinstance(operand, Scaled):
-        ratio = format_number(operand.numerator / operand.denominator)
+        ratio = formats.number(operand.numerator / operand.denominator)
         value = f"{ratio} × {field_name(operand.field, lang)}"
     elif isinstance(operand, Const) and isinstance(operand.value, tuple):
-        value = label("value.list_separator", lang).join(
-            render_value(condition.field, v, lang) for v in operand.value)
+        value = formats.listing((render_value(condition.field, v, lang) for v in operand.value),
+                                lang)
     elif isinstance(operand, Const):
         value = render_value(condition.field, operand.value, lang) \
             if not isinstance(operand.value, int | float) or isinstance(operand.value, bool) \
-            else format_number(operand.value)
+            else formats.number(operand.value)
     else:
         value = str(operand)
     return label(f"op.{condition.op}", lang, field=field_name(condition.field, lang), value=value)
-
-
-def _shown(value: Any) -> str:
-    """A parameter value in a sentence: large whole numbers (yuan) with thousands separators."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
-        return f"{value:,}"
-    return format_scalar(value)
 
 
 class _Filled:
@@ -108,7 +72,7 @@ class _Filled:
     def __init__(self, text: Text, lang: Lang, params: Mapping[str, Any]) -> None:
         self.lang = lang
         self.template = PLACEHOLDER.sub(
-            lambda m: _shown(params[m.group(2)]) if m.group(1) == "param" else m.group(0),
+            lambda m: formats.quantity(params[m.group(2)]) if m.group(1) == "param" else m.group(0),
             text(lang))
         self.constant = None if PLACEHOLDER.search(self.template) else self.template
         self.fields = tuple(m.group(2) for m in PLACEHOLDER.finditer(self.template))
@@ -274,8 +238,3 @@ class FindingWriter:
 def _key(value: Any) -> Any:
     """A field value as part of a cache key: 1, 1.0 and True differ here (not in Python)."""
     return (type(value), tuple(value) if isinstance(value, list) else value)
-
-
-def type_names(lang: Lang) -> dict[str, str]:
-    """Facility type codes by name, as reports show them."""
-    return {code: render_value("facility_type", code, lang) for code in FIELDS["facility_type"].codes}

@@ -16,10 +16,11 @@ from qianbai_rules import __version__
 from qianbai_rules.compile.compiled import CompiledRuleset, Verdict
 from qianbai_rules.core.jsontext import compact_json, indented_json
 from qianbai_rules.core.problems import Lang
+from qianbai_rules.model.display import render_value
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
 from qianbai_rules.reports import render
 from qianbai_rules.reports.claims import entitlements, subsidy_block
-from qianbai_rules.reports.findings import FindingWriter, render_value
+from qianbai_rules.reports.findings import FindingWriter
 from qianbai_rules.reports.identity import identity_rows
 from qianbai_rules.rules.readings import applied
 from qianbai_rules.texts.labels import labels

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from qianbai_rules.core.problems import Text
 from qianbai_rules.core.resources import templates_dir
 from qianbai_rules.core.safetext import visible, visible_lines
+from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import fill, status_word
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
@@ -55,17 +56,6 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def _yuan(value: int | None) -> str:
-    return "—" if value is None else f"{value:,}"
-
-
-def _number(value: Any) -> str:
-    """A parameter value as people read it: whole numbers with thousands separators."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
-
-
 def _responsible(finding: Mapping[str, Any], L: Mapping[str, Any]) -> str:
     """Who follows a finding up: the lead department (and any that assist) and the
     street/town (三（一）“部门协同、街镇负责”), e.g. 责任部门：区民政局；责任街镇：观音桥街道."""
@@ -90,8 +80,8 @@ def environment() -> Environment:
     )
     env.filters["fill"] = fill
     env.filters["md"] = _md
-    env.filters["yuan"] = _yuan
-    env.filters["number"] = _number
+    env.filters["yuan"] = formats.money
+    env.filters["measure"] = formats.measure
     env.filters["responsible"] = _responsible
     env.filters["status_word"] = status_word
     return env
