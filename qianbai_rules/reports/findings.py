@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from qianbai_rules.compile.compiled import CompiledRule, CompiledRuleset, Status
-from qianbai_rules.core.jsontext import compact_json
 from qianbai_rules.core.problems import Lang, Text
 from qianbai_rules.model.display import field_name, render_value
+from qianbai_rules.reports.model import Finding
 from qianbai_rules.rules.conditions import (
     AllOf,
     AnyOf,
@@ -93,16 +93,12 @@ class _RuleView:
         self.rule = rule
         self.lang = lang
         names = compiled.department_names
-        self.static: dict[str, Any] = {
-            "severity": source.severity.value,
-            "clause": source.clause,
-            "department": names[source.department](lang),
-        }
-        if source.assisted_by:
-            self.static["assisted_by"] = [names[code](lang) for code in source.assisted_by]
+        self.severity = source.severity.value
+        self.department = names[source.department](lang)
+        self.assisted_by = [names[code](lang) for code in source.assisted_by] \
+            if source.assisted_by else None
         self.title = source.title(lang)
-        if source.entitlement:
-            self.static["entitlement"] = True
+        self.section = source.section
         # An info rule or an entitlement is never a failure: a pass is worded as what it
         # says (可享受……), never as meeting a requirement, and nothing asks for a fix.
         self.informs = source.severity is Severity.info or source.entitlement
@@ -123,14 +119,11 @@ class _RuleView:
             if self.requirement.constant is not None else None)
         self.note_message = label("message.not_applicable_note", lang, note=self.note.constant) \
             if self.note and self.note.constant is not None else None
-        self.tail: dict[str, Any] = {}
         readings = compiled.ruleset.readings_of(source)
-        if readings:
-            self.tail["interpretation"] = interpretation(readings, lang)
-            used = [p for r in readings for p in r.parameters if p in source.parameters]
-            if used:
-                self.tail["interpretation_parameter"] = ", ".join(dict.fromkeys(used))
-            self.tail["readings"] = [r.id for r in readings]
+        self.interpretation = interpretation(readings, lang) if readings else None
+        used = [p for r in readings for p in r.parameters if p in source.parameters]
+        self.interpretation_parameter = ", ".join(dict.fromkeys(used)) if used else None
+        self.readings = [r.id for r in readings] if readings else None
         self.separator = label("value.list_separator", lang)
         texts = (self.requirement, self.fail, self.remediation, self.passed, self.note)
         # Everything a finding of this rule says comes from its status and these fields.
@@ -147,7 +140,7 @@ class _RuleView:
             names = self.rule.scope_fields + tuple(n for n in names if n not in self.rule.scope_fields)
         return {name: flat.get(name) for name in names}
 
-    def finding(self, status: Status, flat: Mapping[str, Any]) -> dict[str, Any]:
+    def finding(self, status: Status, flat: Mapping[str, Any]) -> Finding:
         remediation: str | None = None
         requirement = self.requirement(flat)
         if status is Status.failed:
@@ -172,23 +165,17 @@ class _RuleView:
             message = label("message.unknown", self.lang, missing=names, requirement=requirement)
             remediation = None if self.informs else label("message.supply", self.lang,
                                                           missing=names)
-        entry: dict[str, Any] = {"rule": self.rule.rule.id, "status": status.value, **self.static}
-        if self.asks_action(status):
-            entry["street_town"] = flat.get("street_town")
-        entry.update({"title": self.title, "observed": self.observed(status, flat),
-                      "required": self.required, "requirement": requirement, "message": message})
-        if remediation:
-            entry["remediation"] = remediation
-        entry.update(self.tail)
-        return entry
-
-
-class _Written:
-    __slots__ = ("finding", "line")
-
-    def __init__(self, finding: dict[str, Any]) -> None:
-        self.finding = finding
-        self.line: str | None = None  # the finding as compact JSON, once asked for
+        source = self.rule.rule
+        responsible = self.asks_action(status)
+        return Finding(
+            rule=source.id, status=status.value, severity=self.severity, clause=source.clause,
+            department=self.department, title=self.title,
+            observed=self.observed(status, flat), required=self.required,
+            requirement=requirement, message=message, section=self.section, lang=self.lang,
+            assisted_by=self.assisted_by, entitlement=source.entitlement,
+            responsible=responsible, street_town=flat.get("street_town") if responsible else None,
+            remediation=remediation, interpretation=self.interpretation,
+            interpretation_parameter=self.interpretation_parameter, readings=self.readings)
 
 
 class FindingWriter:
@@ -204,9 +191,9 @@ class FindingWriter:
 
     def __init__(self, compiled: CompiledRuleset, lang: Lang) -> None:
         self.views = [_RuleView(rule, compiled, lang) for rule in compiled.rules]
-        self._cache: dict[tuple[Any, ...], _Written] = {}
+        self._cache: dict[tuple[Any, ...], Finding] = {}
 
-    def _written(self, statuses: list[Status], flat: Mapping[str, Any]) -> list[_Written]:
+    def findings(self, statuses: list[Status], flat: Mapping[str, Any]) -> list[Finding]:
         written = []
         cache = self._cache
         values = {name: _key(value) for name, value in flat.items()}
@@ -218,22 +205,9 @@ class FindingWriter:
             if entry is None:
                 if len(cache) >= self.CACHE_SIZE:
                     cache.clear()
-                entry = cache[key] = _Written(view.finding(status, flat))
+                entry = cache[key] = view.finding(status, flat)
             written.append(entry)
         return written
-
-    def findings(self, statuses: list[Status], flat: Mapping[str, Any]) -> list[dict[str, Any]]:
-        return [entry.finding for entry in self._written(statuses, flat)]
-
-    def lines(self, statuses: list[Status], flat: Mapping[str, Any]) -> list[str]:
-        """The findings as compact JSON (see output.dumps)."""
-        found = []
-        for entry in self._written(statuses, flat):
-            if entry.line is None:
-                entry.line = compact_json(entry.finding)
-            found.append(entry.line)
-        return found
-
 
 def _key(value: Any) -> Any:
     """A field value as part of a cache key: 1, 1.0 and True differ here (not in Python)."""
