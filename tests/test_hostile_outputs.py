@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup
 from qianbai_rules.cli.app import main
 from qianbai_rules.history.store import MIGRATIONS, History
 from qianbai_rules.io import writing
-from qianbai_rules.reports.render import ReportError
+from qianbai_rules.io.writing import ReportError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = str(ROOT / "examples" / "sites")

@@ -10,8 +10,9 @@ from qianbai_rules.core.jsontext import indented_json
 from qianbai_rules.history.store import History
 from qianbai_rules.io import writing
 from qianbai_rules.model.display import type_names
+from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.reports import render
-from qianbai_rules.reports.output import RunInfo, rejected_json
+from qianbai_rules.reports.output import rejected_json
 from qianbai_rules.rules.readings import applied, tags
 from qianbai_rules.texts.labels import labels
 
@@ -38,7 +39,7 @@ def _change(now: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any
     }
 
 
-def annual_json(evaluation: Evaluation, info: RunInfo, lottery_fund: int,
+def annual_json(evaluation: Evaluation, info: RunContext, lottery_fund: int,
                 before: dict[str, Any] | None, history: History | None) -> dict[str, Any]:
     body = evaluation.as_json(lottery_fund, info.lang)
     header = info.header()
@@ -55,7 +56,7 @@ def annual_json(evaluation: Evaluation, info: RunInfo, lottery_fund: int,
     return document
 
 
-def write_annual(document: dict[str, Any], fmt: str, info: RunInfo, target: str | None,
+def write_annual(document: dict[str, Any], fmt: str, info: RunContext, target: str | None,
                  out: TextIO) -> None:
     """Write the evaluation; a target folder (``-o out/``) gets evaluation-YEAR.<format>."""
     if target and writing.is_folder(target):
@@ -67,7 +68,7 @@ def write_annual(document: dict[str, Any], fmt: str, info: RunInfo, target: str 
         return
     if fmt == "xlsx":
         if not target:
-            raise render.ReportError("xlsx 工作簿请用 -o 指定文件", "name the workbook with -o")
+            raise writing.ReportError("xlsx 工作簿请用 -o 指定文件", "name the workbook with -o")
         from qianbai_rules.io.spreadsheets import write_evaluation
         write_evaluation(document, Path(target), info.lang)
         return

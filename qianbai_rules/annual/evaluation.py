@@ -281,8 +281,10 @@ class Evaluation:
         }
 
 
-def evaluate(results: Iterable[Result], plan: Plan, compiled: CompiledRuleset, year: int,
-             previous: Mapping[str, tuple[str, ...]]) -> Evaluation:
+def evaluate_year(results: Iterable[Result], plan: Plan, compiled: CompiledRuleset, year: int,
+                  previous: Mapping[str, tuple[str, ...]]) -> Evaluation:
+    """The annual performance evaluation (年度绩效评价) of ``year`` from every record's result
+    (``qianbai evaluate``; not the check of one record, :func:`.check.evaluate_record`)."""
     evaluation = Evaluation(plan, compiled, year, previous)
     for result in results:
         evaluation.add(result)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from qianbai_rules.core.errors import QianbaiError
+
 Lang = Literal["zh", "en"]
 
 
@@ -73,7 +75,7 @@ class RuleProblem:
         return f"{', '.join(parts)}: {self.message}"
 
 
-class RulesError(Exception):
+class RulesError(QianbaiError):
     """Raised when a rule folder cannot be loaded; carries every problem found."""
 
     def __init__(self, problems: list[RuleProblem]) -> None:

@@ -6,6 +6,7 @@ import os
 import stat
 from pathlib import Path
 
+from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.limits import MAX_RULE_FILE_BYTES
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -31,7 +32,7 @@ def shipped(path: Path) -> bool:
         where.is_relative_to(templates_dir().resolve())
 
 
-class RuleFileError(OSError):
+class RuleFileError(QianbaiError, OSError):
     """A rule, parameter or plan file that is not read: not a regular file, or too large."""
 
 

@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from qianbai_rules.core import limits
+from qianbai_rules.core.errors import QianbaiError
 
 MAX_ALIASES = 100
 MAX_EXPANSION = 100_000  # values that aliases may add to a document, once expanded
 
 
-class StrictLoadError(ValueError):
+class StrictLoadError(QianbaiError, ValueError):
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.line = line

@@ -33,6 +33,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from qianbai_rules.compile.compiled import CompiledRule, CompiledRuleset, Status
+from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.limits import MAX_ENGINE_EXPRESSIONS, MAX_ENGINE_TESTS
 from qianbai_rules.model.fields import FIELDS, GROUPS, nest
 from qianbai_rules.rules.conditions import (
@@ -67,7 +68,7 @@ def available() -> bool:
     return _engine is not None
 
 
-class DurableError(RuntimeError):
+class DurableError(QianbaiError, RuntimeError):
     pass
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status
+from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.pipeline.check import Evaluated, Result
 from qianbai_rules.subsidies.amounts import Outcome
 
@@ -63,7 +64,7 @@ APPLICATION_ID: Final = 0x51424831  # "QBH1": marks the file as a qianbai histor
 TIMEOUT: Final = 30.0  # seconds a run waits for another one's write to the database
 
 
-class HistoryError(Exception):
+class HistoryError(QianbaiError):
     pass
 
 

@@ -15,13 +15,14 @@ import io
 import os
 from typing import BinaryIO, TextIO
 
+from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.problems import Lang, Text
 
 STDOUT = Text("标准输出", "standard output")
 STDERR = Text("标准错误输出", "standard error")
 
 
-class StreamError(Exception):
+class StreamError(QianbaiError):
     """Standard output could not be written."""
 
     def __init__(self, stream: Text, reason: str | None, number: int | None = None) -> None:

@@ -33,13 +33,23 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TextIO
 
-from qianbai_rules.reports.render import ReportError
+from qianbai_rules.core.errors import QianbaiError
+from qianbai_rules.core.problems import Text
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _HASHED = re.compile(r"-[0-9a-f]{10}(?:[0-9a-f]{54})?(?:-[0-9]+)?$", re.IGNORECASE)
 _RESERVED = {"", "index", "con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
              *(f"lpt{i}" for i in range(10))}
 DB_COMPANIONS = ("", "-journal", "-wal", "-shm")  # a SQLite database and its journal files
+
+
+class ReportError(QianbaiError):
+    """A report or output file cannot be produced (the output policy refuses the file, or
+    the PDF extra is not installed); says why in Chinese and English."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.text = Text(zh, en)
 
 
 def _umask() -> int:

@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from qianbai_rules.core import limits
+from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.problems import Text
 
 _CHUNK = 64 * 1024
@@ -36,7 +37,7 @@ _REFERENCE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _LOCALE_DATE_IDS = frozenset(range(27, 37)) | frozenset(range(50, 59))
 
 
-class WorkbookError(Exception):
+class WorkbookError(QianbaiError):
     """The workbook as a whole cannot be read (or reading it must stop)."""
 
     def __init__(self, message: Text) -> None:

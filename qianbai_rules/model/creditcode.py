@@ -17,6 +17,7 @@ from __future__ import annotations
 import string
 from typing import Final
 
+from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.problems import Text
 
 ALPHABET: Final = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -28,7 +29,7 @@ _UPPER: Final = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)  #
 PATTERN: Final = "^[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{18}$"
 
 
-class CreditCodeError(ValueError):
+class CreditCodeError(QianbaiError, ValueError):
     """Why a text is not a unified social credit code, in both languages."""
 
     def __init__(self, text: Text) -> None:

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE, MAX_AREA_M2, MAX_COUNT, MAX_LIST_ITEMS
 from qianbai_rules.core.problems import Text as Message
 from qianbai_rules.core.safetext import char_name, first_invisible, first_unsafe
@@ -252,7 +253,7 @@ def _to_text(value: Any) -> Any:
     return value
 
 
-class ValueProblem(ValueError):
+class ValueProblem(QianbaiError, ValueError):
     """Why a field's value is refused, in both languages, saying what was expected."""
 
     def __init__(self, text: Message) -> None:

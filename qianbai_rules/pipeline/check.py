@@ -11,7 +11,7 @@ from qianbai_rules.core.problems import RecordProblem, Text
 from qianbai_rules.engines.durable import DurableEvaluator
 from qianbai_rules.engines.durable import available as durable_available
 from qianbai_rules.engines.plain import PlainEvaluator
-from qianbai_rules.io.inputs import Meter, RawRecord, expand, read
+from qianbai_rules.io.inputs import Item, Meter, expand, read
 from qianbai_rules.model.fields import flatten
 from qianbai_rules.model.record import FacilityRecord, id_key
 from qianbai_rules.model.validation import column_of, parse_record, record_label
@@ -98,7 +98,7 @@ class Identity:
         return Rejected(RecordProblem(self.source, self.label, "id", message, self.position))
 
 
-def validate(item: RawRecord | RecordProblem) -> tuple[Identity, FacilityRecord] | Rejected:
+def validate(item: Item) -> tuple[Identity, FacilityRecord] | Rejected:
     """One input item validated on its own (duplicate ids are checked by :class:`Unique`)."""
     if isinstance(item, RecordProblem):
         return Rejected(item)
@@ -127,7 +127,7 @@ class Unique:
         return None
 
 
-def items(paths: Iterable[str], meter: Meter | None = None) -> Iterator[RawRecord | RecordProblem]:
+def items(paths: Iterable[str], meter: Meter | None = None) -> Iterator[Item]:
     """Every record of every input, as read, in input order."""
     for source in expand(paths):
         if isinstance(source, RecordProblem):
@@ -136,7 +136,7 @@ def items(paths: Iterable[str], meter: Meter | None = None) -> Iterator[RawRecor
             yield from _guarded(source, meter)
 
 
-def _guarded(source: str, meter: Meter | None) -> Iterator[RawRecord | RecordProblem]:
+def _guarded(source: str, meter: Meter | None) -> Iterator[Item]:
     """One source read with a last line of defence: should a reader itself fail, the
     records read so far stand and the rest of the file is one problem naming it."""
     try:
@@ -161,18 +161,41 @@ def validated(paths: Iterable[str],
             yield unique.duplicate(identity) or (identity.source, record)
 
 
+def check_item(item: Item, compiled: CompiledRuleset, evaluator: Evaluator,
+               year: int, unique: Unique | None = None) -> tuple[Identity | None, Result]:
+    """One input item validated and evaluated, or rejected with its reason: the one step
+    per record of both one process and the ``--jobs`` workers. The identity of a valid
+    record is returned even when its evaluation failed: its id is taken all the same.
+
+    With ``unique`` (one process) a record whose id came before is rejected here, and not
+    evaluated; the workers pass none and the parent, which sees the ids in input order,
+    rejects the duplicates (:mod:`.parallel`)."""
+    checked = validate(item)
+    if isinstance(checked, Rejected):
+        return None, checked
+    identity, record = checked
+    duplicate = unique.duplicate(identity) if unique is not None else None
+    if duplicate is not None:
+        return identity, duplicate
+    return identity, _guarded_evaluation(record, identity.source, compiled, evaluator, year)
+
+
+def _guarded_evaluation(record: FacilityRecord, source: str, compiled: CompiledRuleset,
+                        evaluator: Evaluator, year: int) -> Result:
+    """:func:`evaluate_record` with a last line of defence: should an evaluator itself fail
+    on a record, that record is rejected with the reason and the run goes on."""
+    try:
+        return evaluate_record(record, source, compiled, evaluator, year)
+    except Exception as exc:
+        return Rejected(RecordProblem(source, record.id, None, Text(
+            f"评估时出现内部错误，请报告此问题：{type(exc).__name__}: {exc}",
+            f"internal error while evaluating; please report it: "
+            f"{type(exc).__name__}: {exc}")))
+
+
 def run(paths: Iterable[str], compiled: CompiledRuleset, evaluator: Evaluator,
         year: int, meter: Meter | None = None) -> Iterator[Result]:
     """Every input record, in input order, evaluated or rejected with its reason."""
-    for item in validated(paths, meter):
-        if isinstance(item, Rejected):
-            yield item
-        else:
-            source, record = item
-            try:
-                yield evaluate_record(record, source, compiled, evaluator, year)
-            except Exception as exc:
-                yield Rejected(RecordProblem(source, record.id, None, Text(
-                    f"评估时出现内部错误，请报告此问题：{type(exc).__name__}: {exc}",
-                    f"internal error while evaluating; please report it: "
-                    f"{type(exc).__name__}: {exc}")))
+    unique = Unique()
+    for item in items(paths, meter):
+        yield check_item(item, compiled, evaluator, year, unique)[1]

@@ -1,61 +1,57 @@
 """`--jobs N`: a large input split across worker processes, output identical to one process.
 
-The parent reads the input in order; batches of records as read go to workers, each of
-which compiles the rules and registers its own durable_rules rulesets once (durable_rules
-is not thread-safe and its rulesets cannot be shared), validates, evaluates and renders
-them, and sends the rendered pieces back with the id of each valid record. ``imap`` keeps
-the batches in input order, so the parent sees the ids in input order and rejects a
-duplicate as one process does: the bytes written are the same.
-"""
+The parent reads the input in order; batches of records as read go to workers. Each worker
+is given the run context (the rules as the parent compiled them) and a renderer factory
+(the reports' ``renderer``: this stage does not import the reports), makes its own
+evaluator once (durable_rules is not thread-safe and its rulesets cannot be shared) and
+its renderer, then checks each record with the one step per record
+(:func:`.check.check_item`) and sends the rendered pieces back with the id of each valid
+record. The results are taken in input order, so the parent sees the ids in input order
+and rejects a duplicate as one process does: the bytes written are the same."""
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import multiprocessing
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
-from pathlib import Path
+from typing import Any, Generic, TypeVar, cast
 
-from qianbai_rules.compile.compiled import CompiledRuleset, compile_ruleset
-from qianbai_rules.core.problems import Lang, RecordProblem
-from qianbai_rules.io.inputs import Meter, RawRecord
+from qianbai_rules.io.inputs import Item, Meter
 from qianbai_rules.pipeline.check import (
     Evaluator,
     Identity,
-    Rejected,
+    Result,
     Unique,
-    evaluate_record,
+    check_item,
     items,
     make_evaluator,
-    validate,
 )
-from qianbai_rules.reports.output import Piece, RunInfo, render_piece
-from qianbai_rules.rules.ruleset import load_ruleset
+from qianbai_rules.pipeline.context import RunContext
 
 BATCH = 200
 WINDOW_PER_JOB = 4  # batches in flight per worker
 
-Item = RawRecord | RecordProblem
+Piece = TypeVar("Piece")
+# Builds, once per process, what renders one record's result in the run's format: a
+# module-level function (the reports' ``renderer``), so that it can be sent to a worker.
+RendererFactory = Callable[[RunContext], Callable[[Result], Piece]]
 
 
 @dataclass(frozen=True)
-class Settings:
-    rules: Path
-    as_of: dt.date
-    engine: str
-    year: int
-    lang: Lang
-    fmt: str
+class _Worker(Generic[Piece]):
+    context: RunContext
+    evaluator: Evaluator
+    render: Callable[[Result], Piece]
 
 
-_WORKER: tuple[CompiledRuleset, Evaluator, RunInfo, Settings] | None = None
+_WORKER: _Worker[Any] | None = None
 
 
-def _start(settings: Settings) -> None:
+def _start(context: RunContext, make_renderer: RendererFactory[Any]) -> None:
     global _WORKER
     # A worker ends on SIGTERM or SIGHUP as by default, at once, even while it waits on the
     # pool's queue: a Python handler inherited from the parent runs only between bytecodes,
@@ -63,24 +59,19 @@ def _start(settings: Settings) -> None:
     for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if number is not None:
             signal.signal(number, signal.SIG_DFL)
-    compiled = compile_ruleset(load_ruleset(settings.rules), settings.as_of)
-    evaluator = make_evaluator(settings.engine, compiled)
-    _WORKER = (compiled, evaluator, RunInfo(compiled, evaluator.name, settings.year,
-                                            settings.lang), settings)
+    # Its own evaluator: durable_rules is not thread-safe and its rulesets are per process.
+    _WORKER = _Worker(context, make_evaluator(context.engine, context.compiled),
+                      make_renderer(context))
 
 
-def _work(batch: list[Item]) -> list[tuple[Identity | None, Piece]]:
+def _work(batch: list[Item]) -> list[tuple[Identity | None, Any]]:
     assert _WORKER is not None, "the worker was started without its rules"
-    compiled, evaluator, info, settings = _WORKER
-    done: list[tuple[Identity | None, Piece]] = []
+    worker = _WORKER
+    done: list[tuple[Identity | None, Any]] = []
     for item in batch:
-        checked = validate(item)
-        if isinstance(checked, Rejected):
-            done.append((None, render_piece(checked, settings.fmt, info)))
-        else:
-            identity, record = checked
-            result = evaluate_record(record, identity.source, compiled, evaluator, settings.year)
-            done.append((identity, render_piece(result, settings.fmt, info)))
+        identity, result = check_item(item, worker.context.compiled, worker.evaluator,
+                                      worker.context.year)
+        done.append((identity, worker.render(result)))
     return done
 
 
@@ -90,26 +81,28 @@ def _batches(items: Iterable[Item]) -> Iterator[list[Item]]:
         yield batch
 
 
-def pieces(paths: Iterable[str], settings: Settings, info: RunInfo, jobs: int,
-           meter: Meter | None = None) -> Iterator[Piece]:
+def pieces(paths: Iterable[str], context: RunContext, make_renderer: RendererFactory[Piece],
+           jobs: int, meter: Meter | None = None) -> Iterator[Piece]:
     """Every input record's rendered piece, in input order, computed by ``jobs`` workers."""
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     unique = Unique()
-    with multiprocessing.get_context(method).Pool(jobs, initializer=_start, initargs=(settings,)) as pool:
+    render = make_renderer(context)  # the duplicates, found here
+    with multiprocessing.get_context(method).Pool(
+            jobs, initializer=_start, initargs=(context, make_renderer)) as pool:
         for batch in _in_order(pool, _batches(items(paths, meter)), WINDOW_PER_JOB * jobs):
             for identity, piece in batch:
                 duplicate = unique.duplicate(identity) if identity is not None else None
-                yield render_piece(duplicate, settings.fmt, info) if duplicate else piece
+                yield render(duplicate) if duplicate else cast(Piece, piece)
 
 
 def _in_order(pool: Pool, batches: Iterator[list[Item]],
-              window: int) -> Iterator[list[tuple[Identity | None, Piece]]]:
+              window: int) -> Iterator[list[tuple[Identity | None, Any]]]:
     """The workers' results in input order, with at most ``window`` batches read ahead.
 
     (``Pool.imap`` keeps every result the writer has not taken yet: memory would grow
     with the input whenever the workers outrun the writer.)
     """
-    pending: deque[AsyncResult[list[tuple[Identity | None, Piece]]]] = deque()
+    pending: deque[AsyncResult[list[tuple[Identity | None, Any]]]] = deque()
     for batch in batches:
         pending.append(pool.apply_async(_work, (batch,)))
         if len(pending) >= window:

@@ -13,9 +13,10 @@ from typing import Any, TextIO
 
 from qianbai_rules.io import writing
 from qianbai_rules.pipeline.check import Rejected, Result
+from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports import render
 from qianbai_rules.reports.model import RecordReport, RunReport
-from qianbai_rules.reports.output import RunInfo, Tally, record_report, rejected_json
+from qianbai_rules.reports.output import record_report, rejected_json
 from qianbai_rules.texts.labels import labels
 
 
@@ -26,7 +27,7 @@ def _index_entry(report: RecordReport, file: str) -> dict[str, Any]:
             "construction": subsidy.get("construction"), "operating": subsidy.get("operating")}
 
 
-def _context(info: RunInfo, **values: Any) -> dict[str, Any]:
+def _context(info: RunContext, **values: Any) -> dict[str, Any]:
     return {"L": labels(info.lang), "run": info.header(), "lang": info.lang, **values}
 
 
@@ -35,7 +36,7 @@ def _document(fmt: str, template: str, context: dict[str, Any]) -> bytes:
     return render.to_pdf(text) if fmt == "pdf" else text.encode("utf-8")
 
 
-def write_reports(outcomes: Iterable[Result], fmt: str, info: RunInfo, audience: str,
+def write_reports(outcomes: Iterable[Result], fmt: str, info: RunContext, audience: str,
                   target: str | None, out: TextIO) -> Tally:
     """Reports in html, md or pdf: one document for all records, or, when ``target`` is a
     folder, one file per record and an index (see :func:`_write_folder`)."""
@@ -57,7 +58,7 @@ def write_reports(outcomes: Iterable[Result], fmt: str, info: RunInfo, audience:
     return tally
 
 
-def _write_folder(outcomes: Iterable[Result], fmt: str, info: RunInfo, audience: str,
+def _write_folder(outcomes: Iterable[Result], fmt: str, info: RunContext, audience: str,
                   folder: Path) -> Tally:
     """One report per record, each kept aside as it is evaluated; once all are known, the
     file names are decided for the whole run (unique by construction), and the reports and

@@ -6,21 +6,19 @@ give byte-identical output.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Iterator
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, TextIO
 
-from qianbai_rules import __version__
-from qianbai_rules.compile.compiled import CompiledRuleset, Verdict
+from qianbai_rules.compile.compiled import Verdict
 from qianbai_rules.core.jsontext import compact_json, indented_json
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
+from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports import render
 from qianbai_rules.reports.build import Reporter
 from qianbai_rules.reports.model import RecordReport, json_document
-from qianbai_rules.rules.readings import applied
 from qianbai_rules.texts.labels import labels
 
 # What the text report's first two lines already show of the identity block.
@@ -30,83 +28,35 @@ STREAMED = ("text", "json", "jsonl")
 
 
 @dataclass(frozen=True)
-class RunInfo:
-    compiled: CompiledRuleset
-    engine: str
-    year: int
-    lang: Lang
+class _Kept:
+    """What rendering keeps for a run from record to record."""
 
-    @cached_property
-    def text_context(self) -> dict[str, Any]:
-        return {"L": labels(self.lang), "run": self.header(), "lang": self.lang}
-
-    def header(self) -> dict[str, Any]:
-        ruleset = self.compiled.ruleset
-        return {
-            "version": __version__,
-            "engine": self.engine,
-            "ruleset": {
-                "name": ruleset.name,
-                "version": ruleset.version,
-                "source": ruleset.source,
-                "fingerprint": ruleset.fingerprint,
-                "rules": len(ruleset.rules),
-                "parameters": [a.as_json() for a in self.compiled.applied],
-            },
-            "as_of": self.compiled.as_of.isoformat(),
-            "year": self.year,
-            "readings": applied(ruleset.readings.values(), False, self.lang),
-        }
+    reporter: Reporter  # with its cache of findings already written
+    text_context: dict[str, Any]  # what the text templates read of the run
 
 
-class Tally:
-    """Counts outcomes as they stream past; the exit status derives from it."""
-
-    def __init__(self) -> None:
-        self.verdicts: Counter[Verdict] = Counter()
-        self.rejected = 0
-
-    def add(self, outcome: Result) -> None:
-        if isinstance(outcome, Rejected):
-            self.rejected += 1
-        else:
-            self.verdicts[outcome.verdict] += 1
-
-    def counting(self, outcomes: Iterable[Result]) -> Iterator[Result]:
-        """The same outcomes, each counted as it passes."""
-        for outcome in outcomes:
-            self.add(outcome)
-            yield outcome
-
-    def summary(self) -> dict[str, int]:
-        return {"records": sum(self.verdicts.values()),
-                **{v.value: self.verdicts[v] for v in (Verdict.compliant, Verdict.non_compliant,
-                                                       Verdict.incomplete)},
-                "rejected": self.rejected}
-
-    @property
-    def exit_status(self) -> int:
-        if self.rejected:
-            return 2
-        if self.verdicts[Verdict.non_compliant] or self.verdicts[Verdict.incomplete]:
-            return 1
-        return 0
+_KEPT: weakref.WeakKeyDictionary[RunContext, _Kept] = weakref.WeakKeyDictionary()
 
 
-_REPORTERS: dict[int, tuple[RunInfo, Reporter]] = {}
+def _kept(info: RunContext) -> _Kept:
+    kept = _KEPT.get(info)
+    if kept is None:
+        kept = _KEPT[info] = _Kept(Reporter(info.compiled, info.year, info.lang), {
+            "L": labels(info.lang), "run": info.header(), "lang": info.lang})
+    return kept
 
 
-def reporter(info: RunInfo) -> Reporter:
-    """The run's reporter, made once per run (its findings are kept between records)."""
-    kept = _REPORTERS.get(id(info))
-    if kept is None or kept[0] is not info:
-        if len(_REPORTERS) >= 4:
-            _REPORTERS.clear()
-        kept = _REPORTERS[id(info)] = (info, Reporter(info.compiled, info.year, info.lang))
-    return kept[1]
+def reporter(info: RunContext) -> Reporter:
+    """The run's one reporter: its cache of findings lasts as long as the run."""
+    return _kept(info).reporter
 
 
-def record_report(result: Evaluated, info: RunInfo) -> RecordReport:
+def text_context(info: RunContext) -> dict[str, Any]:
+    """What the text templates read of the run, made once per run."""
+    return _kept(info).text_context
+
+
+def record_report(result: Evaluated, info: RunContext) -> RecordReport:
     """One record's report, the one every format renders."""
     return reporter(info).record(result)
 
@@ -126,7 +76,7 @@ class Piece:
     payload: Any  # a rejected entry; else the record's JSON, JSON line or text block
 
 
-def render_piece(outcome: Result, fmt: str, info: RunInfo) -> Piece:
+def render_piece(outcome: Result, fmt: str, info: RunContext) -> Piece:
     if isinstance(outcome, Rejected):
         return Piece(None, rejected_json(outcome, info.lang))
     report = record_report(outcome, info)
@@ -134,17 +84,23 @@ def render_piece(outcome: Result, fmt: str, info: RunInfo) -> Piece:
         return Piece(outcome.verdict, report.as_line())
     if fmt == "text":
         text = render.environment().get_template("text/record.txt").render(
-            info.text_context, record=report, identity=report.identity_besides(TEXT_HEADLINE))
+            text_context(info), record=report, identity=report.identity_besides(TEXT_HEADLINE))
         return Piece(outcome.verdict, text)
     return Piece(outcome.verdict, report.as_json())
 
 
-def write(outcomes: Iterable[Result], fmt: str, info: RunInfo, out: TextIO) -> Tally:
+def renderer(info: RunContext) -> Callable[[Result], Piece]:
+    """The run's records rendered one by one in its format: what each ``--jobs`` worker
+    builds once (:func:`.parallel.pieces` is given this function)."""
+    return lambda outcome: render_piece(outcome, info.fmt, info)
+
+
+def write(outcomes: Iterable[Result], fmt: str, info: RunContext, out: TextIO) -> Tally:
     """Write every outcome in the format; return the tally for the exit status."""
     return write_pieces((render_piece(o, fmt, info) for o in outcomes), fmt, info, out)
 
 
-def write_pieces(pieces: Iterable[Piece], fmt: str, info: RunInfo, out: TextIO) -> Tally:
+def write_pieces(pieces: Iterable[Piece], fmt: str, info: RunContext, out: TextIO) -> Tally:
     """Assemble rendered pieces, in input order, into the output document."""
     tally = Tally()
     records: list[Any] = []
@@ -152,7 +108,7 @@ def write_pieces(pieces: Iterable[Piece], fmt: str, info: RunInfo, out: TextIO) 
     if fmt == "jsonl":
         out.write(compact_json({"header": info.header()}) + "\n")
     elif fmt == "text":
-        out.write(render.environment().get_template("text/header.txt").render(info.text_context))
+        out.write(render.environment().get_template("text/header.txt").render(text_context(info)))
     for piece in pieces:
         if piece.verdict is None:
             tally.rejected += 1
@@ -173,5 +129,5 @@ def write_pieces(pieces: Iterable[Piece], fmt: str, info: RunInfo, out: TextIO) 
         out.write(compact_json({"summary": tally.summary()}) + "\n")
     else:
         out.write(render.environment().get_template("text/footer.txt").render(
-            info.text_context, summary=tally.summary(), rejected=rejected))
+            text_context(info), summary=tally.summary(), rejected=rejected))
     return tally

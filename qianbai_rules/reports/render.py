@@ -16,9 +16,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from qianbai_rules.core.problems import Text
 from qianbai_rules.core.resources import templates_dir
 from qianbai_rules.core.safetext import visible, visible_lines
+from qianbai_rules.io.writing import ReportError
 from qianbai_rules.reports.model import Finding
 from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import fill, status_word
@@ -27,14 +27,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
 # What GitHub-flavoured Markdown would turn into a link by itself (a bare URL, a www.
 # address, an e-mail address): its ``:``, ``.`` or ``@`` is escaped so it stays text.
 _MD_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<=\bwww)(\.)|(@)")
-
-
-class ReportError(Exception):
-    """A report cannot be produced (e.g. the PDF extra is not installed)."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.text = Text(zh, en)
 
 
 def _md(value: Any) -> Markup:

@@ -1,0 +1,110 @@
+"""``qianbai check``: every rule on every record, written in one format."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from qianbai_rules.cli import options
+from qianbai_rules.cli.common import (
+    guarded,
+    meter,
+    open_history,
+    prepare,
+    rejected_notice,
+    say,
+)
+from qianbai_rules.cli.options import USAGE_ERROR
+from qianbai_rules.core.problems import Lang
+from qianbai_rules.io import writing
+from qianbai_rules.io.inputs import Meter
+from qianbai_rules.io.progress import progress
+from qianbai_rules.io.writing import ReportError
+from qianbai_rules.pipeline.check import Result, run
+from qianbai_rules.pipeline.context import RunContext, Tally
+from qianbai_rules.reports.output import FORMATS, STREAMED, renderer, write, write_pieces
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = commands.add_parser("check", help="evaluate every rule on every record",
+                                description="Evaluate every rule on every record found in "
+                                            "INPUT (files or folders; - reads standard input).")
+    options.add_inputs(check, "INPUT")
+    options.add_format(check, FORMATS)
+    options.add_output(check, "write there (default: stdout)")
+    options.add_year(check, "year for the operating subsidy (default: the year of --as-of)")
+    options.add_as_of(check, "date whose parameter values apply (default: today, or the last "
+                             "day of --year when that is earlier)")
+    check.add_argument("--audience", choices=("inspector", "operator"), default="inspector")
+    options.add_lang(check)
+    options.add_rules(check)
+    options.add_engine(check)
+    options.add_db(check, "history database (SQLite)")
+    options.add_force(check)
+    options.add_quiet(check)
+    check.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help="worker processes for text, json and jsonl output (default 1)")
+    check.add_argument("--record", action="store_true",
+                       help="store each assessment in the history database (--db)")
+
+
+def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    lang: Lang = args.lang
+    prepared = prepare(args, args.as_of or options.default_as_of(args.year), err)
+    if prepared is None:
+        return USAGE_ERROR
+    if args.record and args.db is None:
+        say("qianbai: --record needs --db FILE", err)
+        return USAGE_ERROR
+    if args.db is not None and not args.record:
+        say("qianbai: --db FILE goes with --record (check stores only what it is asked to)",
+            err)
+        return USAGE_ERROR
+    history = open_history(args, err) if args.record else None
+    if isinstance(history, int):
+        return history
+    info, evaluator = prepared
+    if args.jobs < 1 or (args.jobs > 1 and (args.format not in STREAMED or args.record)):
+        say("qianbai: --jobs N (N ≥ 1) parallelises text, json and jsonl output, without "
+            "--record", err)
+        return USAGE_ERROR
+    shown = meter(args, err)
+    outcomes = progress(run(args.inputs, info.compiled, evaluator, info.year, shown),
+                        err, lang, not args.quiet, shown)
+    if history is not None and args.record:
+        outcomes = history.recording(outcomes, info.compiled, info.year, "check")
+
+    def body() -> int:
+        if args.format not in STREAMED:
+            from qianbai_rules.reports.documents import write_reports
+            tally = write_reports(outcomes, info.fmt, info, info.audience, args.output, out)
+        elif args.output:
+            if writing.is_folder(args.output):
+                raise ReportError(f"{args.output} 是文件夹；{args.format} 格式请指定文件名"
+                                  "（文件夹用于 html、md、pdf 报告）",
+                                  f"{args.output} is a folder; name a file for --format "
+                                  f"{args.format} (folders take html, md or pdf reports)")
+            with writing.atomic_text(Path(args.output)) as handle:
+                tally = _stream(args, info, outcomes, handle, err, shown)
+        else:
+            tally = _stream(args, info, outcomes, out, err, shown)
+        out.flush()  # all written, or nothing stored
+        if history is not None:
+            history.commit()
+        rejected_notice(tally.rejected, lang, err)
+        return tally.exit_status
+
+    return guarded(args, err, history, body)
+
+
+def _stream(args: argparse.Namespace, info: RunContext, outcomes: Iterator[Result],
+            out: TextIO, err: TextIO, shown: Meter | None) -> Tally:
+    """text/json/jsonl output, in this process or, with --jobs, in worker processes."""
+    if args.jobs == 1:
+        return write(outcomes, info.fmt, info, out)
+    from qianbai_rules.pipeline.parallel import pieces as parallel_pieces
+    pieces = progress(parallel_pieces(args.inputs, info, renderer, args.jobs, shown), err,
+                      info.lang, not args.quiet, shown)
+    return write_pieces(pieces, info.fmt, info, out)

@@ -1,0 +1,149 @@
+"""What the commands share beyond their options: messages, the rules loaded and compiled,
+the history opened, the output policy, and the guard around the part that writes."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from qianbai_rules.cli.options import USAGE_ERROR
+from qianbai_rules.compile.compiled import compile_ruleset
+from qianbai_rules.core.problems import Lang, RulesError, Text
+from qianbai_rules.core.resources import rules_dir, templates_dir
+from qianbai_rules.core.safetext import visible
+from qianbai_rules.engines.durable import DurableError
+from qianbai_rules.history.store import History, HistoryError
+from qianbai_rules.io import writing
+from qianbai_rules.io.inputs import STDIN, Meter, expand
+from qianbai_rules.io.streams import StreamError
+from qianbai_rules.io.writing import ReportError
+from qianbai_rules.pipeline.check import Evaluator, make_evaluator
+from qianbai_rules.pipeline.context import RunContext
+from qianbai_rules.rules.ruleset import Ruleset, load_ruleset
+from qianbai_rules.subsidies.amounts import year_problems
+
+
+def say(message: object, stream: TextIO) -> None:
+    """One message line for people: whatever it quotes (a file name, an id, a key) is made
+    visible on this one line, so it cannot act on the terminal or forge another line."""
+    print(visible(str(message)), file=stream)
+
+
+def load_rules(folder: Path | None, err: TextIO) -> Ruleset | None:
+    try:
+        return load_ruleset(folder or rules_dir())
+    except RulesError as exc:
+        for problem in exc.problems:
+            say(problem, err)
+        return None
+
+
+def prepare(args: argparse.Namespace, as_of: dt.date,
+            err: TextIO) -> tuple[RunContext, Evaluator] | None:
+    """The run's context (rules loaded and compiled for the date, the year checked, the
+    evaluator chosen), and this process's evaluator."""
+    lang: Lang = args.lang
+    ruleset = load_rules(args.rules, err)
+    if ruleset is None:
+        return None
+    try:
+        compiled = compile_ruleset(ruleset, as_of)
+    except RulesError as exc:
+        for problem in exc.problems:
+            say(problem, err)
+        return None
+    year = args.year if args.year is not None else as_of.year
+    too_early = year_problems(compiled, year)
+    for message in too_early:
+        say(f"qianbai: --year {year}: {message(lang)}", err)
+    if too_early:
+        return None
+    try:
+        evaluator = make_evaluator(args.engine, compiled)
+    except DurableError as exc:  # a rule folder beyond what the engine compiles (limits.py)
+        say(f"qianbai: {exc}", err)
+        return None
+    return RunContext(compiled, evaluator.name, year, lang, args.format,
+                      getattr(args, "audience", "inspector")), evaluator
+
+
+def open_history(args: argparse.Namespace, err: TextIO,
+                 create: bool = True) -> History | int | None:
+    if getattr(args, "db", None) is None:
+        return None
+    try:
+        return History(Path(args.db), create)
+    except HistoryError as exc:
+        say(f"qianbai: {exc}", err)
+        return USAGE_ERROR
+
+
+def guarded(args: argparse.Namespace, err: TextIO, history: History | None,
+            body: Callable[[], int]) -> int:
+    """Run the part of a command that writes; turn what can go wrong there into a clear
+    message and exit 2. The history is committed by ``body`` or rolled back here."""
+    lang: Lang = args.lang
+    try:
+        return body()
+    except ReportError as exc:
+        say(f"qianbai: {exc.text(lang)}", err)
+    except StreamError as exc:
+        say(f"qianbai: {exc.text(lang)}", err)
+    except (HistoryError, sqlite3.Error) as exc:
+        say(f"qianbai: {args.db}: {exc}", err)
+    except OSError as exc:
+        where = exc.filename or args.output
+        say(f"qianbai: {where + ': ' if where else ''}{exc.strerror or exc}", err)
+    finally:
+        if history is not None:
+            history.close()
+    if history is not None:
+        print(f"qianbai: {_NOT_STORED(lang)}", file=err)
+    return USAGE_ERROR
+
+
+_NOT_STORED = Text("本次结果未存入历史数据库", "nothing of this run was stored in the history "
+                   "database")
+
+
+def rejected_notice(count: int, lang: Lang, err: TextIO) -> None:
+    if count:
+        notice = Text(f"{count} 条记录未能评估，原因见输出中的“未能评估的记录”（rejected）",
+                      f"{count} record(s) could not be evaluated; the output lists them with "
+                      f"the reason (rejected)")
+        say(f"qianbai: {notice(lang)}", err)
+
+
+def meter(args: argparse.Namespace, err: TextIO) -> Meter | None:
+    """What the progress bar reads the share of the input done from, when it is shown."""
+    return Meter(args.inputs) if not args.quiet and err.isatty() else None
+
+
+def _input_files(inputs: Sequence[str]) -> frozenset[Path]:
+    return frozenset(Path(item).resolve() for item in expand(inputs)
+                     if isinstance(item, str) and item != STDIN)
+
+
+def policy(args: argparse.Namespace, err: TextIO) -> writing.OutputPolicy | None:
+    """What check and evaluate may write: never what they read (records, plan, rules,
+    templates), nor the history database and its journal files; ``--db`` naming something
+    the run reads is refused (None)."""
+    reads = _input_files(args.inputs)
+    plan = getattr(args, "plan", None)
+    sealed = frozenset(p for p in (rules_dir(), templates_dir(), args.rules) if p)
+    policy = writing.OutputPolicy(args.force, reads | ({Path(plan)} if plan else set()),
+                                  sealed)
+    if args.db is None:
+        return policy
+    if policy.protects(Path(args.db)):
+        refused = Text(f"{args.db} 是本次运行读取的文件（记录、规则或规划），不能用作历史数据库",
+                       f"{args.db} is an input of this run (a record, rule or plan file); it "
+                       "cannot be the history database")
+        say(f"qianbai: {refused(args.lang)}", err)
+        return None
+    database = {Path(args.db + suffix) for suffix in writing.DB_COMPANIONS}
+    return writing.OutputPolicy(args.force, policy.protected | database, sealed)

@@ -1,0 +1,94 @@
+"""``qianbai evaluate``: the annual performance evaluation of a registry against the plan."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from qianbai_rules.cli import options
+from qianbai_rules.cli.common import (
+    guarded,
+    meter,
+    open_history,
+    prepare,
+    rejected_notice,
+    say,
+)
+from qianbai_rules.cli.options import USAGE_ERROR
+from qianbai_rules.core.problems import Lang, RulesError
+from qianbai_rules.core.resources import rules_dir
+from qianbai_rules.io.progress import progress
+from qianbai_rules.pipeline.check import run
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    evaluation = commands.add_parser(
+        "evaluate", help="annual performance evaluation of a registry against the plan",
+        description="Annual performance evaluation (年度绩效评价) of every facility in REGISTRY "
+                    "against the plan: progress by type and street/town, compliance, "
+                    "subsidies and their funding, exit review.")
+    options.add_inputs(evaluation, "REGISTRY")
+    options.add_year(evaluation, "evaluated year", required=True)
+    evaluation.add_argument("--plan", type=Path, metavar="FILE", help="plan file "
+                            "(default: the shipped 2018–2020 Jiangbei plan)")
+    evaluation.add_argument("--lottery-fund", type=options.parse_yuan, default=0, metavar="YUAN",
+                            help="welfare-lottery fund available for the year's subsidies")
+    options.add_format(evaluation, ("text", "json", "html", "md", "pdf", "xlsx"))
+    options.add_output(evaluation)
+    options.add_as_of(evaluation, "date whose parameter values apply (default: 31 December of "
+                                  "--year, or today if that is earlier)")
+    options.add_lang(evaluation)
+    options.add_rules(evaluation)
+    options.add_engine(evaluation)
+    options.add_force(evaluation)
+    options.add_quiet(evaluation)
+    options.add_db(evaluation, "history database (SQLite): stores this evaluation and reads "
+                               "the previous year's")
+
+
+def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qianbai_rules.annual.document import annual_json, write_annual
+    from qianbai_rules.annual.evaluation import built_by, cutoff, evaluate_year
+    from qianbai_rules.rules.plan import load_plan
+
+    lang: Lang = args.lang
+    prepared = prepare(args, args.as_of or options.default_as_of(args.year), err)
+    if prepared is None:
+        return USAGE_ERROR
+    try:
+        plan = load_plan(args.plan or rules_dir() / "plans" / "jiangbei-2018-2020.yaml")
+    except RulesError as exc:
+        for problem in exc.problems:
+            say(problem, err)
+        return USAGE_ERROR
+    history = open_history(args, err)
+    if isinstance(history, int):
+        return history
+    info, evaluator = prepared
+    compiled, year = info.compiled, args.year
+    shown = meter(args, err)
+    results = progress(run(args.inputs, compiled, evaluator, year, shown), err, lang,
+                       not args.quiet, shown)
+
+    def body() -> int:
+        mandatory = {compiled.rules[i].rule.id for i in compiled.mandatory}
+        previous = history.non_compliant(year - 1, mandatory) if history else {}
+        before = history.evaluation(year - 1) if history else None
+        results_ = results
+        if history is not None:
+            day = cutoff(year, compiled.as_of)
+            results_ = history.recording(results, compiled, year, "evaluate",
+                                         lambda result: built_by(result.record, day))
+        evaluation = evaluate_year(results_, plan, compiled, year, previous)
+        document = annual_json(evaluation, info, args.lottery_fund, before, history)
+        if history is not None:
+            history.store_evaluation(year, compiled, plan.fingerprint, document)
+        write_annual(document, info.fmt, info, args.output, out)
+        out.flush()  # all written, or nothing stored
+        if history is not None:
+            history.commit()
+        rejected_notice(len(evaluation.rejected), lang, err)
+        return USAGE_ERROR if evaluation.rejected else 0
+
+    return guarded(args, err, history, body)

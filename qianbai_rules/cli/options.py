@@ -1,0 +1,107 @@
+"""The options the commands share, each defined once, and the values they accept."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE, date_problem
+from qianbai_rules.core.problems import Text
+
+USAGE_ERROR = 2
+
+
+def parse_year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        year = 0
+    if not 1 <= year <= 9999:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}")
+    return year  # within the years that are evaluated: see out_of_range
+
+
+def parse_yuan(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"not an amount in whole yuan: {text!r}")
+    return value
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def out_of_range(args: argparse.Namespace) -> Text | None:
+    """An as-of date or a year outside what is evaluated (limits.py): a year before or
+    after it must still be a date."""
+    first, last = FIRST_DATE, LAST_DATE
+    span = Text(f"{first.year}年{first.month}月{first.day}日至{last.year}年{last.month}月{last.day}日",
+                f"{first.isoformat()} to {last.isoformat()}")
+    if args.as_of is not None and date_problem(args.as_of) is not None:
+        day = args.as_of
+        return Text(f"参数适用日期 {day.year}年{day.month}月{day.day}日 超出受理范围（{span.zh}）",
+                    f"the as-of date {day.isoformat()} is outside {span.en}")
+    if args.year is not None and not first.year <= args.year <= last.year:
+        return Text(f"评估年度 {args.year} 年超出受理范围（{first.year}年至{last.year}年）",
+                    f"the year {args.year} is outside {first.year} to {last.year}")
+    return None
+
+
+def default_as_of(year: int | None) -> dt.date:
+    """Today; but for an earlier --year, its last day, so that year's values apply."""
+    today = dt.date.today()
+    return min(today, dt.date(year, 12, 31)) if year is not None else today
+
+
+def add_inputs(parser: argparse.ArgumentParser, metavar: str) -> None:
+    parser.add_argument("inputs", nargs="+", metavar=metavar)
+
+
+def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...]) -> None:
+    parser.add_argument("--format", choices=choices, default="text")
+
+
+def add_output(parser: argparse.ArgumentParser, help: str | None = None,
+               metavar: str = "PATH", required: bool = False) -> None:
+    parser.add_argument("-o", "--output", metavar=metavar, help=help, required=required)
+
+
+def add_year(parser: argparse.ArgumentParser, help: str, required: bool = False) -> None:
+    parser.add_argument("--year", type=parse_year, required=required, help=help)
+
+
+def add_as_of(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("--as-of", type=parse_date, metavar="DATE", help=help)
+
+
+def add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh")
+
+
+def add_rules(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rules", type=Path, metavar="DIR", help="rule folder")
+
+
+def add_engine(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--engine", choices=("durable", "plain"), default="durable")
+
+
+def add_db(parser: argparse.ArgumentParser, help: str | None, required: bool = False) -> None:
+    parser.add_argument("--db", metavar="FILE", required=required, help=help)
+
+
+def add_force(parser: argparse.ArgumentParser,
+              help: str = "overwrite existing output files") -> None:
+    parser.add_argument("--force", action="store_true", help=help)
+
+
+def add_quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiet", action="store_true", help="no progress line on a terminal")
