@@ -56,6 +56,9 @@ def test_a_measure_carries_its_unit_in_the_language(value: Any, unit: str, lang:
 def test_dates_shares_durations_and_lists() -> None:
     assert formats.date(dt.date(2019, 12, 31)) == "2019-12-31"
     assert formats.percent(0.456) == "46%"
+    assert formats.percent(0.4286, 1) == "42.9%"
+    assert formats.percent(None, 1) == "—"
+    assert [formats.change(d) for d in (2, -1, 0, None)] == ["+2", "-1", "+0", "—"]
     assert formats.duration(3725.4) == "1:02:05"
     assert formats.rate(12345.6) == "12,346"
     assert formats.listing(["甲", "乙"], "zh") == "甲、乙"

@@ -14,7 +14,7 @@ from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.reports import render
 from qianbai_rules.reports.output import rejected_json
 from qianbai_rules.rules.readings import applied, tags
-from qianbai_rules.texts.labels import labels
+from qianbai_rules.texts.labels import labels, pair
 
 
 def _change(now: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -68,7 +68,7 @@ def write_annual(document: dict[str, Any], fmt: str, info: RunContext, target: s
         return
     if fmt == "xlsx":
         if not target:
-            raise writing.ReportError("xlsx 工作簿请用 -o 指定文件", "name the workbook with -o")
+            raise writing.ReportError(*pair("problem.workbook_needs_file"))
         from qianbai_rules.io.spreadsheets import write_evaluation
         write_evaluation(document, Path(target), info.lang)
         return

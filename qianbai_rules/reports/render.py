@@ -21,7 +21,7 @@ from qianbai_rules.core.safetext import visible, visible_lines
 from qianbai_rules.io.writing import ReportError
 from qianbai_rules.reports.model import Finding
 from qianbai_rules.texts import formats
-from qianbai_rules.texts.labels import fill, status_word
+from qianbai_rules.texts.labels import fill, pair, status_word
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
 # What GitHub-flavoured Markdown would turn into a link by itself (a bare URL, a www.
@@ -79,6 +79,8 @@ def environment() -> Environment:
     env.filters["md"] = _md
     env.filters["yuan"] = formats.money
     env.filters["measure"] = formats.measure
+    env.filters["percent"] = formats.percent
+    env.filters["change"] = formats.change
     env.filters["responsible"] = _responsible
     env.filters["status_word"] = _status_word
     return env
@@ -93,10 +95,7 @@ def to_pdf(document: str) -> bytes:
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:
-        raise ReportError(
-            f"生成 PDF 需要安装可选组件：pip install 'qianbai-rules[pdf]'（{exc}）",
-            f"PDF output needs the optional extra: pip install 'qianbai-rules[pdf]' ({exc})",
-        ) from None
+        raise ReportError(*pair("problem.pdf_extra", reason=exc)) from None
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     pdf = HTML(string=document).write_pdf()

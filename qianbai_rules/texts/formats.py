@@ -86,9 +86,18 @@ def date(value: dt.date) -> str:
     return value.isoformat()
 
 
-def percent(fraction: float) -> str:
-    """A share as a whole percentage: ``45%``."""
-    return f"{fraction:.0%}"
+def percent(fraction: float | None, digits: int = 0) -> str:
+    """A share as a percentage with ``digits`` decimals (``45%``, ``42.9%``);
+    :data:`NO_AMOUNT` when it is not known (no target to measure against)."""
+    if fraction is None:
+        return NO_AMOUNT
+    return f"{fraction * 100:.{digits}f}%"
+
+
+def change(delta: int | None) -> str:
+    """A change from one year to the next, signed: ``+2``, ``-1``, ``+0``; :data:`NO_AMOUNT`
+    when either year is not known."""
+    return NO_AMOUNT if delta is None else f"{delta:+d}"
 
 
 def rate(per_second: float) -> str:

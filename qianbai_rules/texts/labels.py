@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import Any
 
-from qianbai_rules.core.problems import Lang
+from qianbai_rules.core.problems import Lang, Text
 from qianbai_rules.core.resources import templates_dir
 from qianbai_rules.core.yamlio import load_yaml
 
@@ -52,6 +52,17 @@ def _text(key: str, lang: Lang) -> str:
 
 def label(key: str, lang: Lang, **values: object) -> str:
     return fill(_text(key, lang), values)
+
+
+def pair(key: str, **values: object) -> tuple[str, str]:
+    """The catalogue's text in Chinese and in English, slots filled: for an error that
+    carries both (``ReportError(*pair(...))``)."""
+    return fill(_text(key, "zh"), values), fill(_text(key, "en"), values)
+
+
+def text(key: str, **values: object) -> Text:
+    """The catalogue's text in both languages, slots filled, as a :class:`Text`."""
+    return Text(*pair(key, **values))
 
 
 def labels(lang: Lang) -> dict[str, Any]:
