@@ -101,7 +101,7 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Section:
+class FindingSection:
     """The findings of one plan section, in plan order."""
 
     clause: str
@@ -165,12 +165,12 @@ class RecordReport:
             Counter(f.status for f in self.findings))
 
     @cached_property
-    def sections(self) -> list[Section]:
+    def sections(self) -> list[FindingSection]:
         """The findings grouped by plan section, in plan order; empty sections left out."""
         grouped: dict[str, list[Finding]] = {clause: [] for clause in self.section_titles}
         for finding in self.findings:
             grouped.setdefault(finding.section, []).append(finding)
-        return [Section(clause, title, grouped[clause])
+        return [FindingSection(clause, title, grouped[clause])
                 for clause, title in self.section_titles.items() if grouped[clause]]
 
     @cached_property
