@@ -14,7 +14,7 @@ from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.reports import render
 from qianbai_rules.reports.output import rejected_json
 from qianbai_rules.rules.readings import applied, tags
-from qianbai_rules.texts.labels import labels, pair
+from qianbai_rules.texts.labels import pair
 
 
 def _change(now: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -73,9 +73,10 @@ def write_annual(document: dict[str, Any], fmt: str, info: RunContext, target: s
         write_evaluation(document, Path(target), info.lang)
         return
     ruleset = info.compiled.ruleset
-    context = {"L": labels(info.lang), "run": info.header(), "lang": info.lang,
-               "doc": document, "types": type_names(info.lang), "chart": _chart(document),
-               "tags": tags(ruleset.readings.values(), (r.id for r in ruleset.rules if r.subsidy))}
+    context = render.run_context(
+        info.lang, info.header(), doc=document, types=type_names(info.lang),
+        chart=_chart(document),
+        tags=tags(ruleset.readings.values(), (r.id for r in ruleset.rules if r.subsidy)))
     template = {"text": "text/annual.txt", "md": "md/annual.md"}.get(fmt, "html/annual.html")
     rendered = render.render(template, context)
     data = render.to_pdf(rendered) if fmt == "pdf" else rendered.encode("utf-8")

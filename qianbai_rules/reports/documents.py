@@ -28,7 +28,7 @@ def _index_entry(report: RecordReport, file: str) -> dict[str, Any]:
 
 
 def _context(info: RunContext, **values: Any) -> dict[str, Any]:
-    return {"L": labels(info.lang), "run": info.header(), "lang": info.lang, **values}
+    return render.run_context(info.lang, info.header(), **values)
 
 
 def _document(fmt: str, template: str, context: dict[str, Any]) -> bytes:

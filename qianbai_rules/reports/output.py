@@ -19,7 +19,6 @@ from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports import render
 from qianbai_rules.reports.build import Reporter
 from qianbai_rules.reports.model import RecordReport, json_document
-from qianbai_rules.texts.labels import labels
 
 # What the text report's first two lines already show of the identity block.
 TEXT_HEADLINE = ("id", "name", "facility_type")
@@ -41,8 +40,8 @@ _KEPT: weakref.WeakKeyDictionary[RunContext, _Kept] = weakref.WeakKeyDictionary(
 def _kept(info: RunContext) -> _Kept:
     kept = _KEPT.get(info)
     if kept is None:
-        kept = _KEPT[info] = _Kept(Reporter(info.compiled, info.year, info.lang), {
-            "L": labels(info.lang), "run": info.header(), "lang": info.lang})
+        kept = _KEPT[info] = _Kept(Reporter(info.compiled, info.year, info.lang),
+                                    render.run_context(info.lang, info.header()))
     return kept
 
 

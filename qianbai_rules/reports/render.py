@@ -16,12 +16,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from qianbai_rules.core.problems import Lang
 from qianbai_rules.core.resources import templates_dir
 from qianbai_rules.core.safetext import visible, visible_lines
 from qianbai_rules.io.writing import ReportError
 from qianbai_rules.reports.model import Finding
 from qianbai_rules.texts import formats
-from qianbai_rules.texts.labels import fill, pair, status_word
+from qianbai_rules.texts.labels import fill, labels, pair, status_word
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
 # What GitHub-flavoured Markdown would turn into a link by itself (a bare URL, a www.
@@ -84,6 +85,12 @@ def environment() -> Environment:
     env.filters["responsible"] = _responsible
     env.filters["status_word"] = _status_word
     return env
+
+
+def run_context(lang: Lang, header: Mapping[str, Any], **values: Any) -> dict[str, Any]:
+    """What every template reads of a run: the labels in its language (``L``), the run's
+    header (``run``) and the language, with the template's own values."""
+    return {"L": labels(lang), "run": header, "lang": lang, **values}
 
 
 def render(template: str, context: Mapping[str, Any]) -> str:
