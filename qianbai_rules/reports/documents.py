@@ -1,8 +1,9 @@
-"""What a report shows of one record, shaped for the templates in ``reports/templates``.
+"""The HTML, Markdown and PDF reports of ``qianbai check``: one document for the run, or
+one per record and an index, from the records' reports (:mod:`.model`).
 
 The inspector's report groups every finding by plan section; the operator's self-check
-orders what to do: mandatory failures first, then the data to supply, then advice.
-The templates choose what to display; this module only sorts and labels.
+orders what to do: mandatory failures first, then the data to supply, then advice. The
+record report holds those groupings; the templates choose what to display.
 """
 
 from __future__ import annotations

@@ -124,7 +124,6 @@ class _RuleView:
         used = [p for r in readings for p in r.parameters if p in source.parameters]
         self.interpretation_parameter = ", ".join(dict.fromkeys(used)) if used else None
         self.readings = [r.id for r in readings] if readings else None
-        self.separator = label("value.list_separator", lang)
         texts = (self.requirement, self.fail, self.remediation, self.passed, self.note)
         # Everything a finding of this rule says comes from its status and these fields.
         self.depends = tuple(dict.fromkeys((*rule.scope_fields, *rule.requirement_fields,
@@ -161,7 +160,8 @@ class _RuleView:
         else:
             rule = self.rule
             missing = [n for n in (*rule.scope_fields, *rule.requirement_fields) if n not in flat]
-            names = self.separator.join(dict.fromkeys(field_name(n, self.lang) for n in missing))
+            names = formats.listing(dict.fromkeys(field_name(n, self.lang) for n in missing),
+                                    self.lang)
             message = label("message.unknown", self.lang, missing=names, requirement=requirement)
             remediation = None if self.informs else label("message.supply", self.lang,
                                                           missing=names)

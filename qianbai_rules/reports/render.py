@@ -55,7 +55,7 @@ def _responsible(finding: Finding, L: Mapping[str, Any]) -> str:
     street/town (三（一）“部门协同、街镇负责”), e.g. 责任部门：区民政局；责任街镇：观音桥街道."""
     department = finding.department
     if finding.assisted_by:
-        names = L["value"]["list_separator"].join(finding.assisted_by)
+        names = formats.listing(finding.assisted_by, finding.lang)
         department = fill(L["text"]["assisted"], {"lead": department, "names": names})
     street = finding.street_town or L["value"]["missing"]
     # The department assignment is a reading (执行口径); the street/town is the plan's own.
