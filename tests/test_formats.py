@@ -10,6 +10,8 @@ import pytest
 
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.model.display import render_value, type_names
+from qianbai_rules.reports.findings import human
+from qianbai_rules.rules.conditions import Compare, Const, Not
 from qianbai_rules.texts import formats
 
 
@@ -73,3 +75,9 @@ def test_a_record_value_reads_as_words() -> None:
     assert render_value("services.basic", [], "en") == "(none)"
     assert render_value("services.basic", ["meals", "cleaning"], "zh") == "助餐、助洁"
     assert type_names("zh")["city_demo_center"] == "市级示范社区养老服务中心"
+
+
+def test_a_negated_condition_is_worded_in_the_language_of_the_report() -> None:
+    negated = Not(Compare("facility_type", "eq", Const("station")))
+    assert human(negated, "zh") == "并非“类型为社区养老服务站”"
+    assert human(negated, "en") == "not (facility type is community elderly-care station)"

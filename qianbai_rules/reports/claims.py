@@ -26,8 +26,7 @@ def _basis_value(value: Any, lang: Lang) -> str:
 
 
 def _basis_text(outcome: Outcome, compiled: CompiledRuleset, lang: Lang) -> str:
-    separator = "；" if lang == "zh" else "; "
-    shown = separator.join(
+    shown = label("value.clause_separator", lang).join(
         label(f"subsidy.role.{v['role']}", lang, value=_basis_value(v["value"], lang),
               since=v["since"])
         for v in outcome.basis)

@@ -41,7 +41,7 @@ def human(condition: Condition | None, lang: Lang) -> str:
         joiner = label("op.and" if isinstance(condition, AllOf) else "op.or", lang)
         return joiner.join(human(i, lang) for i in condition.items)
     if isinstance(condition, Not):
-        return f"not ({human(condition.item, lang)})"
+        return label("op.not", lang, condition=human(condition.item, lang))
     return _human_compare(condition, lang)
 
 
