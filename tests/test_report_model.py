@@ -13,7 +13,7 @@ from qianbai_rules.engines.plain import PlainEvaluator
 from qianbai_rules.io.inputs import read
 from qianbai_rules.pipeline.check import Evaluated, evaluate_record, validate
 from qianbai_rules.reports.build import Reporter
-from qianbai_rules.reports.model import RecordReport
+from qianbai_rules.reports.model import ConstructionClaim, OperatingClaim, RecordReport
 from qianbai_rules.rules.ruleset import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,3 +77,31 @@ def test_the_identity_block_leaves_out_what_a_headline_shows() -> None:
     fields = [row["field"] for row in report.identity]
     assert fields[:4] == ["id", "name", "district", "street_town"]
     assert [row["field"] for row in report.identity_besides(("id", "name"))] == fields[2:]
+
+
+def test_the_subsidy_claims_are_typed_and_keep_the_json_shape() -> None:
+    report = _report()
+    assert report.subsidy is not None
+    construction, operating = report.subsidy["construction"], report.subsidy["operating"]
+    assert isinstance(construction, ConstructionClaim) and isinstance(operating, OperatingClaim)
+    assert construction.status == operating.status == "undetermined"
+    assert construction.year == 2019 and construction.total is None
+    assert report.as_json()["subsidy"] == {"construction": construction.as_json(),
+                                           "operating": operating.as_json()}
+    assert "potential" not in construction.as_json()
+
+
+def test_a_claims_potential_is_shown_where_given_even_when_unknown() -> None:
+    claim = OperatingClaim(
+        status="undetermined", rule="R", year=2019, months=None, amount=None, rate=None,
+        proration="monthly", reasons=["X"], rates=[], shows_potential=True, potential=None,
+        basis=(), funder=None, message="m", readings=[])
+    assert list(claim.as_json()) == [
+        "status", "rule", "year", "months", "amount", "rate", "proration", "reasons", "rates",
+        "potential", "basis", "funder", "message", "readings"]
+    assert claim.as_json()["potential"] is None
+    construction = ConstructionClaim(
+        status="ineligible", rule="R", year=2019, in_year=True, total=None, city=None,
+        district=None, standard=None, approved=None, paid=None, owed=None, overpaid=None,
+        reasons=["X"], potential={"total": 250000}, basis=(), message="m", readings=[])
+    assert list(construction.as_json())[12:15] == ["reasons", "potential", "basis"]

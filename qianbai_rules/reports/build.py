@@ -8,7 +8,7 @@ from qianbai_rules.compile.compiled import CompiledRuleset
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.model.display import render_value
 from qianbai_rules.pipeline.check import Evaluated
-from qianbai_rules.reports.claims import entitlements, subsidy_block
+from qianbai_rules.reports.claims import entitlements, subsidy_claims
 from qianbai_rules.reports.findings import FindingWriter
 from qianbai_rules.reports.model import RecordReport
 
@@ -33,7 +33,7 @@ class Reporter:
             type_name=render_value("facility_type", record.facility_type.value, lang),
             source=result.source, verdict=result.verdict.value,
             findings=self.findings.findings(result.statuses, result.flat),
-            subsidy=subsidy_block(result.subsidies, compiled, result.flat, self.year, lang)
+            subsidy=subsidy_claims(result.subsidies, compiled, result.flat, self.year, lang)
             if has_subsidies else None,
             entitlements=entitlements(compiled, result.statuses, lang) if has_subsidies else None,
             section_titles=self.section_titles, flat=result.flat, lang=lang)

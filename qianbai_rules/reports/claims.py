@@ -12,6 +12,7 @@ from typing import Any
 from qianbai_rules.compile.compiled import CompiledRuleset, Status
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.model.display import field_name, render_value
+from qianbai_rules.reports.model import Claim, ConstructionClaim, OperatingClaim
 from qianbai_rules.rules.subsidy_spec import Decision, SubsidyKind
 from qianbai_rules.subsidies.amounts import Outcome, Timing, chosen, yuan_of
 from qianbai_rules.texts import formats
@@ -105,7 +106,7 @@ def _construction_key(outcome: Outcome) -> str:
 
 
 def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
-                  year: int, lang: Lang) -> dict[str, Any]:
+                  year: int, lang: Lang) -> ConstructionClaim:
     status = outcome.decision.value
     facts = outcome.construction
     covered = outcome.decision is not Decision.not_covered
@@ -114,20 +115,6 @@ def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
     dated = facts is not None and outcome.applies
     belongs = facts.year if facts and dated else None
     money = outcome.settlement()
-    block: dict[str, Any] = {
-        "status": status,
-        "rule": outcome.rule.rule.id if dated else None,
-        "year": belongs,
-        "in_year": facts.in_year if facts and dated else None,
-        "total": outcome.paid("total"), "city": outcome.paid("city"),
-        "district": outcome.paid("district"),
-        "standard": dict(facts.standard) if facts and facts.standard and dated else None,
-        "approved": facts.approved if facts else None,
-        "paid": money.paid if money else None,
-        "owed": money.owed if money else None,
-        "overpaid": money.overpaid if money else None,
-        "reasons": list(outcome.reasons),
-    }
     key = _construction_key(outcome)
     potential = outcome.potential
     shown = {k: formats.money(v) for k, v in (potential or {}).items()}
@@ -136,13 +123,10 @@ def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
     later = label("subsidy.construction.potential", lang, **shown) \
         if potential and outcome.decision is not Decision.eligible and key in (
             "ineligible", "undetermined") else ""
-    if potential and outcome.decision in (Decision.ineligible, Decision.undetermined):
-        block["potential"] = potential
-    block["basis"] = outcome.basis
     when = "" if not covered or facts is None else (
         label("subsidy.construction.year_unknown", lang) if belongs is None
         else label("subsidy.construction.one_off", lang, year=belongs))
-    block["message"] = label(
+    message = label(
         f"subsidy.construction.{key}", lang, **shown, **standard, potential=later, year=year,
         belongs=belongs if belongs is not None else "", when=when,
         completed=formats.date(facts.completed) if facts and facts.completed else "",
@@ -152,69 +136,87 @@ def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
         settlement=_settlement(outcome, lang, with_approved=key != "eligible_approved"),
         basis=_basis_text(outcome, compiled, lang),
         reasons=_reasons_text(outcome, compiled, flat, lang))
-    return block
+    return ConstructionClaim(
+        status=status,
+        rule=outcome.rule.rule.id if dated else None,
+        year=belongs,
+        in_year=facts.in_year if facts and dated else None,
+        total=outcome.paid("total"), city=outcome.paid("city"),
+        district=outcome.paid("district"),
+        standard=dict(facts.standard) if facts and facts.standard and dated else None,
+        approved=facts.approved if facts else None,
+        paid=money.paid if money else None,
+        owed=money.owed if money else None,
+        overpaid=money.overpaid if money else None,
+        reasons=list(outcome.reasons),
+        potential=potential if potential and outcome.decision in (
+            Decision.ineligible, Decision.undetermined) else None,
+        basis=outcome.basis, message=message,
+        # 执行口径: the amount rests on the readings of its rule (listed in the document).
+        readings=list(outcome.rule.rule.readings))
 
 
 def _operating(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
-               year: int, lang: Lang) -> dict[str, Any]:
+               year: int, lang: Lang) -> OperatingClaim:
     subsidy = outcome.rule.subsidy
     assert subsidy is not None
     status = outcome.decision.value
     period = outcome.period
     proration = subsidy.proration.value if subsidy.proration else None
     potential = outcome.potential
-    block: dict[str, Any] = {
-        "status": status,
-        "rule": outcome.rule.rule.id,
-        "year": year,
-        "months": period.months if period else None,
-        "amount": outcome.paid("amount"),
-        "rate": potential["rate"] if potential else None,
-        "proration": proration,
-        "reasons": list(outcome.reasons),
-    }
-    block["rates"] = [{"rate": yuan_of(s.rate), "months": s.months, "since": s.rate.since.isoformat()}
-                      for s in outcome.spans]
-    if potential and outcome.decision in (Decision.ineligible, Decision.undetermined):
-        block["potential"] = potential["amount"]
-    block["basis"] = outcome.basis
-    spans = [(yuan_of(s.rate), s.months) for s in outcome.spans] or [(block["rate"], 0)]
+    months = period.months if period else None
+    rate = potential["rate"] if potential else None
+    spans: list[tuple[int | None, int]] = [(yuan_of(s.rate), s.months) for s in outcome.spans] \
+        or [(rate, 0)]
     part = "subsidy.operating.part_full" if proration == "none" else "subsidy.operating.part"
-    formula = " + ".join(label(part, lang, rate=formats.money(rate), months=months)
-                         for rate, months in spans)
+    formula = " + ".join(label(part, lang, rate=formats.money(r), months=m) for r, m in spans)
     starts = subsidy.counts_from
     note = label("subsidy.operating.from_plan", lang, date=formats.date(starts)) \
         if period and period.clamped and starts is not None and starts.year == year else ""
-    values = {"year": year, "months": block["months"], "formula": formula, "note": note,
+    values = {"year": year, "months": months, "formula": formula, "note": note,
               "amount": formats.money(potential["amount"] if potential else None),
-              "rate": formats.money(block["rate"])}
+              "rate": formats.money(rate)}
     later = label("subsidy.operating.potential", lang, **values) \
         if potential and outcome.decision is not Decision.eligible else ""
     key = status if not (status == "eligible" and proration == "none") else "eligible_full"
     payer = subsidy.payer.value if subsidy.payer else None
     funder = label(f"subsidy.funder.{payer}", lang) if payer else ""
-    block["funder"] = funder or None
-    block["message"] = label(f"subsidy.operating.{key}", lang, **values, potential=later,
-                             funder=funder, basis=_basis_text(outcome, compiled, lang),
-                             reasons=_reasons_text(outcome, compiled, flat, lang))
-    return block
+    shows_potential = bool(potential) and outcome.decision in (
+        Decision.ineligible, Decision.undetermined)
+    return OperatingClaim(
+        status=status, rule=outcome.rule.rule.id, year=year, months=months,
+        amount=outcome.paid("amount"), rate=rate, proration=proration,
+        reasons=list(outcome.reasons),
+        rates=[{"rate": yuan_of(s.rate), "months": s.months, "since": s.rate.since.isoformat()}
+               for s in outcome.spans],
+        shows_potential=shows_potential,
+        potential=potential["amount"] if potential and shows_potential else None,
+        basis=outcome.basis, funder=funder or None,
+        message=label(f"subsidy.operating.{key}", lang, **values, potential=later,
+                      funder=funder, basis=_basis_text(outcome, compiled, lang),
+                      reasons=_reasons_text(outcome, compiled, flat, lang)),
+        readings=list(outcome.rule.rule.readings))
 
 
-
-def subsidy_block(outcomes: list[Outcome], compiled: CompiledRuleset, flat: Mapping[str, Any],
-                  year: int, lang: Lang) -> dict[str, Any]:
-    """One block per subsidy kind; of several rules of a kind, the one that applies."""
-    block: dict[str, Any] = {}
+def subsidy_claims(outcomes: list[Outcome], compiled: CompiledRuleset,
+                   flat: Mapping[str, Any], year: int, lang: Lang) -> dict[str, Claim]:
+    """One claim per subsidy kind; of several rules of a kind, the one that applies."""
+    claims: dict[str, Claim] = {}
     for kind in SubsidyKind:
         outcome = chosen(outcomes, kind)
         if outcome is None:
             continue
-        block[kind.value] = (_construction(outcome, compiled, flat, year, lang)
-                             if kind is SubsidyKind.construction
-                             else _operating(outcome, compiled, flat, year, lang))
-        # 执行口径: the amount rests on the readings of its rule (listed in the document).
-        block[kind.value]["readings"] = list(outcome.rule.rule.readings)
-    return block
+        claims[kind.value] = (_construction(outcome, compiled, flat, year, lang)
+                              if kind is SubsidyKind.construction
+                              else _operating(outcome, compiled, flat, year, lang))
+    return claims
+
+
+def subsidy_block(outcomes: list[Outcome], compiled: CompiledRuleset, flat: Mapping[str, Any],
+                  year: int, lang: Lang) -> dict[str, Any]:
+    """The ``subsidy`` block as the JSON shows it."""
+    return {kind: claim.as_json()
+            for kind, claim in subsidy_claims(outcomes, compiled, flat, year, lang).items()}
 
 
 def entitlements(compiled: CompiledRuleset, statuses: list[Status], lang: Lang) -> list[dict[str, str]]:

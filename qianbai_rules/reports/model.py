@@ -2,7 +2,7 @@
 
 A :class:`RecordReport` holds one evaluated record as people and programs read it: its
 identity, its findings (typed, each with its plan section and observed values), its
-subsidy block and entitlements, and the groupings the documents show (sections, what to
+subsidy claims (construction, operating) and entitlements, and the groupings the documents show (sections, what to
 fix, what to supply, what to improve). JSON, JSON Lines, text, HTML, Markdown and PDF are
 renderings of it (``as_json``, ``as_line``, the templates); none of them re-reads another.
 """
@@ -10,7 +10,7 @@ renderings of it (``as_json``, ``as_line``, the templates); none of them re-read
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -101,6 +101,78 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class ConstructionClaim:
+    """What a record may claim of the one-off construction subsidy (outputs.md,
+    ``subsidy.construction``): amounts in whole yuan, None where not known."""
+
+    status: str  # a Decision value: eligible, ineligible, undetermined, not_covered
+    rule: str | None  # the subsidy rule, for a facility within its scope
+    year: int | None  # the year the subsidy belongs to
+    in_year: bool | None  # whether that is the evaluated year
+    total: int | None
+    city: int | None
+    district: int | None
+    standard: dict[str, int] | None
+    approved: int | None
+    paid: int | None
+    owed: int | None
+    overpaid: int | None
+    reasons: list[str]
+    potential: dict[str, int] | None  # what compliance would bring; shown only when given
+    basis: Sequence[dict[str, Any]]  # the parameter values the amounts rest on
+    message: str
+    readings: list[str]
+
+    def as_json(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "status": self.status, "rule": self.rule, "year": self.year,
+            "in_year": self.in_year, "total": self.total, "city": self.city,
+            "district": self.district, "standard": self.standard, "approved": self.approved,
+            "paid": self.paid, "owed": self.owed, "overpaid": self.overpaid,
+            "reasons": self.reasons}
+        if self.potential is not None:
+            entry["potential"] = self.potential
+        entry.update({"basis": self.basis, "message": self.message, "readings": self.readings})
+        return entry
+
+
+@dataclass(frozen=True)
+class OperatingClaim:
+    """What a record may claim of the yearly operating subsidy (outputs.md,
+    ``subsidy.operating``)."""
+
+    status: str
+    rule: str
+    year: int
+    months: int | None  # whole months operated in the year, from the day the rates apply
+    amount: int | None
+    rate: int | None  # yuan a year
+    proration: str | int | float | None  # the parameter's value: monthly or none
+    reasons: list[str]
+    rates: list[dict[str, Any]]  # {rate, months, since} for each rate in force in the year
+    shows_potential: bool  # whether the JSON has the potential amount (it may be null)
+    potential: int | None
+    basis: Sequence[dict[str, Any]]
+    funder: str | None
+    message: str
+    readings: list[str]
+
+    def as_json(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "status": self.status, "rule": self.rule, "year": self.year,
+            "months": self.months, "amount": self.amount, "rate": self.rate,
+            "proration": self.proration, "reasons": self.reasons, "rates": self.rates}
+        if self.shows_potential:
+            entry["potential"] = self.potential
+        entry.update({"basis": self.basis, "funder": self.funder, "message": self.message,
+                      "readings": self.readings})
+        return entry
+
+
+Claim = ConstructionClaim | OperatingClaim
+
+
+@dataclass(frozen=True)
 class FindingSection:
     """The findings of one plan section, in plan order."""
 
@@ -122,7 +194,7 @@ class RecordReport:
     findings: list[Finding]
     # The subsidy block and the entitlements (outputs.md); None when the rules have no
     # subsidy rule, and then the JSON has neither key.
-    subsidy: dict[str, Any] | None
+    subsidy: dict[str, Claim] | None  # by kind: construction, operating
     entitlements: list[dict[str, str]] | None
     section_titles: Mapping[str, str]  # plan section clause -> title, in plan order
     flat: Mapping[str, Any]  # the record's fields by dotted name, as evaluated
@@ -144,7 +216,8 @@ class RecordReport:
     def _tail(self) -> dict[str, Any]:
         if self.subsidy is None:
             return {}
-        return {"subsidy": self.subsidy, "entitlements": self.entitlements}
+        return {"subsidy": {kind: claim.as_json() for kind, claim in self.subsidy.items()},
+                "entitlements": self.entitlements}
 
     def as_json(self) -> dict[str, Any]:
         """The record as ``--format json`` shows it (contract: outputs.md)."""
