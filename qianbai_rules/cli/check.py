@@ -65,21 +65,21 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     history = open_history(args, err) if args.record else None
     if isinstance(history, int):
         return history
-    info, evaluator = prepared
+    context, evaluator = prepared
     if args.jobs < 1 or (args.jobs > 1 and (args.format not in STREAMED or args.record)):
         say("qianbai: --jobs N (N ≥ 1) parallelises text, json and jsonl output, without "
             "--record", err)
         return USAGE_ERROR
     shown = meter(args, err)
-    outcomes = progress(run(args.inputs, info.compiled, evaluator, info.year, shown),
+    outcomes = progress(run(args.inputs, context.compiled, evaluator, context.year, shown),
                         err, lang, not args.quiet, shown)
     if history is not None and args.record:
-        outcomes = history.recording(outcomes, info.compiled, info.year, "check")
+        outcomes = history.recording(outcomes, context.compiled, context.year, "check")
 
     def body() -> int:
         if args.format not in STREAMED:
             from qianbai_rules.reports.documents import write_reports
-            tally = write_reports(outcomes, info.fmt, info, info.audience, args.output, out)
+            tally = write_reports(outcomes, context.fmt, context, context.audience, args.output, out)
         elif args.output:
             if writing.is_folder(args.output):
                 raise ReportError(f"{args.output} 是文件夹；{args.format} 格式请指定文件名"
@@ -87,9 +87,9 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                   f"{args.output} is a folder; name a file for --format "
                                   f"{args.format} (folders take html, md or pdf reports)")
             with writing.atomic_text(Path(args.output)) as handle:
-                tally = _stream(args, info, outcomes, handle, err, shown)
+                tally = _stream(args, context, outcomes, handle, err, shown)
         else:
-            tally = _stream(args, info, outcomes, out, err, shown)
+            tally = _stream(args, context, outcomes, out, err, shown)
         out.flush()  # all written, or nothing stored
         if history is not None:
             history.commit()
@@ -99,12 +99,12 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return guarded(args, err, history, body)
 
 
-def _stream(args: argparse.Namespace, info: RunContext, outcomes: Iterator[Result],
+def _stream(args: argparse.Namespace, context: RunContext, outcomes: Iterator[Result],
             out: TextIO, err: TextIO, shown: Meter | None) -> Tally:
     """text/json/jsonl output, in this process or, with --jobs, in worker processes."""
     if args.jobs == 1:
-        return write(outcomes, info.fmt, info, out)
+        return write(outcomes, context.fmt, context, out)
     from qianbai_rules.pipeline.parallel import pieces as parallel_pieces
-    pieces = progress(parallel_pieces(args.inputs, info, renderer, args.jobs, shown), err,
-                      info.lang, not args.quiet, shown)
-    return write_pieces(pieces, info.fmt, info, out)
+    pieces = progress(parallel_pieces(args.inputs, context, renderer, args.jobs, shown), err,
+                      context.lang, not args.quiet, shown)
+    return write_pieces(pieces, context.fmt, context, out)

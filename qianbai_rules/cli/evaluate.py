@@ -65,8 +65,8 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     history = open_history(args, err)
     if isinstance(history, int):
         return history
-    info, evaluator = prepared
-    compiled, year = info.compiled, args.year
+    context, evaluator = prepared
+    compiled, year = context.compiled, args.year
     shown = meter(args, err)
     results = progress(run(args.inputs, compiled, evaluator, year, shown), err, lang,
                        not args.quiet, shown)
@@ -81,10 +81,10 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             results_ = history.recording(results, compiled, year, "evaluate",
                                          lambda result: built_by(result.record, day))
         evaluation = evaluate_year(results_, plan, compiled, year, previous)
-        document = annual_json(evaluation, info, args.lottery_fund, before, history)
+        document = annual_json(evaluation, context, args.lottery_fund, before, history)
         if history is not None:
             history.store_evaluation(year, compiled, plan.fingerprint, document)
-        write_annual(document, info.fmt, info, args.output, out)
+        write_annual(document, context.fmt, context, args.output, out)
         out.flush()  # all written, or nothing stored
         if history is not None:
             history.commit()
