@@ -2,9 +2,10 @@
 
 A :class:`RecordReport` holds one evaluated record as people and programs read it: its
 identity, its findings (typed, each with its plan section and observed values), its
-subsidy claims (construction, operating) and entitlements, and the groupings the documents show (sections, what to
-fix, what to supply, what to improve). JSON, JSON Lines, text, HTML, Markdown and PDF are
-renderings of it (``as_json``, ``as_line``, the templates); none of them re-reads another.
+subsidy claims (construction, operating) and entitlements, and the groupings the
+documents show (sections, what to fix, what to supply, what to improve). JSON, JSON
+Lines, text, HTML, Markdown and PDF are renderings of it (``as_json``, ``as_line``, the
+templates); none of them re-reads another.
 """
 
 from __future__ import annotations
