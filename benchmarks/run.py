@@ -38,14 +38,9 @@ sys.path.insert(0, str(ROOT))
 from qianbai_rules.compile.compiled import compile_ruleset  # noqa: E402
 from qianbai_rules.core.resources import rules_dir  # noqa: E402
 from qianbai_rules.engines import durable  # noqa: E402
-from qianbai_rules.pipeline.check import (  # noqa: E402
-    Evaluator,
-    Rejected,
-    assess,
-    facts,
-    make_evaluator,
-    validated,
-)
+from qianbai_rules.engines.evaluator import Evaluator, make_evaluator  # noqa: E402
+from qianbai_rules.model.flat import FlatRecord  # noqa: E402
+from qianbai_rules.pipeline.check import Rejected, assess, validated  # noqa: E402
 from qianbai_rules.rules.ruleset import load_ruleset  # noqa: E402
 from tests.generated import records  # noqa: E402 - the repository's own generator
 
@@ -113,7 +108,7 @@ def engines() -> Iterator[str]:
 def evaluation(source: Path, size: int, repeat: int) -> None:
     """Records/s through each evaluator of records already read, validated and flattened."""
     compiled = compile_ruleset(load_ruleset(rules_dir()), AS_OF)
-    flats = [facts(item[1]) for item in validated([str(source)]) if not isinstance(item, Rejected)]
+    flats = [FlatRecord.of(item[1]) for item in validated([str(source)]) if not isinstance(item, Rejected)]
     for engine in engines():
         evaluator = make_evaluator(engine, compiled)
         for flat in flats[:100]:  # warm up
@@ -194,7 +189,7 @@ def differential(count: int, examples: int) -> None:
     disagreements = 0
     start = time.perf_counter()
     for record in records(count, seed=20261129):
-        flat = facts(record)
+        flat = FlatRecord.of(record)
         for year in (2019, 2020):
             if assess(flat, compiled, plain, year) != assess(flat, compiled, engine, year):
                 disagreements += 1

@@ -12,11 +12,13 @@ import pytest
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status, compile_ruleset
 from qianbai_rules.core.problems import RulesError
-from qianbai_rules.engines import durable
-from qianbai_rules.engines.durable import DurableEvaluator, dumps
+from qianbai_rules.engines import durable, durable_emit
+from qianbai_rules.engines.durable import DurableEvaluator
+from qianbai_rules.engines.durable_emit import dumps
 from qianbai_rules.engines.plain import PlainEvaluator
+from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.model.validation import parse_record
-from qianbai_rules.pipeline.check import evaluate_record, facts
+from qianbai_rules.pipeline.check import evaluate_record
 from qianbai_rules.rules.ruleset import load_ruleset
 from tests.generated import records
 
@@ -36,12 +38,12 @@ def test_floats_are_written_without_exponent_for_the_engine() -> None:
 
 
 def test_no_two_field_names_share_an_engine_hash() -> None:
-    durable.check_hash_collisions()
+    durable_emit.check_hash_collisions()
 
 
 def test_the_engine_hash_is_fnv1a_over_signed_chars() -> None:
-    assert durable._fnv1a32("a") == 0xE40C292C
-    assert durable._fnv1a32("") == 0x811C9DC5
+    assert durable_emit.fnv1a32("a") == 0xE40C292C
+    assert durable_emit.fnv1a32("") == 0x811C9DC5
 
 
 @needs_durable
@@ -49,7 +51,7 @@ def test_a_rule_fires_at_most_one_of_its_engine_rules(compiled: CompiledRuleset)
     evaluator = DurableEvaluator(compiled)
     handles = [handle for handle, _definition in evaluator._rulesets.parts]
     for record in records(300, seed=7):
-        flat = facts(record)
+        flat = FlatRecord.of(record)
         payload = dumps({**evaluator._compliance.fact(flat), "id": f"t-{record.id}"})
         fired = set().union(*(durable._fired(handle, payload) for handle in handles))
         statuses = evaluator.statuses(flat)
@@ -143,12 +145,12 @@ def test_a_date_before_any_parameter_value_is_a_clear_error() -> None:
 
 
 def test_a_rule_naming_a_key_the_engine_keeps_is_refused() -> None:
-    with pytest.raises(durable.DurableError, match="'id'"):
+    with pytest.raises(durable_emit.DurableError, match="'id'"):
         durable._FactShape(["floor_area_m2", "id"])
 
 
 def test_the_engine_fact_holds_only_the_fields_the_rules_name_with_lists_ended() -> None:
     shape = durable._FactShape(["services.basic", "five_ones.service_team.staff_count"])
     flat = {"name": "站", "services.basic": [], "five_ones.service_team.staff_count": 2}
-    assert shape.fact(flat) == {"kind": "record", "services": {"basic": [durable.END]},
+    assert shape.fact(flat) == {"kind": "record", "services": {"basic": [durable_emit.END]},
                                 "five_ones": {"service_team": {"staff_count": 2}}}

@@ -13,7 +13,7 @@ import pytest
 import qianbai_rules
 from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.yamlio import StrictLoadError
-from qianbai_rules.engines.durable import DurableError
+from qianbai_rules.engines.durable_emit import DurableError
 from qianbai_rules.io import writing
 from qianbai_rules.io.writing import ReportError
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from qianbai_rules.compile.compiled import CompiledSubsidy, compile_ruleset
 from qianbai_rules.rules.ruleset import load_ruleset
 from qianbai_rules.rules.subsidy_spec import SubsidyKind
-from qianbai_rules.subsidies.amounts import operating_period
+from qianbai_rules.subsidies.periods import operating_period
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPILED = compile_ruleset(load_ruleset(ROOT / "rules"), dt.date(2030, 12, 31))

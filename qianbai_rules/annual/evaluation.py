@@ -36,9 +36,9 @@ from qianbai_rules.core.problems import Lang
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
 from qianbai_rules.rules.plan import Plan
-from qianbai_rules.rules.ruleset import Severity
+from qianbai_rules.rules.rulefile import Severity
 from qianbai_rules.rules.subsidy_spec import Decision, SubsidyKind
-from qianbai_rules.subsidies.amounts import Outcome, chosen
+from qianbai_rules.subsidies.amounts import SubsidyOutcome, chosen
 
 
 def cutoff(year: int, as_of: dt.date) -> dt.date:
@@ -69,7 +69,7 @@ class _Money:
     facilities: int = 0
     undetermined: int = 0
 
-    def add(self, outcome: Outcome, key: str, payer: str | None) -> None:
+    def add(self, outcome: SubsidyOutcome, key: str, payer: str | None) -> None:
         """Count an eligible amount; ``payer`` is who pays a single amount (operating)."""
         if outcome.decision is Decision.undetermined:
             self.undetermined += 1
@@ -102,7 +102,7 @@ class _Construction(_Money):
     owed: int = 0
     overpaid: int = 0
 
-    def add_one_off(self, outcome: Outcome) -> None:
+    def add_one_off(self, outcome: SubsidyOutcome) -> None:
         facts, money = outcome.construction, outcome.settlement()
         if facts is not None and money is not None:
             if outcome.decision is Decision.eligible:

@@ -15,15 +15,16 @@ from qianbai_rules.compile.compiled import compile_ruleset
 from qianbai_rules.core.problems import Lang, RulesError, Text
 from qianbai_rules.core.resources import rules_dir, templates_dir
 from qianbai_rules.core.safetext import visible
-from qianbai_rules.engines.durable import DurableError
+from qianbai_rules.engines.admit import load_runnable
+from qianbai_rules.engines.durable_emit import DurableError
+from qianbai_rules.engines.evaluator import Evaluator, make_evaluator
 from qianbai_rules.history.store import History, HistoryError
 from qianbai_rules.io import writing
 from qianbai_rules.io.inputs import STDIN, Meter, expand
 from qianbai_rules.io.streams import StreamError
 from qianbai_rules.io.writing import ReportError
-from qianbai_rules.pipeline.check import Evaluator, make_evaluator
 from qianbai_rules.pipeline.context import RunContext
-from qianbai_rules.rules.ruleset import Ruleset, load_ruleset
+from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.subsidies.amounts import year_problems
 
 
@@ -35,7 +36,7 @@ def say(message: object, stream: TextIO) -> None:
 
 def load_rules(folder: Path | None, err: TextIO) -> Ruleset | None:
     try:
-        return load_ruleset(folder or rules_dir())
+        return load_runnable(folder or rules_dir())
     except RulesError as exc:
         for problem in exc.problems:
             say(problem, err)

@@ -3,7 +3,8 @@
 Compilation resolves every parameter to the value in force on the as-of date and
 removes ``not`` (De Morgan), so the durable_rules emitter and the plain evaluator read
 exactly the same conditions. The outcome of a rule is decided from its scope and its
-requirement, each true, false or unknown, in the same way for both (:func:`decide`).
+requirement, each true, false or unknown, in the same way for both
+(:mod:`qianbai_rules.compile.decision`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from enum import StrEnum
 from functools import cached_property
 
 from qianbai_rules.core.limits import date_problem
-from qianbai_rules.core.problems import RuleProblem, RulesError, Text
+from qianbai_rules.core.problems import Problem, RulesError, Text
 from qianbai_rules.rules.conditions import Condition, fields_of, push_not, resolve
 from qianbai_rules.rules.departments import names_on
 from qianbai_rules.rules.parameters import AppliedValue, Scalar
-from qianbai_rules.rules.ruleset import Rule, Ruleset, Severity
+from qianbai_rules.rules.rulefile import Rule, Severity
+from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.rules.subsidy_spec import DecisionRow, SubsidySpec
 
 
@@ -30,8 +32,7 @@ class Status(StrEnum):
 
 
 # Members bound once for the hot paths: attribute access on an enum class is slow (3.11).
-_PASSED, _FAILED, _NOT_APPLICABLE, _UNKNOWN = (Status.passed, Status.failed, Status.not_applicable,
-                                               Status.unknown)
+_FAILED, _UNKNOWN = Status.failed, Status.unknown
 
 
 class Verdict(StrEnum):
@@ -124,17 +125,17 @@ class CompiledRuleset:
 def compile_ruleset(ruleset: Ruleset, as_of: dt.date) -> CompiledRuleset:
     """Resolve parameters on ``as_of``; raise RulesError if one has no value in force."""
     applied: dict[str, AppliedValue] = {}
-    problems: list[RuleProblem] = []
+    problems: list[Problem] = []
     refused = date_problem(as_of)
     if refused is not None:
-        raise RulesError([RuleProblem(ruleset.root.as_posix(), f"the as-of date {refused}")])
+        raise RulesError([Problem.in_rules(ruleset.root.as_posix(), f"the as-of date {refused}")])
     for rule in ruleset.rules:
         for name in rule.parameters:
             parameter = ruleset.parameters[name]
             current = parameter.at(as_of)
             if current is None or current.value is None:
                 first = parameter.values[0].since.isoformat() if parameter.values else "-"
-                problems.append(RuleProblem(
+                problems.append(Problem.in_rules(
                     parameter.file,
                     f"no value in force on {as_of.isoformat()} (first value from {first})",
                     rule=name, kind="parameter"))
@@ -176,18 +177,4 @@ def compile_ruleset(ruleset: Ruleset, as_of: dt.date) -> CompiledRuleset:
                                      subsidy(rule.subsidy) if rule.subsidy else None))
     return CompiledRuleset(ruleset, as_of, tuple(compiled),
                            tuple(applied[k] for k in sorted(applied)))
-
-
-def decide(scope: bool | None, requirement: bool | None) -> Status:
-    """The outcome of one rule from its scope and requirement, each true, false or unknown.
-
-    A rule without a scope has scope true; without a requirement, requirement true.
-    """
-    if scope is None:
-        return _UNKNOWN
-    if not scope:
-        return _NOT_APPLICABLE
-    if requirement is None:
-        return _UNKNOWN
-    return _PASSED if requirement else _FAILED
 

@@ -3,49 +3,40 @@
 It reads the same compiled conditions as the durable_rules emitter and computes the
 same three-valued scope and requirement per rule. Each condition becomes one closure
 specialised to its operator and operand when the evaluator is built, and each rule one
-closure from the record to its outcome, decided as :func:`compiled.decide` does.
+closure from the record to its outcome, decided as :func:`decision.decide` does.
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, Final
 
-from qianbai_rules.compile.compiled import CompiledRule, CompiledRuleset, Status, decide
+from qianbai_rules.compile.compiled import CompiledRule, CompiledRuleset, Status
+from qianbai_rules.compile.decision import Choice, DecisionFacts, decide, decisive
+from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.rules.conditions import AllOf, AnyOf, Compare, Condition, Const, FieldRef, Not, Scaled
+from qianbai_rules.rules.operators import OPERATORS
 from qianbai_rules.rules.subsidy_spec import DecisionRow
-from qianbai_rules.subsidies.amounts import Choice, DecisionFacts
 
-Flat = Mapping[str, Any]
+Flat = FlatRecord
 Truth = Callable[[Flat], bool | None]
 RuleOutcome = Callable[[Flat], Status]  # a rule, compiled to a closure
 
 _MISSING: Final = object()
-_ORDER: Final[dict[str, Callable[[Any, Any], bool]]] = {
-    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "lte": operator.le,
-    "gt": operator.gt, "gte": operator.ge,
-    "contains": operator.contains,
-    "excludes": lambda held, item: item not in held,
-    "in": lambda value, allowed: value in allowed,
-    "not_in": lambda value, allowed: value not in allowed,
-    "nonempty": lambda held, _: len(held) > 0,
-    "empty": lambda held, _: len(held) == 0,
-}
 
 
 def kleene(condition: Condition) -> Truth:
     """A closure giving a condition's value: True, False, or None when unknown."""
     if isinstance(condition, AllOf | AnyOf):
         parts = [kleene(i) for i in condition.items]
-        decisive = isinstance(condition, AnyOf)  # any: one True decides; all: one False
+        decides = decisive(condition)
 
         def combine(flat: Flat) -> bool | None:
-            result: bool | None = not decisive
+            result: bool | None = not decides
             for part in parts:
                 value = part(flat)
-                if value is decisive:
-                    return decisive
+                if value is decides:
+                    return decides
                 if value is None:
                     result = None
             return result
@@ -62,7 +53,7 @@ def kleene(condition: Condition) -> Truth:
 
 def _compare(condition: Compare) -> Truth:
     """A comparison: unknown when a field it names is absent (absent fields are not in flat)."""
-    name, test, operand = condition.field, _ORDER[condition.op], condition.operand
+    name, test, operand = condition.field, OPERATORS[condition.op].test, condition.operand
     if isinstance(operand, Const):
         constant = operand.value
 
@@ -78,7 +69,8 @@ def _compare(condition: Compare) -> Truth:
         numerator = None if operand.numerator == 1 else float(operand.numerator)
 
     def against_field(flat: Flat) -> bool | None:
-        value, right = flat.get(name, _MISSING), flat.get(other, _MISSING)
+        value: Any = flat.get(name, _MISSING)
+        right: Any = flat.get(other, _MISSING)
         if value is _MISSING or right is _MISSING:
             return None
         if isinstance(operand, Scaled):
@@ -87,22 +79,23 @@ def _compare(condition: Compare) -> Truth:
     return against_field
 
 
-# Enum members bound once: attribute access on an enum class is slow in Python 3.11.
-_PASSED: Final = Status.passed
-_FAILED: Final = Status.failed
-_UNKNOWN: Final = Status.unknown
-_NOT_APPLICABLE: Final = Status.not_applicable
+# The outcomes of the decision table bound once for the specialised closures below (which
+# read it without a call): attribute access on an enum class is slow in Python 3.11, too.
+_PASSED: Final = decide(True, True)
+_FAILED: Final = decide(True, False)
+_UNKNOWN: Final = decide(None, None)  # the scope unknown; in scope, the requirement unknown
+_NOT_APPLICABLE: Final = decide(False, None)
 
 
 def _leaf(condition: Condition | None) -> tuple[str, Callable[[Any, Any], bool], Any] | None:
     """A comparison of one field with a constant, as (field, test, constant); else None."""
     if isinstance(condition, Compare) and isinstance(condition.operand, Const):
-        return condition.field, _ORDER[condition.op], condition.operand.value
+        return condition.field, OPERATORS[condition.op].test, condition.operand.value
     return None
 
 
 def rule_outcome(compiled: CompiledRule) -> RuleOutcome:
-    """One closure from a flat record to the rule's outcome (as :func:`compiled.decide`).
+    """One closure from a flat record to the rule's outcome (as :func:`decision.decide`).
 
     Most rules compare one field with a constant, within a scope of the same form or none:
     those get a closure of their own, the hot path of the evaluator.
@@ -157,12 +150,11 @@ class _SubsidyTest:
 
     def _holds(self, row: DecisionRow, facts: DecisionFacts) -> bool:
         flat = facts.flat
-        period = facts.periods.get(self.id)
         return (facts.scopes[self.id] == row.scope
                 and (row.verdict is None or facts.verdict == row.verdict)
                 and (not row.blocked or any(block(flat) is True for block in self.blocks))
                 and (not row.missing or any(f not in flat for f in self.needs))
-                and (not row.idle or (period is not None and not period.active)))
+                and (not row.idle or facts.idle.get(self.id) is True))
 
     def choose(self, facts: DecisionFacts) -> Choice:
         row = next((i for i, r in enumerate(self.rows) if self._holds(r, facts)), None)

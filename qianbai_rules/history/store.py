@@ -24,7 +24,7 @@ from typing import Any, Final
 from qianbai_rules.compile.compiled import CompiledRuleset, Status
 from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.pipeline.check import Evaluated, Result
-from qianbai_rules.subsidies.amounts import Outcome
+from qianbai_rules.subsidies.amounts import SubsidyOutcome
 
 MIGRATIONS: Final = (
     """
@@ -87,7 +87,7 @@ class Assessment:
                 "recorded_at": self.recorded_at}
 
 
-def _compact(outcome: Outcome) -> dict[str, Any]:
+def _compact(outcome: SubsidyOutcome) -> dict[str, Any]:
     kind = outcome.rule.subsidy.spec.kind.value if outcome.rule.subsidy else "?"
     key = "total" if kind == "construction" else "amount"
     compact = {"kind": kind, "rule": outcome.rule.rule.id, "status": outcome.decision.value,

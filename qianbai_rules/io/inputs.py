@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from qianbai_rules.core import limits
-from qianbai_rules.core.problems import RecordProblem, Text
+from qianbai_rules.core.problems import Problem, Text
 from qianbai_rules.core.yamlio import StrictLoadError, load_json, load_yaml
 
 RECORD_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv", ".xlsx")
@@ -32,7 +32,7 @@ class RawRecord:
     columns: tuple[str, ...] = ()  # a spreadsheet's headers, in column order
 
 
-Item = RawRecord | RecordProblem
+Item = RawRecord | Problem
 
 # What trimming a cell removes: white space, but not the control characters that str.strip
 # also counts as space (\x1c-\x1f, \x85): a cell of those is not blank, and is refused.
@@ -45,7 +45,7 @@ def trim(text: str) -> str:
     return text.strip(_BLANKS)
 
 
-def expand(paths: Iterable[str]) -> Iterator[str | RecordProblem]:
+def expand(paths: Iterable[str]) -> Iterator[str | Problem]:
     """Files named, and record files found under folders named, in a stable order."""
     for name in paths:
         if name == STDIN:
@@ -66,7 +66,7 @@ def expand(paths: Iterable[str]) -> Iterator[str | RecordProblem]:
             yield _file_problem(name, Text("文件不存在", "no such file or folder"))
 
 
-def _walk(root: Path) -> Iterator[tuple[str, str | RecordProblem]]:
+def _walk(root: Path) -> Iterator[tuple[str, str | Problem]]:
     """Record files under a folder, symbolic links to folders followed (each folder read
     once: a link back to a folder already read is reported, not followed round a loop),
     hidden entries skipped, and entries that are not regular files reported."""
@@ -115,8 +115,8 @@ def _identity(path: Path) -> tuple[int, int] | str:
     return info.st_dev, info.st_ino
 
 
-def _file_problem(source: str, message: Text) -> RecordProblem:
-    return RecordProblem(source=source, record=None, field=None, message=message)
+def _file_problem(source: str, message: Text) -> Problem:
+    return Problem.in_record(source=source, record=None, field=None, message=message)
 
 
 _GB18030_BOM = b"\x84\x31\x95\x33"
@@ -134,12 +134,12 @@ def _decode(data: bytes, allow_gb18030: bool) -> str:
         raise
 
 
-def _not_utf8(source: str, exc: UnicodeDecodeError) -> RecordProblem:
+def _not_utf8(source: str, exc: UnicodeDecodeError) -> Problem:
     return _file_problem(source, Text(f"不是 UTF-8 编码的文本（第 {exc.start} 字节）",
                                       f"not UTF-8 text (byte {exc.start})"))
 
 
-def _encoding_problem(source: str, head: bytes, allow_gb18030: bool) -> RecordProblem | None:
+def _encoding_problem(source: str, head: bytes, allow_gb18030: bool) -> Problem | None:
     """A text in an encoding other than UTF-8 (or GB18030 for tables), named as such."""
     name = None
     if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
@@ -259,7 +259,7 @@ def _read_limited(source: str) -> bytes | None:
     return None if len(data) > limit else data
 
 
-def _stdin_text(data: bytes, allow_gb18030: bool) -> str | RecordProblem:
+def _stdin_text(data: bytes, allow_gb18030: bool) -> str | Problem:
     """Standard input as text, or why it cannot be read as text."""
     problem = _encoding_problem(STDIN, data[:8192], allow_gb18030=allow_gb18030)
     if problem is not None:
@@ -274,7 +274,7 @@ def _read_stdin(data: bytes) -> Iterator[Item]:
     """Standard input: YAML or JSON, and JSON Lines or a CSV table recognised by their
     first lines (a table in GB18030 too)."""
     decoded = _stdin_text(data, allow_gb18030=True)
-    if isinstance(decoded, RecordProblem):
+    if isinstance(decoded, Problem):
         yield decoded
         return
     kind = _sniff(decoded)
@@ -282,7 +282,7 @@ def _read_stdin(data: bytes) -> Iterator[Item]:
         yield from _read_csv(STDIN, decoded)
         return
     decoded = _stdin_text(data, allow_gb18030=False)  # GB18030 only in a table
-    if isinstance(decoded, RecordProblem):
+    if isinstance(decoded, Problem):
         yield decoded
         return
     text = decoded
@@ -361,14 +361,14 @@ def _read_jsonl(source: str, meter: Meter | None) -> Iterator[Item]:
             if len(raw) > limit and not raw.endswith(b"\n"):
                 while raw and not raw.endswith(b"\n"):  # the rest of the long line
                     raw = handle.readline(limit)
-                yield RecordProblem(source, position, None, Text(
+                yield Problem.in_record(source, position, None, Text(
                     f"该行超过 {limit:,} 字节的上限，未读取",
                     f"the line holds more than the limit of {limit:,} bytes; not read"))
                 continue
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
-                yield RecordProblem(source, position, None, Text(
+                yield Problem.in_record(source, position, None, Text(
                     f"不是 UTF-8 编码的文本（第 {exc.start} 字节）", f"not UTF-8 text (byte {exc.start})"))
                 continue
             yield from _json_line(source, position, line)
@@ -380,7 +380,7 @@ def _json_line(source: str, position: str, line: str) -> Iterator[Item]:
     try:
         yield RawRecord(source, position, load_json(line))
     except StrictLoadError as exc:
-        yield RecordProblem(source, position, None, Text(f"JSON 格式错误：{exc}", str(exc)))
+        yield Problem.in_record(source, position, None, Text(f"JSON 格式错误：{exc}", str(exc)))
 
 
 # Physical lines of a CSV text: ended by LF or CR LF; a file with no LF at all is a file of
@@ -421,12 +421,12 @@ def _read_csv(source: str, text: str) -> Iterator[Item]:
         number += 1
         row, error = rows.next(len(header))
         if error is not None:
-            yield RecordProblem(source, f"row {number}", None, error, f"row {number}")
+            yield Problem.in_record(source, f"row {number}", None, error, f"row {number}")
             continue
         if not row or not any(trim(cell) for cell in row):
             continue
         if len(row) != len(header):
-            yield RecordProblem(source, f"row {number}", None, Text(
+            yield Problem.in_record(source, f"row {number}", None, Text(
                 f"该行有 {len(row)} 列，表头有 {len(header)} 列，无法确定各单元格是哪个字段",
                 f"the row has {len(row)} cells but the header {len(header)}; which field each "
                 f"cell holds is unclear"), f"row {number}")

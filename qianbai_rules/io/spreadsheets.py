@@ -16,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qianbai_rules.core import limits
-from qianbai_rules.core.problems import Lang, RecordProblem, Text
+from qianbai_rules.core.problems import Lang, Problem, Text
 from qianbai_rules.core.safetext import cell_text
 from qianbai_rules.io import writing
 from qianbai_rules.io.inputs import Item, RawRecord, trim
@@ -45,9 +45,9 @@ def _cell(value: Any) -> Any:
 
 def _problem(source: str, message: Text, position: str | None = None,
              column: str | None = None, record: str | None = None,
-             field: str | None = None) -> RecordProblem:
-    return RecordProblem(source, record if record is not None else position, field, message,
-                         position, column)
+             field: str | None = None) -> Problem:
+    return Problem.in_record(source, record if record is not None else position, field, message,
+                               position, column)
 
 
 def read_xlsx(source: str) -> Iterator[Item]:
@@ -107,7 +107,7 @@ def _records(source: str, workbook: Workbook) -> Iterator[Item]:
     for column, name in enumerate(header, start=1):
         if not name or name in header[:column - 1]:
             at = letter(column)
-            yield RecordProblem(source, None, None, Text(
+            yield Problem.in_record(source, None, None, Text(
                 f"工作表“{chosen}”第 {at} 列：" + ("表头为空" if not name else f"表头“{name}”重复"),
                 f"sheet {chosen!r} column {at}: " + ("an empty header" if not name
                                                     else f"a repeated header {name!r}")),

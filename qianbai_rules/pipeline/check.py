@@ -2,69 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status, Verdict
-from qianbai_rules.core.problems import RecordProblem, Text
-from qianbai_rules.engines.durable import DurableEvaluator
-from qianbai_rules.engines.durable import available as durable_available
-from qianbai_rules.engines.plain import PlainEvaluator
+from qianbai_rules.core.problems import Problem, Text
+from qianbai_rules.engines.evaluator import Evaluator
 from qianbai_rules.io.inputs import Item, Meter, expand, read
-from qianbai_rules.model.fields import flatten
+from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.model.record import FacilityRecord, id_key
 from qianbai_rules.model.validation import column_of, parse_record, record_label
-from qianbai_rules.subsidies.amounts import Choice, DecisionFacts, Outcome, decision_facts, outcome
+from qianbai_rules.subsidies.amounts import SubsidyOutcome, decision_facts, outcome
 from qianbai_rules.texts.labels import text
-
-
-class Evaluator(Protocol):
-    name: str
-
-    def statuses(self, flat: Mapping[str, Any]) -> list[Status]: ...
-
-    def decide(self, facts: DecisionFacts) -> list[Choice]: ...
-
-
-def make_evaluator(engine: str, compiled: CompiledRuleset) -> Evaluator:
-    """``durable`` (plain where durable_rules cannot be imported) or ``plain``."""
-    if engine == "durable" and durable_available():
-        return DurableEvaluator(compiled)
-    return PlainEvaluator(compiled)
 
 
 @dataclass(frozen=True)
 class Evaluated:
     source: str
     record: FacilityRecord
-    flat: dict[str, Any]
+    flat: FlatRecord
     statuses: list[Status]
     verdict: Verdict
-    subsidies: list[Outcome]
+    subsidies: list[SubsidyOutcome]
 
 
 @dataclass(frozen=True)
 class Rejected:
-    problem: RecordProblem
+    problem: Problem
     errors: tuple[tuple[str | None, Text], ...] = ()
 
 
 Result = Evaluated | Rejected
 
 
-def facts(record: FacilityRecord) -> dict[str, Any]:
-    """The record as flat dotted facts of JSON values; absent fields omitted."""
-    return flatten(record.model_dump(mode="json", exclude_none=True))
-
-
-def assess(flat: Mapping[str, Any], compiled: CompiledRuleset, evaluator: Evaluator,
-           year: int) -> tuple[list[Status], Verdict, list[Outcome]]:
+def assess(flat: FlatRecord, compiled: CompiledRuleset, evaluator: Evaluator,
+           year: int) -> tuple[list[Status], Verdict, list[SubsidyOutcome]]:
     """Every rule's outcome, the verdict, and what each subsidy rule gives in ``year``."""
     statuses = evaluator.statuses(flat)
     verdict = compiled.verdict(statuses)
     derived = decision_facts(compiled, statuses, verdict, flat, year)
-    choices = evaluator.decide(derived)
+    choices = evaluator.decide(derived.decision)
     outcomes = [outcome(rule, choice, derived, compiled, statuses)
                 for rule, choice in zip(compiled.subsidy_rules, choices, strict=True)]
     return statuses, verdict, outcomes
@@ -73,7 +50,7 @@ def assess(flat: Mapping[str, Any], compiled: CompiledRuleset, evaluator: Evalua
 def evaluate_record(record: FacilityRecord, source: str, compiled: CompiledRuleset,
                     evaluator: Evaluator, year: int) -> Evaluated:
     """:func:`assess` of one validated record, with where it came from."""
-    flat = facts(record)
+    flat = FlatRecord.of(record)
     return Evaluated(source, record, flat, *assess(flat, compiled, evaluator, year))
 
 
@@ -93,18 +70,18 @@ class Identity:
             message = text("problem.duplicate_id", id=self.record_id)
         else:
             message = text("problem.duplicate_id_written_otherwise", id=self.record_id, first=first)
-        return Rejected(RecordProblem(self.source, self.label, "id", message, self.position))
+        return Rejected(Problem.in_record(self.source, self.label, "id", message, self.position))
 
 
 def validate(item: Item) -> tuple[Identity, FacilityRecord] | Rejected:
     """One input item validated on its own (duplicate ids are checked by :class:`Unique`)."""
-    if isinstance(item, RecordProblem):
+    if isinstance(item, Problem):
         return Rejected(item)
     label = record_label(item.data, item.position)
     parsed = parse_record(item.data)
     if isinstance(parsed, list):
         field, message = parsed[0]
-        return Rejected(RecordProblem(item.source, label, field, message, item.position,
+        return Rejected(Problem.in_record(item.source, label, field, message, item.position,
                                       column_of(item.columns, field)), tuple(parsed))
     return Identity(parsed.id, item.source, label, item.position), parsed
 
@@ -128,7 +105,7 @@ class Unique:
 def items(paths: Iterable[str], meter: Meter | None = None) -> Iterator[Item]:
     """Every record of every input, as read, in input order."""
     for source in expand(paths):
-        if isinstance(source, RecordProblem):
+        if isinstance(source, Problem):
             yield source
         else:
             yield from _guarded(source, meter)
@@ -140,8 +117,8 @@ def _guarded(source: str, meter: Meter | None) -> Iterator[Item]:
     try:
         yield from read(source, meter)
     except (Exception, RecursionError, MemoryError) as exc:
-        yield RecordProblem(source, None, None, text("problem.internal_error_reading",
-                                                     error=type(exc).__name__))
+        yield Problem.in_record(source, None, None, text("problem.internal_error_reading",
+                                                         error=type(exc).__name__))
 
 
 def validated(paths: Iterable[str],
@@ -183,7 +160,7 @@ def _guarded_evaluation(record: FacilityRecord, source: str, compiled: CompiledR
     try:
         return evaluate_record(record, source, compiled, evaluator, year)
     except Exception as exc:
-        return Rejected(RecordProblem(source, record.id, None, text(
+        return Rejected(Problem.in_record(source, record.id, None, text(
             "problem.internal_error_evaluating", error=f"{type(exc).__name__}: {exc}")))
 
 

@@ -20,15 +20,14 @@ from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, Generic, TypeVar, cast
 
+from qianbai_rules.engines.evaluator import Evaluator, make_evaluator
 from qianbai_rules.io.inputs import Item, Meter
 from qianbai_rules.pipeline.check import (
-    Evaluator,
     Identity,
     Result,
     Unique,
     check_item,
     items,
-    make_evaluator,
 )
 from qianbai_rules.pipeline.context import RunContext
 

@@ -14,7 +14,7 @@ from qianbai_rules.core.problems import Lang
 from qianbai_rules.model.display import field_name, render_value
 from qianbai_rules.reports.model import Claim, ConstructionClaim, OperatingClaim
 from qianbai_rules.rules.subsidy_spec import Decision, SubsidyKind
-from qianbai_rules.subsidies.amounts import Outcome, Timing, chosen, yuan_of
+from qianbai_rules.subsidies.amounts import SubsidyOutcome, Timing, chosen, yuan_of
 from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import label
 
@@ -26,7 +26,7 @@ def _basis_value(value: Any, lang: Lang) -> str:
     return label(f"subsidy.word.{value}", lang)
 
 
-def _basis_text(outcome: Outcome, compiled: CompiledRuleset, lang: Lang) -> str:
+def _basis_text(outcome: SubsidyOutcome, compiled: CompiledRuleset, lang: Lang) -> str:
     shown = label("value.clause_separator", lang).join(
         label(f"subsidy.role.{v['role']}", lang, value=_basis_value(v["value"], lang),
               since=v["since"])
@@ -45,7 +45,7 @@ def _shown(items: list[str], lang: Lang) -> str:
     return formats.listing(parts, lang)
 
 
-def _reasons_text(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
+def _reasons_text(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
                   lang: Lang) -> str:
     """Failing rules for an ineligible record; for an undetermined one, the data to supply."""
     rules = compiled.by_id
@@ -67,7 +67,7 @@ def _reasons_text(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
     return _shown(parts, lang)
 
 
-def _settlement(outcome: Outcome, lang: Lang, with_approved: bool) -> str:
+def _settlement(outcome: SubsidyOutcome, lang: Lang, with_approved: bool) -> str:
     """What the record says was approved and paid, what is still owed and what was paid
     beyond what is due, where the record says what was approved or paid."""
     facts, money = outcome.construction, outcome.settlement()
@@ -87,7 +87,7 @@ def _settlement(outcome: Outcome, lang: Lang, with_approved: bool) -> str:
                  parts=formats.listing(parts, lang))
 
 
-def _construction_key(outcome: Outcome) -> str:
+def _construction_key(outcome: SubsidyOutcome) -> str:
     """Which sentence tells this construction subsidy: its state, and whether it belongs to
     the evaluated year at all."""
     facts = outcome.construction
@@ -105,7 +105,7 @@ def _construction_key(outcome: Outcome) -> str:
     return status
 
 
-def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
+def _construction(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
                   year: int, lang: Lang) -> ConstructionClaim:
     status = outcome.decision.value
     facts = outcome.construction
@@ -156,7 +156,7 @@ def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
         readings=list(outcome.rule.rule.readings))
 
 
-def _operating(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
+def _operating(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
                year: int, lang: Lang) -> OperatingClaim:
     subsidy = outcome.rule.subsidy
     assert subsidy is not None
@@ -198,7 +198,7 @@ def _operating(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, A
         readings=list(outcome.rule.rule.readings))
 
 
-def subsidy_claims(outcomes: list[Outcome], compiled: CompiledRuleset,
+def subsidy_claims(outcomes: list[SubsidyOutcome], compiled: CompiledRuleset,
                    flat: Mapping[str, Any], year: int, lang: Lang) -> dict[str, Claim]:
     """One claim per subsidy kind; of several rules of a kind, the one that applies."""
     claims: dict[str, Claim] = {}
@@ -212,7 +212,7 @@ def subsidy_claims(outcomes: list[Outcome], compiled: CompiledRuleset,
     return claims
 
 
-def subsidy_block(outcomes: list[Outcome], compiled: CompiledRuleset, flat: Mapping[str, Any],
+def subsidy_block(outcomes: list[SubsidyOutcome], compiled: CompiledRuleset, flat: Mapping[str, Any],
                   year: int, lang: Lang) -> dict[str, Any]:
     """The ``subsidy`` block as the JSON shows it."""
     return {kind: claim.as_json()

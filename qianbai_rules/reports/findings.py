@@ -25,8 +25,9 @@ from qianbai_rules.rules.conditions import (
     Scaled,
     describe,
 )
+from qianbai_rules.rules.operators import OPERATORS
 from qianbai_rules.rules.readings import interpretation
-from qianbai_rules.rules.ruleset import PLACEHOLDER, Severity
+from qianbai_rules.rules.rulefile import PLACEHOLDER, Severity
 from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import label
 
@@ -61,7 +62,8 @@ def _human_compare(condition: Compare, lang: Lang) -> str:
             else formats.number(operand.value)
     else:
         value = str(operand)
-    return label(f"op.{condition.op}", lang, field=field_name(condition.field, lang), value=value)
+    return label(OPERATORS[condition.op].label, lang, field=field_name(condition.field, lang),
+                 value=value)
 
 
 class _Filled:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from qianbai_rules.core.problems import RuleProblem, Text
+from qianbai_rules.core.problems import Found, Problem, Text, collect, unknown_keys
 from qianbai_rules.core.yamlio import as_date
 
 DEPARTMENT_KEYS: Final = {"duty", "names"}
@@ -45,51 +45,48 @@ def names_on(departments: Mapping[str, Department], day: dt.date) -> dict[str, T
     return {code: department.name(day) for code, department in departments.items()}
 
 
-def parse_departments(raw: Any, file: str, problems: list[RuleProblem]) -> dict[str, Department]:
+def parse_departments(raw: Any, file: str) -> Found[dict[str, Department]]:
     if not isinstance(raw, dict) or not raw:
-        problems.append(RuleProblem(file, "departments maps codes to {duty: {zh, en}, names: "
-                                          "{DATE: {zh, en}}}", field="departments"))
+        yield Problem.in_rules(file, "departments maps codes to {duty: {zh, en}, names: "
+                                     "{DATE: {zh, en}}}", field="departments")
         return {}
     found: dict[str, Department] = {}
     for code, body in raw.items():
-        department = _department(str(code), body, file, problems)
-        if department is not None:
+        department, problems = collect(_department(str(code), body, file))
+        yield from problems
+        if department is not None and not problems:
             found[department.code] = department
     return found
 
 
-def _department(code: str, body: Any, file: str,
-                problems: list[RuleProblem]) -> Department | None:
+def _department(code: str, body: Any, file: str) -> Found[Department | None]:
     where = f"departments.{code}"
-    before = len(problems)
 
-    def problem(message: str, field: str = where) -> None:
-        problems.append(RuleProblem(file, message, field=field))
+    def problem(field: str, message: str) -> Problem:
+        return Problem.in_rules(file, message, field=field)
 
     if not isinstance(body, dict):
-        problem("a department is {duty: {zh, en}, names: {DATE: {zh, en}}}")
+        yield problem(where, "a department is {duty: {zh, en}, names: {DATE: {zh, en}}}")
         return None
-    for key in sorted(set(body) - DEPARTMENT_KEYS, key=str):
-        problem(f"unknown key {key!r}; allowed: {', '.join(sorted(DEPARTMENT_KEYS))}",
-                f"{where}.{key}")
+    yield from unknown_keys(body, DEPARTMENT_KEYS, problem, under=where)
     duty = Text.parse(body.get("duty"))
     if duty is None:
-        problem("the department's duty in the plan's words needs zh and en texts",
-                f"{where}.duty")
+        yield problem(f"{where}.duty",
+                      "the department's duty in the plan's words needs zh and en texts")
     raw_names = body.get("names")
     names: list[tuple[dt.date, Text]] = []
     if not isinstance(raw_names, dict) or not raw_names:
-        problem("names maps the date a name takes effect to zh and en names", f"{where}.names")
+        yield problem(f"{where}.names", "names maps the date a name takes effect to zh and en names")
     else:
         for key, value in raw_names.items():
             since = as_date(key)
             name = Text.parse(value)
             if since is None:
-                problem(f"{key!r} is not a date (YYYY-MM-DD)", f"{where}.names.{key}")
+                yield problem(f"{where}.names.{key}", f"{key!r} is not a date (YYYY-MM-DD)")
             elif name is None:
-                problem("needs zh and en names", f"{where}.names.{key}")
+                yield problem(f"{where}.names.{key}", "needs zh and en names")
             else:
                 names.append((since, name))
-    if len(problems) > before or duty is None or not names:
+    if duty is None or not names:
         return None
     return Department(code, duty, tuple(sorted(names, key=lambda item: item[0])))

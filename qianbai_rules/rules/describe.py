@@ -8,7 +8,8 @@ from pathlib import Path
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.rules.conditions import describe
 from qianbai_rules.rules.departments import Department
-from qianbai_rules.rules.ruleset import Rule, Ruleset
+from qianbai_rules.rules.rulefile import Rule
+from qianbai_rules.rules.ruleset import Ruleset
 
 
 def _relative(file: str, ruleset: Ruleset) -> str:

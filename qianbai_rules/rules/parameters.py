@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from qianbai_rules.core.limits import RULE_NUMBERS, number_problem
-from qianbai_rules.core.problems import RuleProblem, Text
+from qianbai_rules.core.problems import Found, Problem, Text, unknown_keys
 from qianbai_rules.core.yamlio import as_date
 
 PARAMETER_KEYS = {"description", "unit", "reference", "values", "reading"}
@@ -66,67 +66,62 @@ class AppliedValue:
         return entry
 
 
-def parse_parameter_file(path: Path, root: Path, doc: Any,
-                         problems: list[RuleProblem]) -> list[Parameter]:
+def parse_parameter_file(path: Path, root: Path, doc: Any) -> Found[list[Parameter]]:
     file = path.as_posix()
     prefix = ".".join(path.relative_to(root).with_suffix("").parts)
     if not isinstance(doc, dict):
-        problems.append(RuleProblem(file, "a parameter file maps parameter names to definitions"))
+        yield Problem.in_rules(file, "a parameter file maps parameter names to definitions")
         return []
     found = []
     for key, body in doc.items():
-        name = f"{prefix}.{key}"
-        parameter = _parse_parameter(name, body, file, problems)
+        parameter = yield from _parse_parameter(f"{prefix}.{key}", body, file)
         if parameter is not None:
             found.append(parameter)
     return found
 
 
-def _parse_parameter(name: str, body: Any, file: str,
-                     problems: list[RuleProblem]) -> Parameter | None:
-    def problem(message: str, field: str | None = None) -> None:
-        problems.append(RuleProblem(file, message, rule=name, field=field, kind="parameter"))
+def _parse_parameter(name: str, body: Any, file: str) -> Found[Parameter | None]:
+    def problem(field: str | None, message: str) -> Problem:
+        return Problem.in_rules(file, message, rule=name, field=field, kind="parameter")
 
     if not isinstance(body, dict):
-        problem("a parameter is a mapping with description, unit, reference and values")
+        yield problem(None, "a parameter is a mapping with description, unit, reference and values")
         return None
-    for key in sorted(set(body) - PARAMETER_KEYS, key=str):
-        problem(f"unknown key {key!r}; allowed: {', '.join(sorted(PARAMETER_KEYS))}", str(key))
+    yield from unknown_keys(body, PARAMETER_KEYS, problem)
     for key in ("description", "unit", "reference", "values"):
         if not body.get(key):
-            problem(f"missing {key}", key)
+            yield problem(key, f"missing {key}")
     description = Text.parse(body.get("description"))
     if body.get("description") is not None and description is None:
-        problem("description needs zh and en texts", "description")
+        yield problem("description", "description needs zh and en texts")
     reference = str(body.get("reference") or "")
     readings = body.get("reading", [])
     if not isinstance(readings, list) or not all(isinstance(r, str) for r in readings) \
             or ("reading" in body and not readings):
-        problem("reading lists the IDs of readings in readings.yaml", "reading")
+        yield problem("reading", "reading lists the IDs of readings in readings.yaml")
         readings = []
     values: list[DatedValue] = []
     raw_values = body.get("values")
     if raw_values is not None and not isinstance(raw_values, dict):
-        problem("values maps effective dates (YYYY-MM-DD) to values", "values")
+        yield problem("values", "values maps effective dates (YYYY-MM-DD) to values")
         raw_values = None
     for key, raw in (raw_values or {}).items():
         since = as_date(key)
         if since is None:
-            problem(f"value key {key!r} is not a date (YYYY-MM-DD)", f"values.{key}")
+            yield problem(f"values.{key}", f"value key {key!r} is not a date (YYYY-MM-DD)")
             continue
         value_reference = reference
         if isinstance(raw, dict):
-            for key in sorted(set(raw) - VALUE_KEYS, key=str):
-                problem(f"unknown key {key!r} in a dated value", f"values.{since}.{key}")
+            yield from unknown_keys(raw, VALUE_KEYS, problem, under=f"values.{since}")
             value_reference = str(raw.get("reference") or reference)
             raw = raw.get("value")
         if raw is not None and (isinstance(raw, bool) or not isinstance(raw, int | float | str)):
-            problem(f"value {raw!r} must be a number or a word", f"values.{since}")
+            yield problem(f"values.{since}", f"value {raw!r} must be a number or a word")
             continue
         refused = number_problem(raw)
         if refused is not None:
             # Reported here; kept, so that the rules naming it are not reported too.
-            problem(f"value {refused}: {RULE_NUMBERS}", f"values.{since}")
+            yield problem(f"values.{since}", f"value {refused}: {RULE_NUMBERS}")
         values.append(DatedValue(since, raw, value_reference))
     if description is None or not values or not body.get("unit") or not reference:
         return None

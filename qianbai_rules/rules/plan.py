@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from qianbai_rules.core.problems import RuleProblem, RulesError, Text
+from qianbai_rules.core.problems import Found, Problem, RulesError, Text, collect, unknown_keys
 from qianbai_rules.core.resources import read_rule_bytes, shipped
 from qianbai_rules.core.yamlio import StrictLoadError, as_date, load_yaml
 from qianbai_rules.model.record import FacilityType
@@ -75,60 +75,64 @@ def _sum(counts: Any) -> Counts:
 
 
 class _Parser:
+    """The parts of a plan file, each a loader of problems (see problems.Found)."""
+
     def __init__(self, file: str) -> None:
         self.file = file
-        self.problems: list[RuleProblem] = []
 
-    def problem(self, where: str, message: str) -> None:
-        self.problems.append(RuleProblem(self.file, message, field=where))
+    def problem(self, where: str, message: str) -> Problem:
+        return Problem.in_rules(self.file, message, field=where)
 
-    def counts(self, raw: Any, where: str, types: tuple[str, ...]) -> Counts:
+    def counts(self, raw: Any, where: str, types: tuple[str, ...]) -> Found[Counts]:
         if not isinstance(raw, dict):
-            self.problem(where, "a mapping of facility type to a whole number")
+            yield self.problem(where, "a mapping of facility type to a whole number")
             return {}
         found: Counts = {}
         for kind, number in raw.items():
             if kind not in types:
-                self.problem(f"{where}.{kind}", f"not a type this plan counts: {', '.join(types)}")
+                yield self.problem(f"{where}.{kind}",
+                                   f"not a type this plan counts: {', '.join(types)}")
             elif isinstance(number, bool) or not isinstance(number, int) or number < 0:
-                self.problem(f"{where}.{kind}", "a whole number, 0 or more")
+                yield self.problem(f"{where}.{kind}", "a whole number, 0 or more")
             else:
                 found[kind] = number
         return found
 
-    def years(self, raw: Any, where: str, types: tuple[str, ...]) -> dict[int, Counts]:
+    def years(self, raw: Any, where: str, types: tuple[str, ...]) -> Found[dict[int, Counts]]:
         if not isinstance(raw, dict):
-            self.problem(where, "a mapping of year to counts by type")
+            yield self.problem(where, "a mapping of year to counts by type")
             return {}
         found = {}
         for year, counts in raw.items():
             if isinstance(year, bool) or not isinstance(year, int):
-                self.problem(f"{where}.{year}", "a year")
+                yield self.problem(f"{where}.{year}", "a year")
                 continue
-            found[year] = self.counts(counts, f"{where}.{year}", types)
+            found[year] = yield from self.counts(counts, f"{where}.{year}", types)
         return found
 
-    def street(self, name: str, raw: Any, types: tuple[str, ...], first: int) -> StreetPlan | None:
+    def street(self, name: str, raw: Any, types: tuple[str, ...],
+               first: int) -> Found[StreetPlan | None]:
         where = f"streets.{name}"
         if not isinstance(raw, dict) or not raw:
-            self.problem(where, f"a mapping with {', '.join(sorted(STREET_KEYS))}")
+            yield self.problem(where, f"a mapping with {', '.join(sorted(STREET_KEYS))}")
             return None
-        unknown = sorted(set(raw) - STREET_KEYS, key=str)
-        for key in unknown:
-            self.problem(f"{where}.{key}", f"unknown key; allowed: {', '.join(sorted(STREET_KEYS))}")
+        unknown = list(unknown_keys(raw, STREET_KEYS, self.problem, under=where))
+        yield from unknown
         if unknown:
             return None
-        by_year = self.years(raw["by_year"], f"{where}.by_year", types) if "by_year" in raw else {}
-        total = self.counts(raw["total"], f"{where}.total", types) if "total" in raw \
+        by_year = (yield from self.years(raw["by_year"], f"{where}.by_year", types)) \
+            if "by_year" in raw else {}
+        total = (yield from self.counts(raw["total"], f"{where}.total", types)) if "total" in raw \
             else _sum(by_year.values())
         if by_year and _nonzero(total) != _nonzero(_sum(by_year.values())):
-            self.problem(f"{where}.total", "the total differs from the sum of by_year")
+            yield self.problem(f"{where}.total", "the total differs from the sum of by_year")
         pilot = None
         if "pilot" in raw:
             spec = raw["pilot"]
             if (not isinstance(spec, dict) or set(spec) != {"type", "year"} or spec["type"] not in types
                     or not isinstance(spec["year"], int) or spec["year"] < first):
-                self.problem(f"{where}.pilot", "pilot is {type: <a type of the plan>, year: <year>}")
+                yield self.problem(f"{where}.pilot",
+                                   "pilot is {type: <a type of the plan>, year: <year>}")
             else:
                 pilot = Pilot(spec["type"], spec["year"])
         return StreetPlan(name, total, by_year, pilot)
@@ -137,45 +141,51 @@ class _Parser:
 def load_plan(path: Path) -> Plan:
     """Load and check a plan file; raise RulesError with every problem found."""
     file = path.as_posix()
-    parser = _Parser(file)
     try:
         data = read_rule_bytes(path)
         raw = load_yaml(data.decode("utf-8"), shipped=shipped(path))
     except (OSError, UnicodeDecodeError, StrictLoadError) as exc:
-        raise RulesError([RuleProblem(file, f"cannot read the plan: {exc}")]) from None
+        raise RulesError([Problem.in_rules(file, f"cannot read the plan: {exc}")]) from None
     if not isinstance(raw, dict):
-        raise RulesError([RuleProblem(file, "a plan is a mapping")])
-    for key in sorted(set(raw) - PLAN_KEYS, key=str):
-        parser.problem(str(key), f"unknown key; allowed: {', '.join(sorted(PLAN_KEYS))}")
+        raise RulesError([Problem.in_rules(file, "a plan is a mapping")])
+    plan, problems = collect(_plan(_Parser(file), raw, data))
+    if problems or plan is None:
+        raise RulesError(problems)
+    return plan
+
+
+def _plan(parser: _Parser, raw: dict[Any, Any], data: bytes) -> Found[Plan | None]:
+    yield from unknown_keys(raw, PLAN_KEYS, parser.problem)
     for key in sorted(PLAN_KEYS - set(raw)):
-        parser.problem(key, "missing")
+        yield parser.problem(key, "missing")
     name = Text.parse(raw.get("name"))
     if name is None:
-        parser.problem("name", "name needs zh and en")
+        yield parser.problem("name", "name needs zh and en")
     period = raw["period"] if isinstance(raw.get("period"), dict) else {}
     start, end = as_date(period.get("from")), as_date(period.get("to"))
     if start is None or end is None or end < start:
-        parser.problem("period", "period is {from: YYYY-MM-DD, to: YYYY-MM-DD}")
+        yield parser.problem("period", "period is {from: YYYY-MM-DD, to: YYYY-MM-DD}")
         start = end = dt.date(1, 1, 1)
     types = raw.get("types")
     if not isinstance(types, list) or not types or any(t not in TYPES for t in types):
-        parser.problem("types", f"types lists facility types: {', '.join(TYPES)}")
+        yield parser.problem("types", f"types lists facility types: {', '.join(TYPES)}")
         types = []
     kinds = tuple(str(t) for t in types)
-    targets = parser.years(raw.get("targets", {}), "targets", kinds)
+    targets = yield from parser.years(raw.get("targets", {}), "targets", kinds)
     streets = {}
     raw_streets = raw.get("streets")
     if not isinstance(raw_streets, dict):
-        parser.problem("streets", "streets maps each street/town to its targets")
+        yield parser.problem("streets", "streets maps each street/town to its targets")
         raw_streets = {}
     for street, spec in raw_streets.items():
-        plan = parser.street(str(street), spec, kinds, start.year)
+        plan = yield from parser.street(str(street), spec, kinds, start.year)
         if plan is not None:
             streets[str(street)] = plan
-    if parser.problems:
-        raise RulesError(parser.problems)
+    if name is None:
+        return None
     return Plan(
-        name=name or Text("", ""), source=str(raw["source"]),
-        district=str(raw["district"]), start=start, end=end, types=kinds, targets=targets,
-        streets=streets, fingerprint=f"sha256:{hashlib.sha256(data).hexdigest()}", file=file,
+        name=name, source=str(raw.get("source")),
+        district=str(raw.get("district")), start=start, end=end, types=kinds, targets=targets,
+        streets=streets, fingerprint=f"sha256:{hashlib.sha256(data).hexdigest()}",
+        file=parser.file,
     )

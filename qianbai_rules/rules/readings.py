@@ -18,11 +18,11 @@ it with that caveat (labels ``reading.*``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from qianbai_rules.core.problems import Lang, RuleProblem, Text
+from qianbai_rules.core.problems import At, Found, Lang, Problem, Text, unknown_keys
 from qianbai_rules.texts.labels import label
 
 READING_ID: Final = re.compile(r"^RD-[A-Z0-9]+(-[A-Z0-9]+)*$")
@@ -47,54 +47,61 @@ class Reading:
                 "parameters": list(self.parameters), "outputs": list(self.outputs)}
 
 
-def _names(raw: Any, key: str, problem: Any) -> tuple[str, ...]:
+def _names(raw: dict[Any, Any], key: str,
+           problem: At) -> Found[tuple[str, ...]]:
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problem(key, f"{key} is a list of names")
+        yield problem(key, f"{key} is a list of names")
         return ()
     if len(set(value)) != len(value):
-        problem(key, f"{key} names an entry twice")
+        yield problem(key, f"{key} names an entry twice")
     return tuple(value)
 
 
-def parse_readings(doc: Any, file: str, problems: list[RuleProblem]) -> dict[str, Reading]:
+def parse_readings(doc: Any, file: str) -> Found[dict[str, Reading]]:
     """The readings of ``readings.yaml``, by id, in file order."""
     if not isinstance(doc, dict) or set(doc) != {"readings"} or not isinstance(doc["readings"], list):
-        problems.append(RuleProblem(file, "the readings file is {readings: [reading, ...]}"))
+        yield Problem.in_rules(file, "the readings file is {readings: [reading, ...]}")
         return {}
     found: dict[str, Reading] = {}
     for index, raw in enumerate(doc["readings"]):
-        label_ = str(raw["id"]) if isinstance(raw, dict) and isinstance(raw.get("id"), str) \
-            else f"#{index + 1}"
-
-        def problem(field: str | None, message: str, name: str = label_) -> None:
-            problems.append(RuleProblem(file, message, rule=name, field=field, kind="reading"))
-
-        if not isinstance(raw, dict):
-            problem(None, "a reading is a mapping")
-            continue
-        for key in sorted(set(raw) - READING_KEYS, key=str):
-            problem(str(key), f"unknown key {key!r}; allowed: {', '.join(sorted(READING_KEYS))}")
-        reading_id = raw.get("id")
-        if not isinstance(reading_id, str) or not READING_ID.match(reading_id):
-            problem("id", "a reading ID looks like RD-AREA-OLD-ADVISORY")
-            continue
-        if reading_id in found:
-            problem("id", "duplicate reading ID")
-            continue
-        text = Text.parse({k: raw.get(k) for k in ("zh", "en")})
-        if text is None:
-            problem("zh", "a reading needs non-empty zh and en texts")
-            continue
-        outputs = _names(raw, "outputs", problem)
-        for name in outputs:
-            if name not in OUTPUTS:
-                problem("outputs", f"unknown output part {name!r}; known: {', '.join(OUTPUTS)}")
-        rules, parameters = _names(raw, "rules", problem), _names(raw, "parameters", problem)
-        if not rules and not parameters and not outputs:
-            problem("rules", "a reading marks at least one rule, parameter or output part")
-        found[reading_id] = Reading(reading_id, text, rules, parameters, outputs)
+        reading = yield from _reading(index, raw, file, found)
+        if reading is not None:
+            found[reading.id] = reading
     return found
+
+
+def _reading(index: int, raw: Any, file: str, found: Mapping[str, Reading]) -> Found[Reading | None]:
+    name = str(raw["id"]) if isinstance(raw, dict) and isinstance(raw.get("id"), str) \
+        else f"#{index + 1}"
+
+    def problem(field: str | None, message: str) -> Problem:
+        return Problem.in_rules(file, message, rule=name, field=field, kind="reading")
+
+    if not isinstance(raw, dict):
+        yield problem(None, "a reading is a mapping")
+        return None
+    yield from unknown_keys(raw, READING_KEYS, problem)
+    reading_id = raw.get("id")
+    if not isinstance(reading_id, str) or not READING_ID.match(reading_id):
+        yield problem("id", "a reading ID looks like RD-AREA-OLD-ADVISORY")
+        return None
+    if reading_id in found:
+        yield problem("id", "duplicate reading ID")
+        return None
+    text = Text.parse({k: raw.get(k) for k in ("zh", "en")})
+    if text is None:
+        yield problem("zh", "a reading needs non-empty zh and en texts")
+        return None
+    outputs = yield from _names(raw, "outputs", problem)
+    for part in outputs:
+        if part not in OUTPUTS:
+            yield problem("outputs", f"unknown output part {part!r}; known: {', '.join(OUTPUTS)}")
+    rules = yield from _names(raw, "rules", problem)
+    parameters = yield from _names(raw, "parameters", problem)
+    if not rules and not parameters and not outputs:
+        yield problem("rules", "a reading marks at least one rule, parameter or output part")
+    return Reading(reading_id, text, rules, parameters, outputs)
 
 
 @dataclass(frozen=True)
@@ -107,8 +114,8 @@ class Marked:
     readings: tuple[str, ...]
 
 
-def check_marks(readings: Mapping[str, Reading], marked: Iterable[Marked], file: str,
-                problems: list[RuleProblem]) -> None:
+def check_marks(readings: Mapping[str, Reading], marked: Iterable[Marked],
+                file: str) -> Iterator[Problem]:
     """Every rule and parameter a reading names carries it, and carries no other reading;
     every name a reading lists exists."""
     known: dict[tuple[str, str], Marked] = {(m.kind, m.name): m for m in marked}
@@ -118,24 +125,24 @@ def check_marks(readings: Mapping[str, Reading], marked: Iterable[Marked], file:
             names = () if reading is None else (
                 reading.rules if item.kind == "rule" else reading.parameters)
             if reading is None:
-                problems.append(RuleProblem(item.file, f"unknown reading {reading_id!r} (see "
-                                            "readings.yaml)", rule=item.name, field="reading",
-                                            kind=item.kind))
+                yield Problem.in_rules(item.file, f"unknown reading {reading_id!r} (see "
+                                       "readings.yaml)", rule=item.name, field="reading",
+                                       kind=item.kind)
             elif item.name not in names:
-                problems.append(RuleProblem(item.file, f"reading {reading_id} does not name this "
-                                            f"{item.kind}; add it there or remove the mark",
-                                            rule=item.name, field="reading", kind=item.kind))
+                yield Problem.in_rules(item.file, f"reading {reading_id} does not name this "
+                                       f"{item.kind}; add it there or remove the mark",
+                                       rule=item.name, field="reading", kind=item.kind)
     for reading in readings.values():
         for kind, names in (("rule", reading.rules), ("parameter", reading.parameters)):
             for name in names:
                 found = known.get((kind, name))
                 if found is None:
-                    problems.append(RuleProblem(file, f"unknown {kind} {name!r}", rule=reading.id,
-                                                field=f"{kind}s", kind="reading"))
+                    yield Problem.in_rules(file, f"unknown {kind} {name!r}", rule=reading.id,
+                                           field=f"{kind}s", kind="reading")
                 elif reading.id not in found.readings:
-                    problems.append(RuleProblem(
+                    yield Problem.in_rules(
                         found.file, f"rests on reading {reading.id} (readings.yaml) but its "
-                        f"reading does not name it", rule=name, field="reading", kind=kind))
+                        f"reading does not name it", rule=name, field="reading", kind=kind)
 
 
 def applied(readings: Iterable[Reading], annual: bool, lang: Lang) -> list[dict[str, Any]]:

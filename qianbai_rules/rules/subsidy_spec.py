@@ -23,17 +23,16 @@ Who is eligible is decided by ``rules/eligibility.yaml`` (see the comments there
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
-from qianbai_rules.core.problems import RuleProblem
+from qianbai_rules.core.problems import At, Found, Problem, collect, reported, unknown_keys
 from qianbai_rules.model.fields import FIELDS, Kind
-from qianbai_rules.rules.conditions import Condition, fields_of, params_of, parse_condition
+from qianbai_rules.rules.condition_parser import parse_condition
+from qianbai_rules.rules.conditions import Condition, fields_of, params_of
 from qianbai_rules.rules.parameters import Parameter
-
-Report = Callable[[str, str], None]
 
 
 class SubsidyKind(StrEnum):
@@ -63,6 +62,8 @@ CONSTRUCTION_KEYS: Final = ("completion", "approved", "paid")
 OPERATING_KEYS: Final = ("proration", "period", "ineligible_when", "payer")
 ROW_KEYS: Final = {"when", "status", "reasons"}
 WHEN_KEYS: Final = {"scope", "verdict", "blocked", "missing", "idle"}
+SCOPES: Final = ("pass", "not_applicable", "unknown")  # how a row's when.scope is written
+VERDICTS: Final = ("compliant", "non_compliant", "incomplete")
 
 
 @dataclass(frozen=True)
@@ -120,184 +121,194 @@ class DecisionRow:
     reasons: ReasonKind | None = None
 
 
-def _param(raw: Any, path: str, parameters: Mapping[str, Parameter], report: Report,
-           numeric: bool = True) -> str | None:
+def _condition(raw: Any, path: str, parameters: Mapping[str, Parameter],
+               at: At) -> Found[Condition | None]:
+    return (yield from reported(lambda report: parse_condition(raw, path, parameters, report), at))
+
+
+def _param(raw: Any, path: str, parameters: Mapping[str, Parameter], at: At,
+           numeric: bool = True) -> Found[str | None]:
     if not (isinstance(raw, dict) and set(raw) == {"param"}):
-        report(path, "an amount names a parameter: {param: NAME}")
+        yield at(path, "an amount names a parameter: {param: NAME}")
         return None
     name = raw["param"]
     parameter = parameters.get(name) if isinstance(name, str) else None
     if parameter is None:
-        report(f"{path}.param", f"unknown parameter {name!r}")
+        yield at(f"{path}.param", f"unknown parameter {name!r}")
         return None
     values = [v.value for v in parameter.values if v.value is not None]
     if numeric and not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        report(f"{path}.param", f"parameter {name} must hold whole yuan amounts")
+        yield at(f"{path}.param", f"parameter {name} must hold whole yuan amounts")
         return None
     return parameter.name
 
 
-def _word(raw: Any, path: str, parameters: Mapping[str, Parameter], report: Report,
-          allowed: tuple[str, ...]) -> str | None:
+def _word(raw: Any, path: str, parameters: Mapping[str, Parameter], at: At,
+          allowed: tuple[str, ...]) -> Found[str | None]:
     """A parameter whose every value is one of ``allowed`` words."""
-    name = _param(raw, path, parameters, report, numeric=False)
+    name = yield from _param(raw, path, parameters, at, numeric=False)
     if name:
         bad = [v.value for v in parameters[name].values
                if v.value is not None and v.value not in allowed]
         if bad:
-            report(path, f"{name} takes {' or '.join(allowed)}, not {bad[0]!r}")
+            yield at(path, f"{name} takes {' or '.join(allowed)}, not {bad[0]!r}")
     return name
 
 
-def _field(raw: Any, path: str, report: Report, kind: Kind) -> str | None:
+def _field(raw: Any, path: str, at: At, kind: Kind) -> Found[str | None]:
     spec = FIELDS.get(raw) if isinstance(raw, str) else None
     if spec is None or spec.kind is not kind:
-        report(path, f"{raw!r} is not {'a date' if kind is Kind.date else 'an integer'} field "
-                     f"of the record")
+        yield at(path, f"{raw!r} is not {'a date' if kind is Kind.date else 'an integer'} field "
+                       f"of the record")
         return None
     return spec.name
 
 
-def parse_subsidy(raw: Any, parameters: Mapping[str, Parameter],
-                  report: Report) -> SubsidySpec | None:
-    """Parse and check a rule's ``subsidy`` block; report problems with their path."""
+def parse_subsidy(raw: Any, parameters: Mapping[str, Parameter], at: At) -> Found[SubsidySpec | None]:
+    """Parse and check a rule's ``subsidy`` block; None where it has a problem."""
+    spec, problems = collect(_subsidy(raw, parameters, at))
+    yield from problems
+    return None if problems else spec
+
+
+def _subsidy(raw: Any, parameters: Mapping[str, Parameter], at: At) -> Found[SubsidySpec | None]:
     if not isinstance(raw, dict):
-        report("subsidy", "subsidy is a mapping with kind and amounts")
+        yield at("subsidy", "subsidy is a mapping with kind and amounts")
         return None
-    before = [0]
-
-    def counted(path: str, message: str) -> None:
-        before[0] += 1
-        report(path, message)
-
-    for key in sorted(set(raw) - SUBSIDY_KEYS, key=str):
-        counted(f"subsidy.{key}", f"unknown key {key!r}; allowed: {', '.join(sorted(SUBSIDY_KEYS))}")
+    yield from unknown_keys(raw, SUBSIDY_KEYS, at, under="subsidy")
     kind = raw.get("kind")
     if kind not in SubsidyKind.__members__:
-        counted("subsidy.kind", f"kind is one of {', '.join(SubsidyKind)}")
+        yield at("subsidy.kind", f"kind is one of {', '.join(SubsidyKind)}")
         return None
     kind = SubsidyKind(str(kind))
-    amounts = _amounts(raw.get("amounts"), kind, parameters, counted)
+    amounts = yield from _amounts(raw.get("amounts"), kind, parameters, at)
     spec = SubsidySpec(kind=kind, amounts=amounts)
     other, owner = (CONSTRUCTION_KEYS, "a construction") if kind is SubsidyKind.operating \
         else (OPERATING_KEYS, "an operating")
     for key in other:
         if key in raw:
-            counted(f"subsidy.{key}", f"{key} belongs to {owner} subsidy")
+            yield at(f"subsidy.{key}", f"{key} belongs to {owner} subsidy")
     if kind is SubsidyKind.operating:
-        spec = _operating(raw, spec, parameters, counted)
-    else:
-        spec = _construction(raw, spec, counted)
-    return None if before[0] else spec
+        return (yield from _operating(raw, spec, parameters, at))
+    return (yield from _construction(raw, spec, at))
 
 
-def _construction(raw: dict[str, Any], spec: SubsidySpec, report: Report) -> SubsidySpec:
+def _construction(raw: dict[str, Any], spec: SubsidySpec, at: At) -> Found[SubsidySpec]:
     """The one-off subsidy's year comes from a date field; what was approved and paid from
     integer fields, where the record gives them."""
-    completion = _field(raw.get("completion"), "subsidy.completion", report, Kind.date)
-    approved = _field(raw["approved"], "subsidy.approved", report, Kind.integer) \
+    completion = yield from _field(raw.get("completion"), "subsidy.completion", at, Kind.date)
+    approved = (yield from _field(raw["approved"], "subsidy.approved", at, Kind.integer)) \
         if "approved" in raw else None
-    paid = _field(raw["paid"], "subsidy.paid", report, Kind.integer) if "paid" in raw else None
+    paid = (yield from _field(raw["paid"], "subsidy.paid", at, Kind.integer)) \
+        if "paid" in raw else None
     return SubsidySpec(kind=spec.kind, amounts=spec.amounts, completion=completion,
                        approved=approved, paid=paid)
 
 
 def _amounts(raw: Any, kind: SubsidyKind, parameters: Mapping[str, Parameter],
-             report: Report) -> tuple[AmountBranch, ...]:
+             at: At) -> Found[tuple[AmountBranch, ...]]:
     if not isinstance(raw, list) or not raw:
-        report("subsidy.amounts", "amounts is a non-empty list of branches")
+        yield at("subsidy.amounts", "amounts is a non-empty list of branches")
         return ()
     allowed = {"when", *FUNDERS} if kind is SubsidyKind.construction else {"when", "yuan_per_year"}
     branches = []
     for i, item in enumerate(raw):
         path = f"subsidy.amounts[{i}]"
         if not isinstance(item, dict):
-            report(path, "a branch is a mapping")
+            yield at(path, "a branch is a mapping")
             continue
-        for key in sorted(set(item) - allowed, key=str):
-            report(f"{path}.{key}", f"unknown key {key!r}; allowed: {', '.join(sorted(allowed))}")
-        when = parse_condition(item["when"], f"{path}.when", parameters, report) \
+        yield from unknown_keys(item, allowed, at, under=path)
+        when = (yield from _condition(item["when"], f"{path}.when", parameters, at)) \
             if "when" in item else None
-        values = {key: _param(item[key], f"{path}.{key}", parameters, report)
-                  for key in allowed - {"when"} if key in item}
+        values = {}
+        for key in sorted(allowed - {"when"}):
+            if key in item:
+                values[key] = yield from _param(item[key], f"{path}.{key}", parameters, at)
         if not any(values.values()) and not any(k in item for k in allowed - {"when"}):
-            report(path, f"a branch names at least one of {', '.join(sorted(allowed - {'when'}))}")
+            yield at(path, f"a branch names at least one of {', '.join(sorted(allowed - {'when'}))}")
         branches.append(AmountBranch(when=when, **values))
     return tuple(branches)
 
 
 def _operating(raw: dict[str, Any], spec: SubsidySpec, parameters: Mapping[str, Parameter],
-               report: Report) -> SubsidySpec:
-    proration = _word(raw.get("proration"), "subsidy.proration", parameters, report, PRORATIONS)
+               at: At) -> Found[SubsidySpec]:
+    proration = yield from _word(raw.get("proration"), "subsidy.proration", parameters, at,
+                                 PRORATIONS)
     period = raw.get("period")
     period_from = period_until = None
     if not isinstance(period, dict) or "from" not in period or set(period) - {"from", "until"}:
-        report("subsidy.period", "period is {from: DATE FIELD, until: DATE FIELD}")
+        yield at("subsidy.period", "period is {from: DATE FIELD, until: DATE FIELD}")
     else:
-        period_from = _field(period["from"], "subsidy.period.from", report, Kind.date)
+        period_from = yield from _field(period["from"], "subsidy.period.from", at, Kind.date)
         if "until" in period:
-            period_until = _field(period["until"], "subsidy.period.until", report, Kind.date)
+            period_until = yield from _field(period["until"], "subsidy.period.until", at,
+                                             Kind.date)
     blocks = raw.get("ineligible_when") or []
     if not isinstance(blocks, list):
-        report("subsidy.ineligible_when", "ineligible_when is a list of conditions")
+        yield at("subsidy.ineligible_when", "ineligible_when is a list of conditions")
         blocks = []
-    conditions = [parse_condition(c, f"subsidy.ineligible_when[{i}]", parameters, report)
-                  for i, c in enumerate(blocks)]
-    payer = _word(raw.get("payer"), "subsidy.payer", parameters, report, FUNDERS)
+    conditions = []
+    for i, block in enumerate(blocks):
+        conditions.append((yield from _condition(block, f"subsidy.ineligible_when[{i}]",
+                                                 parameters, at)))
+    payer = yield from _word(raw.get("payer"), "subsidy.payer", parameters, at, FUNDERS)
     return SubsidySpec(kind=spec.kind, amounts=spec.amounts, proration=proration,
                        period_from=period_from, period_until=period_until,
                        ineligible_when=tuple(c for c in conditions if c is not None),
                        payer=payer)
 
 
-def parse_decisions(doc: Any, file: str, problems: list[RuleProblem]) -> tuple[DecisionRow, ...]:
+def parse_decisions(doc: Any, file: str) -> Found[tuple[DecisionRow, ...]]:
     """The eligibility table; its last row must be reachable by a compliant record."""
-    def problem(field: str, message: str) -> None:
-        problems.append(RuleProblem(file, message, field=field))
+    def problem(field: str, message: str) -> Problem:
+        return Problem.in_rules(file, message, field=field)
 
     if not isinstance(doc, dict) or set(doc) != {"decisions"} or not isinstance(
             doc["decisions"], list) or not doc["decisions"]:
-        problem("decisions", "the file is {decisions: [row, ...]}")
+        yield problem("decisions", "the file is {decisions: [row, ...]}")
         return ()
     rows = []
     for i, raw in enumerate(doc["decisions"]):
-        path = f"decisions[{i}]"
-        if not isinstance(raw, dict):
-            problem(path, "a row is a mapping with when and status")
-            continue
-        for key in sorted(set(raw) - ROW_KEYS, key=str):
-            problem(f"{path}.{key}", f"unknown key {key!r}")
-        when = raw.get("when") or {}
-        if not isinstance(when, dict):
-            problem(f"{path}.when", "when is a mapping")
-            continue
-        for key in sorted(set(when) - WHEN_KEYS, key=str):
-            problem(f"{path}.when.{key}", f"unknown condition {key!r}; known: {', '.join(sorted(WHEN_KEYS))}")
-        status = raw.get("status")
-        if status not in Decision.__members__:
-            problem(f"{path}.status", f"status is one of {', '.join(Decision)}")
-            continue
-        scope = when.get("scope", "pass")
-        if scope not in ("pass", "not_applicable", "unknown"):
-            problem(f"{path}.when.scope", "scope is pass, not_applicable or unknown")
-        verdict = when.get("verdict")
-        if verdict not in (None, "compliant", "non_compliant", "incomplete"):
-            problem(f"{path}.when.verdict", "verdict is compliant, non_compliant or incomplete")
-        for flag in ("blocked", "missing", "idle"):
-            if flag in when and when[flag] is not True:
-                problem(f"{path}.when.{flag}", f"{flag} can only be true")
-        reasons = raw.get("reasons")
-        if reasons is not None and reasons not in ReasonKind.__members__:
-            problem(f"{path}.reasons", f"reasons is one of {', '.join(ReasonKind)}")
-            reasons = None
-        rows.append(DecisionRow(
-            status=Decision(str(status)), scope=str(scope), verdict=verdict,
-            blocked=bool(when.get("blocked")), missing=bool(when.get("missing")),
-            idle=bool(when.get("idle")), reasons=ReasonKind(reasons) if reasons else None))
-    for scope in ("pass", "not_applicable", "unknown"):
-        for verdict in ("compliant", "non_compliant", "incomplete"):
+        row = yield from _row(raw, f"decisions[{i}]", problem)
+        if row is not None:
+            rows.append(row)
+    for scope in SCOPES:
+        for verdict in VERDICTS:
             if not any(r.scope == scope and r.verdict in (None, verdict) and not
                        (r.blocked or r.missing or r.idle) for r in rows):
-                problem("decisions", f"no row decides a record with scope {scope} and verdict "
-                                     f"{verdict}")
+                yield problem("decisions", f"no row decides a record with scope {scope} and "
+                                           f"verdict {verdict}")
     return tuple(rows)
+
+
+def _row(raw: Any, path: str, at: At) -> Found[DecisionRow | None]:
+    if not isinstance(raw, dict):
+        yield at(path, "a row is a mapping with when and status")
+        return None
+    yield from unknown_keys(raw, ROW_KEYS, at, under=path)
+    when = raw.get("when") or {}
+    if not isinstance(when, dict):
+        yield at(f"{path}.when", "when is a mapping")
+        return None
+    yield from unknown_keys(when, WHEN_KEYS, at, under=f"{path}.when")
+    status = raw.get("status")
+    if status not in Decision.__members__:
+        yield at(f"{path}.status", f"status is one of {', '.join(Decision)}")
+        return None
+    scope = when.get("scope", "pass")
+    if scope not in SCOPES:
+        yield at(f"{path}.when.scope", "scope is pass, not_applicable or unknown")
+    verdict = when.get("verdict")
+    if verdict not in (None, *VERDICTS):
+        yield at(f"{path}.when.verdict", "verdict is compliant, non_compliant or incomplete")
+    for flag in ("blocked", "missing", "idle"):
+        if flag in when and when[flag] is not True:
+            yield at(f"{path}.when.{flag}", f"{flag} can only be true")
+    reasons = raw.get("reasons")
+    if reasons is not None and reasons not in ReasonKind.__members__:
+        yield at(f"{path}.reasons", f"reasons is one of {', '.join(ReasonKind)}")
+        reasons = None
+    return DecisionRow(
+        status=Decision(str(status)), scope=str(scope), verdict=verdict,
+        blocked=bool(when.get("blocked")), missing=bool(when.get("missing")),
+        idle=bool(when.get("idle")), reasons=ReasonKind(reasons) if reasons else None)

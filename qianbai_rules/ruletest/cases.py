@@ -24,7 +24,7 @@ from typing import Any
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status, Verdict, compile_ruleset
 from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE, date_problem
-from qianbai_rules.core.problems import RuleProblem, RulesError
+from qianbai_rules.core.problems import Problem, RulesError, unknown_key_messages
 from qianbai_rules.core.resources import read_rule_text, yaml_files
 from qianbai_rules.core.yamlio import StrictLoadError, as_date, load_yaml
 from qianbai_rules.engines.durable import DurableEvaluator
@@ -63,16 +63,16 @@ def load_fixtures(folder: Path) -> dict[str, dict[str, Any]]:
     return {str(k): flatten(v) for k, v in doc.items() if isinstance(v, dict)}
 
 
-def load_cases(folder: Path) -> tuple[list[Case], list[RuleProblem]]:
+def load_cases(folder: Path) -> tuple[list[Case], list[Problem]]:
     """Every case under a folder, and the problems of files that cannot be read."""
-    problems: list[RuleProblem] = []
+    problems: list[Problem] = []
     try:
         fixtures = load_fixtures(folder)
     except (StrictLoadError, OSError, UnicodeDecodeError) as exc:
-        return [], [RuleProblem((folder / "fixtures.yaml").as_posix(), f"cannot read: {exc}")]
+        return [], [Problem.in_rules((folder / "fixtures.yaml").as_posix(), f"cannot read: {exc}")]
     cases: list[Case] = []
     files, wrong = yaml_files(folder)
-    problems += [RuleProblem(path.as_posix(), message) for path, message in wrong]
+    problems += [Problem.in_rules(path.as_posix(), message) for path, message in wrong]
     for path in files:
         if path.name == "fixtures.yaml":
             continue
@@ -80,13 +80,13 @@ def load_cases(folder: Path) -> tuple[list[Case], list[RuleProblem]]:
         try:
             doc = load_yaml(read_rule_text(path))
         except StrictLoadError as exc:
-            problems.append(RuleProblem(file, str(exc), line=exc.line))
+            problems.append(Problem.in_rules(file, str(exc), line=exc.line))
             continue
         except (OSError, UnicodeDecodeError) as exc:
-            problems.append(RuleProblem(file, f"cannot read: {exc}"))
+            problems.append(Problem.in_rules(file, f"cannot read: {exc}"))
             continue
-        if not isinstance(doc, dict) or not isinstance(doc.get("cases"), list):
-            problems.append(RuleProblem(file, "a case file is {cases: [case, ...]}"))
+        if not isinstance(doc, dict) or set(doc) != {"cases"} or not isinstance(doc["cases"], list):
+            problems.append(Problem.in_rules(file, "a case file is {cases: [case, ...]}"))
             continue
         for index, raw in enumerate(doc["cases"]):
             cases.append(_case(file, index, raw, fixtures))
@@ -97,7 +97,7 @@ def _case(file: str, index: int, raw: Any, fixtures: dict[str, dict[str, Any]]) 
     if not isinstance(raw, dict):
         return Case(file, f"case {index + 1}", {}, DEFAULT_AS_OF, {}, None, ("not a mapping",))
     name = str(raw.get("name") or f"case {index + 1}")
-    problems = [f"unknown key {k!r}" for k in raw if k not in CASE_KEYS]
+    problems = [message for _, message in unknown_key_messages(raw, CASE_KEYS)]
     if not raw.get("name"):
         problems.append("a case needs a name (a sentence)")
     base = raw.get("base")

@@ -2,9 +2,10 @@
 
 The evaluators decide, from the verdict, the findings and the record (a decision
 ruleset in durable_rules, or the plain decider), which row of the eligibility table holds
-for each subsidy rule and which amount branch applies. This module works out the numbers
-that follow: the operating period in the year, the prorated amount rounded half up to
-the yuan, the city/district split, and the reasons. Amounts are integers in yuan.
+for each subsidy rule and which amount branch applies (:mod:`.compile.decision`). This
+module works out the numbers that follow: the prorated amount rounded half up to the yuan
+over the operating period (:mod:`.periods`), the city/district split, and the reasons.
+Amounts are integers in yuan.
 """
 
 from __future__ import annotations
@@ -22,95 +23,18 @@ from qianbai_rules.compile.compiled import (
     CompiledBranch,
     CompiledRule,
     CompiledRuleset,
-    CompiledSubsidy,
     Status,
     Verdict,
 )
+from qianbai_rules.compile.decision import Choice, DecisionFacts
 from qianbai_rules.core.problems import Text
+from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.rules.parameters import AppliedValue
-from qianbai_rules.rules.ruleset import Severity
+from qianbai_rules.rules.rulefile import Severity
 from qianbai_rules.rules.subsidy_spec import Decision, ReasonKind, SubsidyKind
+from qianbai_rules.subsidies.periods import Period, RateSpan, date_of, operating_period, rate_spans, value_on
 from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import text
-
-
-@dataclass(frozen=True)
-class Period:
-    """How a facility operated in the evaluated year, from the day the rates took effect."""
-
-    active: bool  # in operation on at least one such day of the year
-    first: int = 0  # month number (see _month) of the first full month operated in the year
-    last: int = -1  # of the last; no full month when last < first
-    last_day: dt.date | None = None  # the last day operated in the year, if active
-    clamped: bool = False  # operation before the rates took effect was left out
-
-    @property
-    def months(self) -> int:
-        """Full calendar months in operation."""
-        return max(self.last - self.first + 1, 0)
-
-    def month_starts(self) -> list[dt.date]:
-        return [dt.date(m // 12, m % 12 + 1, 1) for m in range(self.first, self.last + 1)]
-
-
-@dataclass(frozen=True)
-class Choice:
-    """What an evaluator decided for one subsidy rule."""
-
-    row: int  # index of the eligibility row that holds
-    branch: int | None  # index of the amount branch that holds, if any
-
-
-@dataclass(frozen=True)
-class DecisionFacts:
-    """Everything the eligibility decision of one record looks at."""
-
-    flat: Mapping[str, Any]
-    verdict: Verdict
-    scopes: Mapping[str, Status]  # subsidy rule ID -> its own outcome
-    periods: Mapping[str, Period | None]  # operating rule ID -> period, None if unknown
-    year: int = 0  # the evaluated year
-
-
-def _date(flat: Mapping[str, Any], name: str | None) -> dt.date | None:
-    value = flat.get(name) if name else None
-    return dt.date.fromisoformat(value) if value else None
-
-
-def operating_period(flat: Mapping[str, Any], subsidy: CompiledSubsidy, year: int,
-                     as_of: dt.date) -> Period | None:
-    """Operation runs from the opening date up to the day before the closing date, and is
-    counted only up to the as-of date: months after it have not been operated yet. It counts
-    only from the day the rates took effect: no subsidy is owed for the months before.
-
-    None when the dates cannot tell: no opening date, and no closing date before the year.
-    """
-    spec = subsidy.spec
-    opened, closed = _date(flat, spec.period_from), _date(flat, spec.period_until)
-    known_until = as_of + dt.timedelta(days=1)
-    closed = known_until if closed is None or closed > known_until else closed
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if closed is not None and closed <= first:
-        return Period(active=False)
-    if opened is None:
-        return None
-    clamped = subsidy.counts_from is not None and opened < subsidy.counts_from
-    if clamped and subsidy.counts_from is not None:
-        opened = subsidy.counts_from
-    if opened > last:
-        return Period(active=False)
-    active = closed > max(opened, first)
-    # A month counts when it is operated from its first day to its last: it starts on or
-    # after the opening date, and the month after it starts on or before the closing date.
-    first_full = max(_month(opened) + (opened.day > 1), _month(first))
-    last_full = min(_month(closed) - 1, _month(last))
-    last_day = min(closed - dt.timedelta(days=1), last) if active else None
-    return Period(active, first_full, last_full, last_day, clamped)
-
-
-def _month(day: dt.date) -> int:
-    """Months since the start of year 0: consecutive months have consecutive numbers."""
-    return day.year * 12 + day.month - 1
 
 
 def round_yuan(value: Fraction) -> int:
@@ -119,15 +43,35 @@ def round_yuan(value: Fraction) -> int:
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+@dataclass(frozen=True)
+class YearFacts:
+    """What the subsidies of one record in one year are worked out from: the facts the
+    evaluators decide eligibility on, and the operating periods behind their idleness."""
+
+    decision: DecisionFacts
+    periods: Mapping[str, Period | None]  # operating rule ID -> period, None if unknown
+    year: int  # the evaluated year
+
+    @property
+    def flat(self) -> FlatRecord:
+        return self.decision.flat
+
+    @property
+    def scopes(self) -> Mapping[str, Status]:
+        return self.decision.scopes
+
+
 def decision_facts(compiled: CompiledRuleset, statuses: list[Status], verdict: Verdict,
-                   flat: Mapping[str, Any], year: int) -> DecisionFacts:
+                   flat: FlatRecord, year: int) -> YearFacts:
     scopes: dict[str, Status] = {}
     periods: dict[str, Period | None] = {}
     for position, rule, subsidy in compiled.subsidies:
         scopes[rule.rule.id] = statuses[position]
         if subsidy.spec.kind is SubsidyKind.operating:
             periods[rule.rule.id] = operating_period(flat, subsidy, year, compiled.as_of)
-    return DecisionFacts(flat, verdict, scopes, periods, year)
+    idle = {rule: None if period is None else not period.active
+            for rule, period in periods.items()}
+    return YearFacts(DecisionFacts(flat, verdict, scopes, idle), periods, year)
 
 
 def yuan_of(applied: AppliedValue | None) -> int:
@@ -142,43 +86,6 @@ def _basis(*values: tuple[str, AppliedValue | None]) -> tuple[dict[str, Any], ..
     Worked out once per amount branch; the dicts are shared, and only ever read.
     """
     return tuple({"role": role, **v.as_json()} for role, v in values if v is not None)
-
-
-def _on(applied: AppliedValue, day: dt.date) -> AppliedValue | None:
-    """The same parameter's value in force on ``day``; the first value for a day before it
-    (a facility completed before the plan gets the plan's amounts). None where it ended."""
-    parameter = applied.parameter
-    current = parameter.at(max(day, parameter.values[0].since))
-    if current is None or current.value is None:
-        return None
-    if current.since == applied.since:
-        return applied
-    return AppliedValue(parameter, current.value, current.since, current.reference)
-
-
-@dataclass(frozen=True)
-class RateSpan:
-    """Consecutive full months of the year paid at one yearly rate."""
-
-    rate: AppliedValue
-    months: int
-
-
-def _spans(rate: AppliedValue, period: Period) -> tuple[RateSpan, ...]:
-    """Each full month is paid at the rate in force on its first day (none before the rates
-    took effect or after they end); consecutive months at one rate form a span."""
-    spans: list[RateSpan] = []
-    for start in period.month_starts():
-        current = rate.parameter.at(start)
-        if current is None or current.value is None:
-            continue
-        applied = rate if current.since == rate.since else AppliedValue(
-            rate.parameter, current.value, current.since, current.reference)
-        if spans and spans[-1].rate == applied:
-            spans[-1] = RateSpan(applied, spans[-1].months + 1)
-        else:
-            spans.append(RateSpan(applied, 1))
-    return tuple(spans)
 
 
 class Timing(StrEnum):
@@ -233,7 +140,7 @@ def _split(standard: Mapping[str, int], approved: int) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SubsidyOutcome:
     """The subsidy one rule gives one record."""
 
     rule: CompiledRule
@@ -266,7 +173,7 @@ class Outcome:
         return Settlement(due, paid, max(due - (paid or 0), 0), max((paid or 0) - due, 0))
 
 
-def chosen(outcomes: list[Outcome], kind: SubsidyKind) -> Outcome | None:
+def chosen(outcomes: list[SubsidyOutcome], kind: SubsidyKind) -> SubsidyOutcome | None:
     """Of a record's subsidy rules of one kind, the one that pays or decides something, else
     the one whose scope covers the facility, else the first."""
     of_kind = [o for o in outcomes if o.rule.subsidy and o.rule.subsidy.spec.kind is kind]
@@ -274,7 +181,7 @@ def chosen(outcomes: list[Outcome], kind: SubsidyKind) -> Outcome | None:
                 next((o for o in of_kind if o.applies), of_kind[0] if of_kind else None))
 
 
-def _reasons(kind: ReasonKind | None, rule: CompiledRule, facts: DecisionFacts,
+def _reasons(kind: ReasonKind | None, rule: CompiledRule, facts: YearFacts,
              compiled: CompiledRuleset, statuses: list[Status]) -> tuple[str, ...]:
     subsidy = rule.subsidy
     assert subsidy is not None
@@ -290,13 +197,13 @@ def _reasons(kind: ReasonKind | None, rule: CompiledRule, facts: DecisionFacts,
     return ()
 
 
-def _construction(rule: CompiledRule, facts: DecisionFacts, as_of: dt.date,
+def _construction(rule: CompiledRule, facts: YearFacts, as_of: dt.date,
                   branch: CompiledBranch | None) -> tuple[Construction, tuple[dict[str, Any], ...]]:
     """The one-off subsidy at the amounts in force on the completion date (not the as-of
     date), and the year it belongs to."""
     spec = rule.subsidy.spec if rule.subsidy else None
     assert spec is not None
-    completed = _date(facts.flat, spec.completion)
+    completed = date_of(facts.flat, spec.completion)
     if completed is None:
         timing = Timing.unknown
     elif completed > as_of:
@@ -310,7 +217,7 @@ def _construction(rule: CompiledRule, facts: DecisionFacts, as_of: dt.date,
         day = completed or as_of
         named = [(role, v) for role, v in (("city", branch.city), ("district", branch.district))
                  if v is not None]
-        values = [(role, _on(v, day)) for role, v in named]
+        values = [(role, value_on(v, day)) for role, v in named]
         if all(v is not None for _role, v in values):  # not ended by the completion date
             amounts = {role: yuan_of(v) for role, v in values}
             city, district = amounts.get("city", 0), amounts.get("district", 0)
@@ -318,13 +225,12 @@ def _construction(rule: CompiledRule, facts: DecisionFacts, as_of: dt.date,
             basis = _basis(*values)
         else:
             in_force = False
-    approved = facts.flat.get(spec.approved) if spec.approved else None
-    paid = facts.flat.get(spec.paid) if spec.paid else None
+    approved, paid = facts.flat.whole(spec.approved), facts.flat.whole(spec.paid)
     return Construction(completed, timing, standard, approved, paid, in_force), basis
 
 
-def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: CompiledRuleset,
-            statuses: list[Status]) -> Outcome:
+def outcome(rule: CompiledRule, choice: Choice, facts: YearFacts, compiled: CompiledRuleset,
+            statuses: list[Status]) -> SubsidyOutcome:
     """The amounts that follow from an evaluator's choice for one subsidy rule."""
     subsidy = rule.subsidy
     assert subsidy is not None
@@ -345,11 +251,11 @@ def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: 
             and branch.yuan_per_year is not None:
         rate = branch.yuan_per_year
         if subsidy.proration.value == "none":
-            in_force = _on(rate, period.last_day) if period.last_day else None
+            in_force = value_on(rate, period.last_day) if period.last_day else None
             amount = yuan_of(in_force) if period.active else 0
             spans = (RateSpan(in_force, period.months),) if in_force else ()
         else:
-            spans = _spans(rate, period)
+            spans = rate_spans(rate, period)
             amount = round_yuan(sum((Fraction(yuan_of(s.rate) * s.months, 12) for s in spans),
                                     Fraction(0)))
         shown = spans[-1].rate if spans else rate
@@ -370,7 +276,7 @@ def outcome(rule: CompiledRule, choice: Choice, facts: DecisionFacts, compiled: 
         decision = Decision.undetermined
         reasons = subsidy.needs
     applies = facts.scopes.get(rule.rule.id) is not Status.not_applicable
-    return Outcome(rule, decision, reasons, potential, period, basis, construction, spans,
+    return SubsidyOutcome(rule, decision, reasons, potential, period, basis, construction, spans,
                    applies)
 
 

@@ -29,7 +29,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qianbai_rules.core.problems import RecordProblem
+from qianbai_rules.core.problems import Problem, Text
 from qianbai_rules.pipeline.check import Rejected, validated
 from tests.test_hostile_readers import make_xlsx
 
@@ -70,9 +70,9 @@ def _account(name: str, data: bytes, expected: int | None = None) -> list[Any]:
         results = list(validated([path]))
     for item in results:
         if isinstance(item, Rejected):
-            problem: RecordProblem = item.problem
-            assert problem.source == path
-            assert problem.message.zh and problem.message.en
+            problem: Problem = item.problem
+            assert problem.file == path
+            assert isinstance(problem.message, Text) and problem.message.zh and problem.message.en
         else:
             assert item[0] == path
     if expected is not None:
