@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from qianbai_rules.texts.labels import fill, label
+from qianbai_rules.core.problems import Text
+from qianbai_rules.texts.labels import fill, label, pair, text
 
 
 @pytest.mark.parametrize(("template", "values", "expected"), [
@@ -23,3 +26,27 @@ def test_fill(template: str, values: dict[str, object], expected: str) -> None:
 def test_a_label_in_both_languages() -> None:
     assert label("value.true", "zh") == "是"
     assert label("value.true", "en") == "yes"
+
+
+def test_a_problem_text_comes_from_the_catalogue_in_both_languages() -> None:
+    assert pair("problem.output_exists", path="out/a.html") == (
+        "out/a.html 已存在；确需覆盖请加 --force", "out/a.html exists; add --force to overwrite it")
+    duplicate = text("problem.duplicate_id", id="{first}")
+    assert duplicate == Text("编号 {first} 与前面的记录重复", "duplicate id {first}")
+
+
+def _leaves(node: object, path: str = "") -> list[tuple[str, dict[str, str]]]:
+    if isinstance(node, dict) and set(node) == {"zh", "en"}:
+        return [(path, node)]
+    if isinstance(node, dict):
+        return [leaf for key, value in node.items() for leaf in _leaves(value, f"{path}.{key}")]
+    return []
+
+
+def test_every_catalogue_text_has_the_same_slots_in_both_languages() -> None:
+    from qianbai_rules.texts.labels import _catalogue
+
+    for key, texts in _leaves(_catalogue()):
+        slots = {name: sorted(set(re.findall(r"\{([a-z_]+)\}", str(texts[name]))))
+                 for name in ("zh", "en")}
+        assert slots["zh"] == slots["en"], key

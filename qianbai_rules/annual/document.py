@@ -9,12 +9,12 @@ from qianbai_rules.annual.evaluation import Evaluation
 from qianbai_rules.core.jsontext import indented_json
 from qianbai_rules.history.store import History
 from qianbai_rules.io import writing
+from qianbai_rules.model.display import type_names
 from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.reports import render
-from qianbai_rules.reports.findings import type_names
 from qianbai_rules.reports.output import rejected_json
 from qianbai_rules.rules.readings import applied, tags
-from qianbai_rules.texts.labels import labels
+from qianbai_rules.texts.labels import pair
 
 
 def _change(now: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -68,14 +68,15 @@ def write_annual(document: dict[str, Any], fmt: str, info: RunContext, target: s
         return
     if fmt == "xlsx":
         if not target:
-            raise writing.ReportError("xlsx 工作簿请用 -o 指定文件", "name the workbook with -o")
+            raise writing.ReportError(*pair("problem.workbook_needs_file"))
         from qianbai_rules.io.spreadsheets import write_evaluation
         write_evaluation(document, Path(target), info.lang)
         return
     ruleset = info.compiled.ruleset
-    context = {"L": labels(info.lang), "run": info.header(), "lang": info.lang,
-               "doc": document, "types": type_names(info.lang), "chart": _chart(document),
-               "tags": tags(ruleset.readings.values(), (r.id for r in ruleset.rules if r.subsidy))}
+    context = render.run_context(
+        info.lang, info.header(), doc=document, types=type_names(info.lang),
+        chart=_chart(document),
+        tags=tags(ruleset.readings.values(), (r.id for r in ruleset.rules if r.subsidy)))
     template = {"text": "text/annual.txt", "md": "md/annual.md"}.get(fmt, "html/annual.html")
     rendered = render.render(template, context)
     data = render.to_pdf(rendered) if fmt == "pdf" else rendered.encode("utf-8")

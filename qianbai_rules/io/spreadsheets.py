@@ -21,9 +21,9 @@ from qianbai_rules.core.safetext import cell_text
 from qianbai_rules.io import writing
 from qianbai_rules.io.inputs import Item, RawRecord, trim
 from qianbai_rules.io.xlsx import Workbook, WorkbookError, letter
+from qianbai_rules.model.display import type_names
 from qianbai_rules.model.fields import BY_LABEL, FIELDS, Kind
 from qianbai_rules.model.validation import record_label
-from qianbai_rules.reports.findings import type_names
 from qianbai_rules.texts.labels import fill, labels
 
 SHEET_NAMES = ("设施", "facilities")

@@ -35,6 +35,7 @@ from typing import Any, TextIO
 
 from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.problems import Text
+from qianbai_rules.texts.labels import pair
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _HASHED = re.compile(r"-[0-9a-f]{10}(?:[0-9a-f]{54})?(?:-[0-9]+)?$", re.IGNORECASE)
@@ -106,10 +107,7 @@ class OutputPolicy:
     def target(self, path: Path) -> Target:
         """Where a document for ``path`` is written, or a ReportError saying why not."""
         if self.protects(path):
-            raise ReportError(
-                f"{path} 是本次运行读取的文件（记录、规则、规划或历史数据库），不能写入",
-                f"{path} is an input of this run (a record, rule, plan or history database "
-                "file); it is never overwritten")
+            raise ReportError(*pair("problem.output_is_input", path=path))
         # The folders on the way are followed; the final component never is: a symbolic
         # link there is written through only into a device or FIFO (``/dev/stdout``).
         resolved = (path.parent.resolve() / path.name if path.name not in ("", ".", "..")
@@ -122,13 +120,11 @@ class OutputPolicy:
             return self._link(path)
         if stat.S_ISREG(mode):
             if not self.force:
-                raise ReportError(f"{path} 已存在；确需覆盖请加 --force",
-                                  f"{path} exists; add --force to overwrite it")
+                raise ReportError(*pair("problem.output_exists", path=path))
             return Target(resolved, exists=True)
         if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
             return Target(path, stream=True)  # opened as named, never replaced
-        raise ReportError(f"{path} 不是普通文件，不能写入，也不能替换",
-                          f"{path} is not a regular file; it is neither written nor replaced")
+        raise ReportError(*pair("problem.output_not_regular", path=path))
 
     @staticmethod
     def _link(path: Path) -> Target:
@@ -142,9 +138,7 @@ class OutputPolicy:
             mode = 0
         if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
             return Target(path, stream=True)
-        raise ReportError(f"{path} 是符号链接，不通过它写入，也不替换它；请指定其他文件名",
-                          f"{path} is a symbolic link; nothing is written through it and it is "
-                          "not replaced; name another file")
+        raise ReportError(*pair("problem.output_symlink", path=path))
 
 
 _POLICY: ContextVar[OutputPolicy] = ContextVar(
@@ -213,8 +207,7 @@ def _place(temporary: str, path: Path, policy: OutputPolicy) -> None:
     try:
         target = policy.target(path)  # again: something may have appeared meanwhile
         if target.stream:
-            raise ReportError(f"{path} 不是普通文件，不能替换",
-                              f"{path} is not a regular file; it is never replaced")
+            raise ReportError(*pair("problem.output_not_replaced", path=path))
         if target.exists:
             os.chmod(temporary, os.stat(target.path).st_mode & 0o7777)
             os.replace(temporary, target.path)
@@ -223,8 +216,7 @@ def _place(temporary: str, path: Path, policy: OutputPolicy) -> None:
         try:
             os.link(temporary, target.path)  # fails if the path exists: never a clobber
         except FileExistsError:
-            raise ReportError(f"{path} 已存在；确需覆盖请加 --force",
-                              f"{path} exists; add --force to overwrite it") from None
+            raise ReportError(*pair("problem.output_exists", path=path)) from None
         except OSError as exc:
             if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV,
                                  errno.EMLINK):
@@ -238,8 +230,7 @@ def _copy_exclusive(temporary: str, path: Path) -> None:
     try:
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except FileExistsError:
-        raise ReportError(f"{path} 已存在；确需覆盖请加 --force",
-                          f"{path} exists; add --force to overwrite it") from None
+        raise ReportError(*pair("problem.output_exists", path=path)) from None
     with os.fdopen(handle, "wb") as out, open(temporary, "rb") as source:
         while chunk := source.read(1 << 20):
             out.write(chunk)
@@ -290,8 +281,7 @@ class Batch:
     def __init__(self, folder: Path) -> None:
         policy = _POLICY.get()
         if policy.protects(folder):
-            raise ReportError(f"{folder} 是规则文件夹或本次运行读取的文件，不能写入",
-                              f"{folder} holds what this run reads; nothing is written there")
+            raise ReportError(*pair("problem.output_folder_is_input", folder=folder))
         self.folder = folder
         self.pending: list[str] = []
 
@@ -308,8 +298,7 @@ class Batch:
         paths = [self.folder / name for name in names]
         for path in paths:
             if policy.target(path).stream:
-                raise ReportError(f"{path} 不是普通文件，不能替换",
-                                  f"{path} is not a regular file; it is never replaced")
+                raise ReportError(*pair("problem.output_not_replaced", path=path))
         for temporary, path in zip(self.pending, paths, strict=True):
             _place(temporary, path, policy)
 
@@ -369,8 +358,7 @@ def emit(data: bytes, target: str | None, out: TextIO, binary: bool = False) -> 
     else:
         stream = getattr(out, "buffer", None)
         if stream is None or out.isatty():
-            raise ReportError("PDF 不能写到终端，请用 -o 指定文件",
-                              "PDF is not written to a terminal; name a file with -o")
+            raise ReportError(*pair("problem.pdf_to_terminal"))
         stream.write(data)
 
 

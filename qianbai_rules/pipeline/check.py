@@ -13,6 +13,7 @@ from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.model.record import FacilityRecord, id_key
 from qianbai_rules.model.validation import column_of, parse_record, record_label
 from qianbai_rules.subsidies.amounts import SubsidyOutcome, decision_facts, outcome
+from qianbai_rules.texts.labels import text
 
 
 @dataclass(frozen=True)
@@ -66,12 +67,9 @@ class Identity:
         """The rejection of this record, whose id an earlier record has (written ``first``
         there: the same id, or one that NFKC normalisation makes the same)."""
         if first == self.record_id:
-            message = Text(f"编号 {self.record_id} 与前面的记录重复", f"duplicate id {self.record_id}")
+            message = text("problem.duplicate_id", id=self.record_id)
         else:
-            message = Text(
-                f"编号 {self.record_id} 与前面记录的编号 {first} 重复（全角与半角等写法视为同一编号）",
-                f"duplicate id {self.record_id}: the same as the earlier {first} once written "
-                f"in one form (Unicode NFKC: full-width and half-width letters are one id)")
+            message = text("problem.duplicate_id_written_otherwise", id=self.record_id, first=first)
         return Rejected(Problem.in_record(self.source, self.label, "id", message, self.position))
 
 
@@ -119,10 +117,8 @@ def _guarded(source: str, meter: Meter | None) -> Iterator[Item]:
     try:
         yield from read(source, meter)
     except (Exception, RecursionError, MemoryError) as exc:
-        yield Problem.in_record(source, None, None, Text(
-            f"读取文件时出现内部错误，其余部分未读取，请报告此问题：{type(exc).__name__}",
-            f"internal error while reading the file, the rest of it not read; please report "
-            f"it: {type(exc).__name__}"))
+        yield Problem.in_record(source, None, None, text("problem.internal_error_reading",
+                                                         error=type(exc).__name__))
 
 
 def validated(paths: Iterable[str],
@@ -164,10 +160,8 @@ def _guarded_evaluation(record: FacilityRecord, source: str, compiled: CompiledR
     try:
         return evaluate_record(record, source, compiled, evaluator, year)
     except Exception as exc:
-        return Rejected(Problem.in_record(source, record.id, None, Text(
-            f"评估时出现内部错误，请报告此问题：{type(exc).__name__}: {exc}",
-            f"internal error while evaluating; please report it: "
-            f"{type(exc).__name__}: {exc}")))
+        return Rejected(Problem.in_record(source, record.id, None, text(
+            "problem.internal_error_evaluating", error=f"{type(exc).__name__}: {exc}")))
 
 
 def run(paths: Iterable[str], compiled: CompiledRuleset, evaluator: Evaluator,

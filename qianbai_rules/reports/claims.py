@@ -11,26 +11,23 @@ from typing import Any
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status
 from qianbai_rules.core.problems import Lang
-from qianbai_rules.reports.findings import field_name, render_value
+from qianbai_rules.model.display import field_name, render_value
+from qianbai_rules.reports.model import Claim, ConstructionClaim, OperatingClaim
 from qianbai_rules.rules.subsidy_spec import Decision, SubsidyKind
 from qianbai_rules.subsidies.amounts import SubsidyOutcome, Timing, chosen, yuan_of
+from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import label
-
-
-def _yuan(value: int | None) -> str:
-    return "-" if value is None else f"{value:,}"
 
 
 def _basis_value(value: Any, lang: Lang) -> str:
     """An amount with separators; a word (a proration method, a payer) by its label."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return _yuan(value)
+        return formats.money(value)
     return label(f"subsidy.word.{value}", lang)
 
 
 def _basis_text(outcome: SubsidyOutcome, compiled: CompiledRuleset, lang: Lang) -> str:
-    separator = "；" if lang == "zh" else "; "
-    shown = separator.join(
+    shown = label("value.clause_separator", lang).join(
         label(f"subsidy.role.{v['role']}", lang, value=_basis_value(v["value"], lang),
               since=v["since"])
         for v in outcome.basis)
@@ -45,7 +42,7 @@ def _shown(items: list[str], lang: Lang) -> str:
     parts = items[:MAX_REASONS_SHOWN]
     if len(items) > MAX_REASONS_SHOWN:
         parts.append(label("subsidy.more", lang, count=len(items) - MAX_REASONS_SHOWN))
-    return label("value.list_separator", lang).join(parts)
+    return formats.listing(parts, lang)
 
 
 def _reasons_text(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
@@ -78,16 +75,16 @@ def _settlement(outcome: SubsidyOutcome, lang: Lang, with_approved: bool) -> str
         return ""
     parts = []
     if facts.approved is not None and with_approved:
-        parts.append(label("subsidy.construction.approved", lang, amount=_yuan(facts.approved)))
+        parts.append(label("subsidy.construction.approved", lang, amount=formats.money(facts.approved)))
     if money.paid is not None:
-        parts.append(label("subsidy.construction.paid", lang, amount=_yuan(money.paid)))
+        parts.append(label("subsidy.construction.paid", lang, amount=formats.money(money.paid)))
     if outcome.decision is Decision.eligible and money.owed is not None:
-        parts.append(label("subsidy.construction.owed", lang, amount=_yuan(money.owed)))
+        parts.append(label("subsidy.construction.owed", lang, amount=formats.money(money.owed)))
     if money.overpaid:
         key = "overpaid" if outcome.decision is Decision.eligible else "paid_not_due"
-        parts.append(label(f"subsidy.construction.{key}", lang, amount=_yuan(money.overpaid)))
+        parts.append(label(f"subsidy.construction.{key}", lang, amount=formats.money(money.overpaid)))
     return label("subsidy.construction.settlement", lang,
-                 parts=label("value.list_separator", lang).join(parts))
+                 parts=formats.listing(parts, lang))
 
 
 def _construction_key(outcome: SubsidyOutcome) -> str:
@@ -109,7 +106,7 @@ def _construction_key(outcome: SubsidyOutcome) -> str:
 
 
 def _construction(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
-                  year: int, lang: Lang) -> dict[str, Any]:
+                  year: int, lang: Lang) -> ConstructionClaim:
     status = outcome.decision.value
     facts = outcome.construction
     covered = outcome.decision is not Decision.not_covered
@@ -118,107 +115,108 @@ def _construction(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapp
     dated = facts is not None and outcome.applies
     belongs = facts.year if facts and dated else None
     money = outcome.settlement()
-    block: dict[str, Any] = {
-        "status": status,
-        "rule": outcome.rule.rule.id if dated else None,
-        "year": belongs,
-        "in_year": facts.in_year if facts and dated else None,
-        "total": outcome.paid("total"), "city": outcome.paid("city"),
-        "district": outcome.paid("district"),
-        "standard": dict(facts.standard) if facts and facts.standard and dated else None,
-        "approved": facts.approved if facts else None,
-        "paid": money.paid if money else None,
-        "owed": money.owed if money else None,
-        "overpaid": money.overpaid if money else None,
-        "reasons": list(outcome.reasons),
-    }
     key = _construction_key(outcome)
     potential = outcome.potential
-    shown = {k: _yuan(v) for k, v in (potential or {}).items()}
-    standard = {f"standard_{k}": _yuan(v) for k, v in (facts.standard or {}).items()} \
+    shown = {k: formats.money(v) for k, v in (potential or {}).items()}
+    standard = {f"standard_{k}": formats.money(v) for k, v in (facts.standard or {}).items()} \
         if facts else {}
     later = label("subsidy.construction.potential", lang, **shown) \
         if potential and outcome.decision is not Decision.eligible and key in (
             "ineligible", "undetermined") else ""
-    if potential and outcome.decision in (Decision.ineligible, Decision.undetermined):
-        block["potential"] = potential
-    block["basis"] = outcome.basis
     when = "" if not covered or facts is None else (
         label("subsidy.construction.year_unknown", lang) if belongs is None
         else label("subsidy.construction.one_off", lang, year=belongs))
-    block["message"] = label(
+    message = label(
         f"subsidy.construction.{key}", lang, **shown, **standard, potential=later, year=year,
         belongs=belongs if belongs is not None else "", when=when,
-        completed=facts.completed.isoformat() if facts and facts.completed else "",
-        as_of=compiled.as_of.isoformat(),
+        completed=formats.date(facts.completed) if facts and facts.completed else "",
+        as_of=formats.date(compiled.as_of),
         state=label(f"report.subsidy_status.{status}", lang),
-        approved=_yuan(facts.approved if facts else None),
+        approved=formats.money(facts.approved if facts else None),
         settlement=_settlement(outcome, lang, with_approved=key != "eligible_approved"),
         basis=_basis_text(outcome, compiled, lang),
         reasons=_reasons_text(outcome, compiled, flat, lang))
-    return block
+    return ConstructionClaim(
+        status=status,
+        rule=outcome.rule.rule.id if dated else None,
+        year=belongs,
+        in_year=facts.in_year if facts and dated else None,
+        total=outcome.paid("total"), city=outcome.paid("city"),
+        district=outcome.paid("district"),
+        standard=dict(facts.standard) if facts and facts.standard and dated else None,
+        approved=facts.approved if facts else None,
+        paid=money.paid if money else None,
+        owed=money.owed if money else None,
+        overpaid=money.overpaid if money else None,
+        reasons=list(outcome.reasons),
+        potential=potential if potential and outcome.decision in (
+            Decision.ineligible, Decision.undetermined) else None,
+        basis=outcome.basis, message=message,
+        # 执行口径: the amount rests on the readings of its rule (listed in the document).
+        readings=list(outcome.rule.rule.readings))
 
 
 def _operating(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
-               year: int, lang: Lang) -> dict[str, Any]:
+               year: int, lang: Lang) -> OperatingClaim:
     subsidy = outcome.rule.subsidy
     assert subsidy is not None
     status = outcome.decision.value
     period = outcome.period
     proration = subsidy.proration.value if subsidy.proration else None
     potential = outcome.potential
-    block: dict[str, Any] = {
-        "status": status,
-        "rule": outcome.rule.rule.id,
-        "year": year,
-        "months": period.months if period else None,
-        "amount": outcome.paid("amount"),
-        "rate": potential["rate"] if potential else None,
-        "proration": proration,
-        "reasons": list(outcome.reasons),
-    }
-    block["rates"] = [{"rate": yuan_of(s.rate), "months": s.months, "since": s.rate.since.isoformat()}
-                      for s in outcome.spans]
-    if potential and outcome.decision in (Decision.ineligible, Decision.undetermined):
-        block["potential"] = potential["amount"]
-    block["basis"] = outcome.basis
-    spans = [(yuan_of(s.rate), s.months) for s in outcome.spans] or [(block["rate"], 0)]
+    months = period.months if period else None
+    rate = potential["rate"] if potential else None
+    spans: list[tuple[int | None, int]] = [(yuan_of(s.rate), s.months) for s in outcome.spans] \
+        or [(rate, 0)]
     part = "subsidy.operating.part_full" if proration == "none" else "subsidy.operating.part"
-    formula = " + ".join(label(part, lang, rate=_yuan(rate), months=months)
-                         for rate, months in spans)
+    formula = " + ".join(label(part, lang, rate=formats.money(r), months=m) for r, m in spans)
     starts = subsidy.counts_from
-    note = label("subsidy.operating.from_plan", lang, date=starts.isoformat()) \
+    note = label("subsidy.operating.from_plan", lang, date=formats.date(starts)) \
         if period and period.clamped and starts is not None and starts.year == year else ""
-    values = {"year": year, "months": block["months"], "formula": formula, "note": note,
-              "amount": _yuan(potential["amount"] if potential else None),
-              "rate": _yuan(block["rate"])}
+    values = {"year": year, "months": months, "formula": formula, "note": note,
+              "amount": formats.money(potential["amount"] if potential else None),
+              "rate": formats.money(rate)}
     later = label("subsidy.operating.potential", lang, **values) \
         if potential and outcome.decision is not Decision.eligible else ""
     key = status if not (status == "eligible" and proration == "none") else "eligible_full"
     payer = subsidy.payer.value if subsidy.payer else None
     funder = label(f"subsidy.funder.{payer}", lang) if payer else ""
-    block["funder"] = funder or None
-    block["message"] = label(f"subsidy.operating.{key}", lang, **values, potential=later,
-                             funder=funder, basis=_basis_text(outcome, compiled, lang),
-                             reasons=_reasons_text(outcome, compiled, flat, lang))
-    return block
+    shows_potential = bool(potential) and outcome.decision in (
+        Decision.ineligible, Decision.undetermined)
+    return OperatingClaim(
+        status=status, rule=outcome.rule.rule.id, year=year, months=months,
+        amount=outcome.paid("amount"), rate=rate, proration=proration,
+        reasons=list(outcome.reasons),
+        rates=[{"rate": yuan_of(s.rate), "months": s.months, "since": s.rate.since.isoformat()}
+               for s in outcome.spans],
+        shows_potential=shows_potential,
+        potential=potential["amount"] if potential and shows_potential else None,
+        basis=outcome.basis, funder=funder or None,
+        message=label(f"subsidy.operating.{key}", lang, **values, potential=later,
+                      funder=funder, basis=_basis_text(outcome, compiled, lang),
+                      reasons=_reasons_text(outcome, compiled, flat, lang)),
+        readings=list(outcome.rule.rule.readings))
 
 
-
-def subsidy_block(outcomes: list[SubsidyOutcome], compiled: CompiledRuleset, flat: Mapping[str, Any],
-                  year: int, lang: Lang) -> dict[str, Any]:
-    """One block per subsidy kind; of several rules of a kind, the one that applies."""
-    block: dict[str, Any] = {}
+def subsidy_claims(outcomes: list[SubsidyOutcome], compiled: CompiledRuleset,
+                   flat: Mapping[str, Any], year: int, lang: Lang) -> dict[str, Claim]:
+    """One claim per subsidy kind; of several rules of a kind, the one that applies."""
+    claims: dict[str, Claim] = {}
     for kind in SubsidyKind:
         outcome = chosen(outcomes, kind)
         if outcome is None:
             continue
-        block[kind.value] = (_construction(outcome, compiled, flat, year, lang)
-                             if kind is SubsidyKind.construction
-                             else _operating(outcome, compiled, flat, year, lang))
-        # 执行口径: the amount rests on the readings of its rule (listed in the document).
-        block[kind.value]["readings"] = list(outcome.rule.rule.readings)
-    return block
+        claims[kind.value] = (_construction(outcome, compiled, flat, year, lang)
+                              if kind is SubsidyKind.construction
+                              else _operating(outcome, compiled, flat, year, lang))
+    return claims
+
+
+def subsidy_block(outcomes: list[SubsidyOutcome], compiled: CompiledRuleset, flat: Mapping[str, Any],
+                  year: int, lang: Lang) -> dict[str, Any]:
+    """The ``subsidy`` block as the JSON shows it."""
+    return {kind: claim.as_json()
+            for kind, claim in subsidy_claims(outcomes, compiled, flat, year, lang).items()}
 
 
 def entitlements(compiled: CompiledRuleset, statuses: list[Status], lang: Lang) -> list[dict[str, str]]:

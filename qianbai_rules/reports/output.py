@@ -17,10 +17,8 @@ from qianbai_rules.core.problems import Lang
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
 from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports import render
-from qianbai_rules.reports.claims import entitlements, subsidy_block
-from qianbai_rules.reports.findings import FindingWriter, render_value
-from qianbai_rules.reports.identity import identity_rows
-from qianbai_rules.texts.labels import labels
+from qianbai_rules.reports.build import Reporter
+from qianbai_rules.reports.model import RecordReport, json_document
 
 # What the text report's first two lines already show of the identity block.
 TEXT_HEADLINE = ("id", "name", "facility_type")
@@ -32,7 +30,7 @@ STREAMED = ("text", "json", "jsonl")
 class _Kept:
     """What rendering keeps for a run from record to record."""
 
-    findings: FindingWriter  # with its cache of findings already written
+    reporter: Reporter  # with its cache of findings already written
     text_context: dict[str, Any]  # what the text templates read of the run
 
 
@@ -42,14 +40,14 @@ _KEPT: weakref.WeakKeyDictionary[RunContext, _Kept] = weakref.WeakKeyDictionary(
 def _kept(info: RunContext) -> _Kept:
     kept = _KEPT.get(info)
     if kept is None:
-        kept = _KEPT[info] = _Kept(FindingWriter(info.compiled, info.lang), {
-            "L": labels(info.lang), "run": info.header(), "lang": info.lang})
+        kept = _KEPT[info] = _Kept(Reporter(info.compiled, info.year, info.lang),
+                                    render.run_context(info.lang, info.header()))
     return kept
 
 
-def findings_writer(info: RunContext) -> FindingWriter:
-    """The run's one finding writer: its cache of findings lasts as long as the run."""
-    return _kept(info).findings
+def reporter(info: RunContext) -> Reporter:
+    """The run's one reporter: its cache of findings lasts as long as the run."""
+    return _kept(info).reporter
 
 
 def text_context(info: RunContext) -> dict[str, Any]:
@@ -57,33 +55,9 @@ def text_context(info: RunContext) -> dict[str, Any]:
     return _kept(info).text_context
 
 
-def _head(result: Evaluated) -> dict[str, Any]:
-    """A record's result up to its findings."""
-    record = result.record
-    return {"id": record.id, "name": record.name, "facility_type": record.facility_type.value,
-            "source": result.source, "verdict": result.verdict.value}
-
-
-def _tail(result: Evaluated, info: RunContext) -> dict[str, Any]:
-    """A record's result after its findings."""
-    if not info.compiled.subsidy_rules:
-        return {}
-    return {"subsidy": subsidy_block(result.subsidies, info.compiled, result.flat, info.year,
-                                     info.lang),
-            "entitlements": entitlements(info.compiled, result.statuses, info.lang)}
-
-
-def record_json(result: Evaluated, info: RunContext) -> dict[str, Any]:
-    return {**_head(result), "findings": findings_writer(info).findings(result.statuses, result.flat),
-            **_tail(result, info)}
-
-
-def record_line(result: Evaluated, info: RunContext) -> str:
-    """``compact_json(record_json(result, info))``, assembled from findings kept as JSON."""
-    findings = ",".join(findings_writer(info).lines(result.statuses, result.flat))
-    tail = _tail(result, info)
-    return (f'{compact_json(_head(result))[:-1]},"findings":[{findings}]'
-            f'{"," + compact_json(tail)[1:] if tail else "}"}')
+def record_report(result: Evaluated, info: RunContext) -> RecordReport:
+    """One record's report, the one every format renders."""
+    return reporter(info).record(result)
 
 
 def rejected_json(rejected: Rejected, lang: Lang) -> dict[str, Any]:
@@ -104,16 +78,14 @@ class Piece:
 def render_piece(outcome: Result, fmt: str, info: RunContext) -> Piece:
     if isinstance(outcome, Rejected):
         return Piece(None, rejected_json(outcome, info.lang))
+    report = record_report(outcome, info)
     if fmt == "jsonl":
-        return Piece(outcome.verdict, record_line(outcome, info))
-    record = record_json(outcome, info)
+        return Piece(outcome.verdict, report.as_line())
     if fmt == "text":
-        type_name = render_value("facility_type", outcome.record.facility_type.value, info.lang)
         text = render.environment().get_template("text/record.txt").render(
-            text_context(info), record=record, type_name=type_name,
-            identity=identity_rows(outcome.flat, info.lang, shown=TEXT_HEADLINE))
+            text_context(info), record=report, identity=report.identity_besides(TEXT_HEADLINE))
         return Piece(outcome.verdict, text)
-    return Piece(outcome.verdict, record)
+    return Piece(outcome.verdict, report.as_json())
 
 
 def renderer(info: RunContext) -> Callable[[Result], Piece]:
@@ -150,8 +122,7 @@ def write_pieces(pieces: Iterable[Piece], fmt: str, info: RunContext, out: TextI
         else:
             out.write(piece.payload + ("\n" if fmt == "jsonl" else ""))
     if fmt == "json":
-        document = {**info.header(), "summary": tally.summary(), "records": records,
-                    "rejected": rejected}
+        document = json_document(info.header(), tally.summary(), records, rejected)
         out.write(indented_json(document) + "\n")
     elif fmt == "jsonl":
         out.write(compact_json({"summary": tally.summary()}) + "\n")

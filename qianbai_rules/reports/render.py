@@ -16,10 +16,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from qianbai_rules.core.problems import Lang
 from qianbai_rules.core.resources import templates_dir
 from qianbai_rules.core.safetext import visible, visible_lines
 from qianbai_rules.io.writing import ReportError
-from qianbai_rules.texts.labels import fill, status_word
+from qianbai_rules.reports.model import Finding
+from qianbai_rules.texts import formats
+from qianbai_rules.texts.labels import fill, labels, pair, status_word
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
 # What GitHub-flavoured Markdown would turn into a link by itself (a bare URL, a www.
@@ -47,28 +50,21 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def _yuan(value: int | None) -> str:
-    return "—" if value is None else f"{value:,}"
-
-
-def _number(value: Any) -> str:
-    """A parameter value as people read it: whole numbers with thousands separators."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
-
-
-def _responsible(finding: Mapping[str, Any], L: Mapping[str, Any]) -> str:
+def _responsible(finding: Finding, L: Mapping[str, Any]) -> str:
     """Who follows a finding up: the lead department (and any that assist) and the
     street/town (三（一）“部门协同、街镇负责”), e.g. 责任部门：区民政局；责任街镇：观音桥街道."""
-    department = str(finding["department"])
-    if finding.get("assisted_by"):
-        names = L["value"]["list_separator"].join(finding["assisted_by"])
+    department = finding.department
+    if finding.assisted_by:
+        names = formats.listing(finding.assisted_by, finding.lang)
         department = fill(L["text"]["assisted"], {"lead": department, "names": names})
-    street = finding.get("street_town") or L["value"]["missing"]
+    street = finding.street_town or L["value"]["missing"]
     # The department assignment is a reading (执行口径); the street/town is the plan's own.
     return fill(L["text"]["responsible"], {"department": department, "street": street,
                                            "tag": L["reading"]["tag"]})
+
+
+def _status_word(finding: Finding, L: Mapping[str, Any]) -> str:
+    return status_word(finding.status, finding.severity, finding.entitlement, L)
 
 
 @cache
@@ -82,11 +78,19 @@ def environment() -> Environment:
     )
     env.filters["fill"] = fill
     env.filters["md"] = _md
-    env.filters["yuan"] = _yuan
-    env.filters["number"] = _number
+    env.filters["yuan"] = formats.money
+    env.filters["measure"] = formats.measure
+    env.filters["percent"] = formats.percent
+    env.filters["change"] = formats.change
     env.filters["responsible"] = _responsible
-    env.filters["status_word"] = status_word
+    env.filters["status_word"] = _status_word
     return env
+
+
+def run_context(lang: Lang, header: Mapping[str, Any], **values: Any) -> dict[str, Any]:
+    """What every template reads of a run: the labels in its language (``L``), the run's
+    header (``run``) and the language, with the template's own values."""
+    return {"L": labels(lang), "run": header, "lang": lang, **values}
 
 
 def render(template: str, context: Mapping[str, Any]) -> str:
@@ -98,10 +102,7 @@ def to_pdf(document: str) -> bytes:
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:
-        raise ReportError(
-            f"生成 PDF 需要安装可选组件：pip install 'qianbai-rules[pdf]'（{exc}）",
-            f"PDF output needs the optional extra: pip install 'qianbai-rules[pdf]' ({exc})",
-        ) from None
+        raise ReportError(*pair("problem.pdf_extra", reason=exc)) from None
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     pdf = HTML(string=document).write_pdf()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 from pathlib import Path
@@ -14,6 +13,7 @@ from qianbai_rules.rules.departments import Department
 from qianbai_rules.rules.rulefile import Rule
 from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.rules.subsidy_spec import SubsidySpec
+from qianbai_rules.texts.formats import written_date
 from qianbai_rules.texts.labels import label
 
 
@@ -38,11 +38,6 @@ def list_rules(ruleset: Ruleset, lang: Lang) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _date(day: dt.date, lang: Lang) -> str:
-    return label("rule_show.date", lang, year=day.year, month=day.month, day=day.day,
-                 iso=day.isoformat())
-
-
 def _line(key: str, value: str, lang: Lang, indent: str = "  ") -> str:
     return f"{indent}{label(f'rule_show.{key}', lang)}{_COLON[lang]}{value}"
 
@@ -54,7 +49,7 @@ def _department(department: Department, role: str, lang: Lang) -> list[str]:
     """A department with its duty in the plan's words and its names by date."""
     comma = "，" if lang == "zh" else ", "
     lines = [_line(role, f"{department.code}{comma}{department.duty(lang)}", lang)]
-    lines += ["    " + label("rule_show.named_from", lang, date=_date(since, lang), name=name(lang))
+    lines += ["    " + label("rule_show.named_from", lang, date=written_date(since, lang), name=name(lang))
               for since, name in department.names]
     return lines
 
@@ -100,7 +95,7 @@ def _parameter(ruleset: Ruleset, name: str, lang: Lang) -> list[str]:
                                       readings=", ".join(parameter.readings)))
     for value in parameter.values:
         shown = label("rule_show.parameter_ends", lang) if value.value is None else value.value
-        lines.append("    " + label("rule_show.parameter_value", lang, date=_date(value.since, lang),
+        lines.append("    " + label("rule_show.parameter_value", lang, date=written_date(value.since, lang),
                                       value=shown, reference=value.reference))
     return lines
 

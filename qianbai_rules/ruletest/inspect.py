@@ -12,6 +12,7 @@ from qianbai_rules.engines.durable_emit import dumps, engine_rules
 from qianbai_rules.rules.conditions import describe
 from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.ruletest.cases import Case
+from qianbai_rules.texts.formats import written_date
 from qianbai_rules.texts.labels import label
 
 
@@ -49,8 +50,7 @@ def describe_compiled(compiled: CompiledRule, as_of: dt.date, lang: Lang) -> lis
     it, and the durable_rules engine rules emitted for it (one JSON line each)."""
     colon = "：" if lang == "zh" else ": "
     none = label("rule_show.none", lang)
-    date = label("rule_show.date", lang, year=as_of.year, month=as_of.month, day=as_of.day,
-                 iso=as_of.isoformat())
+    date = written_date(as_of, lang)
     lines = [
         f"  {label('rule_show.compiled', lang, date=date)}",
         f"    {label('rule_show.applies_to', lang)}{colon}"

@@ -33,6 +33,8 @@ from qianbai_rules.rules.parameters import AppliedValue
 from qianbai_rules.rules.rulefile import Severity
 from qianbai_rules.rules.subsidy_spec import Decision, ReasonKind, SubsidyKind
 from qianbai_rules.subsidies.periods import Period, RateSpan, date_of, operating_period, rate_spans, value_on
+from qianbai_rules.texts import formats
+from qianbai_rules.texts.labels import text
 
 
 def round_yuan(value: Fraction) -> int:
@@ -282,11 +284,9 @@ def year_problems(compiled: CompiledRuleset, year: int) -> list[Text]:
     """A year after the as-of date has not been operated yet; a year that ends before an
     operating rate takes effect has no subsidy to compute."""
     problems = []
-    as_of = compiled.as_of.isoformat()
+    as_of = formats.date(compiled.as_of)
     if year > compiled.as_of.year:
-        problems.append(Text(f"评估年度晚于参数适用日期 {as_of}，尚未运营的月份不能计入",
-                             f"the year is after the as-of date {as_of}: months not yet "
-                             f"operated cannot be counted"))
+        problems.append(text("problem.year_after_as_of", as_of=as_of))
     for rule in compiled.subsidy_rules:
         subsidy = rule.subsidy
         if subsidy is None or subsidy.spec.kind is not SubsidyKind.operating:
@@ -295,10 +295,8 @@ def year_problems(compiled: CompiledRuleset, year: int) -> list[Text]:
             rate = branch.yuan_per_year
             if rate is None:
                 continue
-            first = rate.parameter.values[0].since.isoformat()
+            first = formats.date(rate.parameter.values[0].since)
             if dt.date(year, 12, 31) < rate.parameter.values[0].since:
-                problems.append(Text(
-                    f"{year} 年运营补贴标准尚未施行（{rate.parameter.name} 自 {first} 起）",
-                    f"{rate.parameter.name} takes effect on {first}, after the end of {year}; "
-                    f"no operating subsidy is in force in {year}"))
+                problems.append(text("problem.rate_not_in_force", year=year,
+                                     parameter=rate.parameter.name, since=first))
     return list(dict.fromkeys(problems))

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import Any
 
-from qianbai_rules.core.problems import Lang
+from qianbai_rules.core.problems import Lang, Text
 from qianbai_rules.core.resources import templates_dir
 from qianbai_rules.core.yamlio import load_yaml
 
@@ -54,6 +54,17 @@ def label(key: str, lang: Lang, **values: object) -> str:
     return fill(_text(key, lang), values)
 
 
+def pair(key: str, **values: object) -> tuple[str, str]:
+    """The catalogue's text in Chinese and in English, slots filled: for an error that
+    carries both (``ReportError(*pair(...))``)."""
+    return fill(_text(key, "zh"), values), fill(_text(key, "en"), values)
+
+
+def text(key: str, **values: object) -> Text:
+    """The catalogue's text in both languages, slots filled, as a :class:`Text`."""
+    return Text(*pair(key, **values))
+
+
 def labels(lang: Lang) -> dict[str, Any]:
     """The whole catalogue in one language, for templates: ``L.status.pass``."""
     def pick(node: Any) -> Any:
@@ -67,12 +78,11 @@ def labels(lang: Lang) -> dict[str, Any]:
     return picked
 
 
-def status_word(finding: Mapping[str, Any], picked: Mapping[str, Any]) -> str:
+def status_word(status: str, severity: str, entitlement: bool, picked: Mapping[str, Any]) -> str:
     """The word for a finding's status in one language (``picked`` is ``labels(lang)``):
     an entitlement or info rule that holds says 可享受/已登记, never 符合."""
-    status = str(finding["status"])
-    if finding.get("severity") == "info" or finding.get("entitlement"):
-        kind = "entitlement" if finding.get("entitlement") else "info"
+    if severity == "info" or entitlement:
+        kind = "entitlement" if entitlement else "info"
         word = picked["status_info"][kind].get(status)
         if word is not None:
             return str(word)
