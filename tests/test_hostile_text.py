@@ -18,7 +18,7 @@ import pytest
 from qianbai_rules.cli.app import main
 from qianbai_rules.core.safetext import UNSAFE, cell_text, visible
 from qianbai_rules.io.progress import progress
-from qianbai_rules.model.record import id_key
+from qianbai_rules.model.values import id_key
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "rules" / "plans" / "jiangbei-2018-2020.yaml"

@@ -14,7 +14,8 @@ from qianbai_rules.core.problems import Text
 from qianbai_rules.core.safetext import MAX_QUOTED, clipped, quoted
 from qianbai_rules.model.creditcode import CreditCodeError
 from qianbai_rules.model.fields import BY_LABEL, FIELDS, GROUPS, FieldSpec, Kind, nest
-from qianbai_rules.model.record import MAX_ID_LENGTH, FacilityRecord, ValueProblem
+from qianbai_rules.model.record import FacilityRecord
+from qianbai_rules.model.values import MAX_ID_LENGTH, ValueProblem
 
 FieldError = tuple[str | None, Text]
 

@@ -13,8 +13,9 @@ from qianbai_rules.engines.durable import available as durable_available
 from qianbai_rules.engines.plain import PlainEvaluator
 from qianbai_rules.io.inputs import Meter, RawRecord, expand, read
 from qianbai_rules.model.fields import flatten
-from qianbai_rules.model.record import FacilityRecord, id_key
+from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.model.validation import column_of, parse_record, record_label
+from qianbai_rules.model.values import id_key
 from qianbai_rules.subsidies.amounts import Choice, DecisionFacts, Outcome, decision_facts, outcome
 
 

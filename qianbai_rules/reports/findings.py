@@ -13,8 +13,8 @@ from typing import Any, Final
 from qianbai_rules.compile.compiled import CompiledRule, CompiledRuleset, Status
 from qianbai_rules.core.jsontext import compact_json
 from qianbai_rules.core.problems import Lang, Text
+from qianbai_rules.model.codes import CODE_NAMES_EN
 from qianbai_rules.model.fields import FIELDS
-from qianbai_rules.model.record import CODE_NAMES_EN
 from qianbai_rules.rules.conditions import (
     AllOf,
     AnyOf,
