@@ -153,7 +153,9 @@ class SubsidyFacts(_Part):
     )
 
 
-class Status(_Part):
+# The record's status group (its dates and evaluation), not a rule's outcome (that is
+# compile.compiled.Status). No docstring: it would become the schema's description.
+class FacilityStatus(_Part):
     completed_on: Date | None = Field(None, title="建成日期", description="completion date")
     accepted_on: Date | None = Field(None, title="验收日期", description="acceptance date")
     opened_on: Date | None = Field(None, title="开始运营日期", description="opening date")
@@ -189,4 +191,4 @@ class FacilityRecord(_Part):
     health: Health = Health()
     insurance: Insurance = Insurance()
     subsidy: SubsidyFacts = SubsidyFacts()
-    status: Status = Status()
+    status: FacilityStatus = FacilityStatus()
