@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from qianbai_rules.io import progress as progress_module
-from qianbai_rules.io.inputs import STDIN, Meter
+from qianbai_rules.io.inputs import Meter
 from qianbai_rules.io.progress import progress, progress_line
+from qianbai_rules.io.sources import STDIN
 from qianbai_rules.pipeline.check import items
 
 

@@ -68,7 +68,7 @@ def write_annual(document: dict[str, Any], fmt: str, info: RunInfo, target: str 
     if fmt == "xlsx":
         if not target:
             raise render.ReportError("xlsx 工作簿请用 -o 指定文件", "name the workbook with -o")
-        from qianbai_rules.io.spreadsheets import write_evaluation
+        from qianbai_rules.annual.workbook import write_evaluation
         write_evaluation(document, Path(target), info.lang)
         return
     ruleset = info.compiled.ruleset

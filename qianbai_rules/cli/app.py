@@ -31,8 +31,9 @@ from qianbai_rules.core.safetext import visible, visible_lines
 from qianbai_rules.engines.durable import DurableError
 from qianbai_rules.history.store import History, HistoryError
 from qianbai_rules.io import writing
-from qianbai_rules.io.inputs import STDIN, Meter, expand
+from qianbai_rules.io.inputs import Meter, expand
 from qianbai_rules.io.progress import progress
+from qianbai_rules.io.sources import STDIN
 from qianbai_rules.io.streams import Checked, StreamError, checked_stderr, checked_stdout
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.pipeline.check import Evaluator, Result, make_evaluator, run
@@ -568,7 +569,7 @@ def _main(argv: Sequence[str] | None, out: Checked, err: Checked) -> int:
     if args.command == "history":
         return _show_history(args, out, err)
     if args.command == "template":
-        from qianbai_rules.io.spreadsheets import write_template
+        from qianbai_rules.io.template import write_template
 
         try:
             with writing.output_policy(writing.OutputPolicy(

@@ -11,7 +11,8 @@ from qianbai_rules.core.problems import RecordProblem, Text
 from qianbai_rules.engines.durable import DurableEvaluator
 from qianbai_rules.engines.durable import available as durable_available
 from qianbai_rules.engines.plain import PlainEvaluator
-from qianbai_rules.io.inputs import Meter, RawRecord, expand, read
+from qianbai_rules.io.inputs import Meter, expand, read
+from qianbai_rules.io.sources import RawRecord
 from qianbai_rules.model.fields import flatten
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.model.validation import column_of, parse_record, record_label

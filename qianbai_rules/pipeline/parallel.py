@@ -22,7 +22,8 @@ from pathlib import Path
 
 from qianbai_rules.compile.compiled import CompiledRuleset, compile_ruleset
 from qianbai_rules.core.problems import Lang, RecordProblem
-from qianbai_rules.io.inputs import Meter, RawRecord
+from qianbai_rules.io.inputs import Meter
+from qianbai_rules.io.sources import RawRecord
 from qianbai_rules.pipeline.check import (
     Evaluator,
     Identity,

@@ -142,9 +142,9 @@ def test_json_lines_each_non_blank_line_is_one_record_or_one_problem(lines: list
 
 def _looks_foreign(data: bytes) -> bool:
     """Bytes that the reader rightly refuses as a whole (another encoding's marks)."""
-    from qianbai_rules.io.inputs import _encoding_problem
+    from qianbai_rules.io.encodings import HEAD_BYTES, encoding_problem
 
-    return _encoding_problem("x", data[:8192], allow_gb18030=False) is not None
+    return encoding_problem("x", data[:HEAD_BYTES], allow_gb18030=False) is not None
 
 
 # --- CSV --------------------------------------------------------------------------------------
