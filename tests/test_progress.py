@@ -90,6 +90,7 @@ def _run_on_a_terminal(*args: str) -> tuple[str, str]:
     return done.stdout.decode("utf-8"), shown.decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 def test_a_long_run_on_a_terminal_shows_the_bar_on_standard_error_only(tmp_path: Path) -> None:
     source = tmp_path / "many.jsonl"
     source.write_text("".join(json.dumps({"id": f"T{i}", "facility_type": "station",

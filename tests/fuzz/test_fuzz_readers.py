@@ -33,7 +33,7 @@ from qianbai_rules.core.problems import RecordProblem
 from qianbai_rules.pipeline.check import Rejected, validated
 from tests.test_hostile_readers import make_xlsx
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
 
 EXAMPLES = int(os.environ.get("QIANBAI_FUZZ_EXAMPLES", "25"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=EXAMPLES <= 25,
