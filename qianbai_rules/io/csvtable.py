@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 
 from qianbai_rules.core.problems import RecordProblem, Text
-from qianbai_rules.io.sources import Item, RawRecord, file_problem, trim
+from qianbai_rules.io.sources import InputItem, RawRecord, file_problem, trim
 
 # Physical lines of a CSV text: ended by LF or CR LF; a file with no LF at all is a file of
 # CR-ended lines (old Mac). A CR alone inside a line of an LF file is no line ending: in an
@@ -22,7 +22,7 @@ def _physical_lines(text: str) -> list[str]:
     return (_CR_LINES if "\n" not in text and "\r" in text else _LF_LINES).findall(text)
 
 
-def read_csv(source: str, text: str) -> Iterator[Item]:
+def read_csv(source: str, text: str) -> Iterator[InputItem]:
     """A CSV table, row by row. A row whose quotes do not balance (a quote never closed,
     or one that would swallow the following rows into a cell) is rejected on its own and
     the following lines are read as rows: nothing vanishes into one cell."""

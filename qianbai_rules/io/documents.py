@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 from qianbai_rules.core.problems import Text
 from qianbai_rules.core.yamlio import StrictLoadError, load_json, load_yaml
-from qianbai_rules.io.sources import Item, RawRecord, file_problem
+from qianbai_rules.io.sources import InputItem, RawRecord, file_problem
 
 
-def read_document(source: str, text: str, suffix: str) -> Iterator[Item]:
+def read_document(source: str, text: str, suffix: str) -> Iterator[InputItem]:
     """The records of a YAML document (JSON when ``suffix`` is .json), in order."""
     try:
         doc = load_json(text) if suffix == ".json" else load_yaml(text)

@@ -20,7 +20,7 @@ from qianbai_rules.io.jsonlines import read_jsonl
 from qianbai_rules.io.sources import (
     RECORD_SUFFIXES,
     STDIN,
-    Item,
+    InputItem,
     cannot_read_file,
     file_problem,
     read_limited,
@@ -131,14 +131,14 @@ def _size(source: str) -> int | None:
         return None
 
 
-def read(source: str, meter: Meter | None = None) -> Iterator[Item]:
+def read(source: str, meter: Meter | None = None) -> Iterator[InputItem]:
     """Every record of one source, in order."""
     yield from _read(source, meter)
     if meter is not None:
         meter.finished(source)
 
 
-def _read(source: str, meter: Meter | None) -> Iterator[Item]:
+def _read(source: str, meter: Meter | None) -> Iterator[InputItem]:
     suffix = ".yaml" if source == STDIN else Path(source).suffix.lower()
     if suffix == ".xlsx":
         from qianbai_rules.io.registry import read_xlsx

@@ -10,12 +10,12 @@ from qianbai_rules.core import limits
 from qianbai_rules.core.problems import RecordProblem, Text
 from qianbai_rules.core.yamlio import StrictLoadError, load_json
 from qianbai_rules.io.encodings import HEAD_BYTES, encoding_problem
-from qianbai_rules.io.sources import Item, RawRecord, not_utf8
+from qianbai_rules.io.sources import InputItem, RawRecord, not_utf8
 
 _JSON_SPACE = " \t\r\n"
 
 
-def read_jsonl(source: str, on_offset: Callable[[int], None] | None = None) -> Iterator[Item]:
+def read_jsonl(source: str, on_offset: Callable[[int], None] | None = None) -> Iterator[InputItem]:
     """JSON Lines, one line at a time: memory stays flat however long the file, and a line
     longer than MAX_LINE_BYTES is that line's problem only. ``on_offset`` is told how far
     into the file reading has come (what the progress bar shows)."""
@@ -50,7 +50,7 @@ def read_jsonl(source: str, on_offset: Callable[[int], None] | None = None) -> I
             yield from json_line(source, position, line)
 
 
-def json_line(source: str, position: str, line: str) -> Iterator[Item]:
+def json_line(source: str, position: str, line: str) -> Iterator[InputItem]:
     """The record on one line (a blank line holds none)."""
     if not line.strip(_JSON_SPACE):  # only JSON's own blanks: a line of \x1c is no blank
         return

@@ -11,8 +11,8 @@ from typing import Any
 
 from qianbai_rules.core import limits
 from qianbai_rules.core.problems import RecordProblem, Text
-from qianbai_rules.io.sources import Item, RawRecord, trim
-from qianbai_rules.io.xlsx import Workbook
+from qianbai_rules.io.sources import InputItem, RawRecord, trim
+from qianbai_rules.io.xlsx import WorkbookReader
 from qianbai_rules.io.xlsxcells import letter
 from qianbai_rules.io.xmlparts import WorkbookError
 from qianbai_rules.model.fields import BY_LABEL
@@ -42,7 +42,7 @@ def _problem(source: str, message: Text, position: str | None = None,
                          position, column)
 
 
-def read_xlsx(source: str) -> Iterator[Item]:
+def read_xlsx(source: str) -> Iterator[InputItem]:
     """Records of a workbook: the sheet named 设施 (or facilities), else the first sheet.
 
     Positions name the sheet and the row (``设施!row 4``) so that an official finds them.
@@ -50,7 +50,7 @@ def read_xlsx(source: str) -> Iterator[Item]:
     be opened is one problem naming the file; reading stops with one problem at a limit.
     """
     try:
-        workbook = Workbook(source)
+        workbook = WorkbookReader(source)
     except WorkbookError as exc:
         yield _problem(source, exc.text)
         return
@@ -62,7 +62,7 @@ def read_xlsx(source: str) -> Iterator[Item]:
         workbook.close()
 
 
-def _records(source: str, workbook: Workbook) -> Iterator[Item]:
+def _records(source: str, workbook: WorkbookReader) -> Iterator[InputItem]:
     names = list(workbook.sheets)
     chosen = next((n for n in SHEET_NAMES if n in names), names[0] if names else None)
     if chosen is None:

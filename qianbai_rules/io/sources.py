@@ -2,7 +2,7 @@
 about a whole file, how a cell's text is trimmed, and the size limit of a document.
 
 Each reader (:mod:`.documents`, :mod:`.jsonlines`, :mod:`.csvtable`, :mod:`.stdin`,
-:mod:`.registry`) yields :data:`Item` values; :mod:`.inputs` chooses the reader.
+:mod:`.registry`) yields :data:`InputItem` values; :mod:`.inputs` chooses the reader.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class RawRecord:
     columns: tuple[str, ...] = ()  # a spreadsheet's headers, in column order
 
 
-Item = RawRecord | RecordProblem
+InputItem = RawRecord | RecordProblem
 
 # What trimming a cell removes: white space, but not the control characters that str.strip
 # also counts as space (\x1c-\x1f, \x85): a cell of those is not blank, and is refused.

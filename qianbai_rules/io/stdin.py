@@ -12,10 +12,10 @@ from qianbai_rules.io.csvtable import read_csv
 from qianbai_rules.io.documents import read_document
 from qianbai_rules.io.encodings import as_text
 from qianbai_rules.io.jsonlines import json_line
-from qianbai_rules.io.sources import STDIN, Item
+from qianbai_rules.io.sources import STDIN, InputItem
 
 
-def read_stdin(data: bytes) -> Iterator[Item]:
+def read_stdin(data: bytes) -> Iterator[InputItem]:
     """Standard input: YAML or JSON, and JSON Lines or a CSV table recognised by their
     first lines (a table in GB18030 too)."""
     decoded = as_text(STDIN, data, allow_gb18030=True)

@@ -39,7 +39,7 @@ from qianbai_rules.io.xmlparts import (
 _LOCALE_DATE_IDS = frozenset(range(27, 37)) | frozenset(range(50, 59))
 
 
-class Workbook:
+class WorkbookReader:
     """An opened workbook: its sheets, shared strings and date styles, checked for size."""
 
     def __init__(self, path: str) -> None:
