@@ -21,7 +21,7 @@ from qianbai_rules.engines import durable
 from qianbai_rules.engines.plain import PlainEvaluator
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.pipeline.check import evaluate_record
-from qianbai_rules.reports.output import RunInfo, record_json, record_line
+from qianbai_rules.reports.build import Reporter
 from qianbai_rules.rules.ruleset import load_ruleset
 from tests.generated import records
 
@@ -116,8 +116,9 @@ def test_jobs_are_refused_for_reports_and_recording() -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_kept_findings_and_assembled_lines_equal_freshly_written_ones(lang: Lang) -> None:
     compiled = compile_ruleset(load_ruleset(ROOT / "rules"), dt.date(2019, 12, 31))
-    info = RunInfo(compiled, "plain", 2019, lang)
-    info.findings.CACHE_SIZE = 97  # type: ignore[misc]  # small: the cache starts again often
+    reporter = Reporter(compiled, 2019, lang)
+    writer = reporter.findings
+    writer.CACHE_SIZE = 97  # type: ignore[misc]  # small: the cache starts again often
     evaluator = PlainEvaluator(compiled)
     samples = list(records(400, seed=11))
     for number in (200, 200.0, 199.99):  # 200 and 200.0 are written differently
@@ -125,9 +126,10 @@ def test_kept_findings_and_assembled_lines_equal_freshly_written_ones(lang: Lang
             {"id": f"N-{number!r}", "facility_type": "station", "floor_area_m2": number})]
     for record in samples:
         result = evaluate_record(record, "t", compiled, evaluator, 2019)
-        fresh = [view.finding(status, result.flat)
-                 for view, status in zip(info.findings.views, result.statuses, strict=True)]
-        assert info.findings.findings(result.statuses, result.flat) == fresh
-        assert record_line(result, info) == compact_json(record_json(result, info))
-        lines = info.findings.lines(result.statuses, result.flat)
+        fresh = [view.finding(status, result.flat).as_json()
+                 for view, status in zip(writer.views, result.statuses, strict=True)]
+        report = reporter.record(result)
+        assert [f.as_json() for f in report.findings] == fresh
+        assert report.as_line() == compact_json(report.as_json())
+        lines = [f.as_line() for f in report.findings]
         assert f"[{','.join(lines)}]" == compact_json(fresh), record.id  # text: 200 is not 200.0

@@ -9,8 +9,8 @@ from qianbai_rules.annual.evaluation import Evaluation
 from qianbai_rules.core.jsontext import indented_json
 from qianbai_rules.history.store import History
 from qianbai_rules.io import writing
+from qianbai_rules.model.display import type_names
 from qianbai_rules.reports import render
-from qianbai_rules.reports.findings import type_names
 from qianbai_rules.reports.output import RunInfo, rejected_json
 from qianbai_rules.rules.readings import applied, tags
 from qianbai_rules.texts.labels import labels

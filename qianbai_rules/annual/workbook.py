@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.io.workbooks import append_row, save_workbook
-from qianbai_rules.reports.findings import type_names
+from qianbai_rules.model.display import type_names
 from qianbai_rules.texts.labels import fill, labels
 
 

@@ -13,6 +13,7 @@ from typing import TextIO, TypeVar
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.core.safetext import visible
 from qianbai_rules.io.inputs import Meter
+from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import label
 
 T = TypeVar("T")
@@ -26,19 +27,13 @@ def _bar(fraction: float) -> str:
     return "█" * filled + "·" * (BAR_CELLS - filled)
 
 
-def _duration(seconds: float) -> str:
-    minutes, seconds = divmod(int(seconds + 0.5), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}"
-
-
 def progress_line(count: int, elapsed: float, fraction: float | None, lang: Lang) -> str:
-    rate = f"{count / max(elapsed, 1e-9):,.0f}"
+    rate = formats.rate(count / max(elapsed, 1e-9))
     if fraction is None or fraction <= 0:
-        return label("progress.line", lang, count=f"{count:,}", rate=rate)
+        return label("progress.line", lang, count=formats.count(count), rate=rate)
     left = elapsed * (1 - fraction) / fraction
-    return label("progress.bar", lang, bar=_bar(fraction), percent=f"{fraction:.0%}",
-                 count=f"{count:,}", rate=rate, left=_duration(left))
+    return label("progress.bar", lang, bar=_bar(fraction), percent=formats.percent(fraction),
+                 count=formats.count(count), rate=rate, left=formats.duration(left))
 
 
 def progress(items: Iterable[T], stream: TextIO, lang: Lang, enabled: bool,
@@ -59,5 +54,5 @@ def progress(items: Iterable[T], stream: TextIO, lang: Lang, enabled: bool,
             stream.flush()
         yield item
     if shown != start:
-        stream.write(CLEAR + visible(label("progress.done", lang, count=f"{count:,}")) + "\n")
+        stream.write(CLEAR + visible(label("progress.done", lang, count=formats.count(count))) + "\n")
         stream.flush()

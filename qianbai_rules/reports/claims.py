@@ -11,20 +11,17 @@ from typing import Any
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status
 from qianbai_rules.core.problems import Lang
-from qianbai_rules.reports.findings import field_name, render_value
+from qianbai_rules.model.display import field_name, render_value
 from qianbai_rules.rules.subsidy_spec import Decision, SubsidyKind
 from qianbai_rules.subsidies.amounts import Outcome, Timing, chosen, yuan_of
+from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import label
-
-
-def _yuan(value: int | None) -> str:
-    return "-" if value is None else f"{value:,}"
 
 
 def _basis_value(value: Any, lang: Lang) -> str:
     """An amount with separators; a word (a proration method, a payer) by its label."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return _yuan(value)
+        return formats.money(value)
     return label(f"subsidy.word.{value}", lang)
 
 
@@ -45,7 +42,7 @@ def _shown(items: list[str], lang: Lang) -> str:
     parts = items[:MAX_REASONS_SHOWN]
     if len(items) > MAX_REASONS_SHOWN:
         parts.append(label("subsidy.more", lang, count=len(items) - MAX_REASONS_SHOWN))
-    return label("value.list_separator", lang).join(parts)
+    return formats.listing(parts, lang)
 
 
 def _reasons_text(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
@@ -78,16 +75,16 @@ def _settlement(outcome: Outcome, lang: Lang, with_approved: bool) -> str:
         return ""
     parts = []
     if facts.approved is not None and with_approved:
-        parts.append(label("subsidy.construction.approved", lang, amount=_yuan(facts.approved)))
+        parts.append(label("subsidy.construction.approved", lang, amount=formats.money(facts.approved)))
     if money.paid is not None:
-        parts.append(label("subsidy.construction.paid", lang, amount=_yuan(money.paid)))
+        parts.append(label("subsidy.construction.paid", lang, amount=formats.money(money.paid)))
     if outcome.decision is Decision.eligible and money.owed is not None:
-        parts.append(label("subsidy.construction.owed", lang, amount=_yuan(money.owed)))
+        parts.append(label("subsidy.construction.owed", lang, amount=formats.money(money.owed)))
     if money.overpaid:
         key = "overpaid" if outcome.decision is Decision.eligible else "paid_not_due"
-        parts.append(label(f"subsidy.construction.{key}", lang, amount=_yuan(money.overpaid)))
+        parts.append(label(f"subsidy.construction.{key}", lang, amount=formats.money(money.overpaid)))
     return label("subsidy.construction.settlement", lang,
-                 parts=label("value.list_separator", lang).join(parts))
+                 parts=formats.listing(parts, lang))
 
 
 def _construction_key(outcome: Outcome) -> str:
@@ -134,8 +131,8 @@ def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
     }
     key = _construction_key(outcome)
     potential = outcome.potential
-    shown = {k: _yuan(v) for k, v in (potential or {}).items()}
-    standard = {f"standard_{k}": _yuan(v) for k, v in (facts.standard or {}).items()} \
+    shown = {k: formats.money(v) for k, v in (potential or {}).items()}
+    standard = {f"standard_{k}": formats.money(v) for k, v in (facts.standard or {}).items()} \
         if facts else {}
     later = label("subsidy.construction.potential", lang, **shown) \
         if potential and outcome.decision is not Decision.eligible and key in (
@@ -149,10 +146,10 @@ def _construction(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str
     block["message"] = label(
         f"subsidy.construction.{key}", lang, **shown, **standard, potential=later, year=year,
         belongs=belongs if belongs is not None else "", when=when,
-        completed=facts.completed.isoformat() if facts and facts.completed else "",
-        as_of=compiled.as_of.isoformat(),
+        completed=formats.date(facts.completed) if facts and facts.completed else "",
+        as_of=formats.date(compiled.as_of),
         state=label(f"report.subsidy_status.{status}", lang),
-        approved=_yuan(facts.approved if facts else None),
+        approved=formats.money(facts.approved if facts else None),
         settlement=_settlement(outcome, lang, with_approved=key != "eligible_approved"),
         basis=_basis_text(outcome, compiled, lang),
         reasons=_reasons_text(outcome, compiled, flat, lang))
@@ -184,14 +181,14 @@ def _operating(outcome: Outcome, compiled: CompiledRuleset, flat: Mapping[str, A
     block["basis"] = outcome.basis
     spans = [(yuan_of(s.rate), s.months) for s in outcome.spans] or [(block["rate"], 0)]
     part = "subsidy.operating.part_full" if proration == "none" else "subsidy.operating.part"
-    formula = " + ".join(label(part, lang, rate=_yuan(rate), months=months)
+    formula = " + ".join(label(part, lang, rate=formats.money(rate), months=months)
                          for rate, months in spans)
     starts = subsidy.counts_from
-    note = label("subsidy.operating.from_plan", lang, date=starts.isoformat()) \
+    note = label("subsidy.operating.from_plan", lang, date=formats.date(starts)) \
         if period and period.clamped and starts is not None and starts.year == year else ""
     values = {"year": year, "months": block["months"], "formula": formula, "note": note,
-              "amount": _yuan(potential["amount"] if potential else None),
-              "rate": _yuan(block["rate"])}
+              "amount": formats.money(potential["amount"] if potential else None),
+              "rate": formats.money(block["rate"])}
     later = label("subsidy.operating.potential", lang, **values) \
         if potential and outcome.decision is not Decision.eligible else ""
     key = status if not (status == "eligible" and proration == "none") else "eligible_full"

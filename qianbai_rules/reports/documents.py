@@ -7,96 +7,22 @@ The templates choose what to display; this module only sorts and labels.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-from qianbai_rules.compile.compiled import CompiledRuleset, Status
-from qianbai_rules.core.problems import Lang
 from qianbai_rules.io import writing
-from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
+from qianbai_rules.pipeline.check import Rejected, Result
 from qianbai_rules.reports import render
-from qianbai_rules.reports.findings import field_name, render_value
-from qianbai_rules.reports.identity import identity_rows
-from qianbai_rules.reports.output import RunInfo, Tally, record_json, rejected_json
+from qianbai_rules.reports.model import RecordReport, RunReport
+from qianbai_rules.reports.output import RunInfo, Tally, record_report, rejected_json
 from qianbai_rules.texts.labels import labels
 
-# Keys a finding carries only sometimes; templates see them as None otherwise.
-OPTIONAL: dict[str, None] = {"remediation": None, "interpretation": None,
-                             "interpretation_parameter": None, "readings": None,
-                             "entitlement": None}
 
-
-@dataclass(frozen=True)
-class Fields:
-    """Labels and display values of a record's fields, for templates: F.label(name)."""
-
-    flat: Mapping[str, Any]
-    lang: Lang
-
-    def label(self, name: str) -> str:
-        return field_name(name, self.lang)
-
-    def value(self, name: str) -> str:
-        return render_value(name, self.flat.get(name), self.lang)
-
-    def has(self, name: str) -> bool:
-        return name in self.flat
-
-
-@dataclass(frozen=True)
-class RecordView:
-    """One record as a report shows it."""
-
-    record: dict[str, Any]  # the record's JSON, as ``--format json`` prints it
-    fields: Fields
-    identity: list[dict[str, str]]  # the identity block: {field, label, value} it has
-    sections: list[dict[str, Any]]  # {clause, title, findings} in plan order
-    counts: dict[str, int]
-    fix: list[dict[str, Any]]  # mandatory failures
-    supply: list[dict[str, Any]]  # mandatory rules that cannot be decided
-    missing: list[str]  # labels of the fields to supply, once each
-    improve: list[dict[str, Any]]  # advisory failures
-
-
-def record_view(result: Evaluated, record: dict[str, Any], compiled: CompiledRuleset,
-                lang: Lang) -> RecordView:
-    fields = Fields(result.flat, lang)
-    by_rule = compiled.by_id
-    findings = []
-    for finding in record["findings"]:
-        observed = [{"label": fields.label(name), "value": fields.value(name)}
-                    for name in finding["observed"]]
-        findings.append({**OPTIONAL, **finding, "observed_text": observed})
-    sections = []
-    for clause, section in compiled.ruleset.sections.items():
-        items = [f for f in findings if by_rule[f["rule"]].rule.section == clause]
-        if items:
-            sections.append({"clause": clause, "title": section.title(lang), "findings": items})
-    mandatory = [f for f in findings if f["severity"] == "mandatory"]
-    supply = [f for f in mandatory if f["status"] == "unknown"]
-    missing: dict[str, None] = {}
-    for finding in supply:
-        for name, value in finding["observed"].items():
-            if value is None:
-                missing[fields.label(name)] = None
-    return RecordView(
-        record=record, fields=fields, identity=identity_rows(result.flat, lang),
-        sections=sections,
-        counts={status.value: 0 for status in Status} | dict(Counter(f["status"] for f in findings)),
-        fix=[f for f in mandatory if f["status"] == "fail"],
-        supply=supply, missing=list(missing),
-        improve=[f for f in findings if f["severity"] == "advisory" and f["status"] == "fail"],
-    )
-
-
-def _index_entry(view: RecordView, file: str) -> dict[str, Any]:
-    record = view.record
-    subsidy = record.get("subsidy") or {}
-    return {"id": record["id"], "name": record["name"], "verdict": record["verdict"],
-            "type_name": view.fields.value("facility_type"), "file": file,
+def _index_entry(report: RecordReport, file: str) -> dict[str, Any]:
+    subsidy = report.subsidy or {}
+    return {"id": report.id, "name": report.name, "verdict": report.verdict,
+            "type_name": report.type_name, "file": file,
             "construction": subsidy.get("construction"), "operating": subsidy.get("operating")}
 
 
@@ -116,18 +42,17 @@ def write_reports(outcomes: Iterable[Result], fmt: str, info: RunInfo, audience:
     if target and writing.is_folder(target):
         return _write_folder(outcomes, fmt, info, audience, Path(target))
     tally = Tally()
-    views: list[RecordView] = []
+    reports: list[RecordReport] = []
     rejected: list[dict[str, Any]] = []
     for outcome in tally.counting(outcomes):
         if isinstance(outcome, Rejected):
             rejected.append(rejected_json(outcome, info.lang))
         else:
-            views.append(record_view(outcome, record_json(outcome, info), info.compiled,
-                                     info.lang))
-    title = views[0].record["name"] or views[0].record["id"] if len(views) == 1 \
-        else labels(info.lang)["report"]["batch_title"]
+            reports.append(record_report(outcome, info))
+    run = RunReport(info.header(), reports, rejected, tally.summary())
+    title = reports[0].title if len(reports) == 1 else labels(info.lang)["report"]["batch_title"]
     document = _document(fmt, "report.md" if fmt == "md" else "report.html", _context(
-        info, views=views, rejected=rejected, audience=audience, title=title))
+        info, views=run.records, rejected=run.rejected, audience=audience, title=title))
     writing.emit(document, target, out, binary=fmt == "pdf")
     return tally
 
@@ -148,12 +73,11 @@ def _write_folder(outcomes: Iterable[Result], fmt: str, info: RunInfo, audience:
             if isinstance(outcome, Rejected):
                 rejected.append(rejected_json(outcome, info.lang))
                 continue
-            view = record_view(outcome, record_json(outcome, info), info.compiled, info.lang)
-            title = view.record["name"] or view.record["id"]
+            report = record_report(outcome, info)
             batch.keep(_document(fmt, "report.md" if fmt == "md" else "report.html", _context(
-                info, views=[view], rejected=[], audience=audience, title=title)))
-            ids.append(outcome.record.id)
-            entries.append(_index_entry(view, ""))
+                info, views=[report], rejected=[], audience=audience, title=report.title)))
+            ids.append(report.id)
+            entries.append(_index_entry(report, ""))
         files = [name + suffix for name in writing.file_names(ids)]
         for entry, file in zip(entries, files, strict=True):
             entry["file"] = file

@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from typing import Any, Final
 
 from qianbai_rules.core.problems import Lang
-from qianbai_rules.reports.findings import field_name, render_value
+from qianbai_rules.model.display import field_name, render_value
 
 IDENTITY: Final = (
     "id", "name", "district", "street_town", "address", "community.name", "facility_type",

@@ -18,9 +18,8 @@ from qianbai_rules.core.jsontext import compact_json, indented_json
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
 from qianbai_rules.reports import render
-from qianbai_rules.reports.claims import entitlements, subsidy_block
-from qianbai_rules.reports.findings import FindingWriter, render_value
-from qianbai_rules.reports.identity import identity_rows
+from qianbai_rules.reports.build import Reporter
+from qianbai_rules.reports.model import RecordReport, json_document
 from qianbai_rules.rules.readings import applied
 from qianbai_rules.texts.labels import labels
 
@@ -36,10 +35,6 @@ class RunInfo:
     engine: str
     year: int
     lang: Lang
-
-    @cached_property
-    def findings(self) -> FindingWriter:
-        return FindingWriter(self.compiled, self.lang)
 
     @cached_property
     def text_context(self) -> dict[str, Any]:
@@ -98,33 +93,22 @@ class Tally:
         return 0
 
 
-def _head(result: Evaluated) -> dict[str, Any]:
-    """A record's result up to its findings."""
-    record = result.record
-    return {"id": record.id, "name": record.name, "facility_type": record.facility_type.value,
-            "source": result.source, "verdict": result.verdict.value}
+_REPORTERS: dict[int, tuple[RunInfo, Reporter]] = {}
 
 
-def _tail(result: Evaluated, info: RunInfo) -> dict[str, Any]:
-    """A record's result after its findings."""
-    if not info.compiled.subsidy_rules:
-        return {}
-    return {"subsidy": subsidy_block(result.subsidies, info.compiled, result.flat, info.year,
-                                     info.lang),
-            "entitlements": entitlements(info.compiled, result.statuses, info.lang)}
+def reporter(info: RunInfo) -> Reporter:
+    """The run's reporter, made once per run (its findings are kept between records)."""
+    kept = _REPORTERS.get(id(info))
+    if kept is None or kept[0] is not info:
+        if len(_REPORTERS) >= 4:
+            _REPORTERS.clear()
+        kept = _REPORTERS[id(info)] = (info, Reporter(info.compiled, info.year, info.lang))
+    return kept[1]
 
 
-def record_json(result: Evaluated, info: RunInfo) -> dict[str, Any]:
-    return {**_head(result), "findings": info.findings.findings(result.statuses, result.flat),
-            **_tail(result, info)}
-
-
-def record_line(result: Evaluated, info: RunInfo) -> str:
-    """``compact_json(record_json(result, info))``, assembled from findings kept as JSON."""
-    findings = ",".join(info.findings.lines(result.statuses, result.flat))
-    tail = _tail(result, info)
-    return (f'{compact_json(_head(result))[:-1]},"findings":[{findings}]'
-            f'{"," + compact_json(tail)[1:] if tail else "}"}')
+def record_report(result: Evaluated, info: RunInfo) -> RecordReport:
+    """One record's report, the one every format renders."""
+    return reporter(info).record(result)
 
 
 def rejected_json(rejected: Rejected, lang: Lang) -> dict[str, Any]:
@@ -145,16 +129,14 @@ class Piece:
 def render_piece(outcome: Result, fmt: str, info: RunInfo) -> Piece:
     if isinstance(outcome, Rejected):
         return Piece(None, rejected_json(outcome, info.lang))
+    report = record_report(outcome, info)
     if fmt == "jsonl":
-        return Piece(outcome.verdict, record_line(outcome, info))
-    record = record_json(outcome, info)
+        return Piece(outcome.verdict, report.as_line())
     if fmt == "text":
-        type_name = render_value("facility_type", outcome.record.facility_type.value, info.lang)
         text = render.environment().get_template("text/record.txt").render(
-            info.text_context, record=record, type_name=type_name,
-            identity=identity_rows(outcome.flat, info.lang, shown=TEXT_HEADLINE))
+            info.text_context, record=report, identity=report.identity_besides(TEXT_HEADLINE))
         return Piece(outcome.verdict, text)
-    return Piece(outcome.verdict, record)
+    return Piece(outcome.verdict, report.as_json())
 
 
 def write(outcomes: Iterable[Result], fmt: str, info: RunInfo, out: TextIO) -> Tally:
@@ -185,8 +167,7 @@ def write_pieces(pieces: Iterable[Piece], fmt: str, info: RunInfo, out: TextIO) 
         else:
             out.write(piece.payload + ("\n" if fmt == "jsonl" else ""))
     if fmt == "json":
-        document = {**info.header(), "summary": tally.summary(), "records": records,
-                    "rejected": rejected}
+        document = json_document(info.header(), tally.summary(), records, rejected)
         out.write(indented_json(document) + "\n")
     elif fmt == "jsonl":
         out.write(compact_json({"summary": tally.summary()}) + "\n")

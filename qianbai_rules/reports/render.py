@@ -19,6 +19,8 @@ from markupsafe import Markup
 from qianbai_rules.core.problems import Text
 from qianbai_rules.core.resources import templates_dir
 from qianbai_rules.core.safetext import visible, visible_lines
+from qianbai_rules.reports.model import Finding
+from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import fill, status_word
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
@@ -55,28 +57,21 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def _yuan(value: int | None) -> str:
-    return "—" if value is None else f"{value:,}"
-
-
-def _number(value: Any) -> str:
-    """A parameter value as people read it: whole numbers with thousands separators."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
-
-
-def _responsible(finding: Mapping[str, Any], L: Mapping[str, Any]) -> str:
+def _responsible(finding: Finding, L: Mapping[str, Any]) -> str:
     """Who follows a finding up: the lead department (and any that assist) and the
     street/town (三（一）“部门协同、街镇负责”), e.g. 责任部门：区民政局；责任街镇：观音桥街道."""
-    department = str(finding["department"])
-    if finding.get("assisted_by"):
-        names = L["value"]["list_separator"].join(finding["assisted_by"])
+    department = finding.department
+    if finding.assisted_by:
+        names = L["value"]["list_separator"].join(finding.assisted_by)
         department = fill(L["text"]["assisted"], {"lead": department, "names": names})
-    street = finding.get("street_town") or L["value"]["missing"]
+    street = finding.street_town or L["value"]["missing"]
     # The department assignment is a reading (执行口径); the street/town is the plan's own.
     return fill(L["text"]["responsible"], {"department": department, "street": street,
                                            "tag": L["reading"]["tag"]})
+
+
+def _status_word(finding: Finding, L: Mapping[str, Any]) -> str:
+    return status_word(finding.status, finding.severity, finding.entitlement, L)
 
 
 @cache
@@ -90,10 +85,10 @@ def environment() -> Environment:
     )
     env.filters["fill"] = fill
     env.filters["md"] = _md
-    env.filters["yuan"] = _yuan
-    env.filters["number"] = _number
+    env.filters["yuan"] = formats.money
+    env.filters["measure"] = formats.measure
     env.filters["responsible"] = _responsible
-    env.filters["status_word"] = status_word
+    env.filters["status_word"] = _status_word
     return env
 
 

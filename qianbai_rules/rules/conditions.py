@@ -26,6 +26,7 @@ from qianbai_rules.core.limits import MAX_LIST_VALUES, RULE_NUMBERS, number_prob
 from qianbai_rules.core.yamlio import as_date
 from qianbai_rules.model.fields import FIELDS, FieldSpec, Kind
 from qianbai_rules.rules.parameters import Parameter, Scalar
+from qianbai_rules.texts import formats
 
 ORDERING: Final = ("lt", "lte", "gt", "gte")
 OPERATORS: Final = ("eq", "ne", *ORDERING, "in", "not_in", "contains", "nonempty")
@@ -359,28 +360,8 @@ def _describe_operand(condition: Compare) -> str:
     if isinstance(operand, Product):
         return f"{operand.param} × {operand.field}"
     if isinstance(operand, Scaled):
-        return f"{format_number(Fraction(operand.numerator, operand.denominator))} × {operand.field}"
-    return format_scalar(operand.value)
-
-
-def format_number(value: Fraction | int | float) -> str:
-    if isinstance(value, Fraction):
-        if value.denominator == 1:
-            return str(value.numerator)
-        return format(float(value), "g") if len(str(float(value))) < 12 else str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def format_scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, tuple):
-        return "[" + ", ".join(format_scalar(v) for v in value) + "]"
-    if isinstance(value, int | float):
-        return format_number(value)
-    return str(value)
+        return f"{formats.number(Fraction(operand.numerator, operand.denominator))} × {operand.field}"
+    return formats.scalar(operand.value)
 
 
 def can_be_false(condition: Condition | None) -> bool:

@@ -67,12 +67,11 @@ def labels(lang: Lang) -> dict[str, Any]:
     return picked
 
 
-def status_word(finding: Mapping[str, Any], picked: Mapping[str, Any]) -> str:
+def status_word(status: str, severity: str, entitlement: bool, picked: Mapping[str, Any]) -> str:
     """The word for a finding's status in one language (``picked`` is ``labels(lang)``):
     an entitlement or info rule that holds says 可享受/已登记, never 符合."""
-    status = str(finding["status"])
-    if finding.get("severity") == "info" or finding.get("entitlement"):
-        kind = "entitlement" if finding.get("entitlement") else "info"
+    if severity == "info" or entitlement:
+        kind = "entitlement" if entitlement else "info"
         word = picked["status_info"][kind].get(status)
         if word is not None:
             return str(word)

@@ -1,0 +1,222 @@
+"""The run report: what every output format shows, built once per record.
+
+A :class:`RecordReport` holds one evaluated record as people and programs read it: its
+identity, its findings (typed, each with its plan section and observed values), its
+subsidy block and entitlements, and the groupings the documents show (sections, what to
+fix, what to supply, what to improve). JSON, JSON Lines, text, HTML, Markdown and PDF are
+renderings of it (``as_json``, ``as_line``, the templates); none of them re-reads another.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from qianbai_rules.compile.compiled import Status
+from qianbai_rules.core.jsontext import compact_json
+from qianbai_rules.core.problems import Lang
+from qianbai_rules.model.display import field_name, render_value
+from qianbai_rules.reports.identity import identity_rows
+
+
+@dataclass(frozen=True)
+class Observed:
+    """One observed field of a finding, for people: its label and its value in words."""
+
+    label: str
+    value: str
+
+
+@dataclass(eq=False)
+class Finding:
+    """The outcome of one rule on one record, worded (contract: outputs.md, ``findings``).
+
+    Findings are shared between records with the same values (see ``FindingWriter``):
+    read them, never change them.
+    """
+
+    rule: str
+    status: str  # a Status value: pass, fail, unknown, not_applicable
+    severity: str
+    clause: str
+    department: str
+    title: str
+    observed: dict[str, Any]  # the values of the fields the rule names, None where absent
+    required: str  # the condition, machine-stable
+    requirement: str
+    message: str
+    section: str  # the plan section the rule belongs to (not in the JSON)
+    lang: Lang
+    assisted_by: list[str] | None = None
+    entitlement: bool = False
+    # A finding that asks for action names who follows it up, the street/town included
+    # (三（一）“部门协同、街镇负责”), even when the record does not say which.
+    responsible: bool = False
+    street_town: str | None = None
+    remediation: str | None = None
+    interpretation: str | None = None
+    interpretation_parameter: str | None = None
+    readings: list[str] | None = None
+    _json: dict[str, Any] = field(init=False, repr=False)
+    _line: str | None = field(init=False, repr=False, default=None)
+
+    def __post_init__(self) -> None:
+        entry: dict[str, Any] = {"rule": self.rule, "status": self.status,
+                                 "severity": self.severity, "clause": self.clause,
+                                 "department": self.department}
+        if self.assisted_by:
+            entry["assisted_by"] = self.assisted_by
+        if self.entitlement:
+            entry["entitlement"] = True
+        if self.responsible:
+            entry["street_town"] = self.street_town
+        entry.update({"title": self.title, "observed": self.observed, "required": self.required,
+                      "requirement": self.requirement, "message": self.message})
+        if self.remediation:
+            entry["remediation"] = self.remediation
+        if self.interpretation is not None:
+            entry["interpretation"] = self.interpretation
+            if self.interpretation_parameter is not None:
+                entry["interpretation_parameter"] = self.interpretation_parameter
+            entry["readings"] = self.readings
+        self._json = entry
+
+    def as_json(self) -> dict[str, Any]:
+        """The finding as the JSON shows it (shared: read only)."""
+        return self._json
+
+    def as_line(self) -> str:
+        """The finding as compact JSON, worked out once."""
+        if self._line is None:
+            self._line = compact_json(self._json)
+        return self._line
+
+    @property
+    def observed_text(self) -> list[Observed]:
+        return [Observed(field_name(name, self.lang), render_value(name, value, self.lang))
+                for name, value in self.observed.items()]
+
+
+@dataclass(frozen=True)
+class Section:
+    """The findings of one plan section, in plan order."""
+
+    clause: str
+    title: str
+    findings: list[Finding]
+
+
+@dataclass(frozen=True)
+class RecordReport:
+    """One evaluated record, as every format shows it."""
+
+    id: str
+    name: str | None
+    facility_type: str
+    type_name: str  # the facility type in words
+    source: str
+    verdict: str  # a Verdict value
+    findings: list[Finding]
+    # The subsidy block and the entitlements (outputs.md); None when the rules have no
+    # subsidy rule, and then the JSON has neither key.
+    subsidy: dict[str, Any] | None
+    entitlements: list[dict[str, str]] | None
+    section_titles: Mapping[str, str]  # plan section clause -> title, in plan order
+    flat: Mapping[str, Any]  # the record's fields by dotted name, as evaluated
+    lang: Lang
+
+    @cached_property
+    def identity(self) -> list[dict[str, str]]:
+        """The identity block: the {field, label, value} of each identity field it has."""
+        return identity_rows(self.flat, self.lang)
+
+    def identity_besides(self, shown: Collection[str]) -> list[dict[str, str]]:
+        """The identity block without the fields a report already shows elsewhere."""
+        return identity_rows(self.flat, self.lang, shown=shown)
+
+    def _head(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "facility_type": self.facility_type,
+                "source": self.source, "verdict": self.verdict}
+
+    def _tail(self) -> dict[str, Any]:
+        if self.subsidy is None:
+            return {}
+        return {"subsidy": self.subsidy, "entitlements": self.entitlements}
+
+    def as_json(self) -> dict[str, Any]:
+        """The record as ``--format json`` shows it (contract: outputs.md)."""
+        return {**self._head(), "findings": [f.as_json() for f in self.findings],
+                **self._tail()}
+
+    def as_line(self) -> str:
+        """``compact_json(self.as_json())``, assembled from findings kept as JSON."""
+        findings = ",".join(f.as_line() for f in self.findings)
+        tail = self._tail()
+        return (f'{compact_json(self._head())[:-1]},"findings":[{findings}]'
+                f'{"," + compact_json(tail)[1:] if tail else "}"}')
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        """How many findings have each status (every status, zero included)."""
+        return {status.value: 0 for status in Status} | dict(
+            Counter(f.status for f in self.findings))
+
+    @cached_property
+    def sections(self) -> list[Section]:
+        """The findings grouped by plan section, in plan order; empty sections left out."""
+        grouped: dict[str, list[Finding]] = {clause: [] for clause in self.section_titles}
+        for finding in self.findings:
+            grouped.setdefault(finding.section, []).append(finding)
+        return [Section(clause, title, grouped[clause])
+                for clause, title in self.section_titles.items() if grouped[clause]]
+
+    @cached_property
+    def fix(self) -> list[Finding]:
+        """Mandatory failures."""
+        return [f for f in self.findings if f.severity == "mandatory" and f.status == "fail"]
+
+    @cached_property
+    def supply(self) -> list[Finding]:
+        """Mandatory rules that cannot be decided."""
+        return [f for f in self.findings if f.severity == "mandatory" and f.status == "unknown"]
+
+    @cached_property
+    def missing(self) -> list[str]:
+        """The labels of the fields to supply, once each."""
+        labels = (field_name(name, f.lang) for f in self.supply
+                  for name, value in f.observed.items() if value is None)
+        return list(dict.fromkeys(labels))
+
+    @cached_property
+    def improve(self) -> list[Finding]:
+        """Advisory failures."""
+        return [f for f in self.findings if f.severity == "advisory" and f.status == "fail"]
+
+    @property
+    def title(self) -> str:
+        """What a report of this record alone is called: its name, else its id."""
+        return self.name or self.id
+
+
+def json_document(header: Mapping[str, Any], summary: Mapping[str, int],
+                  records: list[Any], rejected: list[Any]) -> dict[str, Any]:
+    """The whole run as ``--format json`` prints it."""
+    return {**header, "summary": summary, "records": records, "rejected": rejected}
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """A whole run: its header (version, engine, ruleset, parameters, readings), the
+    records' reports, the rejected records and the counts."""
+
+    header: dict[str, Any]
+    records: list[RecordReport]
+    rejected: list[dict[str, Any]]
+    summary: dict[str, int]
+
+    def as_json(self) -> dict[str, Any]:
+        return json_document(self.header, self.summary, [r.as_json() for r in self.records],
+                             self.rejected)

@@ -1,0 +1,108 @@
+"""One formatter per kind of value a person reads: every report, message and template
+shows numbers, amounts, dates and lists through these, so the same value reads the same
+wherever it appears.
+
+Two families: :func:`number` and :func:`scalar` are exact and machine-stable (the
+``required`` expression of a finding, rule descriptions); :func:`quantity`, :func:`money`,
+:func:`count` are for people: whole numbers from 1,000 on are grouped in thousands (the
+financial convention of amounts in yuan), so ``8,333`` reads the same in a table and in
+a sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import Any, Final
+
+from qianbai_rules.core.problems import Lang
+from qianbai_rules.texts.labels import label
+
+GROUP_FROM: Final = 1_000  # whole numbers from here on are grouped in thousands
+NO_AMOUNT: Final = "—"  # an amount that is not known, in a table or in a sentence
+
+
+def number(value: Fraction | int | float) -> str:
+    """A number exactly: ``200``, ``0.1``, ``2`` for 2.0; a fraction as a decimal when it
+    is short, else as ``p/q``."""
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return str(value.numerator)
+        return format(float(value), "g") if len(str(float(value))) < 12 else str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def scalar(value: Any) -> str:
+    """A constant of a condition, machine-stable: ``true``, ``[a, b]``, a number exactly."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(scalar(v) for v in value) + "]"
+    if isinstance(value, int | float):
+        return number(value)
+    return str(value)
+
+
+def _grouped(value: int) -> str:
+    return f"{value:,}" if abs(value) >= GROUP_FROM else str(value)
+
+
+def quantity(value: Any) -> str:
+    """A number a person reads (an area, a rate, a parameter value): large whole numbers
+    grouped in thousands, others exactly; anything else as :func:`scalar` shows it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _grouped(value)
+    return scalar(value)
+
+
+def count(value: int) -> str:
+    """How many (records, bytes, cells): grouped like any whole number."""
+    return _grouped(value)
+
+
+def money(value: int | None) -> str:
+    """Whole yuan, grouped; :data:`NO_AMOUNT` when the amount is not known."""
+    return NO_AMOUNT if value is None else _grouped(value)
+
+
+def measure(value: Any, unit: str, lang: Lang) -> str:
+    """A value with its unit as the catalogue names it (``200 平方米``, ``50,000 元/年``)."""
+    return f"{quantity(value)} {label_or(f'unit.{unit}', lang, unit)}"
+
+
+def label_or(key: str, lang: Lang, default: str) -> str:
+    """The catalogue's text for ``key``, or ``default`` where it has none."""
+    try:
+        return label(key, lang)
+    except KeyError:
+        return default
+
+
+def date(value: dt.date) -> str:
+    """A date as the reports show it: ISO 8601, ``2019-12-31``."""
+    return value.isoformat()
+
+
+def percent(fraction: float) -> str:
+    """A share as a whole percentage: ``45%``."""
+    return f"{fraction:.0%}"
+
+
+def rate(per_second: float) -> str:
+    """Records per second, whole, grouped like a count."""
+    return count(round(per_second))
+
+
+def duration(seconds: float) -> str:
+    """Hours, minutes and seconds: ``0:03:07``."""
+    minutes, whole = divmod(int(seconds + 0.5), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{whole:02d}"
+
+
+def listing(items: Iterable[str], lang: Lang) -> str:
+    """Items in a sentence, with the list separator of the language (、 or , )."""
+    return label("value.list_separator", lang).join(items)
