@@ -60,6 +60,7 @@ def test_a_shared_string_is_stripped_once_and_shared_by_the_cells_not_copied(
     assert all(value is workbook.shared[0] for value in values)
 
 
+@pytest.mark.slow
 def test_a_shared_string_of_a_million_characters_referred_to_a_thousand_times_takes_moments(
         tmp_path: Path) -> None:
     """The tester's bomb: 2 GB and a crash before; now the string is never kept."""

@@ -30,6 +30,7 @@ def _noncharacter(code: int) -> bool:
     return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 
 
+@pytest.mark.slow
 def test_the_unsafe_class_is_every_control_format_separator_surrogate_and_noncharacter() -> None:
     wrong = [f"U+{code:04X}" for code in range(0x110000)
              if bool(UNSAFE.match(chr(code))) != (
