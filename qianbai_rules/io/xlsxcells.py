@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from qianbai_rules.core import limits
 from qianbai_rules.core.problems import Text
 from qianbai_rules.io.xmlparts import WorkbookError, whole_number
+from qianbai_rules.model.validation import column_letters
 
 _REFERENCE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 
@@ -278,4 +278,5 @@ def _date(serial: float, date1904: bool) -> dt.datetime | str:
 
 
 def letter(column: int) -> str:
-    return get_column_letter(column) if 1 <= column <= limits.MAX_COLUMN else str(column)
+    """A column's name in a message (A, AB); a number beyond Excel's last column as it is."""
+    return column_letters(column) if 1 <= column <= limits.MAX_COLUMN else str(column)
