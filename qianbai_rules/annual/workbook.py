@@ -38,16 +38,16 @@ def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
     streets = workbook.create_sheet(sheets["streets"])
     kinds = list(document["district"]["by_type"])
     append_row(streets, [L["street"], *[f"{types[k]} {L['target']}" for k in kinds],
-                    *[f"{types[k]} {L['completed']}" for k in kinds], L["pilot"]])
+                         *[f"{types[k]} {L['completed']}" for k in kinds], L["pilot"]])
     for s in document["streets"]:
         append_row(streets, [s["street_town"], *[s["targets"][k] for k in kinds],
-                        *[s["completed"][k] for k in kinds], s["pilot_on_time"]])
+                             *[s["completed"][k] for k in kinds], s["pilot_on_time"]])
     money = workbook.create_sheet(sheets["subsidies"])
     append_row(money, ["", L["total"], L["city"], L["district"], L["facilities"], L["undetermined"]])
     for key in ("construction", "operating"):
         m = document["subsidies"][key]
         append_row(money, [L[key], m["total"], m["city"], m["district"], m["facilities"],
-                      m["undetermined"]])
+                           m["undetermined"]])
     built = document["subsidies"]["construction"]
     append_row(money, [L["construction_standard"], built["standard"]])
     append_row(money, [L["construction_paid"], built["paid"]])
@@ -69,13 +69,13 @@ def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
     review = workbook.create_sheet(sheets["exit_review"])
     year = document["year"]
     append_row(review, [L["exit_review"], L["exit_operator"], L["exit_facility"], L["street"],
-                   *[fill(L["exit_failed"], {"year": y}) for y in (year - 1, year)]])
+                        *[fill(L["exit_failed"], {"year": y}) for y in (year - 1, year)]])
     for operator in document["exit_review_by_operator"]:
         for f in operator["facilities"]:
             failed = ["\n".join(f"{r['rule']} {r['title'] or ''}".strip()
                                 for r in y["failed_mandatory"]) for y in f["years"]]
             append_row(review, [f["id"], operator["operator_name"] or L["exit_no_operator"],
-                           f["name"], f["street_town"] or L["no_street"], *failed])
+                                f["name"], f["street_town"] or L["no_street"], *failed])
     unplanned = workbook.create_sheet(sheets["unplanned"])
     append_row(unplanned, ["id", L["street"]])
     for item in document["unplanned"]:
@@ -84,7 +84,7 @@ def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
     append_row(readings, [words["reading_id"], words["reading_text"], words["reading_rules"]])
     for reading in document.get("readings", []):
         append_row(readings, [reading["id"], reading["text"],
-                           labels(lang)["value"]["list_separator"].join(reading["rules"])])
+                              labels(lang)["value"]["list_separator"].join(reading["rules"])])
     _rejected_sheet(workbook.create_sheet(sheets["rejected"]), document["rejected"], lang)
     for sheet in workbook.worksheets:
         if sheet.max_row > 1:
@@ -100,7 +100,7 @@ def _rejected_sheet(sheet: Worksheet, rejected: list[dict[str, Any]], lang: Lang
     words = labels(lang)
     report, punct = words["report"], words["punct"]
     append_row(sheet, [report["col_source"], report["col_record"], report["col_field"],
-                    report["col_reason"]])
+                       report["col_reason"]])
     for entry in rejected:
         record = entry.get("record") or ""
         if entry.get("position"):
