@@ -16,6 +16,7 @@ A case file holds ``cases:``, each::
     stdout_contains: [...]
     stderr_contains: [...]
     stdout_lines: 3              # optional: number of output lines
+    slow: true                   # optional: left out of the fast run (pytest -m "not slow")
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from qianbai_rules.core.yamlio import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = {"name", "files", "rules_files", "args", "exit", "stdout_json", "stdout_contains",
-        "stdout_not_contains", "stderr_contains", "stderr_not_contains", "stdout_lines"}
+        "stdout_not_contains", "stderr_contains", "stderr_not_contains", "stdout_lines", "slow"}
 
 
 @dataclass(frozen=True)

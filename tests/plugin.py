@@ -40,7 +40,10 @@ class CliCaseItem(pytest.Item):
 class CliCaseFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         for case in load_cli_cases(self.path):
-            yield CliCaseItem.from_parent(self, name=case.name, case=case)
+            item = CliCaseItem.from_parent(self, name=case.name, case=case)
+            if case.spec.get("slow"):
+                item.add_marker(pytest.mark.slow)
+            yield item
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:

@@ -15,8 +15,8 @@ from typing import Any, Final
 
 from qianbai_rules.compile.compiled import Status, Verdict
 from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE
+from qianbai_rules.model.codes import FacilityType
 from qianbai_rules.model.fields import FIELDS
-from qianbai_rules.model.record import FacilityType
 from qianbai_rules.rules.operators import WRITTEN as OPERATORS
 from qianbai_rules.rules.parameters import PARAMETER_KEYS, VALUE_KEYS
 from qianbai_rules.rules.plan import PLAN_KEYS, STREET_KEYS

@@ -28,6 +28,7 @@ def compiled() -> CompiledRuleset:
     return compile_ruleset(load_ruleset(ROOT / "rules"), dt.date(2019, 12, 31))
 
 
+@pytest.mark.slow
 def test_evaluators_agree_on_generated_records(compiled: CompiledRuleset) -> None:
     plain, engine = PlainEvaluator(compiled), DurableEvaluator(compiled)
     disagreements: list[tuple[str, str, object, object]] = []
@@ -59,6 +60,7 @@ def test_evaluators_agree_on_every_example(compiled: CompiledRuleset) -> None:
         assert getattr(x, "statuses", None) == getattr(y, "statuses", None)
 
 
+@pytest.mark.slow
 def test_per_capita_boundary_is_exact_in_both_evaluators(compiled: CompiledRuleset) -> None:
     """0.1 × population in binary floats would fail 0.3 m² for 3 residents; ours must not."""
     index = [r.rule.id for r in compiled.rules].index("QB-AREA-PER-CAPITA")

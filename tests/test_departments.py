@@ -87,6 +87,7 @@ def _finding(document: dict[str, Any], record: str, rule: str) -> dict[str, Any]
     return finding
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["durable", "plain"])
 def test_a_department_renamed_from_a_later_date_shows_its_new_name_from_that_date(
         tmp_path: Path, engine: str) -> None:

@@ -68,6 +68,7 @@ def raw_records(draw: st.DrawFn) -> dict[str, Any]:
     return record
 
 
+@pytest.mark.slow
 @settings(max_examples=int(os.environ.get("QIANBAI_DIFFERENTIAL_EXAMPLES", "400")), deadline=None,
           derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])

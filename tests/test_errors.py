@@ -35,7 +35,7 @@ def test_every_public_error_of_the_package_is_a_qianbai_error() -> None:
     errors = _public_exceptions()
     assert {"qianbai_rules.core.problems.RulesError", "qianbai_rules.io.writing.ReportError",
             "qianbai_rules.history.store.HistoryError", "qianbai_rules.io.streams.StreamError",
-            "qianbai_rules.io.xlsx.WorkbookError"} <= set(errors)
+            "qianbai_rules.io.xmlparts.WorkbookError"} <= set(errors)
     assert [name for name, error in errors.items() if not issubclass(error, QianbaiError)] == []
 
 

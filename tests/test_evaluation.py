@@ -27,8 +27,9 @@ from bs4 import BeautifulSoup
 
 from qianbai_rules.cli.app import main
 from qianbai_rules.core.problems import RulesError
-from qianbai_rules.io.inputs import RawRecord, read
-from qianbai_rules.io.spreadsheets import read_xlsx
+from qianbai_rules.io.inputs import read
+from qianbai_rules.io.registry import read_xlsx
+from qianbai_rules.io.sources import RawRecord
 from qianbai_rules.model.fields import BY_LABEL
 from qianbai_rules.model.validation import parse_record
 from qianbai_rules.rules.plan import load_plan

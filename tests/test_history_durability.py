@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from .generated import records
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +54,7 @@ def _writing(db: Path) -> bool:
         connection.close()
 
 
+@pytest.mark.slow
 def test_a_run_killed_midway_leaves_the_history_as_it_was_before_the_run(tmp_path: Path) -> None:
     registry, db = tmp_path / "registry.jsonl", tmp_path / "history.db"
     _registry(registry, 3000)

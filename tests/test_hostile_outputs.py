@@ -75,6 +75,7 @@ def test_a_character_device_given_as_output_is_never_replaced_by_a_regular_file(
     assert _temporaries(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_dev_stdout_given_as_output_writes_into_the_pipe_it_names() -> None:
     done = subprocess.run([*COMMAND, "check", EXAMPLES, "--format", "json", "-o", "/dev/stdout",
                            "--as-of", "2019-12-31"], cwd=ROOT, capture_output=True, check=False)
@@ -173,6 +174,7 @@ def test_a_report_folder_with_one_taken_name_gets_nothing_written(tmp_path: Path
 
 # --- SIGTERM ------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_sigterm_removes_the_temporary_output_file(tmp_path: Path) -> None:
     source = tmp_path / "many.jsonl"
     with source.open("w", encoding="utf-8") as stream:
@@ -209,6 +211,7 @@ def _history_rows(db: Path) -> int:
         return int(connection.execute("SELECT COUNT(*) FROM assessments").fetchone()[0])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unbuffered", ["1", ""])
 def test_a_reader_gone_away_is_exit_2_naming_standard_output_and_nothing_is_stored(
         tmp_path: Path, unbuffered: str) -> None:
@@ -228,6 +231,7 @@ def test_a_reader_gone_away_is_exit_2_naming_standard_output_and_nothing_is_stor
     assert _history_rows(db) == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unbuffered", ["1", ""])
 def test_standard_output_over_a_file_size_limit_is_exit_2_naming_it(
         tmp_path: Path, unbuffered: str) -> None:
@@ -244,6 +248,7 @@ def test_standard_output_over_a_file_size_limit_is_exit_2_naming_it(
     assert "标准输出" in err and "None:" not in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
 def test_a_full_disk_on_standard_output_is_exit_2_naming_it() -> None:
     with open("/dev/full", "wb") as full:
@@ -253,6 +258,7 @@ def test_a_full_disk_on_standard_output_is_exit_2_naming_it() -> None:
     assert done.returncode == 2 and "standard output" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_a_closed_standard_output_is_exit_2_naming_it() -> None:
     done = subprocess.run(["sh", "-c", '"$@" >&-', "sh", *COMMAND, "check", EXAMPLES,
                            "--format", "json"], cwd=ROOT, capture_output=True, check=False)
@@ -260,6 +266,7 @@ def test_a_closed_standard_output_is_exit_2_naming_it() -> None:
     assert done.returncode == 2 and "标准输出已关闭" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_a_closed_standard_error_never_corrupts_the_json(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"id": "B-1", "facility_type": "station", "floor_area_m2": -1}',
@@ -279,6 +286,7 @@ def _open_new(db: str, start: float) -> None:
     History(Path(db)).close()
 
 
+@pytest.mark.slow
 def test_many_processes_opening_a_new_history_at_once_all_succeed(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
     start = time.time() + 2.0

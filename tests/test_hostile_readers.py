@@ -307,6 +307,7 @@ def test_a_sexagesimal_area_is_refused_not_read_as_two_hundred() -> None:
     assert isinstance(kept, FacilityRecord) and kept.id == "012"
 
 
+@pytest.mark.slow
 def test_shipped_rules_and_labels_load_as_under_yaml_1_1() -> None:
     import yaml
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from qianbai_rules.core import limits
-from qianbai_rules.io.xlsx import Workbook
+from qianbai_rules.io.xlsx import WorkbookReader
 from tests.test_hostile_readers import GOOD, HEADER, make_xlsx, run, sheet_xml
 
 
@@ -50,7 +50,7 @@ def test_a_shared_string_is_stripped_once_and_shared_by_the_cells_not_copied(
         tmp_path: Path) -> None:
     rows: list[list[Any]] = [HEADER, *[[f"JB-{n}", _shared(0)] for n in range(1, 4)]]
     book = make_xlsx(tmp_path / "r.xlsx", sheet_xml(rows), shared=["  station \t"])
-    workbook = Workbook(str(book))
+    workbook = WorkbookReader(str(book))
     try:
         assert workbook.shared == ["station"]
         values = [row.cells[2] for row in workbook.rows("设施")][1:]
@@ -60,6 +60,7 @@ def test_a_shared_string_is_stripped_once_and_shared_by_the_cells_not_copied(
     assert all(value is workbook.shared[0] for value in values)
 
 
+@pytest.mark.slow
 def test_a_shared_string_of_a_million_characters_referred_to_a_thousand_times_takes_moments(
         tmp_path: Path) -> None:
     """The tester's bomb: 2 GB and a crash before; now the string is never kept."""

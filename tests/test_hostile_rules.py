@@ -22,6 +22,9 @@ import pytest
 
 from qianbai_rules.engines.durable import available as durable_available
 
+# Every test here runs the command in a subprocess: slow (run by CI, left out of the fast run).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 120
 

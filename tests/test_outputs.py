@@ -68,6 +68,7 @@ def test_text_output_names_every_rule_for_every_record() -> None:
         assert text.count(f"] {rule['rule']} ") == len(records)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("qianbai", path=os.path.dirname(sys.executable)) is None,
                     reason="the qianbai command is not installed beside this Python")
 def test_the_installed_command_ships_its_rules_and_templates(tmp_path: Path) -> None:
@@ -86,6 +87,7 @@ def test_the_installed_command_ships_its_rules_and_templates(tmp_path: Path) -> 
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "text"])
 def test_jobs_split_the_work_across_processes_and_give_the_same_bytes(fmt: str, tmp_path: Path) -> None:
     source = tmp_path / "many.jsonl"
@@ -110,6 +112,7 @@ def test_jobs_are_refused_for_reports_and_recording() -> None:
     assert status == 2 and "--jobs" in err.getvalue()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_kept_findings_and_assembled_lines_equal_freshly_written_ones(lang: Lang) -> None:
     compiled = compile_ruleset(load_ruleset(ROOT / "rules"), dt.date(2019, 12, 31))

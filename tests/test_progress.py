@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from qianbai_rules.io import progress as progress_module
-from qianbai_rules.io.inputs import STDIN, Meter
+from qianbai_rules.io.inputs import Meter
 from qianbai_rules.io.progress import progress, progress_line
+from qianbai_rules.io.sources import STDIN
 from qianbai_rules.pipeline.check import items
 
 
@@ -89,6 +90,7 @@ def _run_on_a_terminal(*args: str) -> tuple[str, str]:
     return done.stdout.decode("utf-8"), shown.decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 def test_a_long_run_on_a_terminal_shows_the_bar_on_standard_error_only(tmp_path: Path) -> None:
     source = tmp_path / "many.jsonl"
     source.write_text("".join(json.dumps({"id": f"T{i}", "facility_type": "station",

@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 
 from qianbai_rules.cli.app import main
-from qianbai_rules.io.inputs import RawRecord, read
+from qianbai_rules.io.inputs import read
+from qianbai_rules.io.sources import RawRecord
 from qianbai_rules.model import creditcode
 from qianbai_rules.model.creditcode import ALPHABET, CreditCodeError, check_character
 from qianbai_rules.model.fields import FIELDS

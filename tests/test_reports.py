@@ -152,6 +152,7 @@ def test_the_english_report_uses_english_labels() -> None:
     assert page.html is not None and page.html["lang"] == "en"
 
 
+@pytest.mark.slow
 def test_a_report_rendered_in_headless_chromium_is_not_blank(tmp_path: Path) -> None:
     chromium = _needs("chromium")
     from PIL import Image
@@ -173,6 +174,7 @@ def test_a_report_rendered_in_headless_chromium_is_not_blank(tmp_path: Path) -> 
     assert red > 100, "the red non-compliant verdict is not visible"
 
 
+@pytest.mark.slow
 def test_the_pdf_report_holds_the_facility_name_in_chinese(tmp_path: Path) -> None:
     if not IN_CI:
         pytest.importorskip("weasyprint")

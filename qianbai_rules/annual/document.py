@@ -69,7 +69,7 @@ def write_annual(document: dict[str, Any], fmt: str, info: RunContext, target: s
     if fmt == "xlsx":
         if not target:
             raise writing.ReportError(*pair("problem.workbook_needs_file"))
-        from qianbai_rules.io.spreadsheets import write_evaluation
+        from qianbai_rules.annual.workbook import write_evaluation
         write_evaluation(document, Path(target), info.lang)
         return
     ruleset = info.compiled.ruleset

@@ -20,7 +20,8 @@ from qianbai_rules.engines.durable_emit import DurableError
 from qianbai_rules.engines.evaluator import Evaluator, make_evaluator
 from qianbai_rules.history.store import History, HistoryError
 from qianbai_rules.io import writing
-from qianbai_rules.io.inputs import STDIN, Meter, expand
+from qianbai_rules.io.inputs import Meter, expand
+from qianbai_rules.io.sources import STDIN
 from qianbai_rules.io.streams import StreamError
 from qianbai_rules.io.writing import ReportError
 from qianbai_rules.pipeline.context import RunContext

@@ -27,7 +27,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def template_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qianbai_rules.io.spreadsheets import write_template
+    from qianbai_rules.io.template import write_template
 
     try:
         with writing.output_policy(writing.OutputPolicy(

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from qianbai_rules.core.problems import Lang
+from qianbai_rules.model.codes import CODE_NAMES_EN
 from qianbai_rules.model.fields import FIELDS
-from qianbai_rules.model.record import CODE_NAMES_EN
 from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import label
 

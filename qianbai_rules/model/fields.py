@@ -15,7 +15,8 @@ from typing import Annotated, Any, Final, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from qianbai_rules.model.record import CODE_NAMES_ZH, LABEL_ALIASES_ZH, FacilityRecord
+from qianbai_rules.model.codes import CODE_NAMES_ZH, LABEL_ALIASES_ZH
+from qianbai_rules.model.record import FacilityRecord
 
 
 class Kind(StrEnum):

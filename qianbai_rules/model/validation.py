@@ -14,7 +14,8 @@ from qianbai_rules.core.problems import Text
 from qianbai_rules.core.safetext import MAX_QUOTED, clipped, quoted
 from qianbai_rules.model.creditcode import CreditCodeError
 from qianbai_rules.model.fields import BY_LABEL, FIELDS, GROUPS, FieldSpec, Kind, nest
-from qianbai_rules.model.record import MAX_ID_LENGTH, FacilityRecord, ValueProblem
+from qianbai_rules.model.record import FacilityRecord
+from qianbai_rules.model.values import MAX_ID_LENGTH, ValueProblem
 
 FieldError = tuple[str | None, Text]
 
@@ -142,9 +143,14 @@ def column_of(headers: tuple[str, ...], field: str | None) -> str | None:
         return None
     for index, header in enumerate(headers):
         if BY_LABEL.get(header, header) == field:
-            letters, number = "", index + 1
-            while number:
-                number, remainder = divmod(number - 1, 26)
-                letters = chr(65 + remainder) + letters
-            return letters
+            return column_letters(index + 1)
     return None
+
+
+def column_letters(number: int) -> str:
+    """A spreadsheet column's name as Excel shows it: 1 is A, 26 Z, 27 AA, 16384 XFD."""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters

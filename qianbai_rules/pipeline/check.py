@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from qianbai_rules.compile.compiled import CompiledRuleset, Status, Verdict
 from qianbai_rules.core.problems import Problem, Text
 from qianbai_rules.engines.evaluator import Evaluator
-from qianbai_rules.io.inputs import Item, Meter, expand, read
+from qianbai_rules.io.inputs import Meter, expand, read
+from qianbai_rules.io.sources import InputItem
 from qianbai_rules.model.flat import FlatRecord
-from qianbai_rules.model.record import FacilityRecord, id_key
+from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.model.validation import column_of, parse_record, record_label
+from qianbai_rules.model.values import id_key
 from qianbai_rules.subsidies.amounts import SubsidyOutcome, decision_facts, outcome
 from qianbai_rules.texts.labels import text
 
@@ -73,7 +75,7 @@ class Identity:
         return Rejected(Problem.in_record(self.source, self.label, "id", message, self.position))
 
 
-def validate(item: Item) -> tuple[Identity, FacilityRecord] | Rejected:
+def validate(item: InputItem) -> tuple[Identity, FacilityRecord] | Rejected:
     """One input item validated on its own (duplicate ids are checked by :class:`Unique`)."""
     if isinstance(item, Problem):
         return Rejected(item)
@@ -102,7 +104,7 @@ class Unique:
         return None
 
 
-def items(paths: Iterable[str], meter: Meter | None = None) -> Iterator[Item]:
+def items(paths: Iterable[str], meter: Meter | None = None) -> Iterator[InputItem]:
     """Every record of every input, as read, in input order."""
     for source in expand(paths):
         if isinstance(source, Problem):
@@ -111,7 +113,7 @@ def items(paths: Iterable[str], meter: Meter | None = None) -> Iterator[Item]:
             yield from _guarded(source, meter)
 
 
-def _guarded(source: str, meter: Meter | None) -> Iterator[Item]:
+def _guarded(source: str, meter: Meter | None) -> Iterator[InputItem]:
     """One source read with a last line of defence: should a reader itself fail, the
     records read so far stand and the rest of the file is one problem naming it."""
     try:
@@ -134,7 +136,7 @@ def validated(paths: Iterable[str],
             yield unique.duplicate(identity) or (identity.source, record)
 
 
-def check_item(item: Item, compiled: CompiledRuleset, evaluator: Evaluator,
+def check_item(item: InputItem, compiled: CompiledRuleset, evaluator: Evaluator,
                year: int, unique: Unique | None = None) -> tuple[Identity | None, Result]:
     """One input item validated and evaluated, or rejected with its reason: the one step
     per record of both one process and the ``--jobs`` workers. The identity of a valid

@@ -21,7 +21,8 @@ from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, Generic, TypeVar, cast
 
 from qianbai_rules.engines.evaluator import Evaluator, make_evaluator
-from qianbai_rules.io.inputs import Item, Meter
+from qianbai_rules.io.inputs import Meter
+from qianbai_rules.io.sources import InputItem
 from qianbai_rules.pipeline.check import (
     Identity,
     Result,
@@ -63,7 +64,7 @@ def _start(context: RunContext, make_renderer: RendererFactory[Any]) -> None:
                       make_renderer(context))
 
 
-def _work(batch: list[Item]) -> list[tuple[Identity | None, Any]]:
+def _work(batch: list[InputItem]) -> list[tuple[Identity | None, Any]]:
     assert _WORKER is not None, "the worker was started without its rules"
     worker = _WORKER
     done: list[tuple[Identity | None, Any]] = []
@@ -74,7 +75,7 @@ def _work(batch: list[Item]) -> list[tuple[Identity | None, Any]]:
     return done
 
 
-def _batches(items: Iterable[Item]) -> Iterator[list[Item]]:
+def _batches(items: Iterable[InputItem]) -> Iterator[list[InputItem]]:
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, BATCH)):
         yield batch
@@ -94,7 +95,7 @@ def pieces(paths: Iterable[str], context: RunContext, make_renderer: RendererFac
                 yield render(duplicate) if duplicate else cast(Piece, piece)
 
 
-def _in_order(pool: Pool, batches: Iterator[list[Item]],
+def _in_order(pool: Pool, batches: Iterator[list[InputItem]],
               window: int) -> Iterator[list[tuple[Identity | None, Any]]]:
     """The workers' results in input order, with at most ``window`` batches read ahead.
 

@@ -15,7 +15,7 @@ from typing import Any, Final
 from qianbai_rules.core.problems import Found, Problem, RulesError, Text, collect, unknown_keys
 from qianbai_rules.core.resources import read_rule_bytes, shipped
 from qianbai_rules.core.yamlio import StrictLoadError, as_date, load_yaml
-from qianbai_rules.model.record import FacilityType
+from qianbai_rules.model.codes import FacilityType
 
 PLAN_KEYS: Final = {"name", "source", "district", "period", "types", "targets", "streets"}
 STREET_KEYS: Final = {"total", "by_year", "pilot"}

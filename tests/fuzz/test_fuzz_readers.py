@@ -33,7 +33,7 @@ from qianbai_rules.core.problems import Problem, Text
 from qianbai_rules.pipeline.check import Rejected, validated
 from tests.test_hostile_readers import make_xlsx
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
 
 EXAMPLES = int(os.environ.get("QIANBAI_FUZZ_EXAMPLES", "25"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=EXAMPLES <= 25,
@@ -142,9 +142,9 @@ def test_json_lines_each_non_blank_line_is_one_record_or_one_problem(lines: list
 
 def _looks_foreign(data: bytes) -> bool:
     """Bytes that the reader rightly refuses as a whole (another encoding's marks)."""
-    from qianbai_rules.io.inputs import _encoding_problem
+    from qianbai_rules.io.encodings import HEAD_BYTES, encoding_problem
 
-    return _encoding_problem("x", data[:8192], allow_gb18030=False) is not None
+    return encoding_problem("x", data[:HEAD_BYTES], allow_gb18030=False) is not None
 
 
 # --- CSV --------------------------------------------------------------------------------------

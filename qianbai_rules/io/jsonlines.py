@@ -1,0 +1,60 @@
+"""JSON Lines record files, one line at a time: memory stays flat however long the file,
+and a line that cannot be read is that line's problem only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from qianbai_rules.core import limits
+from qianbai_rules.core.problems import Problem, Text
+from qianbai_rules.core.yamlio import StrictLoadError, load_json
+from qianbai_rules.io.encodings import HEAD_BYTES, encoding_problem
+from qianbai_rules.io.sources import InputItem, RawRecord, not_utf8
+
+_JSON_SPACE = " \t\r\n"
+
+
+def read_jsonl(source: str, on_offset: Callable[[int], None] | None = None) -> Iterator[InputItem]:
+    """JSON Lines, one line at a time: memory stays flat however long the file, and a line
+    longer than MAX_LINE_BYTES is that line's problem only. ``on_offset`` is told how far
+    into the file reading has come (what the progress bar shows)."""
+    limit = limits.MAX_LINE_BYTES
+    with open(source, "rb") as handle:
+        problem = encoding_problem(source, handle.read(HEAD_BYTES), allow_gb18030=False)
+        if problem is not None:
+            yield problem
+            return
+        handle.seek(0)
+        number = 0
+        while True:
+            raw = handle.readline(limit + 1)
+            if not raw:
+                return
+            number += 1
+            if on_offset is not None:
+                on_offset(handle.tell())
+            position = f"line {number}"
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):  # the rest of the long line
+                    raw = handle.readline(limit)
+                yield Problem.in_record(source, position, None, Text(
+                    f"该行超过 {limit:,} 字节的上限，未读取",
+                    f"the line holds more than the limit of {limit:,} bytes; not read"))
+                continue
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                yield not_utf8(source, exc, position)
+                continue
+            yield from json_line(source, position, line)
+
+
+def json_line(source: str, position: str, line: str) -> Iterator[InputItem]:
+    """The record on one line (a blank line holds none)."""
+    if not line.strip(_JSON_SPACE):  # only JSON's own blanks: a line of \x1c is no blank
+        return
+    try:
+        yield RawRecord(source, position, load_json(line))
+    except StrictLoadError as exc:
+        yield Problem.in_record(source, position, None, Text(f"JSON 格式错误：{exc}", str(exc)))

@@ -1,0 +1,133 @@
+"""Registries kept as Excel workbooks, read row by row through the guarded reader
+(:mod:`.xlsx`): the sheet named 设施 (or facilities), else the first, its first row the
+headers (labels or dotted names), each row after it a record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from qianbai_rules.core import limits
+from qianbai_rules.core.problems import Problem, Text
+from qianbai_rules.io.sources import InputItem, RawRecord, trim
+from qianbai_rules.io.xlsx import WorkbookReader
+from qianbai_rules.io.xlsxcells import letter
+from qianbai_rules.io.xmlparts import WorkbookError
+from qianbai_rules.model.fields import BY_LABEL
+from qianbai_rules.model.validation import record_label
+
+SHEET_NAMES = ("设施", "facilities")
+
+
+def _cell(value: Any) -> Any:
+    """A cell as the record model reads it: dates as ISO text, a date-time with a time of
+    day as date and time (a date field refuses it: the time is never silently dropped)."""
+    if isinstance(value, dt.datetime):  # Excel keeps dates as date-times
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return trim(value)
+    return value
+
+
+def _problem(source: str, message: Text, position: str | None = None,
+             column: str | None = None, record: str | None = None,
+             field: str | None = None) -> Problem:
+    return Problem.in_record(source, record if record is not None else position, field, message,
+                         position, column)
+
+
+def read_xlsx(source: str) -> Iterator[InputItem]:
+    """Records of a workbook: the sheet named 设施 (or facilities), else the first sheet.
+
+    Positions name the sheet and the row (``设施!row 4``) so that an official finds them.
+    A malformed cell rejects its row (sheet, row, column and why); a workbook that cannot
+    be opened is one problem naming the file; reading stops with one problem at a limit.
+    """
+    try:
+        workbook = WorkbookReader(source)
+    except WorkbookError as exc:
+        yield _problem(source, exc.text)
+        return
+    try:
+        yield from _records(source, workbook)
+    except WorkbookError as exc:
+        yield _problem(source, exc.text)
+    finally:
+        workbook.close()
+
+
+def _records(source: str, workbook: WorkbookReader) -> Iterator[InputItem]:
+    names = list(workbook.sheets)
+    chosen = next((n for n in SHEET_NAMES if n in names), names[0] if names else None)
+    if chosen is None:
+        yield _problem(source, Text("工作簿中没有工作表", "no sheet"))
+        return
+    rows = workbook.rows(chosen)
+    header: list[str] = []
+    for row in rows:
+        if row.errors or row.cells:
+            header_row = row
+            break
+    else:
+        header_row = None
+    if header_row is not None and not header_row.errors:
+        width = max(header_row.cells)
+        if width > limits.MAX_HEADER_COLUMNS:
+            yield _problem(source, Text(
+                f"工作表“{chosen}”的表头超过 {limits.MAX_HEADER_COLUMNS:,} 列",
+                f"the header of sheet {chosen!r} has more than {limits.MAX_HEADER_COLUMNS:,} "
+                f"columns"))
+            return
+        header = [_header_text(header_row.cells.get(c)) for c in range(1, width + 1)]
+    elif header_row is not None:
+        column, message = header_row.errors[0]
+        where = f"第 {letter(column)} 列：" if column else ""
+        where_en = f"column {letter(column)}: " if column else ""
+        yield _problem(source, Text(f"工作表“{chosen}”的表头无法读取：{where}{message.zh}",
+                                    f"the header of sheet {chosen!r} cannot be read: "
+                                    f"{where_en}{message.en}"))
+        return
+    if not header:
+        yield _problem(source, Text(f"工作表“{chosen}”没有表头", f"sheet {chosen!r} has no header row"))
+        return
+    for column, name in enumerate(header, start=1):
+        if not name or name in header[:column - 1]:
+            at = letter(column)
+            yield Problem.in_record(source, None, None, Text(
+                f"工作表“{chosen}”第 {at} 列：" + ("表头为空" if not name else f"表头“{name}”重复"),
+                f"sheet {chosen!r} column {at}: " + ("an empty header" if not name
+                                                    else f"a repeated header {name!r}")),
+                column=at)
+            return
+    columns = tuple(header)
+    for row in rows:
+        position = f"{chosen}!row {row.number}"
+        values = {header[c - 1]: _cell(v) for c, v in row.cells.items() if c <= len(header)}
+        values = {k: v for k, v in values.items() if v not in (None, "")}
+        label = record_label(values, position)
+        if row.errors:
+            bad, message = row.errors[0]
+            label_of = header[bad - 1] if bad and bad <= len(header) else None
+            yield _problem(source, message, position, letter(bad) if bad else None,
+                           label, BY_LABEL.get(label_of, label_of) if label_of else None)
+            continue
+        if any(c > len(header) and _cell(v) not in (None, "") for c, v in row.cells.items()):
+            yield _problem(source, Text("该行在表头之外还有内容", "the row has cells beyond the header"),
+                           position)
+            continue
+        if values:
+            yield RawRecord(source, position, values, columns)
+
+
+def _header_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    return trim(str(value))

@@ -1,0 +1,76 @@
+"""What every record reader shares: the raw record it yields, the problems it reports
+about a whole file, how a cell's text is trimmed, and the size limit of a document.
+
+Each reader (:mod:`.documents`, :mod:`.jsonlines`, :mod:`.csvtable`, :mod:`.stdin`,
+:mod:`.registry`) yields :data:`InputItem` values; :mod:`.inputs` chooses the reader.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from qianbai_rules.core import limits
+from qianbai_rules.core.problems import Problem, Text
+
+RECORD_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv", ".xlsx")
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    source: str
+    position: str
+    data: Any
+    columns: tuple[str, ...] = ()  # a spreadsheet's headers, in column order
+
+
+InputItem = RawRecord | Problem
+
+# What trimming a cell removes: white space, but not the control characters that str.strip
+# also counts as space (\x1c-\x1f, \x85): a cell of those is not blank, and is refused.
+_BLANKS = "".join(c for c in map(chr, range(0x3001))
+                  if c.isspace() and (c in "\t\n\r" or unicodedata.category(c) != "Cc"))
+
+
+def trim(text: str) -> str:
+    """A cell's text without surrounding white space (tables of every format)."""
+    return text.strip(_BLANKS)
+
+
+def file_problem(source: str, message: Text) -> Problem:
+    """A problem with a whole file (or the standard input): no record, no field."""
+    return Problem.in_record(source=source, record=None, field=None, message=message)
+
+
+def cannot_read_file(exc: OSError) -> Text:
+    """Why a file cannot be read, as the system says it."""
+    return Text(f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")
+
+
+def not_utf8(source: str, exc: UnicodeDecodeError, position: str | None = None) -> Problem:
+    """A text (a file, or one line of it at ``position``) that is not UTF-8."""
+    return Problem.in_record(source, position, None, Text(
+        f"不是 UTF-8 编码的文本（第 {exc.start} 字节）", f"not UTF-8 text (byte {exc.start})"))
+
+
+def read_limited(source: str) -> bytes | None:
+    """A file's bytes, or None when it holds more than MAX_DOCUMENT_BYTES (a device or a
+    pipe without end included: never more than the limit is read)."""
+    limit = limits.MAX_DOCUMENT_BYTES
+    if source == STDIN:
+        data = sys.stdin.buffer.read(limit + 1)
+    else:
+        with open(source, "rb") as handle:
+            data = handle.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+def too_large(source: str) -> Problem:
+    """A document over MAX_DOCUMENT_BYTES, not read."""
+    what = Text("标准输入", "the standard input") if source == STDIN else Text("文件", "the file")
+    return file_problem(source, Text(
+        f"{what.zh}超过 {limits.MAX_DOCUMENT_BYTES:,} 字节的上限，未读取",
+        f"{what.en} holds more than the limit of {limits.MAX_DOCUMENT_BYTES:,} bytes; not read"))
