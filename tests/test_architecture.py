@@ -80,3 +80,21 @@ def test_the_reader_sees_later_imports_in_every_spelling() -> None:
     seen = {module for _, module in _imports(PACKAGE / "core" / "problems.py", source)}
     assert {"qianbai_rules.cli", "qianbai_rules.cli.app", "qianbai_rules.reports.render",
             "qianbai_rules.history.store"} <= seen
+
+
+def _public_types(path: Path) -> list[str]:
+    """Classes and type aliases (``Name = ...`` in CamelCase) a module defines."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = [n.name for n in tree.body if isinstance(n, ast.ClassDef)]
+    names += [t.id for n in tree.body if isinstance(n, ast.Assign | ast.AnnAssign)
+              for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+              if isinstance(t, ast.Name) and t.id[:1].isupper() and not t.id.isupper()]
+    return [name for name in names if not name.startswith("_")]
+
+
+def test_no_two_public_types_share_a_name() -> None:
+    seen: dict[str, list[str]] = {}
+    for path in MODULES:
+        for name in _public_types(path):
+            seen.setdefault(name, []).append(path.relative_to(PACKAGE).as_posix())
+    assert {name: where for name, where in seen.items() if len(where) > 1} == {}

@@ -27,7 +27,7 @@ Truth = bool | None  # a condition's value: true, false, or None when unknown
 
 
 @dataclass(frozen=True)
-class Case:
+class OutcomeCase:
     """One outcome of a rule and the scope and requirement values that give it (None:
     either value, the requirement not looked at)."""
 
@@ -38,9 +38,9 @@ class Case:
 
 
 CASES: Final = (
-    Case("scope_false", False, None, Status.not_applicable),
-    Case("pass", True, True, Status.passed),
-    Case("fail", True, False, Status.failed),
+    OutcomeCase("scope_false", False, None, Status.not_applicable),
+    OutcomeCase("pass", True, True, Status.passed),
+    OutcomeCase("fail", True, False, Status.failed),
 )
 NO_CASE: Final = Status.unknown  # the scope, or (in scope) the requirement, is unknown
 

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from qianbai_rules.compile.compiled import CompiledRule, CompiledRuleset
-from qianbai_rules.compile.decision import CASES, Case, decisive
+from qianbai_rules.compile.decision import CASES, OutcomeCase, decisive
 from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.limits import MAX_ENGINE_EXPRESSIONS, MAX_ENGINE_TESTS
 from qianbai_rules.model.fields import FIELDS, GROUPS
@@ -179,7 +179,7 @@ def limit_problems(compiled: CompiledRule) -> list[str]:
     return problems
 
 
-def rule_name(rid: str, case: Case) -> str:
+def rule_name(rid: str, case: OutcomeCase) -> str:
     return f"{rid}|{case.name}"
 
 

@@ -19,13 +19,13 @@ from qianbai_rules.rules.operators import OPERATORS
 from qianbai_rules.rules.subsidy_spec import DecisionRow
 
 Flat = FlatRecord
-Truth = Callable[[Flat], bool | None]
+CompiledTest = Callable[[Flat], bool | None]
 RuleOutcome = Callable[[Flat], Status]  # a rule, compiled to a closure
 
 _MISSING: Final = object()
 
 
-def kleene(condition: Condition) -> Truth:
+def kleene(condition: Condition) -> CompiledTest:
     """A closure giving a condition's value: True, False, or None when unknown."""
     if isinstance(condition, AllOf | AnyOf):
         parts = [kleene(i) for i in condition.items]
@@ -51,7 +51,7 @@ def kleene(condition: Condition) -> Truth:
     return _compare(condition)
 
 
-def _compare(condition: Compare) -> Truth:
+def _compare(condition: Compare) -> CompiledTest:
     """A comparison: unknown when a field it names is absent (absent fields are not in flat)."""
     name, test, operand = condition.field, OPERATORS[condition.op].test, condition.operand
     if isinstance(operand, Const):

@@ -35,17 +35,17 @@ from qianbai_rules.pipeline.context import RunContext
 BATCH = 200
 WINDOW_PER_JOB = 4  # batches in flight per worker
 
-Piece = TypeVar("Piece")
+Rendered = TypeVar("Rendered")
 # Builds, once per process, what renders one record's result in the run's format: a
 # module-level function (the reports' ``renderer``), so that it can be sent to a worker.
-RendererFactory = Callable[[RunContext], Callable[[Result], Piece]]
+RendererFactory = Callable[[RunContext], Callable[[Result], Rendered]]
 
 
 @dataclass(frozen=True)
-class _Worker(Generic[Piece]):
+class _Worker(Generic[Rendered]):
     context: RunContext
     evaluator: Evaluator
-    render: Callable[[Result], Piece]
+    render: Callable[[Result], Rendered]
 
 
 _WORKER: _Worker[Any] | None = None
@@ -81,8 +81,8 @@ def _batches(items: Iterable[InputItem]) -> Iterator[list[InputItem]]:
         yield batch
 
 
-def pieces(paths: Iterable[str], context: RunContext, make_renderer: RendererFactory[Piece],
-           jobs: int, meter: Meter | None = None) -> Iterator[Piece]:
+def pieces(paths: Iterable[str], context: RunContext, make_renderer: RendererFactory[Rendered],
+           jobs: int, meter: Meter | None = None) -> Iterator[Rendered]:
     """Every input record's rendered piece, in input order, computed by ``jobs`` workers."""
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     unique = Unique()
@@ -92,7 +92,7 @@ def pieces(paths: Iterable[str], context: RunContext, make_renderer: RendererFac
         for batch in _in_order(pool, _batches(items(paths, meter)), WINDOW_PER_JOB * jobs):
             for identity, piece in batch:
                 duplicate = unique.duplicate(identity) if identity is not None else None
-                yield render(duplicate) if duplicate else cast(Piece, piece)
+                yield render(duplicate) if duplicate else cast(Rendered, piece)
 
 
 def _in_order(pool: Pool, batches: Iterator[list[InputItem]],
