@@ -48,6 +48,7 @@ def _run(*args: str | Path) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize("engine", ["durable", "plain"])
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "text"])
+@pytest.mark.slow  # forks worker processes
 def test_a_record_whose_evaluation_raises_is_rejected_alike_with_and_without_jobs(
         engine: str, fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _inject_fault(monkeypatch)

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -23,6 +25,7 @@ def test_the_plugin_is_shipped_as_a_pytest11_entry_point() -> None:
     assert len(found) == 1
 
 
+@pytest.mark.slow  # a pytest run in a subprocess
 def test_the_repository_collects_each_shipped_case_once() -> None:
     done = _pytest("--collect-only", "-q", "rules", cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -30,6 +33,7 @@ def test_the_repository_collects_each_shipped_case_once() -> None:
     assert len(items) == len(set(items)) == 334
 
 
+@pytest.mark.slow  # a pytest run in a subprocess
 def test_a_user_rule_folder_gets_its_cases_run_by_pytest_and_a_wrong_one_fails(
         tmp_path: Path) -> None:
     rules = tmp_path / "my-rules"
