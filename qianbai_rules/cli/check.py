@@ -25,6 +25,7 @@ from qianbai_rules.io.writing import ReportError
 from qianbai_rules.pipeline.check import Result, run
 from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports.output import FORMATS, STREAMED, renderer, write, write_pieces
+from qianbai_rules.texts.labels import pair
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -82,10 +83,8 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             tally = write_reports(outcomes, context.fmt, context, context.audience, args.output, out)
         elif args.output:
             if writing.is_folder(args.output):
-                raise ReportError(f"{args.output} 是文件夹；{args.format} 格式请指定文件名"
-                                  "（文件夹用于 html、md、pdf 报告）",
-                                  f"{args.output} is a folder; name a file for --format "
-                                  f"{args.format} (folders take html, md or pdf reports)")
+                raise ReportError(*pair("cli.output_is_folder", path=args.output,
+                                        format=args.format))
             with writing.atomic_text(Path(args.output)) as handle:
                 tally = _stream(args, context, outcomes, handle, err, shown)
         else:
