@@ -62,7 +62,7 @@ def prepare(args: argparse.Namespace, as_of: dt.date,
     year = args.year if args.year is not None else as_of.year
     too_early = year_problems(compiled, year)
     for message in too_early:
-        say(f"qianbai: --year {year}: {message(lang)}", err)
+        say(f"qianbai: {label('cli.year_problem', lang, year=year, message=message)}", err)
     if too_early:
         return None
     try:
