@@ -249,7 +249,7 @@ def test_a_2019_history_recorded_by_check_does_not_put_a_facility_completed_in_2
 def test_check_record_without_a_database_is_a_usage_error() -> None:
     status, _, err = cli("check", XLSX, "--record", "--format", "json")
     assert status == 2
-    assert "--record needs --db" in err
+    assert "要求存入历史数据库，但未指定数据库文件" in err
 
 
 def _newer_database(path: Path) -> None:

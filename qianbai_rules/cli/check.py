@@ -25,6 +25,7 @@ from qianbai_rules.io.writing import ReportError
 from qianbai_rules.pipeline.check import Result, run
 from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports.output import FORMATS, STREAMED, renderer, write, write_pieces
+from qianbai_rules.texts.labels import label, pair
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,19 +57,17 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if prepared is None:
         return USAGE_ERROR
     if args.record and args.db is None:
-        say("qianbai: --record needs --db FILE", err)
+        say(f"qianbai: {label('cli.record_needs_db', lang)}", err)
         return USAGE_ERROR
     if args.db is not None and not args.record:
-        say("qianbai: --db FILE goes with --record (check stores only what it is asked to)",
-            err)
+        say(f"qianbai: {label('cli.db_needs_record', lang)}", err)
         return USAGE_ERROR
     history = open_history(args, err) if args.record else None
     if isinstance(history, int):
         return history
     context, evaluator = prepared
     if args.jobs < 1 or (args.jobs > 1 and (args.format not in STREAMED or args.record)):
-        say("qianbai: --jobs N (N ≥ 1) parallelises text, json and jsonl output, without "
-            "--record", err)
+        say(f"qianbai: {label('cli.jobs', lang)}", err)
         return USAGE_ERROR
     shown = meter(args, err)
     outcomes = progress(run(args.inputs, context.compiled, evaluator, context.year, shown),
@@ -82,10 +81,8 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             tally = write_reports(outcomes, context.fmt, context, context.audience, args.output, out)
         elif args.output:
             if writing.is_folder(args.output):
-                raise ReportError(f"{args.output} 是文件夹；{args.format} 格式请指定文件名"
-                                  "（文件夹用于 html、md、pdf 报告）",
-                                  f"{args.output} is a folder; name a file for --format "
-                                  f"{args.format} (folders take html, md or pdf reports)")
+                raise ReportError(*pair("cli.output_is_folder", path=args.output,
+                                        format=args.format))
             with writing.atomic_text(Path(args.output)) as handle:
                 tally = _stream(args, context, outcomes, handle, err, shown)
         else:

@@ -12,7 +12,7 @@ from typing import TextIO
 
 from qianbai_rules.cli.options import USAGE_ERROR
 from qianbai_rules.compile.compiled import compile_ruleset
-from qianbai_rules.core.problems import Lang, RulesError, Text
+from qianbai_rules.core.problems import Lang, RulesError
 from qianbai_rules.core.resources import rules_dir, templates_dir
 from qianbai_rules.core.safetext import visible
 from qianbai_rules.engines.admit import load_runnable
@@ -27,6 +27,7 @@ from qianbai_rules.io.writing import ReportError
 from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.subsidies.amounts import year_problems
+from qianbai_rules.texts.labels import label
 
 
 def say(message: object, stream: TextIO) -> None:
@@ -61,7 +62,7 @@ def prepare(args: argparse.Namespace, as_of: dt.date,
     year = args.year if args.year is not None else as_of.year
     too_early = year_problems(compiled, year)
     for message in too_early:
-        say(f"qianbai: --year {year}: {message(lang)}", err)
+        say(f"qianbai: {label('cli.year_problem', lang, year=year, message=message)}", err)
     if too_early:
         return None
     try:
@@ -104,20 +105,13 @@ def guarded(args: argparse.Namespace, err: TextIO, history: History | None,
         if history is not None:
             history.close()
     if history is not None:
-        print(f"qianbai: {_NOT_STORED(lang)}", file=err)
+        print(f"qianbai: {label('cli.not_stored', lang)}", file=err)
     return USAGE_ERROR
-
-
-_NOT_STORED = Text("本次结果未存入历史数据库", "nothing of this run was stored in the history "
-                   "database")
 
 
 def rejected_notice(count: int, lang: Lang, err: TextIO) -> None:
     if count:
-        notice = Text(f"{count} 条记录未能评估，原因见输出中的“未能评估的记录”（rejected）",
-                      f"{count} record(s) could not be evaluated; the output lists them with "
-                      f"the reason (rejected)")
-        say(f"qianbai: {notice(lang)}", err)
+        say(f"qianbai: {label('cli.rejected', lang, count=count)}", err)
 
 
 def meter(args: argparse.Namespace, err: TextIO) -> Meter | None:
@@ -142,10 +136,7 @@ def policy(args: argparse.Namespace, err: TextIO) -> writing.OutputPolicy | None
     if args.db is None:
         return policy
     if policy.protects(Path(args.db)):
-        refused = Text(f"{args.db} 是本次运行读取的文件（记录、规则或规划），不能用作历史数据库",
-                       f"{args.db} is an input of this run (a record, rule or plan file); it "
-                       "cannot be the history database")
-        say(f"qianbai: {refused(args.lang)}", err)
+        say(f"qianbai: {label('cli.db_is_input', args.lang, path=args.db)}", err)
         return None
     database = {Path(args.db + suffix) for suffix in writing.DB_COMPANIONS}
     return writing.OutputPolicy(args.force, policy.protected | database, sealed)

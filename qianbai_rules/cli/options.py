@@ -8,6 +8,8 @@ from pathlib import Path
 
 from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE, date_problem
 from qianbai_rules.core.problems import Text
+from qianbai_rules.texts.formats import written_date
+from qianbai_rules.texts.labels import text
 
 USAGE_ERROR = 2
 
@@ -43,16 +45,16 @@ def out_of_range(args: argparse.Namespace) -> Text | None:
     """An as-of date or a year outside what is evaluated (limits.py): a year before or
     after it must still be a date."""
     first, last = FIRST_DATE, LAST_DATE
-    span = Text(f"{first.year}年{first.month}月{first.day}日至{last.year}年{last.month}月{last.day}日",
-                f"{first.isoformat()} to {last.isoformat()}")
     if args.as_of is not None and date_problem(args.as_of) is not None:
-        day = args.as_of
-        return Text(f"参数适用日期 {day.year}年{day.month}月{day.day}日 超出受理范围（{span.zh}）",
-                    f"the as-of date {day.isoformat()} is outside {span.en}")
+        span = text("cli.span", first=_written(first), last=_written(last))
+        return text("cli.as_of_out_of_range", date=_written(args.as_of), span=span)
     if args.year is not None and not first.year <= args.year <= last.year:
-        return Text(f"评估年度 {args.year} 年超出受理范围（{first.year}年至{last.year}年）",
-                    f"the year {args.year} is outside {first.year} to {last.year}")
+        return text("cli.year_out_of_range", year=args.year, first=first.year, last=last.year)
     return None
+
+
+def _written(day: dt.date) -> Text:
+    return Text(written_date(day, "zh"), written_date(day, "en"))
 
 
 def default_as_of(year: int | None) -> dt.date:

@@ -8,10 +8,11 @@ from typing import TextIO
 from qianbai_rules.cli import options
 from qianbai_rules.cli.common import load_rules, say
 from qianbai_rules.cli.options import USAGE_ERROR
-from qianbai_rules.core.problems import RulesError
+from qianbai_rules.core.problems import Lang, RulesError, Text
 from qianbai_rules.core.safetext import visible_lines
 from qianbai_rules.rules.rulefile import Rule
 from qianbai_rules.rules.ruleset import Ruleset
+from qianbai_rules.texts.labels import label
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,15 +38,20 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         options.add_lang(sub)
 
 
-def _rules_named(ruleset: Ruleset, ids: list[str], err: TextIO) -> list[Rule] | None:
+def _rules_named(ruleset: Ruleset, ids: list[str], lang: Lang,
+                 err: TextIO) -> list[Rule] | None:
     found = [ruleset.rule(rule_id) for rule_id in ids]
     unknown = [rule_id for rule_id, rule in zip(ids, found, strict=True) if rule is None]
     for rule_id in unknown:
-        say(f"qianbai: no rule {rule_id!r}; see `qianbai rules list`", err)
+        _no_rule(rule_id, lang, err)
     return None if unknown else [rule for rule in found if rule is not None]
 
 
-def _lint(ruleset: Ruleset, out: TextIO, err: TextIO) -> int:
+def _no_rule(rule_id: str, lang: Lang, err: TextIO) -> None:
+    say(f"qianbai: {label('cli.no_rule', lang, id=Text(rule_id, repr(rule_id)))}", err)
+
+
+def _lint(ruleset: Ruleset, lang: Lang, out: TextIO, err: TextIO) -> int:
     from qianbai_rules.ruletest.cases import load_cases
     from qianbai_rules.ruletest.coverage import coverage_problems
 
@@ -60,8 +66,8 @@ def _lint(ruleset: Ruleset, out: TextIO, err: TextIO) -> int:
         say(problem, err)
     if problems or bad or uncovered:
         return USAGE_ERROR
-    say(f"ok: {len(ruleset.rules)} rules, {len(ruleset.parameters)} parameters, "
-        f"{len(cases)} test cases", out)
+    say(label("cli.lint_ok", lang, rules=len(ruleset.rules), parameters=len(ruleset.parameters),
+              cases=len(cases)), out)
     return 0
 
 
@@ -73,7 +79,7 @@ def _show(args: argparse.Namespace, ruleset: Ruleset, out: TextIO, err: TextIO) 
 
     rule = ruleset.rule(args.rule_id)
     if rule is None:
-        say(f"qianbai: no rule {args.rule_id!r}; see `qianbai rules list`", err)
+        _no_rule(args.rule_id, args.lang, err)
         return USAGE_ERROR
     as_of = args.as_of or options.default_as_of(None)
     try:
@@ -91,9 +97,7 @@ def _show(args: argparse.Namespace, ruleset: Ruleset, out: TextIO, err: TextIO) 
 
 def _test(args: argparse.Namespace, ruleset: Ruleset, out: TextIO, err: TextIO) -> int:
     from qianbai_rules.ruletest.cases import load_cases, run_case, select
-    from qianbai_rules.texts.labels import label
-
-    rules = _rules_named(ruleset, args.rule_ids, err)
+    rules = _rules_named(ruleset, args.rule_ids, args.lang, err)
     if rules is None:
         return USAGE_ERROR
     cases, problems = load_cases(ruleset.root)
@@ -124,7 +128,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if ruleset is None:
         return USAGE_ERROR
     if args.rules_command == "lint":
-        return _lint(ruleset, out, err)
+        return _lint(ruleset, args.lang, out, err)
     if args.rules_command == "list":
         out.write(visible_lines(list_rules(ruleset, args.lang)))
         return 0

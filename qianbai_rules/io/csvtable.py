@@ -10,6 +10,8 @@ from collections.abc import Iterator
 
 from qianbai_rules.core.problems import Problem, Text
 from qianbai_rules.io.sources import InputItem, RawRecord, file_problem, trim
+from qianbai_rules.texts import labels
+from qianbai_rules.texts.formats import count
 
 # Physical lines of a CSV text: ended by LF or CR LF; a file with no LF at all is a file of
 # CR-ended lines (old Mac). A CR alone inside a line of an LF file is no line ending: in an
@@ -29,20 +31,18 @@ def read_csv(source: str, text: str) -> Iterator[InputItem]:
     rows = _CsvRows(_physical_lines(text))
     header, error = rows.next(0)
     if error is not None:
-        yield file_problem(source, Text(f"CSV 表头无法读取：{error.zh}",
-                                         f"cannot read the CSV header: {error.en}"))
+        yield file_problem(source, labels.text("problem.csv.header_unreadable", error=error))
         return
     if not header:
-        yield file_problem(source, Text("CSV 文件为空", "the CSV file is empty"))
+        yield file_problem(source, labels.text("problem.csv.empty"))
         return
     header = [trim(h) for h in header]
     for column, name in enumerate(header, start=1):
         if not name or name in header[:column - 1]:
-            what = Text("表头为空", "an empty header") if not name else Text(
-                f"表头“{name}”重复", f"the header {name!r} appears twice")
-            yield file_problem(source, Text(f"第 {column} 列：{what.zh}，无法确定该列是哪个字段",
-                                             f"column {column}: {what.en}; which field it holds "
-                                             f"is unclear"))
+            what = labels.text("problem.empty_header") if not name else labels.text(
+                "problem.csv.repeated_header", name=Text(name, repr(name)))
+            yield file_problem(source, labels.text("problem.csv.bad_header", column=column,
+                                                   what=what))
             return
     number = 1
     while rows.index < len(rows.lines):
@@ -54,10 +54,8 @@ def read_csv(source: str, text: str) -> Iterator[InputItem]:
         if not row or not any(trim(cell) for cell in row):
             continue
         if len(row) != len(header):
-            yield Problem.in_record(source, f"row {number}", None, Text(
-                f"该行有 {len(row)} 列，表头有 {len(header)} 列，无法确定各单元格是哪个字段",
-                f"the row has {len(row)} cells but the header {len(header)}; which field each "
-                f"cell holds is unclear"), f"row {number}")
+            yield Problem.in_record(source, f"row {number}", None, labels.text(
+                "problem.csv.row_width", cells=len(row), columns=len(header)), f"row {number}")
             continue
         yield RawRecord(source, f"row {number}", dict(zip(header, (trim(c) for c in row),
                                                           strict=False)), tuple(header))
@@ -108,20 +106,11 @@ def _swallows_rows(cell: str, width: int) -> bool:
 
 def _csv_error(message: str, lines: int) -> Text:
     if message.startswith("unexpected end of data") or message == "swallowed":
-        return Text(f"该行的引号没有闭合（或有多余的引号），其后 {lines - 1} 行会被并入同一单元格；"
-                    f"该行未读取，其后各行照常读取",
-                    f"a quote in this row is not closed (or is one too many) and would merge the "
-                    f"{lines - 1} following line(s) into one cell; the row is rejected and the "
-                    f"following lines are read as rows")
+        return labels.text("problem.csv.unclosed_quote", lines=lines - 1)
     if message.startswith("new-line character seen in unquoted field"):
-        return Text("单元格中有单独的回车符（不是行尾），该行在此断开，无法确定各单元格；该行未读取",
-                    "a cell holds a carriage return that does not end the line: the row breaks "
-                    "there and its cells cannot be told apart; the row is rejected")
+        return labels.text("problem.csv.carriage_return")
     if "expected after" in message:
-        return Text("引号后应紧跟逗号或行尾（单元格中的引号应写作两个引号）",
-                    "a closing quote must be followed by a comma or the end of the line (a quote "
-                    "inside a cell is written as two quotes)")
+        return labels.text("problem.csv.quote_then")
     if "field larger than field limit" in message:
-        return Text(f"单元格超过 {csv.field_size_limit():,} 字的上限",
-                    f"a cell holds more than the limit of {csv.field_size_limit():,} characters")
-    return Text(f"该行无法读取：{message}", f"the row cannot be read: {message}")
+        return labels.text("problem.csv.cell_too_long", limit=count(csv.field_size_limit()))
+    return labels.text("problem.csv.row_unreadable", reason=message)

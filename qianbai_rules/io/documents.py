@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from qianbai_rules.core.problems import Text
 from qianbai_rules.core.yamlio import StrictLoadError, load_json, load_yaml
 from qianbai_rules.io.sources import InputItem, RawRecord, file_problem
+from qianbai_rules.texts import labels
 
 
 def read_document(source: str, text: str, suffix: str) -> Iterator[InputItem]:
@@ -16,14 +16,13 @@ def read_document(source: str, text: str, suffix: str) -> Iterator[InputItem]:
     try:
         doc = load_json(text) if suffix == ".json" else load_yaml(text)
     except StrictLoadError as exc:
-        where = f"（第 {exc.line} 行）" if exc.line else ""
-        where_en = f" (line {exc.line})" if exc.line else ""
-        yield file_problem(source, Text(f"文件格式错误{where}：{exc}", f"{exc}{where_en}"))
+        where = labels.text("problem.input.at_line", line=exc.line) if exc.line else ""
+        yield file_problem(source, labels.text("problem.input.syntax", where=where, error=exc))
         return
     if isinstance(doc, dict) and "facilities" in doc:
         items = doc["facilities"]
         if not isinstance(items, list):
-            yield file_problem(source, Text("facilities 应为记录列表", "facilities must be a list"))
+            yield file_problem(source, labels.text("problem.input.facilities_not_list"))
             return
     elif isinstance(doc, list):
         items = doc
@@ -31,9 +30,7 @@ def read_document(source: str, text: str, suffix: str) -> Iterator[InputItem]:
         yield RawRecord(source, "record 1", doc)
         return
     else:
-        yield file_problem(source, Text("文件中没有记录（应为一条记录，或 facilities: 下的记录列表）",
-                                         "no record in the file (expected one record, or a list "
-                                         "under facilities:)"))
+        yield file_problem(source, labels.text("problem.input.no_records"))
         return
     for index, item in enumerate(items, start=1):
         yield RawRecord(source, f"record {index}", item)

@@ -5,8 +5,9 @@ binary file is named as such instead of being read as garbage.
 
 from __future__ import annotations
 
-from qianbai_rules.core.problems import Problem, Text
+from qianbai_rules.core.problems import Problem
 from qianbai_rules.io.sources import file_problem, not_utf8
+from qianbai_rules.texts.labels import text
 
 # How much of the start of a file the encoding is told from.
 HEAD_BYTES = 8192
@@ -46,12 +47,10 @@ def encoding_problem(source: str, head: bytes, allow_gb18030: bool) -> Problem |
     elif head.startswith(_GB18030_BOM) and not allow_gb18030:
         name = "GB18030"
     if name is not None:
-        return file_problem(source, Text(
-            f"是 {name} 编码的文本，请另存为 UTF-8 编码" + ("（表格也可为 GB18030）"
-                                                   if not allow_gb18030 else ""),
-            f"the text is encoded in {name}; save it as UTF-8"))
+        also = text("problem.input.encoding_table") if not allow_gb18030 else ""
+        return file_problem(source, text("problem.input.encoding", name=name, also=also))
     if b"\x00" in head:
-        return file_problem(source, Text("不是文本文件", "not a text file"))
+        return file_problem(source, text("problem.input.not_text"))
     return None
 
 

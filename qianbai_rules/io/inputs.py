@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from qianbai_rules.core.problems import Problem, Text
+from qianbai_rules.core.problems import Problem
 from qianbai_rules.io.csvtable import read_csv
 from qianbai_rules.io.documents import read_document
 from qianbai_rules.io.encodings import as_text
@@ -27,6 +27,7 @@ from qianbai_rules.io.sources import (
     too_large,
 )
 from qianbai_rules.io.stdin import read_stdin
+from qianbai_rules.texts.labels import text
 
 
 def expand(paths: Iterable[str]) -> Iterator[str | Problem]:
@@ -39,15 +40,14 @@ def expand(paths: Iterable[str]) -> Iterator[str | Problem]:
         if path.is_dir():
             found = sorted(_walk(path), key=lambda item: item[0])
             if not found:
-                yield file_problem(name, Text("文件夹中没有记录文件（.yaml/.yml/.json/.jsonl/.csv）",
-                                               "the folder holds no record files"))
+                yield file_problem(name, text("problem.input.empty_folder"))
             yield from (item for _, item in found)
         elif path.is_file():
             yield name
         elif path.exists():
-            yield file_problem(name, Text("不是普通文件或文件夹", "not a regular file or folder"))
+            yield file_problem(name, text("problem.input.not_regular"))
         else:
-            yield file_problem(name, Text("文件不存在", "no such file or folder"))
+            yield file_problem(name, text("problem.input.missing"))
 
 
 def _walk(root: Path) -> Iterator[tuple[str, str | Problem]]:
@@ -61,8 +61,8 @@ def _walk(root: Path) -> Iterator[tuple[str, str | Problem]]:
         try:
             entries = sorted(folder.iterdir(), key=lambda p: p.name)
         except OSError as exc:
-            yield folder.as_posix(), file_problem(folder.as_posix(), Text(
-                f"无法读取文件夹：{exc.strerror}", f"cannot read the folder: {exc.strerror}"))
+            yield folder.as_posix(), file_problem(folder.as_posix(), text(
+                "problem.input.folder_unreadable", reason=exc.strerror))
             continue
         for path in reversed(entries):
             if path.name.startswith("."):
@@ -71,10 +71,7 @@ def _walk(root: Path) -> Iterator[tuple[str, str | Problem]]:
             if path.is_dir():
                 identity = _identity(path)
                 if identity in seen:
-                    yield shown, file_problem(shown, Text(
-                        "符号链接指向已读取的文件夹（或其上级），未重复读取",
-                        "a symbolic link to a folder already read (or to a folder above it); "
-                        "not read again"))
+                    yield shown, file_problem(shown, text("problem.input.folder_again"))
                 else:
                     seen.add(identity)
                     stack.append(path)
@@ -83,12 +80,9 @@ def _walk(root: Path) -> Iterator[tuple[str, str | Problem]]:
             elif path.is_file():
                 yield shown, shown
             elif path.is_symlink() and not path.exists():
-                yield shown, file_problem(shown, Text("符号链接指向的文件不存在",
-                                                       "a symbolic link to a file that does not exist"))
+                yield shown, file_problem(shown, text("problem.input.broken_link"))
             else:
-                yield shown, file_problem(shown, Text("不是普通文件（如管道或设备），未读取",
-                                                       "not a regular file (a pipe or a device); "
-                                                       "not read"))
+                yield shown, file_problem(shown, text("problem.input.special_file"))
 
 
 def _identity(path: Path) -> tuple[int, int] | str:

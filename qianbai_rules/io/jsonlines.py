@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from qianbai_rules.core import limits
-from qianbai_rules.core.problems import Problem, Text
+from qianbai_rules.core.problems import Problem
 from qianbai_rules.core.yamlio import StrictLoadError, load_json
 from qianbai_rules.io.encodings import HEAD_BYTES, encoding_problem
 from qianbai_rules.io.sources import InputItem, RawRecord, not_utf8
+from qianbai_rules.texts.formats import count
+from qianbai_rules.texts.labels import text
 
 _JSON_SPACE = " \t\r\n"
 
@@ -38,9 +40,8 @@ def read_jsonl(source: str, on_offset: Callable[[int], None] | None = None) -> I
             if len(raw) > limit and not raw.endswith(b"\n"):
                 while raw and not raw.endswith(b"\n"):  # the rest of the long line
                     raw = handle.readline(limit)
-                yield Problem.in_record(source, position, None, Text(
-                    f"该行超过 {limit:,} 字节的上限，未读取",
-                    f"the line holds more than the limit of {limit:,} bytes; not read"))
+                yield Problem.in_record(source, position, None, text(
+                    "problem.input.line_too_long", limit=count(limit)))
                 continue
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -57,4 +58,5 @@ def json_line(source: str, position: str, line: str) -> Iterator[InputItem]:
     try:
         yield RawRecord(source, position, load_json(line))
     except StrictLoadError as exc:
-        yield Problem.in_record(source, position, None, Text(f"JSON 格式错误：{exc}", str(exc)))
+        yield Problem.in_record(source, position, None, text("problem.input.json_error",
+                                                             error=exc))

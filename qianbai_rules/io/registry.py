@@ -17,6 +17,8 @@ from qianbai_rules.io.xlsxcells import letter
 from qianbai_rules.io.xmlparts import WorkbookError
 from qianbai_rules.model.fields import BY_LABEL
 from qianbai_rules.model.validation import record_label
+from qianbai_rules.texts.formats import count
+from qianbai_rules.texts.labels import text
 
 SHEET_NAMES = ("设施", "facilities")
 
@@ -66,8 +68,9 @@ def _records(source: str, workbook: WorkbookReader) -> Iterator[InputItem]:
     names = list(workbook.sheets)
     chosen = next((n for n in SHEET_NAMES if n in names), names[0] if names else None)
     if chosen is None:
-        yield _problem(source, Text("工作簿中没有工作表", "no sheet"))
+        yield _problem(source, text("problem.workbook.no_sheet"))
         return
+    sheet = Text(chosen, repr(chosen))  # how messages name it: as written, or quoted
     rows = workbook.rows(chosen)
     header: list[str] = []
     for row in rows:
@@ -79,31 +82,26 @@ def _records(source: str, workbook: WorkbookReader) -> Iterator[InputItem]:
     if header_row is not None and not header_row.errors:
         width = max(header_row.cells)
         if width > limits.MAX_HEADER_COLUMNS:
-            yield _problem(source, Text(
-                f"工作表“{chosen}”的表头超过 {limits.MAX_HEADER_COLUMNS:,} 列",
-                f"the header of sheet {chosen!r} has more than {limits.MAX_HEADER_COLUMNS:,} "
-                f"columns"))
+            yield _problem(source, text("problem.workbook.header_too_wide", sheet=sheet,
+                                        limit=count(limits.MAX_HEADER_COLUMNS)))
             return
         header = [_header_text(header_row.cells.get(c)) for c in range(1, width + 1)]
     elif header_row is not None:
         column, message = header_row.errors[0]
-        where = f"第 {letter(column)} 列：" if column else ""
-        where_en = f"column {letter(column)}: " if column else ""
-        yield _problem(source, Text(f"工作表“{chosen}”的表头无法读取：{where}{message.zh}",
-                                    f"the header of sheet {chosen!r} cannot be read: "
-                                    f"{where_en}{message.en}"))
+        where = text("problem.workbook.at_column", column=letter(column)) if column else ""
+        yield _problem(source, text("problem.workbook.header_unreadable", sheet=sheet,
+                                    where=where, message=message))
         return
     if not header:
-        yield _problem(source, Text(f"工作表“{chosen}”没有表头", f"sheet {chosen!r} has no header row"))
+        yield _problem(source, text("problem.workbook.no_header", sheet=sheet))
         return
     for column, name in enumerate(header, start=1):
         if not name or name in header[:column - 1]:
             at = letter(column)
-            yield Problem.in_record(source, None, None, Text(
-                f"工作表“{chosen}”第 {at} 列：" + ("表头为空" if not name else f"表头“{name}”重复"),
-                f"sheet {chosen!r} column {at}: " + ("an empty header" if not name
-                                                    else f"a repeated header {name!r}")),
-                column=at)
+            what = text("problem.empty_header") if not name else text(
+                "problem.workbook.repeated_header", name=Text(name, repr(name)))
+            yield Problem.in_record(source, None, None, text(
+                "problem.workbook.bad_header", sheet=sheet, column=at, what=what), column=at)
             return
     columns = tuple(header)
     for row in rows:
@@ -118,8 +116,7 @@ def _records(source: str, workbook: WorkbookReader) -> Iterator[InputItem]:
                            label, BY_LABEL.get(label_of, label_of) if label_of else None)
             continue
         if any(c > len(header) and _cell(v) not in (None, "") for c, v in row.cells.items()):
-            yield _problem(source, Text("该行在表头之外还有内容", "the row has cells beyond the header"),
-                           position)
+            yield _problem(source, text("problem.workbook.beyond_header"), position)
             continue
         if values:
             yield RawRecord(source, position, values, columns)

@@ -14,6 +14,8 @@ from typing import Any
 
 from qianbai_rules.core import limits
 from qianbai_rules.core.problems import Problem, Text
+from qianbai_rules.texts.formats import count
+from qianbai_rules.texts.labels import text
 
 RECORD_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv", ".xlsx")
 STDIN = "-"
@@ -47,13 +49,13 @@ def file_problem(source: str, message: Text) -> Problem:
 
 def cannot_read_file(exc: OSError) -> Text:
     """Why a file cannot be read, as the system says it."""
-    return Text(f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")
+    return text("problem.input.unreadable", reason=exc.strerror)
 
 
 def not_utf8(source: str, exc: UnicodeDecodeError, position: str | None = None) -> Problem:
     """A text (a file, or one line of it at ``position``) that is not UTF-8."""
-    return Problem.in_record(source, position, None, Text(
-        f"不是 UTF-8 编码的文本（第 {exc.start} 字节）", f"not UTF-8 text (byte {exc.start})"))
+    return Problem.in_record(source, position, None, text("problem.input.not_utf8",
+                                                          byte=exc.start))
 
 
 def read_limited(source: str) -> bytes | None:
@@ -70,7 +72,6 @@ def read_limited(source: str) -> bytes | None:
 
 def too_large(source: str) -> Problem:
     """A document over MAX_DOCUMENT_BYTES, not read."""
-    what = Text("标准输入", "the standard input") if source == STDIN else Text("文件", "the file")
-    return file_problem(source, Text(
-        f"{what.zh}超过 {limits.MAX_DOCUMENT_BYTES:,} 字节的上限，未读取",
-        f"{what.en} holds more than the limit of {limits.MAX_DOCUMENT_BYTES:,} bytes; not read"))
+    what = text("problem.input.stdin" if source == STDIN else "problem.input.file")
+    return file_problem(source, text("problem.input.too_large", what=what,
+                                     limit=count(limits.MAX_DOCUMENT_BYTES)))

@@ -17,9 +17,7 @@ from typing import BinaryIO, TextIO
 
 from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.problems import Lang, Text
-
-STDOUT = Text("标准输出", "standard output")
-STDERR = Text("标准错误输出", "standard error")
+from qianbai_rules.texts.labels import label, text
 
 
 class StreamError(QianbaiError):
@@ -32,17 +30,17 @@ class StreamError(QianbaiError):
         self.errno = number
 
     def text(self, lang: Lang) -> str:
-        reason = _REASONS_ZH.get(self.errno, self.reason) if lang == "zh" else self.reason
+        known = _REASONS.get(self.errno)  # English gives the system's own words
+        reason = (label(f"problem.stream.reason.{known}", lang) if known and lang == "zh"
+                  else self.reason)
         if self.reason is None:
-            return Text(f"{self.stream.zh}已关闭，无法写入，输出不完整",
-                        f"{self.stream.en} is closed; the output is incomplete")(lang)
-        return Text(f"{self.stream.zh}写入失败（{reason}），输出不完整",
-                    f"{self.stream.en} could not be written ({self.reason}); the output is "
-                    "incomplete")(lang)
+            return label("problem.stream.closed", lang, stream=self.stream)
+        return label("problem.stream.failed", lang, stream=self.stream, reason=reason)
 
 
-_REASONS_ZH: dict[int | None, str] = {errno.EPIPE: "读取的一方已关闭", errno.ENOSPC: "磁盘空间已满",
-               errno.EFBIG: "超出文件大小限制", errno.EBADF: "已关闭"}
+# Failures the catalogue words in Chinese (problem.stream.reason.*), by errno.
+_REASONS: dict[int | None, str] = {errno.EPIPE: "epipe", errno.ENOSPC: "enospc",
+                                   errno.EFBIG: "efbig", errno.EBADF: "ebadf"}
 
 
 def _reason(exc: BaseException) -> str | None:
@@ -156,8 +154,8 @@ class Checked(io.TextIOBase, TextIO):
 
 
 def checked_stdout(stream: TextIO | None) -> Checked:
-    return Checked(stream, STDOUT, strict=True)
+    return Checked(stream, text("problem.stream.stdout"), strict=True)
 
 
 def checked_stderr(stream: TextIO | None) -> Checked:
-    return Checked(stream, STDERR, strict=False)
+    return Checked(stream, text("problem.stream.stderr"), strict=False)

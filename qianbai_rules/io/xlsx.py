@@ -33,6 +33,8 @@ from qianbai_rules.io.xmlparts import (
     parse,
     whole_number,
 )
+from qianbai_rules.texts.formats import count
+from qianbai_rules.texts.labels import text
 
 # Number formats that Chinese (and other East Asian) Excel shows as dates: ids 27-36 and
 # 50-58 are locale-defined, absent from openpyxl's table.
@@ -48,15 +50,13 @@ class WorkbookReader:
         except OSError as exc:
             raise WorkbookError(cannot_read_file(exc)) from None
         if size > limits.MAX_XLSX_BYTES:
-            raise WorkbookError(Text(
-                f"工作簿大小 {size:,} 字节，超过 {limits.MAX_XLSX_BYTES:,} 字节的上限",
-                f"the workbook has {size:,} bytes, more than the limit of "
-                f"{limits.MAX_XLSX_BYTES:,}"))
+            raise WorkbookError(text("problem.workbook.too_big", size=count(size),
+                                     limit=count(limits.MAX_XLSX_BYTES)))
         try:
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            raise WorkbookError(Text(f"不是可读取的 XLSX 工作簿：{type(exc).__name__}",
-                                     f"not a readable XLSX workbook: {type(exc).__name__}")) from None
+            raise WorkbookError(text("problem.workbook.not_xlsx",
+                                     reason=type(exc).__name__)) from None
         try:
             self._check_sizes()
             self.date1904 = False
@@ -73,22 +73,16 @@ class WorkbookReader:
     def _check_sizes(self) -> None:
         infos = self._zip.infolist()
         if len(infos) > limits.MAX_XLSX_PARTS:
-            raise WorkbookError(Text(f"工作簿含有 {len(infos):,} 个部件，超过上限",
-                                     f"the workbook holds {len(infos):,} parts, too many"))
+            raise WorkbookError(text("problem.workbook.too_many_parts", count=count(len(infos))))
         total = sum(info.file_size for info in infos)
         if total > limits.MAX_XLSX_UNCOMPRESSED:
-            raise WorkbookError(Text(
-                f"工作簿解压后共 {total:,} 字节，超过 {limits.MAX_XLSX_UNCOMPRESSED:,} 字节的上限",
-                f"the workbook uncompresses to {total:,} bytes, more than the limit of "
-                f"{limits.MAX_XLSX_UNCOMPRESSED:,}"))
+            raise WorkbookError(text("problem.workbook.too_big_uncompressed", total=count(total),
+                                     limit=count(limits.MAX_XLSX_UNCOMPRESSED)))
         for info in infos:
             if info.file_size > limits.MIB and (
                     info.file_size > limits.MAX_XLSX_RATIO * max(info.compress_size, 1)):
-                raise WorkbookError(Text(
-                    f"工作簿部件 {info.filename} 的压缩比超过 {limits.MAX_XLSX_RATIO}:1，"
-                    f"疑为压缩炸弹，不予读取",
-                    f"the workbook part {info.filename} is compressed more than "
-                    f"{limits.MAX_XLSX_RATIO}:1, like a decompression bomb; refused"))
+                raise WorkbookError(text("problem.workbook.bomb", part=info.filename,
+                                         ratio=limits.MAX_XLSX_RATIO))
 
     def _open(self, name: str) -> IO[bytes] | None:
         try:
@@ -102,8 +96,7 @@ class WorkbookReader:
         stream = self._open(name)
         if stream is None:
             if required:
-                raise WorkbookError(Text(f"不是可读取的 XLSX 工作簿：缺少 {name}",
-                                         f"not a readable XLSX workbook: {name} is missing"))
+                raise WorkbookError(text("problem.workbook.missing_part", name=name))
             return
         with stream:
             guarded(lambda: parse(stream, start, end, chars), name)
@@ -201,7 +194,8 @@ class WorkbookReader:
         """The rows of one sheet as written (empty rows are not invented)."""
         stream = self._open(self.sheets[sheet])
         if stream is None:
-            raise WorkbookError(Text(f"工作表“{sheet}”的内容缺失", f"the sheet {sheet!r} is missing"))
+            raise WorkbookError(text("problem.workbook.sheet_missing",
+                                     sheet=Text(sheet, repr(sheet))))
         reader = SheetReader(self)
         with stream:
             done: list[Row] = reader.done

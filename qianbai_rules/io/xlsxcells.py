@@ -19,6 +19,8 @@ from qianbai_rules.core import limits
 from qianbai_rules.core.problems import Text
 from qianbai_rules.io.xmlparts import WorkbookError, whole_number
 from qianbai_rules.model.validation import column_letters
+from qianbai_rules.texts import labels
+from qianbai_rules.texts.formats import count
 
 _REFERENCE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 
@@ -73,10 +75,9 @@ class SheetReader:
         elif name == "c" and self.row is not None:
             self.cells += 1
             if self.cells > limits.MAX_CELLS:
-                raise WorkbookError(Text(
-                    f"工作表超过 {limits.MAX_CELLS:,} 个单元格，第 {self.row.number} 行起未读取",
-                    f"the sheet has more than {limits.MAX_CELLS:,} cells; not read from row "
-                    f"{self.row.number}"))
+                raise WorkbookError(labels.text("problem.workbook.too_many_cells",
+                                                limit=count(limits.MAX_CELLS),
+                                                row=self.row.number))
             self.cell, self.value, self.formula, self.chars_read = attrs, [], False, 0
             self.row_written = True
         elif name == "f" and self.cell is not None:
@@ -93,19 +94,15 @@ class SheetReader:
         row = Row(number if number is not None else self.last_row + 1)
         if number is None:
             shown = (given or "")[:20]
-            row.errors.append((None, Text(
-                f"行号 {shown!r} 无效（应为 1 至 {limits.MAX_ROW:,} 之间递增的整数）",
-                f"the row number {shown!r} is invalid (expected a whole number from 1 to "
-                f"{limits.MAX_ROW:,}, increasing)")))
+            row.errors.append((None, labels.text("problem.workbook.bad_row_number",
+                                                 number=repr(shown),
+                                                 limit=count(limits.MAX_ROW))))
             row.number = self.last_row + 1
         elif not 1 <= number <= limits.MAX_ROW or number <= self.last_row:
             shown = str(number) if len(str(number)) <= 20 else str(number)[:20] + "…"
-            raise WorkbookError(Text(
-                f"工作表第 {self.last_row:,} 行之后的行号 {shown} 无效（应在 1 至 "
-                f"{limits.MAX_ROW:,} 之间且递增），其后各行未读取",
-                f"the row number {shown} after row {self.last_row:,} of the sheet is "
-                f"invalid (expected 1 to {limits.MAX_ROW:,}, increasing); the rows from there "
-                f"on are not read"))
+            raise WorkbookError(labels.text("problem.workbook.row_out_of_order", number=shown,
+                                            after=count(self.last_row),
+                                            limit=count(limits.MAX_ROW)))
         self.last_row = row.number
         self.row, self.column, self.row_chars = row, 0, 0
         self.row_written = self.row_overflow = False
@@ -124,9 +121,8 @@ class SheetReader:
         limit are kept (they name the record), no later one."""
         if not self.row_overflow:
             self.row_overflow = True
-            row.errors.append((None, Text(
-                f"该行文本超过 {limits.MAX_ROW_CHARS:,} 字",
-                f"the row holds more than {limits.MAX_ROW_CHARS:,} characters of text")))
+            row.errors.append((None, labels.text("problem.workbook.row_too_long",
+                                                 limit=count(limits.MAX_ROW_CHARS))))
 
     def _count_broken(self, row: Row) -> None:
         """Stop the sheet, with one problem, after MAX_SHEET_ERRORS rows whose structure is
@@ -135,11 +131,9 @@ class SheetReader:
             return
         self.broken_rows += 1
         if self.broken_rows > limits.MAX_SHEET_ERRORS:
-            raise WorkbookError(Text(
-                f"工作表中结构有误的行（行号或单元格引用无效）超过 {limits.MAX_SHEET_ERRORS:,} 行，"
-                f"第 {row.number:,} 行起未读取",
-                f"more than {limits.MAX_SHEET_ERRORS:,} rows of the sheet have a broken structure "
-                f"(invalid row numbers or cell references); not read from row {row.number:,}"))
+            raise WorkbookError(labels.text("problem.workbook.broken_rows",
+                                            limit=count(limits.MAX_SHEET_ERRORS),
+                                            row=count(row.number)))
 
     def end(self, name: str) -> None:
         if not self.in_data:
@@ -165,10 +159,9 @@ class SheetReader:
             at = _column_number(match.group(1)) if match else 0
             if match is None or int(match.group(2)) != row.number or not (
                     self.column < at <= limits.MAX_COLUMN):
-                row.errors.append((None, Text(
-                    f"单元格引用 {reference!r} 无效（应为本行 {row.number} 中、列号递增的单元格）",
-                    f"the cell reference {reference!r} is invalid (expected a cell of row "
-                    f"{row.number}, columns increasing)")))
+                row.errors.append((None, labels.text("problem.workbook.bad_reference",
+                                                     reference=repr(reference),
+                                                     row=row.number)))
                 self.row_broken = True
                 return
             column = at
@@ -192,8 +185,7 @@ class SheetReader:
 
 
 def _too_long() -> Text:
-    return Text(f"单元格文本超过 {limits.MAX_CELL_CHARS:,} 字",
-                f"the cell holds more than {limits.MAX_CELL_CHARS:,} characters")
+    return labels.text("problem.workbook.cell_too_long", limit=count(limits.MAX_CELL_CHARS))
 
 
 def _column_number(letters: str) -> int:
@@ -213,9 +205,7 @@ def _value(attrs: dict[str, str], text: str, formula: bool, workbook: CellContex
     """A cell's value as Python: text, number, bool, a date or a date-time."""
     kind = attrs.get("t", "n")
     if formula and text == "" and kind != "str":
-        raise _CellError(Text("单元格是公式，但没有计算结果（请在 Excel 中打开并保存后再提交）",
-                              "the cell is a formula without a computed value (open and save "
-                              "the workbook in Excel first)"))
+        raise _CellError(labels.text("problem.workbook.formula_without_value"))
     if kind in ("inlineStr", "str"):
         return text.strip()
     if text == "":
@@ -223,15 +213,15 @@ def _value(attrs: dict[str, str], text: str, formula: bool, workbook: CellContex
     if kind == "s":
         index = whole_number(text)
         if index is None or not 0 <= index < len(workbook.shared):
-            raise _CellError(Text(f"共享字符串编号 {text[:20]!r} 超出范围",
-                                  f"the shared-string index {text[:20]!r} is out of range"))
+            raise _CellError(labels.text("problem.workbook.shared_string",
+                                         index=repr(text[:20])))
         shared = workbook.shared[index]
         if shared is None:
             raise _CellError(_too_long())
         return shared
     if kind == "b":
         if text.strip() not in ("0", "1"):
-            raise _CellError(Text(f"逻辑值 {text[:20]!r} 无效", f"the boolean {text[:20]!r} is invalid"))
+            raise _CellError(labels.text("problem.workbook.bad_boolean", value=repr(text[:20])))
         return text.strip() == "1"
     if kind == "e":
         return _raise_error_value(text)
@@ -239,27 +229,24 @@ def _value(attrs: dict[str, str], text: str, formula: bool, workbook: CellContex
         try:
             return dt.datetime.fromisoformat(text.strip())
         except ValueError:
-            raise _CellError(Text(f"日期 {text[:40]!r} 不存在或无法识别",
-                                  f"the date {text[:40]!r} does not exist or cannot be read")
-                             ) from None
+            raise _CellError(labels.text("problem.workbook.bad_date",
+                                         value=repr(text[:40]))) from None
     if kind != "n":
-        raise _CellError(Text(f"单元格类型 {kind[:20]!r} 无法识别",
-                              f"the cell type {kind[:20]!r} is unknown"))
+        raise _CellError(labels.text("problem.workbook.cell_type", kind=repr(kind[:20])))
     try:
         number = float(text)
     except ValueError:
-        raise _CellError(Text(f"数值单元格中的 {text[:40]!r} 不是数",
-                              f"{text[:40]!r} in a number cell is not a number")) from None
+        raise _CellError(labels.text("problem.workbook.not_a_number",
+                                     value=repr(text[:40]))) from None
     if not math.isfinite(number):
-        raise _CellError(Text(f"数值单元格中的 {text[:40]!r} 不是有限的数",
-                              f"{text[:40]!r} in a number cell is not a finite number"))
+        raise _CellError(labels.text("problem.workbook.not_finite", value=repr(text[:40])))
     if whole_number(attrs.get("s")) in workbook.date_styles:
         return _date(number, workbook.date1904)
     return int(number) if number.is_integer() and abs(number) < 2 ** 63 else number
 
 
 def _raise_error_value(text: str) -> Any:
-    raise _CellError(Text(f"单元格是错误值 {text[:20]}", f"the cell holds the error value {text[:20]}"))
+    raise _CellError(labels.text("problem.workbook.error_value", value=text[:20]))
 
 
 def _date(serial: float, date1904: bool) -> dt.datetime | str:
@@ -272,8 +259,7 @@ def _date(serial: float, date1904: bool) -> dt.datetime | str:
     if isinstance(value, dt.time):
         return value.isoformat()
     if not isinstance(value, dt.datetime) or value.year < 1900:
-        raise _CellError(Text(f"日期单元格的值 {serial:g} 不是有效的日期",
-                              f"the date cell's value {serial:g} is not a valid date"))
+        raise _CellError(labels.text("problem.workbook.bad_date_serial", value=f"{serial:g}"))
     return value
 
 

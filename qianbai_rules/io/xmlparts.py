@@ -14,6 +14,7 @@ from xml.parsers import expat
 
 from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.problems import Text
+from qianbai_rules.texts.labels import text
 
 T = TypeVar("T")
 CHUNK = 64 * 1024
@@ -32,8 +33,7 @@ def _local(name: str) -> str:
 
 
 def _no_doctype(*_: Any) -> None:
-    raise WorkbookError(Text("工作簿的 XML 部件含有文档类型声明，不予读取",
-                             "an XML part of the workbook declares a document type; refused"))
+    raise WorkbookError(text("problem.workbook.doctype"))
 
 
 def expat_parser(start: Callable[[str, dict[str, str]], None], end: Callable[[str], None],
@@ -83,12 +83,10 @@ def whole_number(text: str | None) -> int | None:
 def _broken(part: str, exc: BaseException) -> WorkbookError:
     if isinstance(exc, WorkbookError):
         return exc
-    what = (f"{exc.__class__.__name__}" if not isinstance(exc, expat.ExpatError)
-            else f"XML 第 {exc.lineno} 行：{expat.ErrorString(exc.code)}")
-    what_en = (f"{exc.__class__.__name__}" if not isinstance(exc, expat.ExpatError)
-               else f"XML line {exc.lineno}: {expat.ErrorString(exc.code)}")
-    return WorkbookError(Text(f"工作簿部件 {part} 无法读取（{what}）",
-                              f"the workbook part {part} cannot be read ({what_en})"))
+    what: Text | str = (exc.__class__.__name__ if not isinstance(exc, expat.ExpatError)
+                        else text("problem.workbook.xml_error", line=exc.lineno,
+                                  error=expat.ErrorString(exc.code)))
+    return WorkbookError(text("problem.workbook.part_unreadable", part=part, what=what))
 
 
 _READ_ERRORS = (expat.ExpatError, zipfile.BadZipFile, zlib.error, OSError, EOFError,

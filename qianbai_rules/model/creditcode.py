@@ -19,6 +19,7 @@ from typing import Final
 
 from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.problems import Text
+from qianbai_rules.texts.labels import text
 
 ALPHABET: Final = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS: Final = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -43,12 +44,9 @@ def check_character(first17: str) -> str:
     return ALPHABET[(31 - total % 31) % 31]
 
 
-def _expected(reason_zh: str, reason_en: str, given: str) -> CreditCodeError:
+def _expected(reason: Text, given: str) -> CreditCodeError:
     given = given if len(given) <= 40 else given[:40] + "…"
-    return CreditCodeError(Text(
-        f"应为符合 GB 32100-2015 的 18 位统一社会信用代码，实际为 {given!r}：{reason_zh}",
-        f"expected an 18-character unified social credit code (GB 32100-2015), got {given!r}: "
-        f"{reason_en}"))
+    return CreditCodeError(text("problem.credit_code", given=repr(given), reason=reason))
 
 
 def normalize(value: str) -> str:
@@ -56,16 +54,14 @@ def normalize(value: str) -> str:
     given = value.strip()
     code = given.translate(_UPPER)
     if len(code) != LENGTH:
-        raise _expected(f"共 {len(code)} 位", f"it has {len(code)} characters", given)
+        raise _expected(text("problem.credit_code_reason.length", count=len(code)), given)
     for position, character in enumerate(code, start=1):
         if character not in _VALUE:
-            raise _expected(
-                f"第 {position} 位“{given[position - 1]}”不是代码字符（数字和除 I、O、S、V、Z 外的大写字母）",
-                f"character {position} ({given[position - 1]!r}) is not one of the digits and "
-                "the capital letters other than I, O, S, V and Z", given)
+            char = given[position - 1]
+            raise _expected(text("problem.credit_code_reason.character", position=position,
+                                 char=Text(char, repr(char))), given)
     expected = check_character(code[:17])
     if code[17] != expected:
-        raise _expected(f"按前 17 位计算，第 18 位校验码应为 {expected}，而非 {code[17]}，请核对是否抄错",
-                        f"its check character (the 18th) should be {expected}, not "
-                        f"{code[17]}: check it for a typing error", given)
+        raise _expected(text("problem.credit_code_reason.check", expected=expected,
+                             given=code[17]), given)
     return code

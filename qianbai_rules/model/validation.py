@@ -16,6 +16,8 @@ from qianbai_rules.model.creditcode import CreditCodeError
 from qianbai_rules.model.fields import BY_LABEL, FIELDS, GROUPS, FieldSpec, Kind, nest
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.model.values import MAX_ID_LENGTH, ValueProblem
+from qianbai_rules.texts.formats import listing
+from qianbai_rules.texts.labels import label, text
 
 FieldError = tuple[str | None, Text]
 
@@ -25,8 +27,7 @@ def _flatten(raw: Mapping[Any, Any], prefix: str, out: dict[str, Any],
     for key, value in raw.items():
         if not isinstance(key, str):
             shown = quoted(key)
-            errors.append((shown, Text(f"字段名应为文本，实际为 {shown}",
-                                       f"a field name must be text, got {shown}")))
+            errors.append((shown, text("problem.value.field_name_not_text", got=shown)))
             continue
         name = key.strip()
         name = BY_LABEL.get(name, name) if not prefix else name
@@ -35,11 +36,10 @@ def _flatten(raw: Mapping[Any, Any], prefix: str, out: dict[str, Any],
             _flatten(value, f"{full}.", out, errors)
         elif full in GROUPS:
             got = quoted(value)
-            errors.append((full, Text(f"{full} 应为包含子字段的映射（如 {full}.…），实际为 {got}",
-                                      f"{full} must be a mapping of its fields, got {got}")))
+            errors.append((full, text("problem.value.group_not_mapping", field=full, got=got)))
         elif full in FIELDS:
             if full in out:
-                errors.append((full, Text("同一字段出现了两次", "the field is given twice")))
+                errors.append((full, text("problem.value.given_twice")))
             elif value is not None and value != "":
                 out[full] = value
         else:
@@ -51,26 +51,17 @@ def _unknown_field(name: str) -> Text:
     leaf = name.rsplit(".", 1)[-1]
     close = [f for f in FIELDS if f.rsplit(".", 1)[-1] == leaf or f.startswith(f"{name}.")]
     close = close or difflib.get_close_matches(name, [*FIELDS, *BY_LABEL], n=1, cutoff=0.75)
-    hint_zh = f"；是否应为 {close[0]}？" if close else ""
-    hint_en = f"; did you mean {close[0]}?" if close else ""
-    return Text(f"未知字段 {name}{hint_zh}", f"unknown field {name}{hint_en}")
+    hint = text("problem.value.did_you_mean", name=close[0]) if close else ""
+    return text("problem.value.unknown_field", name=name, hint=hint)
 
 
 def _expected(spec: FieldSpec) -> Text:
-    codes = "、".join(f"{c}（{spec.code_name(c)}）" for c in spec.codes)
-    codes_en = ", ".join(spec.codes)
-    return {
-        Kind.boolean: Text("是/否（true/false）", "true or false"),
-        Kind.number: Text(f"大于 0 且不超过 {MAX_AREA_M2} 的数", f"a number > 0 and <= {MAX_AREA_M2}"),
-        Kind.integer: Text(f"0 至 {MAX_COUNT} 的整数", f"a whole number from 0 to {MAX_COUNT}"),
-        Kind.text: Text("非空文本（不超过 500 字）", "non-empty text of at most 500 characters"),
-        Kind.code: Text(f"以下之一：{codes}", f"one of: {codes_en}"),
-        Kind.date: Text("日期，格式 YYYY-MM-DD", "a date written YYYY-MM-DD"),
-        Kind.text_list: Text(f"不超过 {MAX_LIST_ITEMS} 项的文本列表",
-                             f"a list of at most {MAX_LIST_ITEMS} texts"),
-        Kind.code_list: Text(f"不超过 {MAX_LIST_ITEMS} 项的列表，每项为以下之一：{codes}",
-                             f"a list of at most {MAX_LIST_ITEMS} of: {codes_en}"),
-    }[spec.kind]
+    named = [label("problem.value.expected.code_named", "zh", code=c, name=spec.code_name(c))
+             for c in spec.codes]  # the codes' names are Chinese: English lists the codes
+    codes = Text(listing(named, "zh"), listing(spec.codes, "en"))
+    most = {Kind.number: MAX_AREA_M2, Kind.integer: MAX_COUNT, Kind.text_list: MAX_LIST_ITEMS,
+            Kind.code_list: MAX_LIST_ITEMS}.get(spec.kind)
+    return text(f"problem.value.expected.{spec.kind.value}", max=most, codes=codes)
 
 
 def _field_name(loc: tuple[int | str, ...]) -> str:
@@ -88,23 +79,20 @@ def _field_error(error: ErrorDetails) -> FieldError:
     got = error.get("input")
     got_text = quoted(got) if not isinstance(got, Mapping) else "…"
     if error["type"] == "missing":
-        return name, Text("缺少必填字段", "required field is missing")
+        return name, text("problem.value.missing")
     cause = error.get("ctx", {}).get("error")
     if isinstance(cause, CreditCodeError | ValueProblem):  # says what was expected and why
         return name, cause.text
     spec = FIELDS.get(name)
     if spec is None:
-        return name or None, Text(f"无效：{error['msg']}", f"invalid: {error['msg']}")
-    expected = _expected(spec)
-    return name, Text(f"应为{expected.zh}，实际为 {got_text}",
-                      f"expected {expected.en}, got {got_text}")
+        return name or None, text("problem.value.invalid", reason=error["msg"])
+    return name, text("problem.value.expected_got", expected=_expected(spec), got=got_text)
 
 
 def parse_record(raw: Any) -> FacilityRecord | list[FieldError]:
     """Validate one raw record; return the record or every field error found."""
     if not isinstance(raw, Mapping):
-        return [(None, Text(f"一条记录应为键值映射，实际为 {type(raw).__name__}",
-                            f"a record must be a mapping, got {type(raw).__name__}"))]
+        return [(None, text("problem.value.not_a_mapping", type=type(raw).__name__))]
     flat: dict[str, Any] = {}
     errors: list[FieldError] = []
     _flatten(raw, "", flat, errors)
@@ -120,9 +108,8 @@ def parse_record(raw: Any) -> FacilityRecord | list[FieldError]:
         return list(found.items())
     status = record.status
     if status.opened_on and status.closed_on and status.closed_on < status.opened_on:
-        return [("status.closed_on", Text(
-            f"停运日期 {status.closed_on} 早于开始运营日期 {status.opened_on}",
-            f"the closing date {status.closed_on} is before the opening date {status.opened_on}"))]
+        return [("status.closed_on", text("problem.value.closed_before_opened",
+                                          closed=status.closed_on, opened=status.opened_on))]
     return record
 
 

@@ -20,6 +20,8 @@ from qianbai_rules.core.safetext import char_name, first_invisible, first_unsafe
 from qianbai_rules.core.yamlio import as_date
 from qianbai_rules.model import creditcode
 from qianbai_rules.model.codes import CODE_NAMES_ZH
+from qianbai_rules.texts.formats import written_date
+from qianbai_rules.texts.labels import text
 
 # Identity limits: an id is at most this many characters (after trimming).
 MAX_ID_LENGTH: Final = 100
@@ -107,16 +109,13 @@ def _strict_date(value: Any) -> Any:
     if parsed is None:
         raise ValueError("date")
     if not FIRST_DATE <= parsed <= LAST_DATE:
-        raise ValueProblem(Text(
-            f"日期 {_zh_date(parsed)}超出范围：应在 {_zh_date(FIRST_DATE)}至 "
-            f"{_zh_date(LAST_DATE)}之间",
-            f"the date {parsed.isoformat()} is out of range: a date from "
-            f"{FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()} is expected"))
+        raise ValueProblem(text("problem.value.date_out_of_range", date=_written(parsed),
+                                first=_written(FIRST_DATE), last=_written(LAST_DATE)))
     return parsed
 
 
-def _zh_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+def _written(day: dt.date) -> Text:
+    return Text(written_date(day, "zh"), written_date(day, "en"))
 
 
 def _to_text(value: Any) -> Any:
@@ -145,12 +144,10 @@ class CharacterError(ValueProblem):
     """Why an id or a name is refused, naming the character."""
 
 
-# What ids and names refuse: how to find it, and what it is (zh, en).
+# What ids and names refuse: how to find it, and what it is (a catalogue key).
 _REFUSED: Final = (
-    (first_unsafe, "控制字符、格式字符或非字符（不可见或改变显示）",
-     "a control, format or non-character (invisible, or it changes how text is shown)"),
-    (first_invisible, "不可见字符（显示为空白或不显示）",
-     "an invisible character (shown as nothing or as a blank)"),
+    (first_unsafe, "problem.value.unsafe_character"),
+    (first_invisible, "problem.value.invisible_character"),
 )
 
 
@@ -160,14 +157,12 @@ def _name(value: Any) -> Any:
     bidirectional controls) and non-characters are refused: they are invisible or change
     how text around them is shown, so two names that look alike could differ."""
     if isinstance(value, str):
-        for find, kind_zh, kind_en in _REFUSED:
+        for find, kind in _REFUSED:
             found = find(value.strip())
             if found is not None:
                 position, char = found
-                raise CharacterError(Text(
-                    f"第 {position} 个字符 U+{ord(char):04X} 是{kind_zh}；编号和名称中不得含有此类字符",
-                    f"character {position} is {char_name(char)}, {kind_en}; ids and names take "
-                    f"none of these"))
+                raise CharacterError(text("problem.value.refused_character", position=position,
+                                          char=_character(char), kind=text(kind)))
     return _to_text(value)
 
 
@@ -178,17 +173,18 @@ def _identifier(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     if len(value) > MAX_ID_LENGTH:
-        raise CharacterError(Text(
-            f"编号不得超过 {MAX_ID_LENGTH} 个字符，实际为 {len(value)} 个",
-            f"an id has at most {MAX_ID_LENGTH} characters, this one has {len(value)}"))
+        raise CharacterError(text("problem.value.id_too_long", limit=MAX_ID_LENGTH,
+                                  length=len(value)))
     for position, char in enumerate(value, start=1):
         if char != " " and not unicodedata.category(char).startswith(ID_CATEGORIES):
-            raise CharacterError(Text(
-                f"编号的第 {position} 个字符 U+{ord(char):04X} 不是文字、数字、标点或符号；"
-                f"编号只能由文字、数字、标点、符号和空格组成",
-                f"character {position} of the id, {char_name(char)}, is not a letter, digit, "
-                f"punctuation mark or symbol; an id is made of these and spaces"))
+            raise CharacterError(text("problem.value.id_character", position=position,
+                                      char=_character(char)))
     return value
+
+
+def _character(char: str) -> Text:
+    """A refused character as a message names it: its code point, and its name in English."""
+    return Text(f"U+{ord(char):04X}", char_name(char))
 
 
 # Dashes that look like the hyphen-minus, compared as '-' (NFKC already folds the small

@@ -50,14 +50,21 @@ def _text(key: str, lang: Lang) -> str:
     return str(node[lang])
 
 
+def _in(lang: Lang, values: Mapping[str, object]) -> dict[str, object]:
+    """The slot values in one language: a :class:`Text` value gives its own text in each
+    (a date written 2019年12月31日 in Chinese and 2019-12-31 in English, a nested text)."""
+    return {name: value(lang) if isinstance(value, Text) else value
+            for name, value in values.items()}
+
+
 def label(key: str, lang: Lang, **values: object) -> str:
-    return fill(_text(key, lang), values)
+    return fill(_text(key, lang), _in(lang, values))
 
 
 def pair(key: str, **values: object) -> tuple[str, str]:
-    """The catalogue's text in Chinese and in English, slots filled: for an error that
-    carries both (``ReportError(*pair(...))``)."""
-    return fill(_text(key, "zh"), values), fill(_text(key, "en"), values)
+    """The catalogue's text in Chinese and in English, slots filled (a :class:`Text` value
+    in its language): for an error that carries both (``ReportError(*pair(...))``)."""
+    return label(key, "zh", **values), label(key, "en", **values)
 
 
 def text(key: str, **values: object) -> Text:
