@@ -48,7 +48,11 @@ COMMANDS: dict[str, list[str]] = {
     "evaluate 2019 html": ["evaluate", "examples/jiangbei-registry.xlsx", "--year", "2019",
                            "--format", "html"],
     "rules list": ["rules", "list"],
-    "rules show": ["rules", "show", "QB-AREA-STATION", "QB-SUBSIDY-CONSTRUCTION"],
+    "rules show": ["rules", "show", "QB-AREA-STATION"],
+    "rules show subsidy en": ["rules", "show", "QB-SUBSIDY-OPERATING", "--lang", "en"],
+    "rules test": ["rules", "test"],
+    "rules test one rule en": ["rules", "test", "QB-SMART-ONLINE", "--lang", "en"],
+    "rules lint": ["rules", "lint"],
     "schema": ["schema"],
 }
 

@@ -10,6 +10,7 @@ requirement, each true, false or unknown, in the same way for both
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -149,7 +150,7 @@ def compile_ruleset(ruleset: Ruleset, as_of: dt.date) -> CompiledRuleset:
         return applied[name].value
 
     def condition(raw: Condition | None) -> Condition | None:
-        return push_not(resolve(raw, value_of)) if raw is not None else None
+        return compile_condition(raw, value_of)
 
     def subsidy(spec: SubsidySpec) -> CompiledSubsidy:
         def amount(name: str | None) -> AppliedValue | None:
@@ -171,10 +172,23 @@ def compile_ruleset(ruleset: Ruleset, as_of: dt.date) -> CompiledRuleset:
 
     compiled = []
     for rule in ruleset.rules:
-        scope, requirement = condition(rule.applies_to), condition(rule.requires)
-        compiled.append(CompiledRule(rule, scope, requirement, fields_of(scope),
-                                     fields_of(requirement),
+        compiled.append(compile_rule(rule, value_of,
                                      subsidy(rule.subsidy) if rule.subsidy else None))
     return CompiledRuleset(ruleset, as_of, tuple(compiled),
                            tuple(applied[k] for k in sorted(applied)))
+
+
+def compile_condition(raw: Condition | None,
+                      value_of: Callable[[str], Scalar]) -> Condition | None:
+    """A condition of a rule file with its parameters' values in place and ``not`` pushed
+    down to the comparisons: the form both engines read."""
+    return push_not(resolve(raw, value_of)) if raw is not None else None
+
+
+def compile_rule(rule: Rule, value_of: Callable[[str], Scalar],
+                 subsidy: CompiledSubsidy | None = None) -> CompiledRule:
+    """One rule's scope and requirement compiled with the parameter values ``value_of`` gives."""
+    scope = compile_condition(rule.applies_to, value_of)
+    requirement = compile_condition(rule.requires, value_of)
+    return CompiledRule(rule, scope, requirement, fields_of(scope), fields_of(requirement), subsidy)
 

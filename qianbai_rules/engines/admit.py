@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qianbai_rules.compile.compiled import CompiledRule
+from qianbai_rules.compile.compiled import compile_rule
 from qianbai_rules.core.problems import Problem, RulesError
 from qianbai_rules.engines.durable_emit import limit_problems
-from qianbai_rules.rules.conditions import fields_of, push_not, resolve
 from qianbai_rules.rules.parameters import Scalar
 from qianbai_rules.rules.ruleset import Ruleset, load_ruleset
 
@@ -23,9 +22,7 @@ def engine_problems(ruleset: Ruleset) -> list[Problem]:
 
     found = []
     for rule in ruleset.rules:
-        scope, requirement = (push_not(resolve(c, value_of)) if c is not None else None
-                              for c in (rule.applies_to, rule.requires))
-        compiled = CompiledRule(rule, scope, requirement, fields_of(scope), fields_of(requirement))
+        compiled = compile_rule(rule, value_of)
         found += [Problem.in_rules(rule.file, message, rule=rule.id,
                               field="requires" if rule.requires else "applies_to")
                   for message in limit_problems(compiled)]

@@ -16,6 +16,7 @@ from qianbai_rules.core.problems import Problem
 from qianbai_rules.io.csvtable import read_csv
 from qianbai_rules.io.documents import read_document
 from qianbai_rules.io.encodings import as_text
+from qianbai_rules.io.fileid import file_identity
 from qianbai_rules.io.jsonlines import read_jsonl
 from qianbai_rules.io.sources import (
     RECORD_SUFFIXES,
@@ -86,11 +87,8 @@ def _walk(root: Path) -> Iterator[tuple[str, str | Problem]]:
 
 
 def _identity(path: Path) -> tuple[int, int] | str:
-    try:
-        info = path.stat()
-    except OSError:
-        return path.as_posix()
-    return info.st_dev, info.st_ino
+    """The file a path leads to, or the path itself where it leads to none."""
+    return file_identity(path) or path.as_posix()
 
 
 class Meter:

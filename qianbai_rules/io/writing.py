@@ -35,6 +35,7 @@ from typing import Any, TextIO
 
 from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.problems import Text
+from qianbai_rules.io.fileid import file_identity
 from qianbai_rules.texts.labels import pair
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -59,14 +60,6 @@ def _umask() -> int:
     return current
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        info = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return (info.st_dev, info.st_ino)
-
-
 @dataclass(frozen=True)
 class Target:
     """Where a document goes: ``path`` resolved; ``stream`` for a device or FIFO written
@@ -88,7 +81,7 @@ class OutputPolicy:
 
     @cached_property
     def _identities(self) -> frozenset[tuple[int, int]]:
-        return frozenset(i for i in map(_identity, self.protected) if i is not None)
+        return frozenset(i for i in map(file_identity, self.protected) if i is not None)
 
     @cached_property
     def _resolved(self) -> frozenset[Path]:
@@ -101,7 +94,7 @@ class OutputPolicy:
         if resolved in self._resolved or any(resolved.is_relative_to(f.resolve())
                                              for f in self.sealed):
             return True
-        identity = _identity(path)  # followed as the system does (also /dev/stdout)
+        identity = file_identity(path)  # followed as the system does (also /dev/stdout)
         return identity is not None and identity in self._identities
 
     def target(self, path: Path) -> Target:

@@ -90,7 +90,7 @@ def validate(item: InputItem) -> tuple[Identity, FacilityRecord] | Rejected:
 
 class Unique:
     """Ids seen so far in input order: the second record with an id is rejected. Ids are
-    compared in their NFKC form (:func:`.records.id_key`): ＪＢ-001 is JB-001."""
+    compared in their NFKC form (:func:`qianbai_rules.model.values.id_key`): ＪＢ-001 is JB-001."""
 
     def __init__(self) -> None:
         self._seen: dict[str, str] = {}
@@ -125,15 +125,28 @@ def _guarded(source: str, meter: Meter | None) -> Iterator[InputItem]:
 
 def validated(paths: Iterable[str],
               meter: Meter | None = None) -> Iterator[tuple[str, FacilityRecord] | Rejected]:
-    """Every input record, in input order, validated (with its source) or rejected."""
+    """Every input record, in input order, validated (with its source) or rejected: the
+    first half of :func:`check_item`, for callers that only read (benchmarks, the fuzz run)."""
     unique = Unique()
     for item in items(paths, meter):
-        checked = validate(item)
-        if isinstance(checked, Rejected):
-            yield checked
+        identity, admitted = admit(item, unique)
+        if isinstance(admitted, Rejected):
+            yield admitted
         else:
-            identity, record = checked
-            yield unique.duplicate(identity) or (identity.source, record)
+            assert identity is not None  # a valid record has one
+            yield identity.source, admitted
+
+
+def admit(item: InputItem, unique: Unique | None = None
+          ) -> tuple[Identity | None, FacilityRecord | Rejected]:
+    """One input item validated, and with ``unique`` refused when its id came before. The
+    identity of a valid record is returned even when it is a duplicate."""
+    checked = validate(item)
+    if isinstance(checked, Rejected):
+        return None, checked
+    identity, record = checked
+    duplicate = unique.duplicate(identity) if unique is not None else None
+    return identity, duplicate or record
 
 
 def check_item(item: InputItem, compiled: CompiledRuleset, evaluator: Evaluator,
@@ -145,14 +158,11 @@ def check_item(item: InputItem, compiled: CompiledRuleset, evaluator: Evaluator,
     With ``unique`` (one process) a record whose id came before is rejected here, and not
     evaluated; the workers pass none and the parent, which sees the ids in input order,
     rejects the duplicates (:mod:`.parallel`)."""
-    checked = validate(item)
-    if isinstance(checked, Rejected):
-        return None, checked
-    identity, record = checked
-    duplicate = unique.duplicate(identity) if unique is not None else None
-    if duplicate is not None:
-        return identity, duplicate
-    return identity, _guarded_evaluation(record, identity.source, compiled, evaluator, year)
+    identity, admitted = admit(item, unique)
+    if isinstance(admitted, Rejected):
+        return identity, admitted
+    assert identity is not None  # a valid record has one
+    return identity, _guarded_evaluation(admitted, identity.source, compiled, evaluator, year)
 
 
 def _guarded_evaluation(record: FacilityRecord, source: str, compiled: CompiledRuleset,
