@@ -18,7 +18,7 @@ from qianbai_rules.core.problems import RulesError, collect
 from qianbai_rules.core.yamlio import load_yaml
 from qianbai_rules.rules.plan import load_plan
 from qianbai_rules.rules.ruleset import load_ruleset
-from qianbai_rules.ruletest.cases import load_cases
+from qianbai_rules.ruletest.cases import CASE_KIND, load_cases
 from tests.rule_schemas import FOLDER, ROOT, SCHEMAS, rendered
 
 RULES = ROOT / "rules"
@@ -192,4 +192,4 @@ def test_a_broken_test_file_is_refused_by_its_schema_and_by_the_loader(
                                           encoding="utf-8")
     cases, problems = collect(load_cases(tmp_path))
     assert any(said in str(p) for p in problems), problems
-    assert [p for c in cases for p in c.problems] == [p for p in problems if p.kind == "case"]
+    assert [p for c in cases for p in c.problems] == [p for p in problems if p.kind == CASE_KIND]

@@ -93,12 +93,12 @@ def _show(args: argparse.Namespace, ruleset: Ruleset, out: TextIO, err: TextIO) 
 
 
 def _test(args: argparse.Namespace, ruleset: Ruleset, out: TextIO, err: TextIO) -> int:
-    from qianbai_rules.ruletest.cases import load_cases, run_case, select
+    from qianbai_rules.ruletest.cases import CASE_KIND, load_cases, run_case, select
     rules = _rules_named(ruleset, args.rule_ids, args.lang, err)
     if rules is None:
         return USAGE_ERROR
     cases, problems = collect(load_cases(ruleset.root))
-    unread = [p for p in problems if p.kind != "case"]  # a case's own show where it fails
+    unread = [p for p in problems if p.kind != CASE_KIND]  # a case's own show where it fails
     for problem in unread:
         say(problem, err)
     chosen = select(cases, rules, args.keyword)

@@ -40,6 +40,7 @@ from qianbai_rules.rules.rulefile import Rule
 from qianbai_rules.rules.ruleset import CASE_SUFFIX, FIXTURES, Ruleset
 
 DEFAULT_AS_OF = dt.date(2019, 12, 31)
+CASE_KIND = "case"  # the kind of a problem of one case, kept on the case (Case.problems)
 CASE_KEYS = {"name", "base", "record", "unset", "as_of", "year", "expect", "verdict", "subsidy"}
 
 
@@ -165,7 +166,7 @@ def _case(file: str, index: int, raw: Any, fixtures: dict[str, dict[str, Any]]) 
     where = key_path("cases", index)
 
     def at(field: str, message: str) -> Problem:
-        return Problem.in_rules(file, message, rule=name, field=field or where, kind="case")
+        return Problem.in_rules(file, message, rule=name, field=field or where, kind=CASE_KIND)
 
     if not isinstance(raw, dict):
         yield at(where, "a case is a mapping")

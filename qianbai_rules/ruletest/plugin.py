@@ -17,7 +17,7 @@ import pytest
 
 from qianbai_rules.core.problems import collect
 from qianbai_rules.rules.ruleset import CASE_SUFFIX, Ruleset, load_ruleset
-from qianbai_rules.ruletest.cases import Case, load_case_file, load_fixtures, rule_root, run_case
+from qianbai_rules.ruletest.cases import CASE_KIND, Case, load_case_file, load_fixtures, rule_root, run_case
 
 
 @cache
@@ -58,7 +58,7 @@ class RuleCaseFile(pytest.File):
         assert root is not None  # pytest_collect_file made sure
         cases, problems = collect(load_case_file(self.path, _fixtures(root)))
         for problem in problems:
-            if problem.kind != "case":  # a case's own problems fail that case
+            if problem.kind != CASE_KIND:  # a case's own problems fail that case
                 raise pytest.UsageError(str(problem))
         for case in cases:
             yield RuleCaseItem.from_parent(self, name=case.name, case=case, root=root)
