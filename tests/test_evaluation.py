@@ -362,7 +362,7 @@ def test_per_street_per_year_targets_appear_cumulatively_as_targets_by_year_for_
     ("  石马河街道:\n    total: {station: 3}\n    by_year: {2018: {station: 1}, 2020: {station: 1}}\n",
      "streets.石马河街道.total", "the total differs from the sum of by_year"),
     ("  石马河街道: {total: {station: 1}, pilot: {type: station, year: 2017}}\n",
-     "streets.石马河街道.pilot", "pilot is"),
+     "streets.石马河街道.pilot.year", "pilot year is a year of the plan"),
 ])
 def test_a_bad_plan_file_exits_2_naming_the_file_and_the_field(
         tmp_path: Path, streets: str, field: str, message: str) -> None:

@@ -14,11 +14,11 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from qianbai_rules.core.problems import RulesError
+from qianbai_rules.core.problems import RulesError, collect
 from qianbai_rules.core.yamlio import load_yaml
 from qianbai_rules.rules.plan import load_plan
 from qianbai_rules.rules.ruleset import load_ruleset
-from qianbai_rules.ruletest.cases import load_cases
+from qianbai_rules.ruletest.cases import CASE_KIND, load_cases
 from tests.rule_schemas import FOLDER, ROOT, SCHEMAS, rendered
 
 RULES = ROOT / "rules"
@@ -78,6 +78,14 @@ BROKEN: list[tuple[str, str, str, Callable[[Doc], None], str]] = [
     ("a text block with an unknown key", "rule-file", "checks/1-facility-standards/area.yaml",
      lambda d: _first_rule(d)["text"].update(hint={"zh": "提示", "en": "hint"}),
      "unknown key 'hint'"),
+    ("a rule file with an unknown top-level key", "rule-file", "checks/1-facility-standards/area.yaml",
+     lambda d: d.update(colour="red"),
+     "area.yaml, field colour: unknown key 'colour'; allowed: rules, section"),
+    ("a section with an unknown key", "rule-file", "checks/1-facility-standards/area.yaml",
+     lambda d: d["section"].update(colour="red"),
+     "area.yaml, field section.colour: unknown key 'colour'; allowed: clause, title"),
+    ("a rule file without rules", "rule-file", "checks/1-facility-standards/area.yaml",
+     lambda d: d.pop("rules"), "area.yaml, field rules: missing rules"),
     ("a parameter with an unknown key", "parameter-file", "parameters/area.yaml",
      lambda d: d["station_min_m2"].update(note="x"), "unknown key 'note'"),
     ("a parameter without a unit", "parameter-file", "parameters/area.yaml",
@@ -105,6 +113,31 @@ def test_a_broken_rule_folder_file_is_refused_by_its_schema_and_by_the_loader(
     assert any(said in str(p) for p in caught.value.problems), caught.value.problems
 
 
+def _pilot(doc: Doc) -> dict[str, Any]:
+    pilot: dict[str, Any] = doc["streets"]["鱼嘴镇"]["pilot"]
+    return pilot
+
+
+# (file in rules/ without a schema, its one top-level key, what the loader says of another)
+UNSCHEMED = [("readings.yaml", "readings", "unknown key 'colour'; allowed: readings"),
+             ("eligibility.yaml", "decisions", "unknown key 'colour'; allowed: decisions")]
+
+
+@pytest.mark.parametrize(("file", "key", "said"), UNSCHEMED, ids=[u[0] for u in UNSCHEMED])
+def test_an_unknown_top_level_key_is_named_with_what_is_allowed(
+        tmp_path: Path, file: str, key: str, said: str) -> None:
+    root = tmp_path / "rules"
+    shutil.copytree(RULES, root)
+    doc = load_yaml((RULES / file).read_text(encoding="utf-8"))
+    assert set(doc) == {key}
+    (root / file).write_text(yaml.safe_dump({**doc, "colour": "red"}, allow_unicode=True),
+                             encoding="utf-8")
+    with pytest.raises(RulesError) as caught:
+        load_ruleset(root)
+    assert [str(p) for p in caught.value.problems if "colour" in str(p)] == [
+        f"{(root / file).as_posix()}, field colour: {said}"]
+
+
 PLAN = "plans/jiangbei-2018-2020.yaml"
 BROKEN_PLANS: list[tuple[str, Callable[[Doc], None], str]] = [
     ("a plan with an unknown key", lambda d: d.update(budget=3), "field budget: unknown key"),
@@ -113,6 +146,10 @@ BROKEN_PLANS: list[tuple[str, Callable[[Doc], None], str]] = [
      "field types"),
     ("a street with an unknown key", lambda d: d["streets"]["鱼嘴镇"].update(budget=1),
      "unknown key 'budget'"),
+    ("a pilot with an unknown key", lambda d: _pilot(d).update(colour="red"),
+     "field streets.鱼嘴镇.pilot.colour: unknown key 'colour'; allowed: type, year"),
+    ("a pilot without a year", lambda d: _pilot(d).pop("year"),
+     "field streets.鱼嘴镇.pilot.year: missing"),
 ]
 
 
@@ -132,15 +169,16 @@ def test_a_broken_plan_is_refused_by_its_schema_and_by_the_loader(
 CASE = {"name": "a station of 200 m² meets the area standard", "base": "station",
         "expect": {"QB-AREA-STATION": "pass"}}
 BROKEN_CASES: list[tuple[str, Doc, str]] = [
-    ("a case with an unknown key", {"cases": [{**CASE, "given": 1}]}, "unknown key 'given'"),
+    ("a case with an unknown key", {"cases": [{**CASE, "given": 1}]},
+     f"case {CASE['name']}, field cases[0].given: unknown key 'given'; allowed: as_of, base"),
     ("a case expecting an unknown status", {"cases": [{**CASE, "expect": {"QB-AREA-STATION": "ok"}}]},
-     "unknown status 'ok'"),
+     "field cases[0].expect.QB-AREA-STATION: unknown status 'ok'"),
     ("a case without a name", {"cases": [{k: v for k, v in CASE.items() if k != "name"}]},
-     "a case needs a name"),
-    ("a case of an unknown verdict", {"cases": [{**CASE, "verdict": "fine"}]},
-     "unknown verdict 'fine'"),
+     "case case 1, field cases[0].name: a case needs a name"),
+    ("a case of an unknown verdict", {"cases": [CASE, {**CASE, "verdict": "fine"}]},
+     "field cases[1].verdict: unknown verdict 'fine'"),
     ("a case file with a key beside cases", {"cases": [CASE], "more": []},
-     "a case file is {cases: [case, ...]}"),
+     "broken.test.yaml, field more: unknown key 'more'; allowed: cases"),
 ]
 
 
@@ -152,6 +190,6 @@ def test_a_broken_test_file_is_refused_by_its_schema_and_by_the_loader(
     shutil.copy(RULES / "fixtures.yaml", tmp_path / "fixtures.yaml")
     (tmp_path / "broken.test.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
                                           encoding="utf-8")
-    cases, problems = load_cases(tmp_path)
-    found = [str(p) for p in problems] + [m for c in cases for m in c.problems]
-    assert any(said in message for message in found), found
+    cases, problems = collect(load_cases(tmp_path))
+    assert any(said in str(p) for p in problems), problems
+    assert [p for c in cases for p in c.problems] == [p for p in problems if p.kind == CASE_KIND]

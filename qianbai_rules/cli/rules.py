@@ -8,7 +8,7 @@ from typing import TextIO
 from qianbai_rules.cli import options
 from qianbai_rules.cli.common import load_rules, say
 from qianbai_rules.cli.options import USAGE_ERROR
-from qianbai_rules.core.problems import Lang, RulesError, Text
+from qianbai_rules.core.problems import Lang, RulesError, Text, collect
 from qianbai_rules.core.safetext import visible_lines
 from qianbai_rules.rules.rulefile import Rule
 from qianbai_rules.rules.ruleset import Ruleset
@@ -55,16 +55,13 @@ def _lint(ruleset: Ruleset, lang: Lang, out: TextIO, err: TextIO) -> int:
     from qianbai_rules.ruletest.cases import load_cases
     from qianbai_rules.ruletest.coverage import coverage_problems
 
-    cases, problems = load_cases(ruleset.root)
+    cases, problems = collect(load_cases(ruleset.root))
     for problem in problems:
         say(problem, err)
-    bad = [c for c in cases if c.problems]
-    for case in bad:
-        say(f"{case.file}: case {case.name!r}: {'; '.join(case.problems)}", err)
-    uncovered = coverage_problems(ruleset, cases) if not (problems or bad) else []
+    uncovered = [] if problems else list(coverage_problems(ruleset, cases))
     for problem in uncovered:
         say(problem, err)
-    if problems or bad or uncovered:
+    if problems or uncovered:
         return USAGE_ERROR
     say(label("cli.lint_ok", lang, rules=len(ruleset.rules), parameters=len(ruleset.parameters),
               cases=len(cases)), out)
@@ -88,7 +85,7 @@ def _show(args: argparse.Namespace, ruleset: Ruleset, out: TextIO, err: TextIO) 
         for problem in exc.problems:
             say(problem, err)
         return USAGE_ERROR
-    cases, _ = load_cases(ruleset.root)
+    cases, _ = collect(load_cases(ruleset.root))
     lines = [*describe_cases(cases_of(rule, cases), rule.id, ruleset, args.lang),
              *describe_compiled(compiled.by_id[rule.id], as_of, args.lang)]
     out.write(visible_lines(describe_rule(ruleset, rule, args.lang) + "\n".join(lines) + "\n"))
@@ -96,12 +93,13 @@ def _show(args: argparse.Namespace, ruleset: Ruleset, out: TextIO, err: TextIO) 
 
 
 def _test(args: argparse.Namespace, ruleset: Ruleset, out: TextIO, err: TextIO) -> int:
-    from qianbai_rules.ruletest.cases import load_cases, run_case, select
+    from qianbai_rules.ruletest.cases import CASE_KIND, load_cases, run_case, select
     rules = _rules_named(ruleset, args.rule_ids, args.lang, err)
     if rules is None:
         return USAGE_ERROR
-    cases, problems = load_cases(ruleset.root)
-    for problem in problems:
+    cases, problems = collect(load_cases(ruleset.root))
+    unread = [p for p in problems if p.kind != CASE_KIND]  # a case's own show where it fails
+    for problem in unread:
         say(problem, err)
     chosen = select(cases, rules, args.keyword)
     if not chosen:
@@ -116,7 +114,7 @@ def _test(args: argparse.Namespace, ruleset: Ruleset, out: TextIO, err: TextIO) 
             for failure in failures:
                 say(f"    {failure}", out)
     say(label("rule_test.summary", args.lang, passed=len(chosen) - failed, failed=failed), out)
-    if problems:
+    if unread:
         return USAGE_ERROR
     return 1 if failed else 0
 

@@ -19,6 +19,7 @@ from qianbai_rules.model.codes import FacilityType
 
 PLAN_KEYS: Final = {"name", "source", "district", "period", "types", "targets", "streets"}
 STREET_KEYS: Final = {"total", "by_year", "pilot"}
+PILOT_KEYS: Final = {"type", "year"}
 TYPES: Final = tuple(t.value for t in FacilityType)
 
 Counts = dict[str, int]
@@ -128,14 +129,25 @@ class _Parser:
             yield self.problem(f"{where}.total", "the total differs from the sum of by_year")
         pilot = None
         if "pilot" in raw:
-            spec = raw["pilot"]
-            if (not isinstance(spec, dict) or set(spec) != {"type", "year"} or spec["type"] not in types
-                    or not isinstance(spec["year"], int) or spec["year"] < first):
-                yield self.problem(f"{where}.pilot",
-                                   "pilot is {type: <a type of the plan>, year: <year>}")
-            else:
-                pilot = Pilot(spec["type"], spec["year"])
+            pilot = yield from self.pilot(raw["pilot"], f"{where}.pilot", types, first)
         return StreetPlan(name, total, by_year, pilot)
+
+
+    def pilot(self, spec: Any, where: str, types: tuple[str, ...],
+              first: int) -> Found[Pilot | None]:
+        """A street's pilot: ``{type: <a type of the plan>, year: <year>}``."""
+        if not isinstance(spec, dict):
+            yield self.problem(where, "pilot is {type: <a type of the plan>, year: <year>}")
+            return None
+        shape = list(unknown_keys(spec, PILOT_KEYS, self.problem, under=where))
+        shape += [self.problem(f"{where}.{key}", "missing") for key in sorted(PILOT_KEYS - set(spec))]
+        if "type" in spec and spec["type"] not in types:
+            shape.append(self.problem(f"{where}.type", "pilot type is a type of the plan"))
+        year = spec.get("year")
+        if "year" in spec and (not isinstance(year, int) or isinstance(year, bool) or year < first):
+            shape.append(self.problem(f"{where}.year", "pilot year is a year of the plan"))
+        yield from shape
+        return None if shape else Pilot(spec["type"], spec["year"])
 
 
 def load_plan(path: Path) -> Plan:

@@ -60,8 +60,17 @@ def _names(raw: dict[Any, Any], key: str,
 
 def parse_readings(doc: Any, file: str) -> Found[dict[str, Reading]]:
     """The readings of ``readings.yaml``, by id, in file order."""
-    if not isinstance(doc, dict) or set(doc) != {"readings"} or not isinstance(doc["readings"], list):
-        yield Problem.in_rules(file, "the readings file is {readings: [reading, ...]}")
+    def at(field: str, message: str) -> Problem:
+        return Problem.in_rules(file, message, field=field)
+
+    if not isinstance(doc, dict):
+        yield Problem.in_rules(file, "the readings file is a mapping with readings")
+        return {}
+    shape = list(unknown_keys(doc, {"readings"}, at))
+    if not isinstance(doc.get("readings"), list):
+        shape.append(at("readings", "readings is a list of readings"))
+    yield from shape
+    if shape:
         return {}
     found: dict[str, Reading] = {}
     for index, raw in enumerate(doc["readings"]):

@@ -92,16 +92,33 @@ class Rule:
 def parse_rule_file(doc: Any, file: str, parameters: Mapping[str, Parameter],
                     departments: Mapping[str, Department]) -> Found[tuple[Section, list[Rule]] | None]:
     """A rule file's section and its rules (those without problems), in file order."""
-    if not isinstance(doc, dict) or set(doc) != set(FILE_KEYS) or not isinstance(doc["rules"], list):
-        yield Problem.in_rules(file, "a rule file is {section: {clause: ..., title: "
-                                     "{zh: ..., en: ...}}, rules: [rule, ...]}")
+    def at(field: str, message: str) -> Problem:
+        return Problem.in_rules(file, message, field=field)
+
+    if not isinstance(doc, dict):
+        yield Problem.in_rules(file, "a rule file is a mapping of section and rules")
+        return None
+    shape = list(unknown_keys(doc, FILE_KEYS, at))
+    shape += [at(key, f"missing {key}") for key in FILE_KEYS if key not in doc]
+    if "rules" in doc and not isinstance(doc["rules"], list):
+        shape.append(at("rules", "rules is a list of rules"))
+    yield from shape
+    if shape:
         return None
     raw = doc["section"]
-    title = Text.parse(raw.get("title")) if isinstance(raw, dict) else None
-    clause = raw.get("clause") if isinstance(raw, dict) else None
-    if title is None or not isinstance(clause, str) or set(raw) != set(SECTION_KEYS):
-        yield Problem.in_rules(file, "section is {clause: 二（一）, title: {zh: ..., en: ...}}",
-                               field="section")
+    if not isinstance(raw, dict):
+        yield at("section", "section is {clause: 二（一）, title: {zh: ..., en: ...}}")
+        return None
+    shape = list(unknown_keys(raw, SECTION_KEYS, at, under="section"))
+    shape += [at(f"section.{key}", f"missing section.{key}") for key in SECTION_KEYS
+              if key not in raw]
+    title, clause = Text.parse(raw.get("title")), raw.get("clause")
+    if "title" in raw and title is None:
+        shape.append(at("section.title", "title needs non-empty zh and en texts"))
+    if "clause" in raw and not isinstance(clause, str):
+        shape.append(at("section.clause", "clause is the plan section, e.g. 二（一）"))
+    yield from shape
+    if shape or title is None or not isinstance(clause, str):
         return None
     section = Section(clause, title)
     parser = _RuleParser(file, parameters, departments)

@@ -263,9 +263,14 @@ def parse_decisions(doc: Any, file: str) -> Found[tuple[DecisionRow, ...]]:
     def problem(field: str, message: str) -> Problem:
         return Problem.in_rules(file, message, field=field)
 
-    if not isinstance(doc, dict) or set(doc) != {"decisions"} or not isinstance(
-            doc["decisions"], list) or not doc["decisions"]:
-        yield problem("decisions", "the file is {decisions: [row, ...]}")
+    if not isinstance(doc, dict):
+        yield Problem.in_rules(file, "the eligibility table is a mapping with decisions")
+        return ()
+    shape = list(unknown_keys(doc, {"decisions"}, problem))
+    if not isinstance(doc.get("decisions"), list) or not doc["decisions"]:
+        shape.append(problem("decisions", "decisions is a list of rows, at least one"))
+    yield from shape
+    if shape:
         return ()
     rows = []
     for i, raw in enumerate(doc["decisions"]):

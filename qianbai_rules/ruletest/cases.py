@@ -19,14 +19,14 @@ Every case runs through both evaluators; they must agree on every rule.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status, Verdict, compile_ruleset
 from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE, date_problem
-from qianbai_rules.core.problems import Problem, RulesError, unknown_key_messages
+from qianbai_rules.core.problems import Found, Problem, RulesError, collect, key_path, unknown_keys
 from qianbai_rules.core.resources import read_rule_text, yaml_files
 from qianbai_rules.core.yamlio import StrictLoadError, as_date, load_yaml
 from qianbai_rules.engines.durable import DurableEvaluator
@@ -40,6 +40,7 @@ from qianbai_rules.rules.rulefile import Rule
 from qianbai_rules.rules.ruleset import CASE_SUFFIX, FIXTURES, Ruleset
 
 DEFAULT_AS_OF = dt.date(2019, 12, 31)
+CASE_KIND = "case"  # the kind of a problem of one case, kept on the case (Case.problems)
 CASE_KEYS = {"name", "base", "record", "unset", "as_of", "year", "expect", "verdict", "subsidy"}
 
 
@@ -51,7 +52,7 @@ class Case:
     as_of: dt.date
     expect: dict[str, str]
     verdict: str | None = None
-    problems: tuple[str, ...] = field(default=())
+    problems: tuple[Problem, ...] = field(default=())  # what is wrong with the case as written
     year: int | None = None
     subsidy: dict[str, Any] | None = None
 
@@ -84,34 +85,53 @@ def case_files(root: Path) -> tuple[list[Path], list[Problem]]:
             [Problem.in_rules(p.as_posix(), m) for p, m in wrong if p.name.endswith(CASE_SUFFIX)])
 
 
-def load_cases(root: Path) -> tuple[list[Case], list[Problem]]:
-    """Every case of a rule folder, and the problems of files that cannot be read."""
+def load_cases(root: Path) -> Found[list[Case]]:
+    """Every case of a rule folder; yields the problems of files that cannot be read and
+    of cases that are not well formed (those cases are kept, each with its problems)."""
     try:
         fixtures = load_fixtures(root)
     except (StrictLoadError, OSError, UnicodeDecodeError) as exc:
-        return [], [Problem.in_rules((root / FIXTURES).as_posix(), f"cannot read: {exc}")]
-    files, problems = case_files(root)
+        yield Problem.in_rules((root / FIXTURES).as_posix(), f"cannot read: {exc}")
+        return []
+    files, unreadable = case_files(root)
+    yield from unreadable
     cases: list[Case] = []
     for path in files:
-        found, wrong = load_case_file(path, fixtures)
-        cases += found
-        problems += wrong
-    return cases, problems
+        cases += yield from load_case_file(path, fixtures)
+    return cases
 
 
-def load_case_file(path: Path, fixtures: dict[str, dict[str, Any]]
-                   ) -> tuple[list[Case], list[Problem]]:
-    """The cases of one file, or the problem that keeps it from being read."""
+def load_case_file(path: Path, fixtures: dict[str, dict[str, Any]]) -> Found[list[Case]]:
+    """The cases of one file; yields what keeps the file from being read and what is wrong
+    with each case, at its key path (``cases[2].expect.QB-AREA-STATION``)."""
     file = path.as_posix()
     try:
         doc = load_yaml(read_rule_text(path))
     except StrictLoadError as exc:
-        return [], [Problem.in_rules(file, str(exc), line=exc.line)]
+        yield Problem.in_rules(file, str(exc), line=exc.line)
+        return []
     except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem.in_rules(file, f"cannot read: {exc}")]
-    if not isinstance(doc, dict) or set(doc) != {"cases"} or not isinstance(doc["cases"], list):
-        return [], [Problem.in_rules(file, "a case file is {cases: [case, ...]}")]
-    return [_case(file, index, raw, fixtures) for index, raw in enumerate(doc["cases"])], []
+        yield Problem.in_rules(file, f"cannot read: {exc}")
+        return []
+
+    def at(field: str, message: str) -> Problem:
+        return Problem.in_rules(file, message, field=field)
+
+    if not isinstance(doc, dict):
+        yield Problem.in_rules(file, "a case file is a mapping with cases")
+        return []
+    shape = list(unknown_keys(doc, {"cases"}, at))
+    if not isinstance(doc.get("cases"), list):
+        shape.append(at("cases", "cases is a list of cases"))
+    yield from shape
+    if shape:
+        return []
+    cases = []
+    for index, raw in enumerate(doc["cases"]):
+        case, problems = collect(_case(file, index, raw, fixtures))
+        yield from problems
+        cases.append(replace(case, problems=tuple(problems)))
+    return cases
 
 
 def _beside(case_file: str, rule_file: str) -> bool:
@@ -139,50 +159,61 @@ def select(cases: list[Case], rules: list[Rule], keyword: str | None) -> list[Ca
     return chosen
 
 
-def _case(file: str, index: int, raw: Any, fixtures: dict[str, dict[str, Any]]) -> Case:
+def _case(file: str, index: int, raw: Any, fixtures: dict[str, dict[str, Any]]) -> Found[Case]:
+    """One case; yields each problem of it, of the kind "case", at its key path."""
+    name = str(raw.get("name") or f"case {index + 1}") if isinstance(raw, dict) \
+        else f"case {index + 1}"
+    where = key_path("cases", index)
+
+    def at(field: str, message: str) -> Problem:
+        return Problem.in_rules(file, message, rule=name, field=field or where, kind=CASE_KIND)
+
     if not isinstance(raw, dict):
-        return Case(file, f"case {index + 1}", {}, DEFAULT_AS_OF, {}, None, ("not a mapping",))
-    name = str(raw.get("name") or f"case {index + 1}")
-    problems = [message for _, message in unknown_key_messages(raw, CASE_KEYS)]
+        yield at(where, "a case is a mapping")
+        return Case(file, name, {}, DEFAULT_AS_OF, {})
+    yield from unknown_keys(raw, CASE_KEYS, at, under=where)
     if not raw.get("name"):
-        problems.append("a case needs a name (a sentence)")
+        yield at(key_path(where, "name"), "a case needs a name (a sentence)")
     base = raw.get("base")
     record: dict[str, Any] = {}
     if base is not None:
         if base not in fixtures:
-            problems.append(f"unknown base {base!r}")
+            yield at(key_path(where, "base"), f"unknown base {base!r}")
         else:
             record = dict(fixtures[base])
     record.update(flatten(raw.get("record") or {}))
-    for name_ in raw.get("unset") or []:
+    for i, name_ in enumerate(raw.get("unset") or []):
         if name_ not in record:
-            problems.append(f"unset {name_!r} is not in the record")
+            yield at(key_path(where, "unset", i), f"unset {name_!r} is not in the record")
         record.pop(name_, None)
     expect = raw.get("expect") or {}
     if not isinstance(expect, dict) or (not expect and not raw.get("verdict")):
-        problems.append("expect maps rule IDs to statuses")
+        yield at(key_path(where, "expect"), "expect maps rule IDs to statuses")
         expect = {}
     for rule, status in expect.items():
         if status not in {s.value for s in Status}:
-            problems.append(f"{rule}: unknown status {status!r}")
+            yield at(key_path(where, "expect", str(rule)), f"unknown status {status!r}")
     verdict = raw.get("verdict")
     if verdict is not None and verdict not in {v.value for v in Verdict}:
-        problems.append(f"unknown verdict {verdict!r}")
+        yield at(key_path(where, "verdict"), f"unknown verdict {verdict!r}")
     as_of = as_date(raw.get("as_of", DEFAULT_AS_OF))
     if as_of is None or date_problem(as_of) is not None:
-        problems.append(f"as_of is a date (YYYY-MM-DD) from {FIRST_DATE} to {LAST_DATE}")
+        yield at(key_path(where, "as_of"),
+                 f"as_of is a date (YYYY-MM-DD) from {FIRST_DATE} to {LAST_DATE}")
         as_of = DEFAULT_AS_OF
     year = raw.get("year")
     if year is not None and (not isinstance(year, int) or isinstance(year, bool)
                              or not FIRST_DATE.year <= year <= LAST_DATE.year):
-        problems.append(f"year is a whole number from {FIRST_DATE.year} to {LAST_DATE.year}")
+        yield at(key_path(where, "year"),
+                 f"year is a whole number from {FIRST_DATE.year} to {LAST_DATE.year}")
         year = None
     subsidy = raw.get("subsidy")
     if subsidy is not None and not isinstance(subsidy, dict):
-        problems.append("subsidy maps construction/operating to expected values")
+        yield at(key_path(where, "subsidy"),
+                 "subsidy maps construction/operating to expected values")
         subsidy = None
     return Case(file, name, record, as_of, {str(k): str(v) for k, v in expect.items()},
-                verdict, tuple(problems), year, subsidy)
+                verdict, (), year, subsidy)
 
 
 @cache
@@ -193,7 +224,7 @@ def _compiled(ruleset: Ruleset, as_of: dt.date) -> CompiledRuleset:
 def run_case(case: Case, ruleset: Ruleset) -> list[str]:
     """What is wrong with a case's outcome; empty when it holds on both evaluators."""
     if case.problems:
-        return list(case.problems)
+        return [f"{p.field}: {p.says('en')}" for p in case.problems]
     record = parse_record(case.record)
     if isinstance(record, list):
         return [f"the case's record is invalid: {f}: {m.en}" for f, m in record]

@@ -4,19 +4,19 @@ field at all)."""
 
 from __future__ import annotations
 
-from qianbai_rules.core.problems import Problem
+from qianbai_rules.core.problems import Found, Problem
 from qianbai_rules.rules.conditions import can_be_false
 from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.ruletest.cases import Case
 
 
-def coverage_problems(ruleset: Ruleset, cases: list[Case]) -> list[Problem]:
-    """A problem for each rule that lacks one of the cases it needs, in rule-ID order."""
+def coverage_problems(ruleset: Ruleset, cases: list[Case]) -> Found[None]:
+    """A problem for each rule that lacks one of the cases it needs, in rule order, at the
+    rule's ``cases``."""
     seen: dict[str, set[str]] = {}
     for case in cases:
         for rule_id, status in case.expect.items():
             seen.setdefault(rule_id, set()).add(status)
-    problems = []
     for rule in ruleset.rules:
         statuses = seen.get(rule.id, set())
         # An info rule or an entitlement lists every value of its field (lint allows no
@@ -28,9 +28,8 @@ def coverage_problems(ruleset: Ruleset, cases: list[Case]) -> list[Problem]:
         if names_a_field and not statuses & {"not_applicable", "unknown"}:
             missing.append("not_applicable or unknown")
         if missing:
-            problems.append(Problem.in_rules(rule.file, f"no test case expects {', '.join(missing)}",
-                                        rule=rule.id, field="cases"))
+            yield Problem.in_rules(rule.file, f"no test case expects {', '.join(missing)}",
+                                   rule=rule.id, field="cases")
         if not can_fail and "fail" in statuses:
-            problems.append(Problem.in_rules(rule.file, "cannot fail, yet a test case expects it to",
-                                        rule=rule.id, field="cases"))
-    return problems
+            yield Problem.in_rules(rule.file, "cannot fail, yet a test case expects it to",
+                                   rule=rule.id, field="cases")

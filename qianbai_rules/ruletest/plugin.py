@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
+from qianbai_rules.core.problems import collect
 from qianbai_rules.rules.ruleset import CASE_SUFFIX, Ruleset, load_ruleset
-from qianbai_rules.ruletest.cases import Case, load_case_file, load_fixtures, rule_root, run_case
+from qianbai_rules.ruletest.cases import CASE_KIND, Case, load_case_file, load_fixtures, rule_root, run_case
 
 
 @cache
@@ -55,9 +56,10 @@ class RuleCaseFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         root = rule_root(self.path)
         assert root is not None  # pytest_collect_file made sure
-        cases, problems = load_case_file(self.path, _fixtures(root))
+        cases, problems = collect(load_case_file(self.path, _fixtures(root)))
         for problem in problems:
-            raise pytest.UsageError(str(problem))
+            if problem.kind != CASE_KIND:  # a case's own problems fail that case
+                raise pytest.UsageError(str(problem))
         for case in cases:
             yield RuleCaseItem.from_parent(self, name=case.name, case=case, root=root)
 
