@@ -29,6 +29,8 @@ COMMANDS: dict[str, list[str]] = {
     "check sites jsonl": ["check", "examples/sites", "--as-of", "2019-12-31", "--format", "jsonl"],
     "check sites text": ["check", "examples/sites", "--as-of", "2019-12-31"],
     "check sites text en": ["check", "examples/sites", "--as-of", "2019-12-31", "--lang", "en"],
+    "check sites md en": ["check", "examples/sites", "--as-of", "2019-12-31", "--format", "md",
+                          "--lang", "en"],
     "check sites md operator": ["check", "examples/sites", "--as-of", "2019-12-31", "--format", "md",
                                 "--audience", "operator"],
     "check sites html": ["check", "examples/sites", "--as-of", "2019-12-31", "--format", "html"],
