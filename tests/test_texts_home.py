@@ -58,3 +58,28 @@ def test_a_parameter_with_no_value_is_named_with_its_file_in_chinese() -> None:
     assert (f"{(ROOT / 'rules' / 'parameters' / 'area.yaml').as_posix()}，参数 area.station_min_m2："
             "在2018年12月3日没有施行中的值（最早的值自2018年12月4日起施行）") in lines
     assert not any("no value" in line for line in lines)
+
+
+def _md(lang: str, *more: str) -> str:
+    out = io.StringIO()
+    main(["check", (ROOT / "examples" / "sites").as_posix(), "--as-of", "2019-12-31",
+          "--format", "md", "--lang", lang, *more], out=out, err=io.StringIO())
+    return out.getvalue()
+
+
+def test_the_markdown_report_separates_its_basis_with_the_punctuation_of_the_language() -> None:
+    english, chinese = _md("en"), _md("zh")
+    assert "- Parameters as of: 2019-12-31; Subsidy year: 2019; Engine: durable\n" in english
+    assert "community population: 1800; floor area \\(m²\\): 190 |" in english
+    assert not any(f"；{word}" in english for word in ("Subsidy", "Engine", "floor area"))
+    assert "- 参数适用日期：2019-12-31；补贴年度：2019；评估引擎：durable\n" in chinese
+
+
+def test_the_markdown_index_separates_its_basis_with_the_punctuation_of_the_language(
+        tmp_path: Path) -> None:
+    _md("en", "-o", f"{tmp_path.as_posix()}/en/")
+    _md("zh", "-o", f"{tmp_path.as_posix()}/zh/")
+    assert "- Parameters as of: 2019-12-31; Subsidy year: 2019\n" in (
+        tmp_path / "en" / "index.md").read_text(encoding="utf-8")
+    assert "- 参数适用日期：2019-12-31；补贴年度：2019\n" in (
+        tmp_path / "zh" / "index.md").read_text(encoding="utf-8")
