@@ -50,7 +50,11 @@ COMMANDS: dict[str, list[str]] = {
     "evaluate 2019 html": ["evaluate", "examples/jiangbei-registry.xlsx", "--year", "2019",
                            "--format", "html"],
     "rules list": ["rules", "list"],
+    "rules list en": ["rules", "list", "--lang", "en"],
     "rules show": ["rules", "show", "QB-AREA-STATION", "QB-SUBSIDY-CONSTRUCTION"],
+    "rules show per capita": ["rules", "show", "QB-AREA-PER-CAPITA", "--as-of", "2019-12-31"],
+    "rules show operating subsidy en": ["rules", "show", "QB-SUBSIDY-OPERATING", "--as-of",
+                                        "2019-12-31", "--lang", "en"],
     "schema": ["schema"],
 }
 
