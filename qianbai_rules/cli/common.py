@@ -12,7 +12,7 @@ from typing import TextIO
 
 from qianbai_rules.cli.options import USAGE_ERROR
 from qianbai_rules.compile.compiled import compile_ruleset
-from qianbai_rules.core.problems import Lang, RulesError
+from qianbai_rules.core.problems import Lang, Problem, RulesError
 from qianbai_rules.core.resources import rules_dir, templates_dir
 from qianbai_rules.core.safetext import visible
 from qianbai_rules.engines.admit import load_runnable
@@ -27,6 +27,7 @@ from qianbai_rules.io.writing import ReportError
 from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.subsidies.amounts import year_problems
+from qianbai_rules.texts.formats import label_or
 from qianbai_rules.texts.labels import label
 
 
@@ -34,6 +35,22 @@ def say(message: object, stream: TextIO) -> None:
     """One message line for people: whatever it quotes (a file name, an id, a key) is made
     visible on this one line, so it cannot act on the terminal or forge another line."""
     print(visible(str(message)), file=stream)
+
+
+def say_problems(problems: list[Problem], lang: Lang, err: TextIO) -> None:
+    """Problems of the rule files on the as-of date, for the user: a bilingual message with
+    its file and item in the user's language; a rule author's English message, and any
+    message in English, with its whole place as the problem gives it."""
+    for problem in problems:
+        if lang == "en" or isinstance(problem.message, str):
+            say(problem, err)
+        elif problem.item is None:
+            say(label("cli.rules_problem", lang, file=problem.file,
+                      message=problem.says(lang)), err)
+        else:
+            kind = label_or(f"cli.problem_kind.{problem.kind}", lang, problem.kind)
+            say(label("cli.rules_problem_item", lang, file=problem.file, kind=kind,
+                      item=problem.item, message=problem.says(lang)), err)
 
 
 def load_rules(folder: Path | None, err: TextIO) -> Ruleset | None:
@@ -56,8 +73,7 @@ def prepare(args: argparse.Namespace, as_of: dt.date,
     try:
         compiled = compile_ruleset(ruleset, as_of)
     except RulesError as exc:
-        for problem in exc.problems:
-            say(problem, err)
+        say_problems(exc.problems, lang, err)
         return None
     year = args.year if args.year is not None else as_of.year
     too_early = year_problems(compiled, year)
@@ -68,7 +84,7 @@ def prepare(args: argparse.Namespace, as_of: dt.date,
     try:
         evaluator = make_evaluator(args.engine, compiled)
     except DurableError as exc:  # a rule folder beyond what the engine compiles (limits.py)
-        say(f"qianbai: {exc}", err)
+        say(f"qianbai: {label('cli.engine_cannot_compile', lang, message=exc)}", err)
         return None
     return RunContext(compiled, evaluator.name, year, lang, args.format,
                       getattr(args, "audience", "inspector")), evaluator

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE, date_problem
 from qianbai_rules.core.problems import Text
-from qianbai_rules.texts.formats import written_date
+from qianbai_rules.texts.formats import written_text
 from qianbai_rules.texts.labels import text
 
 USAGE_ERROR = 2
@@ -46,15 +46,12 @@ def out_of_range(args: argparse.Namespace) -> Text | None:
     after it must still be a date."""
     first, last = FIRST_DATE, LAST_DATE
     if args.as_of is not None and date_problem(args.as_of) is not None:
-        span = text("cli.span", first=_written(first), last=_written(last))
-        return text("cli.as_of_out_of_range", date=_written(args.as_of), span=span)
+        span = text("cli.span", first=written_text(first), last=written_text(last))
+        return text("cli.as_of_out_of_range", date=written_text(args.as_of), span=span)
     if args.year is not None and not first.year <= args.year <= last.year:
         return text("cli.year_out_of_range", year=args.year, first=first.year, last=last.year)
     return None
 
-
-def _written(day: dt.date) -> Text:
-    return Text(written_date(day, "zh"), written_date(day, "en"))
 
 
 def default_as_of(year: int | None) -> dt.date:

@@ -6,7 +6,7 @@ import argparse
 from typing import TextIO
 
 from qianbai_rules.cli import options
-from qianbai_rules.cli.common import load_rules, say
+from qianbai_rules.cli.common import load_rules, say, say_problems
 from qianbai_rules.cli.options import USAGE_ERROR
 from qianbai_rules.core.problems import Lang, RulesError, Text, collect
 from qianbai_rules.core.safetext import visible_lines
@@ -82,8 +82,7 @@ def _show(args: argparse.Namespace, ruleset: Ruleset, out: TextIO, err: TextIO) 
     try:
         compiled = compile_ruleset(ruleset, as_of)
     except RulesError as exc:  # a parameter with no value in force on that day
-        for problem in exc.problems:
-            say(problem, err)
+        say_problems(exc.problems, args.lang, err)
         return USAGE_ERROR
     cases, _ = collect(load_cases(ruleset.root))
     lines = [*describe_cases(cases_of(rule, cases), rule.id, ruleset, args.lang),

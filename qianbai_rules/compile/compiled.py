@@ -23,6 +23,8 @@ from qianbai_rules.rules.parameters import AppliedValue, Scalar
 from qianbai_rules.rules.rulefile import Rule, Severity
 from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.rules.subsidy_spec import DecisionRow, SubsidySpec
+from qianbai_rules.texts.formats import written_text
+from qianbai_rules.texts.labels import text
 
 
 class Status(StrEnum):
@@ -135,11 +137,11 @@ def compile_ruleset(ruleset: Ruleset, as_of: dt.date) -> CompiledRuleset:
             parameter = ruleset.parameters[name]
             current = parameter.at(as_of)
             if current is None or current.value is None:
-                first = parameter.values[0].since.isoformat() if parameter.values else "-"
-                problems.append(Problem.in_rules(
-                    parameter.file,
-                    f"no value in force on {as_of.isoformat()} (first value from {first})",
-                    rule=name, kind="parameter"))
+                first = (written_text(parameter.values[0].since) if parameter.values
+                         else text("rule_show.none"))
+                problems.append(Problem(parameter.file, text(
+                    "problem.no_value_in_force", date=written_text(as_of),
+                    first=first), item=name, kind="parameter"))
                 continue
             applied[name] = AppliedValue(parameter, current.value, current.since,
                                          current.reference)

@@ -14,12 +14,13 @@ from qianbai_rules.io.registry import SHEET_NAMES
 from qianbai_rules.io.workbooks import append_row, save_workbook
 from qianbai_rules.model.fields import FIELDS, Kind
 from qianbai_rules.model.validation import column_letters
+from qianbai_rules.texts.formats import listing
 from qianbai_rules.texts.labels import labels
 
 
 def _codes_text(name: str) -> str:
     spec = FIELDS[name]
-    return "、".join(spec.code_name(c) for c in spec.codes)
+    return listing((spec.code_name(c) for c in spec.codes), "zh")  # the values typed in
 
 
 def write_template(path: Path, lang: Lang) -> None:
@@ -39,7 +40,7 @@ def write_template(path: Path, lang: Lang) -> None:
         sheet.column_dimensions[column_letters(column)].width = max(10, len(header) * 2 + 2)
         kind = words["kind"][spec.kind.value]
         choices = _codes_text(name) if spec.codes else (
-            "、".join(yes_no) if spec.kind is Kind.boolean else words["notes"].get(name, ""))
+            listing(yes_no, "zh") if spec.kind is Kind.boolean else words["notes"].get(name, ""))
         append_row(help_sheet, [header, name, kind + (words["required"] if spec.required else ""),
                                 choices])
         if spec.kind in (Kind.code, Kind.boolean):

@@ -20,7 +20,7 @@ from qianbai_rules.core.safetext import char_name, first_invisible, first_unsafe
 from qianbai_rules.core.yamlio import as_date
 from qianbai_rules.model import creditcode
 from qianbai_rules.model.codes import CODE_NAMES_ZH
-from qianbai_rules.texts.formats import written_date
+from qianbai_rules.texts.formats import written_text
 from qianbai_rules.texts.labels import text
 
 # Identity limits: an id is at most this many characters (after trimming).
@@ -109,13 +109,10 @@ def _strict_date(value: Any) -> Any:
     if parsed is None:
         raise ValueError("date")
     if not FIRST_DATE <= parsed <= LAST_DATE:
-        raise ValueProblem(text("problem.value.date_out_of_range", date=_written(parsed),
-                                first=_written(FIRST_DATE), last=_written(LAST_DATE)))
+        raise ValueProblem(text("problem.value.date_out_of_range", date=written_text(parsed),
+                                first=written_text(FIRST_DATE), last=written_text(LAST_DATE)))
     return parsed
 
-
-def _written(day: dt.date) -> Text:
-    return Text(written_date(day, "zh"), written_date(day, "en"))
 
 
 def _to_text(value: Any) -> Any:

@@ -13,7 +13,7 @@ from qianbai_rules.rules.departments import Department
 from qianbai_rules.rules.rulefile import Rule
 from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.rules.subsidy_spec import SubsidySpec
-from qianbai_rules.texts.formats import written_date
+from qianbai_rules.texts.formats import count, label_or, listing, measure, written_date
 from qianbai_rules.texts.labels import label
 
 
@@ -24,31 +24,32 @@ def _relative(file: str, ruleset: Ruleset) -> str:
 
 def list_rules(ruleset: Ruleset, lang: Lang) -> str:
     width = max(len(r.id) for r in ruleset.rules)
-    lines = [f"{r.id:<{width}}  {r.severity.value:<9}  {r.clause:<8}  {r.title(lang)}"
-             for r in ruleset.rules]
-    lines.append(f"{len(ruleset.rules)} rules, {ruleset.fingerprint}")
-    lines.append(f"{len(ruleset.departments)} departments (三（二）), with their names by date:")
+    lines = [f"{r.id:<{width}}  {label(f'severity.{r.severity.value}', lang):<9}  "
+             f"{r.clause:<8}  {r.title(lang)}" for r in ruleset.rules]
+    lines.append(label("rule_list.summary", lang, count=count(len(ruleset.rules)),
+                       fingerprint=ruleset.fingerprint))
+    lines.append(label("rule_list.departments", lang, count=count(len(ruleset.departments))))
     led = Counter(r.department for r in ruleset.rules)
     assisting = Counter(code for r in ruleset.rules for code in r.assisted_by)
     code_width = max(len(code) for code in ruleset.departments)
     for code, department in ruleset.departments.items():
-        names = "; ".join(f"{since.isoformat()} {name(lang)}" for since, name in department.names)
-        lines.append(f"  {code:<{code_width}}  leads {led[code]:>2}, assists {assisting[code]}  "
-                     f"{names}")
+        names = label("punct.semicolon", lang).join(
+            label("rule_list.named_from", lang, date=written_date(since, lang), name=name(lang))
+            for since, name in department.names)
+        duties = label("rule_list.duties", lang, led=f"{count(led[code]):>2}",
+                       assists=count(assisting[code]))
+        lines.append(f"  {code:<{code_width}}  {duties}  {names}")
     return "\n".join(lines) + "\n"
 
 
 def _line(key: str, value: str, lang: Lang, indent: str = "  ") -> str:
-    return f"{indent}{label(f'rule_show.{key}', lang)}{_COLON[lang]}{value}"
-
-
-_COLON: dict[Lang, str] = {"zh": "：", "en": ": "}
+    return f"{indent}{label(f'rule_show.{key}', lang)}{label('punct.colon', lang)}{value}"
 
 
 def _department(department: Department, role: str, lang: Lang) -> list[str]:
     """A department with its duty in the plan's words and its names by date."""
-    comma = "，" if lang == "zh" else ", "
-    lines = [_line(role, f"{department.code}{comma}{department.duty(lang)}", lang)]
+    lines = [_line(role, f"{department.code}{label('punct.comma', lang)}{department.duty(lang)}",
+                   lang)]
     lines += ["    " + label("rule_show.named_from", lang, date=written_date(since, lang), name=name(lang))
               for since, name in department.names]
     return lines
@@ -88,13 +89,16 @@ def _subsidy(spec: SubsidySpec, lang: Lang) -> list[str]:
 
 def _parameter(ruleset: Ruleset, name: str, lang: Lang) -> list[str]:
     parameter = ruleset.parameters[name]
-    lines = ["  " + label("rule_show.parameter", lang, name=name, unit=parameter.unit,
+    unit = label_or(f"unit.{parameter.unit}", lang, parameter.unit)
+    lines = ["  " + label("rule_show.parameter", lang, name=name,
+                          unit=f"{unit}{label('punct.comma', lang)}" if unit else "",
                           reference=parameter.reference, description=parameter.description(lang))]
     if parameter.readings:
         lines.append("    " + label("rule_show.parameter_reading", lang,
-                                      readings=", ".join(parameter.readings)))
+                                      readings=listing(parameter.readings, lang)))
     for value in parameter.values:
-        shown = label("rule_show.parameter_ends", lang) if value.value is None else value.value
+        shown = (label("rule_show.parameter_ends", lang) if value.value is None
+                 else measure(value.value, parameter.unit, lang).rstrip())  # a unit with no name
         lines.append("    " + label("rule_show.parameter_value", lang, date=written_date(value.since, lang),
                                       value=shown, reference=value.reference))
     return lines
@@ -108,8 +112,8 @@ def describe_rule(ruleset: Ruleset, rule: Rule, lang: Lang) -> str:
     lines = [
         f"{rule.id}  {rule.title(lang)}",
         _line("severity", label(f"severity.{rule.severity.value}", lang), lang),
-        _line("clause", f"{rule.clause}（{ruleset.source}）" if lang == "zh"
-              else f"{rule.clause}  ({ruleset.source})", lang),
+        _line("clause", label("rule_show.clause_in", lang, clause=rule.clause,
+                              source=ruleset.source), lang),
         *_department(ruleset.departments[rule.department], "department", lang),
         *(line for code in rule.assisted_by
           for line in _department(ruleset.departments[code], "assisted_by", lang)),

@@ -12,7 +12,7 @@ from qianbai_rules.engines.durable_emit import dumps, engine_rules
 from qianbai_rules.rules.conditions import describe
 from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.ruletest.cases import Case
-from qianbai_rules.texts.formats import written_date
+from qianbai_rules.texts.formats import listing, written_date
 from qianbai_rules.texts.labels import label
 
 
@@ -29,7 +29,7 @@ def _expected(case: Case, rule_id: str, lang: Lang) -> str:
                            verdict=label(f"verdict.{case.verdict}", lang)))
     if case.subsidy:
         parts.append(label("rule_show.case_amounts", lang))
-    return ("、" if lang == "zh" else ", ").join(parts)
+    return listing(parts, lang)
 
 
 def describe_cases(cases: list[Case], rule_id: str, ruleset: Ruleset, lang: Lang) -> list[str]:
@@ -48,7 +48,7 @@ def describe_cases(cases: list[Case], rule_id: str, ruleset: Ruleset, lang: Lang
 def describe_compiled(compiled: CompiledRule, as_of: dt.date, lang: Lang) -> list[str]:
     """The condition with the parameter values of the date, the plain evaluator's reading of
     it, and the durable_rules engine rules emitted for it (one JSON line each)."""
-    colon = "：" if lang == "zh" else ": "
+    colon = label("punct.colon", lang)
     none = label("rule_show.none", lang)
     date = written_date(as_of, lang)
     lines = [

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any, Final
 
-from qianbai_rules.core.problems import Lang
+from qianbai_rules.core.problems import Lang, Text
 from qianbai_rules.texts.labels import label
 
 GROUP_FROM: Final = 1_000  # whole numbers from here on are grouped in thousands
@@ -89,6 +89,12 @@ def date(value: dt.date) -> str:
 def written_date(value: dt.date, lang: Lang) -> str:
     """A date in running text: ``2019年12月31日`` in Chinese, ISO 8601 in English."""
     return f"{value.year}年{value.month}月{value.day}日" if lang == "zh" else value.isoformat()
+
+
+def written_text(value: dt.date) -> Text:
+    """A date in running text in both languages, for a slot of a catalogue text:
+    ``2019年12月31日`` in the Chinese text, ``2019-12-31`` in the English."""
+    return Text(written_date(value, "zh"), written_date(value, "en"))
 
 
 def percent(fraction: float | None, digits: int = 0) -> str:
