@@ -39,24 +39,24 @@ def _change(now: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any
     }
 
 
-def annual_json(evaluation: Evaluation, info: RunContext, lottery_fund: int,
+def annual_json(evaluation: Evaluation, context: RunContext, lottery_fund: int,
                 before: dict[str, Any] | None, history: History | None) -> dict[str, Any]:
-    body = evaluation.as_json(lottery_fund, info.lang)
-    header = info.header()
+    body = evaluation.as_json(lottery_fund, context.lang)
+    header = context.header()
     document = {
         "version": header["version"], "engine": header["engine"], "ruleset": header["ruleset"],
         "as_of": header["as_of"], **body,
         "summary": {"records": evaluation.records, "rejected": len(evaluation.rejected)},
-        "rejected": [rejected_json(r, info.lang) for r in evaluation.rejected],
+        "rejected": [rejected_json(r, context.lang) for r in evaluation.rejected],
         "history": None if history is None else {
             "database": str(history.path), "previous_year_found": before is not None},
         "change": _change(body, before),
-        "readings": applied(info.compiled.ruleset.readings.values(), True, info.lang),
+        "readings": applied(context.compiled.ruleset.readings.values(), True, context.lang),
     }
     return document
 
 
-def write_annual(document: dict[str, Any], fmt: str, info: RunContext, target: str | None,
+def write_annual(document: dict[str, Any], fmt: str, context: RunContext, target: str | None,
                  out: TextIO) -> None:
     """Write the evaluation; a target folder (``-o out/``) gets evaluation-YEAR.<format>."""
     if target and writing.is_folder(target):
@@ -70,15 +70,15 @@ def write_annual(document: dict[str, Any], fmt: str, info: RunContext, target: s
         if not target:
             raise writing.ReportError(*pair("problem.workbook_needs_file"))
         from qianbai_rules.annual.workbook import write_evaluation
-        write_evaluation(document, Path(target), info.lang)
+        write_evaluation(document, Path(target), context.lang)
         return
-    ruleset = info.compiled.ruleset
-    context = render.run_context(
-        info.lang, info.header(), doc=document, types=type_names(info.lang),
+    ruleset = context.compiled.ruleset
+    values = render.run_context(
+        context.lang, context.header(), doc=document, types=type_names(context.lang),
         chart=_chart(document),
         tags=tags(ruleset.readings.values(), (r.id for r in ruleset.rules if r.subsidy)))
     template = {"text": "text/annual.txt", "md": "md/annual.md"}.get(fmt, "html/annual.html")
-    rendered = render.render(template, context)
+    rendered = render.render(template, values)
     data = render.to_pdf(rendered) if fmt == "pdf" else rendered.encode("utf-8")
     writing.emit(data, target, out, binary=fmt == "pdf")
 

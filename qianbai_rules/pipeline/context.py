@@ -1,7 +1,7 @@
 """The one run context: what a run of ``check`` or ``evaluate`` was asked for and decided
 once (the rules compiled for the as-of date, the engine, the year, language, format and
 audience), read by the command line, the ``--jobs`` workers and the writers; and the tally
-of outcomes that gives the exit status."""
+of results that gives the exit status."""
 
 from __future__ import annotations
 
@@ -55,23 +55,23 @@ class RunContext:
 
 
 class Tally:
-    """Counts outcomes as they stream past; the exit status derives from it."""
+    """Counts results as they stream past; the exit status derives from it."""
 
     def __init__(self) -> None:
         self.verdicts: Counter[Verdict] = Counter()
         self.rejected = 0
 
-    def add(self, outcome: Result) -> None:
-        if isinstance(outcome, Rejected):
+    def add(self, result: Result) -> None:
+        if isinstance(result, Rejected):
             self.rejected += 1
         else:
-            self.verdicts[outcome.verdict] += 1
+            self.verdicts[result.verdict] += 1
 
-    def counting(self, outcomes: Iterable[Result]) -> Iterator[Result]:
-        """The same outcomes, each counted as it passes."""
-        for outcome in outcomes:
-            self.add(outcome)
-            yield outcome
+    def counting(self, results: Iterable[Result]) -> Iterator[Result]:
+        """The same results, each counted as it passes."""
+        for result in results:
+            self.add(result)
+            yield result
 
     def summary(self) -> dict[str, int]:
         return {"records": sum(self.verdicts.values()),

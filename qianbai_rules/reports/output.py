@@ -37,27 +37,27 @@ class _Kept:
 _KEPT: weakref.WeakKeyDictionary[RunContext, _Kept] = weakref.WeakKeyDictionary()
 
 
-def _kept(info: RunContext) -> _Kept:
-    kept = _KEPT.get(info)
+def _kept(context: RunContext) -> _Kept:
+    kept = _KEPT.get(context)
     if kept is None:
-        kept = _KEPT[info] = _Kept(Reporter(info.compiled, info.year, info.lang),
-                                    render.run_context(info.lang, info.header()))
+        kept = _KEPT[context] = _Kept(Reporter(context.compiled, context.year, context.lang),
+                                    render.run_context(context.lang, context.header()))
     return kept
 
 
-def reporter(info: RunContext) -> Reporter:
+def reporter(context: RunContext) -> Reporter:
     """The run's one reporter: its cache of findings lasts as long as the run."""
-    return _kept(info).reporter
+    return _kept(context).reporter
 
 
-def text_context(info: RunContext) -> dict[str, Any]:
+def text_context(context: RunContext) -> dict[str, Any]:
     """What the text templates read of the run, made once per run."""
-    return _kept(info).text_context
+    return _kept(context).text_context
 
 
-def record_report(result: Evaluated, info: RunContext) -> RecordReport:
+def record_report(result: Evaluated, context: RunContext) -> RecordReport:
     """One record's report, the one every format renders."""
-    return reporter(info).record(result)
+    return reporter(context).record(result)
 
 
 def rejected_json(rejected: Rejected, lang: Lang) -> dict[str, Any]:
@@ -75,39 +75,41 @@ class Piece:
     payload: Any  # a rejected entry; else the record's JSON, JSON line or text block
 
 
-def render_piece(outcome: Result, fmt: str, info: RunContext) -> Piece:
-    if isinstance(outcome, Rejected):
-        return Piece(None, rejected_json(outcome, info.lang))
-    report = record_report(outcome, info)
+def render_piece(result: Result, context: RunContext) -> Piece:
+    if isinstance(result, Rejected):
+        return Piece(None, rejected_json(result, context.lang))
+    report = record_report(result, context)
+    fmt = context.fmt
     if fmt == "jsonl":
-        return Piece(outcome.verdict, report.as_line())
+        return Piece(result.verdict, report.as_line())
     if fmt == "text":
         text = render.environment().get_template("text/record.txt").render(
-            text_context(info), record=report, identity=report.identity_besides(TEXT_HEADLINE))
-        return Piece(outcome.verdict, text)
-    return Piece(outcome.verdict, report.as_json())
+            text_context(context), record=report, identity=report.identity_besides(TEXT_HEADLINE))
+        return Piece(result.verdict, text)
+    return Piece(result.verdict, report.as_json())
 
 
-def renderer(info: RunContext) -> Callable[[Result], Piece]:
+def renderer(context: RunContext) -> Callable[[Result], Piece]:
     """The run's records rendered one by one in its format: what each ``--jobs`` worker
     builds once (:func:`.parallel.pieces` is given this function)."""
-    return lambda outcome: render_piece(outcome, info.fmt, info)
+    return lambda result: render_piece(result, context)
 
 
-def write(outcomes: Iterable[Result], fmt: str, info: RunContext, out: TextIO) -> Tally:
-    """Write every outcome in the format; return the tally for the exit status."""
-    return write_pieces((render_piece(o, fmt, info) for o in outcomes), fmt, info, out)
+def write(results: Iterable[Result], context: RunContext, out: TextIO) -> Tally:
+    """Write every result in the format; return the tally for the exit status."""
+    return write_pieces((render_piece(r, context) for r in results), context, out)
 
 
-def write_pieces(pieces: Iterable[Piece], fmt: str, info: RunContext, out: TextIO) -> Tally:
+def write_pieces(pieces: Iterable[Piece], context: RunContext, out: TextIO) -> Tally:
     """Assemble rendered pieces, in input order, into the output document."""
+    fmt = context.fmt
     tally = Tally()
     records: list[Any] = []
     rejected: list[Any] = []
     if fmt == "jsonl":
-        out.write(compact_json({"header": info.header()}) + "\n")
+        out.write(compact_json({"header": context.header()}) + "\n")
     elif fmt == "text":
-        out.write(render.environment().get_template("text/header.txt").render(text_context(info)))
+        out.write(render.environment().get_template("text/header.txt").render(text_context(context)))
     for piece in pieces:
         if piece.verdict is None:
             tally.rejected += 1
@@ -122,11 +124,11 @@ def write_pieces(pieces: Iterable[Piece], fmt: str, info: RunContext, out: TextI
         else:
             out.write(piece.payload + ("\n" if fmt == "jsonl" else ""))
     if fmt == "json":
-        document = json_document(info.header(), tally.summary(), records, rejected)
+        document = json_document(context.header(), tally.summary(), records, rejected)
         out.write(indented_json(document) + "\n")
     elif fmt == "jsonl":
         out.write(compact_json({"summary": tally.summary()}) + "\n")
     else:
         out.write(render.environment().get_template("text/footer.txt").render(
-            text_context(info), summary=tally.summary(), rejected=rejected))
+            text_context(context), summary=tally.summary(), rejected=rejected))
     return tally
