@@ -20,6 +20,7 @@ from qianbai_rules.compile.compiled import Status
 from qianbai_rules.core.jsontext import compact_json
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.model.display import field_name, render_value
+from qianbai_rules.pipeline.check import Rejected
 from qianbai_rules.reports.identity import identity_rows
 
 
@@ -273,6 +274,48 @@ class RecordReport:
     def title(self) -> str:
         """What a report of this record alone is called: its name, else its id."""
         return self.name or self.id
+
+
+@dataclass(frozen=True)
+class RejectedField:
+    """One field's problem in a record rejected for several."""
+
+    field: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class RejectedEntry:
+    """A record that could not be evaluated, as every format lists it (contract: outputs.md,
+    ``rejected``): where it is, which field, why; each field's reason when there are several."""
+
+    source: str
+    record: str | None
+    field: str | None
+    message: str
+    position: str | None  # where the record is in its file, when that is not its id
+    column: str | None  # a spreadsheet column letter
+    errors: list[RejectedField] | None
+
+    @classmethod
+    def of(cls, rejected: Rejected, lang: Lang) -> RejectedEntry:
+        problem = rejected.problem
+        position = problem.position if problem.position != problem.item else None
+        errors = [RejectedField(f, m(lang)) for f, m in rejected.errors] \
+            if len(rejected.errors) > 1 else None
+        return cls(problem.file, problem.item, problem.field, problem.says(lang), position,
+                   problem.column, errors)
+
+    def as_json(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"source": self.source, "record": self.record,
+                                 "field": self.field, "message": self.message}
+        if self.position is not None:
+            entry["position"] = self.position
+        if self.column is not None:
+            entry["column"] = self.column
+        if self.errors is not None:
+            entry["errors"] = [{"field": e.field, "message": e.message} for e in self.errors]
+        return entry
 
 
 def json_document(header: Mapping[str, Any], summary: Mapping[str, int],

@@ -18,7 +18,7 @@ from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
 from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports import render
 from qianbai_rules.reports.build import Reporter
-from qianbai_rules.reports.model import RecordReport, json_document
+from qianbai_rules.reports.model import RecordReport, RejectedEntry, json_document
 
 # What the text report's first two lines already show of the identity block.
 TEXT_HEADLINE = ("id", "name", "facility_type")
@@ -61,10 +61,7 @@ def record_report(result: Evaluated, context: RunContext) -> RecordReport:
 
 
 def rejected_json(rejected: Rejected, lang: Lang) -> dict[str, Any]:
-    entry: dict[str, Any] = rejected.problem.as_json(lang)
-    if len(rejected.errors) > 1:
-        entry["errors"] = [{"field": f, "message": m(lang)} for f, m in rejected.errors]
-    return entry
+    return RejectedEntry.of(rejected, lang).as_json()
 
 
 @dataclass(frozen=True)
