@@ -36,7 +36,7 @@ def write_annual(report: AnnualReport, context: RunContext, target: str | None,
         return
     ruleset = context.compiled.ruleset
     values = render.run_context(
-        context.lang, context.header(), doc=report, types=type_names(context.lang),
+        context.lang, report.header.as_json(), doc=report, types=type_names(context.lang),
         chart=_chart(report),
         tags=tags(ruleset.readings.values(), (r.id for r in ruleset.rules if r.subsidy)))
     template = {"text": "text/annual.txt", "md": "md/annual.md"}.get(fmt, "html/annual.html")

@@ -19,7 +19,8 @@ from qianbai_rules.compile.compiled import Verdict
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.history.store import History
 from qianbai_rules.pipeline.context import RunContext
-from qianbai_rules.reports.model import RejectedEntry
+from qianbai_rules.reports.model import RejectedEntry, RunHeader
+from qianbai_rules.reports.output import run_header
 from qianbai_rules.rules.readings import applied
 
 
@@ -203,7 +204,7 @@ class HistoryNote:
 class AnnualReport:
     """The annual evaluation of a year, as every format shows it (contract: outputs.md)."""
 
-    header: Mapping[str, Any]  # the run's: version, engine, ruleset, as_of
+    header: RunHeader
     year: int
     plan: PlanInfo
     district: DistrictProgress
@@ -223,7 +224,7 @@ class AnnualReport:
 
     @property
     def as_of(self) -> str:
-        return str(self.header["as_of"])
+        return self.header.as_of.isoformat()
 
     @property
     def summary(self) -> dict[str, int]:
@@ -238,8 +239,8 @@ class AnnualReport:
         """The evaluation as ``--format json`` prints it and the history stores it."""
         header = self.header
         return {
-            "version": header["version"], "engine": header["engine"],
-            "ruleset": header["ruleset"], "as_of": header["as_of"],
+            "version": header.version, "engine": header.engine,
+            "ruleset": header.ruleset.as_json(), "as_of": self.as_of,
             "year": self.year, "plan": self.plan.as_json(),
             "district": self.district.as_json(),
             "streets": [s.as_json() for s in self.streets],
@@ -323,7 +324,7 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
     lang = context.lang
     departments = evaluation.compiled.department_names
     report = AnnualReport(
-        header=context.header(), year=evaluation.year,
+        header=run_header(context), year=evaluation.year,
         plan=PlanInfo(evaluation.plan.name(lang), evaluation.plan.source,
                       evaluation.plan.fingerprint, evaluation.plan.start, evaluation.plan.end),
         district=_district(evaluation), streets=_streets(evaluation),

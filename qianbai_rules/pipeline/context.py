@@ -9,13 +9,10 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
-from qianbai_rules import __version__
 from qianbai_rules.compile.compiled import CompiledRuleset, Verdict
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.pipeline.check import Rejected, Result
-from qianbai_rules.rules.readings import applied
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,25 +30,6 @@ class RunContext:
     @property
     def as_of(self) -> dt.date:
         return self.compiled.as_of
-
-    def header(self) -> dict[str, Any]:
-        """What every output says of the run before its records."""
-        ruleset = self.compiled.ruleset
-        return {
-            "version": __version__,
-            "engine": self.engine,
-            "ruleset": {
-                "name": ruleset.name,
-                "version": ruleset.version,
-                "source": ruleset.source,
-                "fingerprint": ruleset.fingerprint,
-                "rules": len(ruleset.rules),
-                "parameters": [a.as_json() for a in self.compiled.applied],
-            },
-            "as_of": self.compiled.as_of.isoformat(),
-            "year": self.year,
-            "readings": applied(ruleset.readings.values(), False, self.lang),
-        }
 
 
 class Tally:

@@ -16,8 +16,8 @@ from qianbai_rules.io import writing
 from qianbai_rules.pipeline.check import Rejected, Result
 from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports import render
-from qianbai_rules.reports.model import RecordReport, RunReport
-from qianbai_rules.reports.output import record_report, rejected_json
+from qianbai_rules.reports.model import RecordReport, RejectedEntry, RunReport
+from qianbai_rules.reports.output import record_report, run_header
 from qianbai_rules.texts.labels import labels
 
 
@@ -29,7 +29,7 @@ def _index_entry(report: RecordReport, file: str) -> dict[str, Any]:
 
 
 def _values(context: RunContext, **values: Any) -> dict[str, Any]:
-    return render.run_context(context.lang, context.header(), **values)
+    return render.run_context(context.lang, run_header(context).as_json(), **values)
 
 
 def _document(context: RunContext, template: str, values: dict[str, Any]) -> bytes:
@@ -47,13 +47,13 @@ def write_reports(results: Iterable[Result], context: RunContext, target: str | 
         return _write_folder(results, context, Path(target))
     tally = Tally()
     reports: list[RecordReport] = []
-    rejected: list[dict[str, Any]] = []
+    rejected: list[RejectedEntry] = []
     for result in tally.counting(results):
         if isinstance(result, Rejected):
-            rejected.append(rejected_json(result, context.lang))
+            rejected.append(RejectedEntry.of(result, context.lang))
         else:
             reports.append(record_report(result, context))
-    run = RunReport(context.header(), reports, rejected, tally.summary())
+    run = RunReport(run_header(context), reports, rejected, tally.summary())
     title = reports[0].title if len(reports) == 1 \
         else labels(context.lang)["report"]["batch_title"]
     document = _document(context, "report", _values(
@@ -72,11 +72,11 @@ def _write_folder(results: Iterable[Result], context: RunContext, folder: Path) 
     batch = writing.Batch(folder)
     ids: list[str] = []
     entries: list[dict[str, Any]] = []  # the index's, without the file name until known
-    rejected: list[dict[str, Any]] = []
+    rejected: list[RejectedEntry] = []
     try:
         for result in tally.counting(results):
             if isinstance(result, Rejected):
-                rejected.append(rejected_json(result, context.lang))
+                rejected.append(RejectedEntry.of(result, context.lang))
                 continue
             report = record_report(result, context)
             batch.keep(_document(context, "report", _values(

@@ -13,12 +13,11 @@ from typing import Any, TextIO
 
 from qianbai_rules.compile.compiled import Verdict
 from qianbai_rules.core.jsontext import compact_json, indented_json
-from qianbai_rules.core.problems import Lang
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
 from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports import render
 from qianbai_rules.reports.build import Reporter
-from qianbai_rules.reports.model import RecordReport, RejectedEntry, json_document
+from qianbai_rules.reports.model import RecordReport, RejectedEntry, RunHeader, RunReport
 
 # What the text report's first two lines already show of the identity block.
 TEXT_HEADLINE = ("id", "name", "facility_type")
@@ -31,6 +30,7 @@ class _Kept:
     """What rendering keeps for a run from record to record."""
 
     reporter: Reporter  # with its cache of findings already written
+    header: RunHeader
     text_context: dict[str, Any]  # what the text templates read of the run
 
 
@@ -40,9 +40,15 @@ _KEPT: weakref.WeakKeyDictionary[RunContext, _Kept] = weakref.WeakKeyDictionary(
 def _kept(context: RunContext) -> _Kept:
     kept = _KEPT.get(context)
     if kept is None:
+        header = RunHeader.of(context)
         kept = _KEPT[context] = _Kept(Reporter(context.compiled, context.year, context.lang),
-                                    render.run_context(context.lang, context.header()))
+                                      header, render.run_context(context.lang, header.as_json()))
     return kept
+
+
+def run_header(context: RunContext) -> RunHeader:
+    """The run's header, made once per run."""
+    return _kept(context).header
 
 
 def reporter(context: RunContext) -> Reporter:
@@ -60,21 +66,17 @@ def record_report(result: Evaluated, context: RunContext) -> RecordReport:
     return reporter(context).record(result)
 
 
-def rejected_json(rejected: Rejected, lang: Lang) -> dict[str, Any]:
-    return RejectedEntry.of(rejected, lang).as_json()
-
-
 @dataclass(frozen=True)
 class Piece:
     """One input record's part of the output, rendered: what a worker process sends back."""
 
     verdict: Verdict | None  # None: the record was rejected
-    payload: Any  # a rejected entry; else the record's JSON, JSON line or text block
+    payload: Any  # a RejectedEntry; else the record's JSON, JSON line or text block
 
 
 def render_piece(result: Result, context: RunContext) -> Piece:
     if isinstance(result, Rejected):
-        return Piece(None, rejected_json(result, context.lang))
+        return Piece(None, RejectedEntry.of(result, context.lang))
     report = record_report(result, context)
     fmt = context.fmt
     if fmt == "jsonl":
@@ -102,16 +104,17 @@ def write_pieces(pieces: Iterable[Piece], context: RunContext, out: TextIO) -> T
     fmt = context.fmt
     tally = Tally()
     records: list[Any] = []
-    rejected: list[Any] = []
+    rejected: list[RejectedEntry] = []
+    header = run_header(context)
     if fmt == "jsonl":
-        out.write(compact_json({"header": context.header()}) + "\n")
+        out.write(compact_json({"header": header.as_json()}) + "\n")
     elif fmt == "text":
         out.write(render.environment().get_template("text/header.txt").render(text_context(context)))
     for piece in pieces:
         if piece.verdict is None:
             tally.rejected += 1
             if fmt == "jsonl":
-                out.write(compact_json({"rejected": piece.payload}) + "\n")
+                out.write(compact_json({"rejected": piece.payload.as_json()}) + "\n")
             else:
                 rejected.append(piece.payload)
             continue
@@ -121,7 +124,7 @@ def write_pieces(pieces: Iterable[Piece], context: RunContext, out: TextIO) -> T
         else:
             out.write(piece.payload + ("\n" if fmt == "jsonl" else ""))
     if fmt == "json":
-        document = json_document(context.header(), tally.summary(), records, rejected)
+        document = RunReport.document(header, tally.summary(), records, rejected)
         out.write(indented_json(document) + "\n")
     elif fmt == "jsonl":
         out.write(compact_json({"summary": tally.summary()}) + "\n")
