@@ -6,10 +6,13 @@ give byte-identical output.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import textwrap
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from qianbai_rules.compile.compiled import Verdict
 from qianbai_rules.core.jsontext import compact_json, indented_json
@@ -71,7 +74,7 @@ class Piece:
     """One input record's part of the output, rendered: what a worker process sends back."""
 
     verdict: Verdict | None  # None: the record was rejected
-    payload: Any  # a RejectedEntry; else the record's JSON, JSON line or text block
+    payload: Any  # a RejectedEntry; else the record's JSON item, JSON line or text block
 
 
 def render_piece(result: Result, context: RunContext) -> Piece:
@@ -85,7 +88,12 @@ def render_piece(result: Result, context: RunContext) -> Piece:
         text = render.environment().get_template("text/record.txt").render(
             text_context(context), record=report, identity=report.identity_besides(TEXT_HEADLINE))
         return Piece(result.verdict, text)
-    return Piece(result.verdict, report.as_json())
+    return Piece(result.verdict, json_item(report.as_json()))
+
+
+def json_item(record: dict[str, Any]) -> str:
+    """A record as it stands in the ``records`` list of the JSON document (two levels in)."""
+    return textwrap.indent(indented_json(record), "    ")
 
 
 def renderer(context: RunContext) -> Callable[[Result], Piece]:
@@ -102,33 +110,62 @@ def write(results: Iterable[Result], context: RunContext, out: TextIO) -> Tally:
 def write_pieces(pieces: Iterable[Piece], context: RunContext, out: TextIO) -> Tally:
     """Assemble rendered pieces, in input order, into the output document."""
     fmt = context.fmt
-    tally = Tally()
-    records: list[Any] = []
-    rejected: list[RejectedEntry] = []
     header = run_header(context)
+    if fmt == "json":
+        # the records' items are kept on disk until the summary, which comes before them
+        # in the document, is known: a run's memory stays flat
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+            tally, rejected = _assemble(pieces, context, out, spool)
+            _write_json(RunReport.document(header, tally.summary(), [], rejected),
+                        spool if tally.verdicts else None, out)
+        return tally
     if fmt == "jsonl":
         out.write(compact_json({"header": header.as_json()}) + "\n")
-    elif fmt == "text":
+    else:
         out.write(render.environment().get_template("text/header.txt").render(text_context(context)))
-    for piece in pieces:
-        if piece.verdict is None:
-            tally.rejected += 1
-            if fmt == "jsonl":
-                out.write(compact_json({"rejected": piece.payload.as_json()}) + "\n")
-            else:
-                rejected.append(piece.payload)
-            continue
-        tally.verdicts[piece.verdict] += 1
-        if fmt == "json":
-            records.append(piece.payload)
-        else:
-            out.write(piece.payload + ("\n" if fmt == "jsonl" else ""))
-    if fmt == "json":
-        document = RunReport.document(header, tally.summary(), records, rejected)
-        out.write(indented_json(document) + "\n")
-    elif fmt == "jsonl":
+    tally, rejected = _assemble(pieces, context, out, None)
+    if fmt == "jsonl":
         out.write(compact_json({"summary": tally.summary()}) + "\n")
     else:
         out.write(render.environment().get_template("text/footer.txt").render(
             text_context(context), summary=tally.summary(), rejected=rejected))
     return tally
+
+
+def _assemble(pieces: Iterable[Piece], context: RunContext, out: TextIO,
+              spool: IO[str] | None) -> tuple[Tally, list[RejectedEntry]]:
+    """Write each record's piece as it comes (to ``spool``, for JSON); count the records and
+    keep the rejected ones for the end of the document (JSON Lines writes them in place)."""
+    tally = Tally()
+    rejected: list[RejectedEntry] = []
+    for piece in pieces:
+        if piece.verdict is None:
+            tally.rejected += 1
+            if context.fmt == "jsonl":
+                out.write(compact_json({"rejected": piece.payload.as_json()}) + "\n")
+            else:
+                rejected.append(piece.payload)
+            continue
+        if spool is not None:
+            spool.write(",\n" + piece.payload if tally.verdicts else piece.payload)
+        else:
+            out.write(piece.payload + ("\n" if context.fmt == "jsonl" else ""))
+        tally.verdicts[piece.verdict] += 1
+    return tally, rejected
+
+
+_RECORDS = '\n  "records": []'
+
+
+def _write_json(document: dict[str, Any], spool: IO[str] | None, out: TextIO) -> None:
+    """``indented_json`` of the document with the spooled records (None: none) as its
+    ``records``: the document is rendered with an empty list, which the items then fill."""
+    text = indented_json(document)
+    head, tail = text.split(_RECORDS, 1)
+    out.write(head + _RECORDS[:-1])
+    if spool is not None:
+        spool.seek(0)
+        out.write("\n")
+        shutil.copyfileobj(spool, out)
+        out.write("\n  ")
+    out.write("]" + tail + "\n")
