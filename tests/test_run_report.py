@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from qianbai_rules.cli.app import main
 from qianbai_rules.core.jsontext import indented_json
+from qianbai_rules.reports import output
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV = ROOT / "examples" / "jiangbei-registry.csv"
@@ -48,3 +51,20 @@ def test_a_run_with_only_rejected_records_has_an_empty_records_list(tmp_path: Pa
     assert document["records"] == []
     assert document["summary"]["rejected"] == 2
     assert text == indented_json(document) + "\n"
+
+
+def test_records_beyond_the_memory_spool_go_to_disk_and_give_the_same_bytes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    in_memory = _json(CSV)
+    monkeypatch.setattr(output, "SPOOL_MEMORY", 100)
+    rolled: list[Any] = []
+    spooled = tempfile.SpooledTemporaryFile
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        spool = spooled(*args, **kwargs)
+        rolled.append(spool)
+        return spool
+
+    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", watched)
+    assert _json(CSV) == in_memory
+    assert [spool._rolled for spool in rolled] == [True]

@@ -26,6 +26,7 @@ from qianbai_rules.reports.model import RecordReport, RejectedEntry, RunHeader, 
 TEXT_HEADLINE = ("id", "name", "facility_type")
 FORMATS = ("text", "json", "jsonl", "html", "md", "pdf")
 STREAMED = ("text", "json", "jsonl")
+SPOOL_MEMORY = 16 * 1024 * 1024  # characters of --format json records held in memory
 
 
 @dataclass(frozen=True)
@@ -112,9 +113,10 @@ def write_pieces(pieces: Iterable[Piece], context: RunContext, out: TextIO) -> T
     fmt = context.fmt
     header = run_header(context)
     if fmt == "json":
-        # the records' items are kept on disk until the summary, which comes before them
-        # in the document, is known: a run's memory stays flat
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        # the records' items are kept until the summary, which comes before them in the
+        # document, is known: in memory up to SPOOL_MEMORY, then on disk, so a run's memory
+        # stays flat
+        with tempfile.SpooledTemporaryFile(SPOOL_MEMORY, "w+", encoding="utf-8") as spool:
             tally, rejected = _assemble(pieces, context, out, spool)
             _write_json(RunReport.document(header, tally.summary(), [], rejected),
                         spool if tally.verdicts else None, out)
