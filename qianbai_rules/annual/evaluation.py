@@ -29,10 +29,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status, Verdict
-from qianbai_rules.core.problems import Lang
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
 from qianbai_rules.rules.plan import Plan
@@ -57,12 +55,8 @@ def open_at(record: FacilityRecord, day: dt.date) -> bool:
     return built_by(record, day) and (closed is None or closed > day)
 
 
-def _rate(done: int, target: int) -> float | None:
-    return round(done / target, 4) if target else None
-
-
 @dataclass
-class _Money:
+class Money:
     total: int = 0
     city: int = 0
     district: int = 0
@@ -89,7 +83,7 @@ class _Money:
 
 
 @dataclass
-class _Construction(_Money):
+class ConstructionMoney(Money):
     """Construction subsidies of the facilities completed in the year: what is due (the
     approved amount where the registry gives one, the standard amount otherwise), the standard
     amounts, what the registry says was paid, what is still owed, and what was paid beyond
@@ -116,6 +110,16 @@ class _Construction(_Money):
         self.add(outcome, "total", None)
 
 
+@dataclass(frozen=True)
+class ExitCase:
+    """A facility in the exit review: the mandatory rules it failed in each of the years."""
+
+    id: str
+    name: str | None
+    street_town: str | None
+    years: tuple[tuple[int, tuple[str, ...]], ...]
+
+
 @dataclass
 class Evaluation:
     """Counts gathered from a stream of results."""
@@ -132,11 +136,11 @@ class Evaluation:
     verdicts: Counter[str] = field(default_factory=Counter)
     departments: dict[str, Counter[str]] = field(default_factory=dict)
     street_towns: dict[str | None, Counter[str]] = field(default_factory=dict)
-    construction: _Construction = field(default_factory=_Construction)
-    operating: _Money = field(default_factory=_Money)
+    construction: ConstructionMoney = field(default_factory=ConstructionMoney)
+    operating: Money = field(default_factory=Money)
     exit_review: list[str] = field(default_factory=list)
-    exit_by_operator: dict[str | None, list[dict[str, Any]]] = field(default_factory=dict)
-    unplanned: list[dict[str, Any]] = field(default_factory=list)
+    exit_by_operator: dict[str | None, list[ExitCase]] = field(default_factory=dict)
+    unplanned: list[tuple[str, str | None]] = field(default_factory=list)  # id, street/town
     undated: list[str] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     records: int = 0
@@ -150,7 +154,7 @@ class Evaluation:
         street = record.street_town or ""
         planned = street in self.plan.streets
         if not planned:
-            self.unplanned.append({"id": record.id, "street_town": record.street_town})
+            self.unplanned.append((record.id, record.street_town))
         completed = record.status.completed_on
         if completed is None:
             self.undated.append(record.id)
@@ -187,9 +191,9 @@ class Evaluation:
                 and built_by(record, dt.date(self.year - 1, 12, 31)):
             self.exit_review.append(record.id)
             now = tuple(r.id for r in failed if r.severity is Severity.mandatory)
-            self.exit_by_operator.setdefault(record.operation.operator_name, []).append({
-                "id": record.id, "name": record.name, "street_town": record.street_town,
-                "years": [(self.year - 1, self.previous[record.id]), (self.year, now)]})
+            self.exit_by_operator.setdefault(record.operation.operator_name, []).append(ExitCase(
+                record.id, record.name, record.street_town,
+                ((self.year - 1, self.previous[record.id]), (self.year, now))))
 
     def _money(self, result: Evaluated, completed_this_year: bool) -> None:
         built = chosen(result.subsidies, SubsidyKind.construction)
@@ -200,85 +204,6 @@ class Evaluation:
         if run is not None and subsidy is not None and run.decision is not Decision.not_covered:
             payer = subsidy.payer
             self.operating.add(run, "amount", str(payer.value) if payer else None)
-
-    def _street_towns(self) -> list[dict[str, Any]]:
-        """Open failures by street/town: the plan's in its order, then others by name, then
-        facilities that name none (null)."""
-        planned = list(self.plan.streets)
-        def order(name: str | None) -> tuple[int, int, str]:
-            if name is None:
-                return (2, 0, "")
-            return (0, planned.index(name), "") if name in planned else (1, 0, name)
-        return [{"street_town": name, "mandatory": counts["mandatory"],
-                 "advisory": counts["advisory"]}
-                for name, counts in sorted(self.street_towns.items(), key=lambda i: order(i[0]))]
-
-    def _exit_by_operator(self, lang: Lang) -> list[dict[str, Any]]:
-        """The exit review by operator (by name; an operator not recorded comes last)."""
-        by_id = self.compiled.by_id
-        def rules(ids: tuple[str, ...]) -> list[dict[str, Any]]:
-            return [{"rule": i, "title": by_id[i].rule.title(lang) if i in by_id else None}
-                    for i in ids]
-        return [{"operator_name": operator, "facilities": [
-                    {**{k: v for k, v in facility.items() if k != "years"},
-                     "years": [{"year": year, "failed_mandatory": rules(ids)}
-                               for year, ids in facility["years"]]}
-                    for facility in facilities]}
-                for operator, facilities in sorted(self.exit_by_operator.items(),
-                                                   key=lambda i: (i[0] is None, i[0] or ""))]
-
-    def as_json(self, lottery_fund: int, lang: Lang) -> dict[str, Any]:
-        plan, year = self.plan, self.year
-        targets = plan.cumulative(year)
-        district = {kind: {"target": targets.get(kind, 0), "completed": self.completed[kind],
-                           "rate": _rate(self.completed[kind], targets.get(kind, 0)),
-                           "completed_unplanned": self.completed_unplanned[kind]}
-                    for kind in plan.types}
-        all_target, all_done = sum(targets.values()), sum(self.completed.values())
-        streets = []
-        for name, street in plan.streets.items():
-            done = self.street_completed.get(name, Counter())
-            entry: dict[str, Any] = {
-                "street_town": name,
-                "targets": {kind: street.total.get(kind, 0) for kind in plan.types},
-                "completed": {kind: done[kind] for kind in plan.types},
-            }
-            by_year = street.target_by(year)
-            if by_year is not None:
-                entry["targets_by_year"] = {kind: by_year.get(kind, 0) for kind in plan.types}
-            pilot = street.pilot
-            entry["pilot_on_time"] = None if pilot is None or year < pilot.year \
-                else name in self.pilots_done
-            streets.append(entry)
-        owed = self.construction.district + self.operating.district
-        city = self.construction.city + self.operating.city
-        from_lottery = min(max(lottery_fund, 0), owed)
-        departments = self.compiled.department_names
-        return {
-            "year": year,
-            "plan": {"name": plan.name(lang), "source": plan.source, "fingerprint": plan.fingerprint,
-                     "from": plan.start.isoformat(), "to": plan.end.isoformat()},
-            "district": {"name": plan.district, "by_type": district,
-                         "total": {"target": all_target, "completed": all_done,
-                                   "rate": _rate(all_done, all_target)}},
-            "streets": streets,
-            "compliance": {**{v.value: self.verdicts[v.value] for v in Verdict},
-                           "in_service": sum(self.verdicts.values()), "undated": self.undated},
-            "subsidies": {
-                "construction": vars(self.construction).copy(),
-                "operating": vars(self.operating).copy(),
-                "funding": {"district_owed": owed, "lottery_fund": from_lottery,
-                            "pooled_and_budget": owed - from_lottery, "city": city,
-                            "lottery_fund_available": lottery_fund,
-                            "lottery_fund_unused": lottery_fund - from_lottery},
-            },
-            "exit_review": self.exit_review,
-            "exit_review_by_operator": self._exit_by_operator(lang),
-            "departments": {departments[code](lang): dict(counts)
-                            for code, counts in sorted(self.departments.items())},
-            "street_towns": self._street_towns(),
-            "unplanned": self.unplanned,
-        }
 
 
 def evaluate_year(results: Iterable[Result], plan: Plan, compiled: CompiledRuleset, year: int,

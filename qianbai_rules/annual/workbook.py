@@ -1,22 +1,23 @@
 """The annual evaluation as an Excel workbook officials can sort and filter: one sheet per
-table of the evaluation document, filters on, the first row frozen.
+table of the annual report, filters on, the first row frozen.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from qianbai_rules.annual.report import AnnualReport
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.io.workbooks import append_row, save_workbook
 from qianbai_rules.model.display import type_names
+from qianbai_rules.reports.model import RejectedEntry, RejectedField
 from qianbai_rules.texts.labels import fill, labels
 
 
-def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
+def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
     """The annual evaluation as a workbook: one sheet per table, filters on."""
     L = labels(lang)["annual"]
     types = type_names(lang)
@@ -26,66 +27,65 @@ def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
     sheets = labels(lang)["workbook"]["sheet"]
     summary.title = sheets["district"]
     append_row(summary, [L["type"], L["target"], L["completed"], L["rate"]])
-    for kind, d in document["district"]["by_type"].items():
-        append_row(summary, [types[kind], d["target"], d["completed"], d["rate"]])
-    total = document["district"]["total"]
-    append_row(summary, [L["all_types"], total["target"], total["completed"], total["rate"]])
+    for kind, d in report.district.by_type.items():
+        append_row(summary, [types[kind], d.target, d.completed, d.rate])
+    total = report.district.total
+    append_row(summary, [L["all_types"], total.target, total.completed, total.rate])
     filters = {summary.title: summary.dimensions}  # the table only, not the counts below
     words = labels(lang)["workbook"]
     append_row(summary, [])
-    append_row(summary, [words["records_evaluated"], document["summary"]["records"]])
-    append_row(summary, [words["records_rejected"], document["summary"]["rejected"]])
+    append_row(summary, [words["records_evaluated"], report.records])
+    append_row(summary, [words["records_rejected"], len(report.rejected)])
     streets = workbook.create_sheet(sheets["streets"])
-    kinds = list(document["district"]["by_type"])
+    kinds = list(report.district.by_type)
     append_row(streets, [L["street"], *[f"{types[k]} {L['target']}" for k in kinds],
                          *[f"{types[k]} {L['completed']}" for k in kinds], L["pilot"]])
-    for s in document["streets"]:
-        append_row(streets, [s["street_town"], *[s["targets"][k] for k in kinds],
-                             *[s["completed"][k] for k in kinds], s["pilot_on_time"]])
+    for s in report.streets:
+        append_row(streets, [s.street_town, *[s.targets[k] for k in kinds],
+                             *[s.completed[k] for k in kinds], s.pilot_on_time])
     money = workbook.create_sheet(sheets["subsidies"])
     append_row(money, ["", L["total"], L["city"], L["district"], L["facilities"], L["undetermined"]])
     for key in ("construction", "operating"):
-        m = document["subsidies"][key]
-        append_row(money, [L[key], m["total"], m["city"], m["district"], m["facilities"],
-                           m["undetermined"]])
-    built = document["subsidies"]["construction"]
-    append_row(money, [L["construction_standard"], built["standard"]])
-    append_row(money, [L["construction_paid"], built["paid"]])
-    append_row(money, [L["construction_owed"], built["owed"]])
-    append_row(money, [L["construction_overpaid"], built["overpaid"]])
-    funding = document["subsidies"]["funding"]
+        m = report.subsidies[key]
+        append_row(money, [L[key], m.total, m.city, m.district, m.facilities, m.undetermined])
+    built = report.subsidies.construction
+    append_row(money, [L["construction_standard"], built.standard])
+    append_row(money, [L["construction_paid"], built.paid])
+    append_row(money, [L["construction_owed"], built.owed])
+    append_row(money, [L["construction_overpaid"], built.overpaid])
+    funding = report.subsidies.funding
     append_row(money, [])
-    append_row(money, [L["district_owed"], funding["district_owed"]])
-    append_row(money, [L["lottery_fund"], funding["lottery_fund"]])
-    append_row(money, [L["pooled_and_budget"], funding["pooled_and_budget"]])
+    append_row(money, [L["district_owed"], funding.district_owed])
+    append_row(money, [L["lottery_fund"], funding.lottery_fund])
+    append_row(money, [L["pooled_and_budget"], funding.pooled_and_budget])
     departments = workbook.create_sheet(sheets["departments"])
     append_row(departments, [L["department"], L["mandatory"], L["advisory"]])
-    for name, counts in document["departments"].items():
+    for name, counts in report.departments.items():
         append_row(departments, [name, counts.get("mandatory", 0), counts.get("advisory", 0)])
     by_street = workbook.create_sheet(sheets["street_towns"])
     append_row(by_street, [L["street"], L["mandatory"], L["advisory"]])
-    for s in document["street_towns"]:
-        append_row(by_street, [s["street_town"] or L["no_street"], s["mandatory"], s["advisory"]])
+    for t in report.street_towns:
+        append_row(by_street, [t.street_town or L["no_street"], t.mandatory, t.advisory])
     review = workbook.create_sheet(sheets["exit_review"])
-    year = document["year"]
+    year = report.year
     append_row(review, [L["exit_review"], L["exit_operator"], L["exit_facility"], L["street"],
                         *[fill(L["exit_failed"], {"year": y}) for y in (year - 1, year)]])
-    for operator in document["exit_review_by_operator"]:
-        for f in operator["facilities"]:
-            failed = ["\n".join(f"{r['rule']} {r['title'] or ''}".strip()
-                                for r in y["failed_mandatory"]) for y in f["years"]]
-            append_row(review, [f["id"], operator["operator_name"] or L["exit_no_operator"],
-                                f["name"], f["street_town"] or L["no_street"], *failed])
+    for operator in report.exit_review_by_operator:
+        for f in operator.facilities:
+            failed = ["\n".join(f"{r.rule} {r.title or ''}".strip()
+                                for r in y.failed_mandatory) for y in f.years]
+            append_row(review, [f.id, operator.operator_name or L["exit_no_operator"],
+                                f.name, f.street_town or L["no_street"], *failed])
     unplanned = workbook.create_sheet(sheets["unplanned"])
     append_row(unplanned, ["id", L["street"]])
-    for item in document["unplanned"]:
-        append_row(unplanned, [item["id"], item["street_town"]])
+    for item in report.unplanned:
+        append_row(unplanned, [item.id, item.street_town])
     readings = workbook.create_sheet(sheets["readings"])
     append_row(readings, [words["reading_id"], words["reading_text"], words["reading_rules"]])
-    for reading in document.get("readings", []):
+    for reading in report.readings:
         append_row(readings, [reading["id"], reading["text"],
                               labels(lang)["value"]["list_separator"].join(reading["rules"])])
-    _rejected_sheet(workbook.create_sheet(sheets["rejected"]), document["rejected"], lang)
+    _rejected_sheet(workbook.create_sheet(sheets["rejected"]), report.rejected, lang)
     for sheet in workbook.worksheets:
         if sheet.max_row > 1:
             sheet.auto_filter.ref = filters.get(sheet.title, sheet.dimensions)
@@ -94,7 +94,7 @@ def write_evaluation(document: dict[str, Any], path: Path, lang: Lang) -> None:
     save_workbook(workbook, path)
 
 
-def _rejected_sheet(sheet: Worksheet, rejected: list[dict[str, Any]], lang: Lang) -> None:
+def _rejected_sheet(sheet: Worksheet, rejected: list[RejectedEntry], lang: Lang) -> None:
     """The records that could not be evaluated, as the reports' annex lists them (file,
     record and its position, field, reason): one row for each reason."""
     words = labels(lang)
@@ -102,10 +102,8 @@ def _rejected_sheet(sheet: Worksheet, rejected: list[dict[str, Any]], lang: Lang
     append_row(sheet, [report["col_source"], report["col_record"], report["col_field"],
                        report["col_reason"]])
     for entry in rejected:
-        record = entry.get("record") or ""
-        if entry.get("position"):
-            record = f"{record}{punct['open']}{entry['position']}{punct['close']}"
-        errors = entry.get("errors") or [{"field": entry.get("field"),
-                                          "message": entry["message"]}]
-        for error in errors:
-            append_row(sheet, [entry["source"], record, error["field"] or "", error["message"]])
+        record = entry.record or ""
+        if entry.position:
+            record = f"{record}{punct['open']}{entry.position}{punct['close']}"
+        for error in entry.errors or [RejectedField(entry.field, entry.message)]:
+            append_row(sheet, [entry.source, record, error.field or "", error.message])

@@ -78,7 +78,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     def body() -> int:
         if args.format not in STREAMED:
             from qianbai_rules.reports.documents import write_reports
-            tally = write_reports(outcomes, context.fmt, context, context.audience, args.output, out)
+            tally = write_reports(outcomes, context, args.output, out)
         elif args.output:
             if writing.is_folder(args.output):
                 raise ReportError(*pair("cli.output_is_folder", path=args.output,
@@ -100,8 +100,8 @@ def _stream(args: argparse.Namespace, context: RunContext, outcomes: Iterator[Re
             out: TextIO, err: TextIO, shown: Meter | None) -> Tally:
     """text/json/jsonl output, in this process or, with --jobs, in worker processes."""
     if args.jobs == 1:
-        return write(outcomes, context.fmt, context, out)
+        return write(outcomes, context, out)
     from qianbai_rules.pipeline.parallel import pieces as parallel_pieces
     pieces = progress(parallel_pieces(args.inputs, context, renderer, args.jobs, shown), err,
                       context.lang, not args.quiet, shown)
-    return write_pieces(pieces, context.fmt, context, out)
+    return write_pieces(pieces, context, out)

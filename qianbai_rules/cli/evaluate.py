@@ -48,8 +48,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qianbai_rules.annual.document import annual_json, write_annual
+    from qianbai_rules.annual.document import write_annual
     from qianbai_rules.annual.evaluation import built_by, cutoff, evaluate_year
+    from qianbai_rules.annual.report import annual_report
     from qianbai_rules.rules.plan import load_plan
 
     lang: Lang = args.lang
@@ -81,10 +82,10 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             results_ = history.recording(results, compiled, year, "evaluate",
                                          lambda result: built_by(result.record, day))
         evaluation = evaluate_year(results_, plan, compiled, year, previous)
-        document = annual_json(evaluation, context, args.lottery_fund, before, history)
+        report = annual_report(evaluation, context, args.lottery_fund, before, history)
         if history is not None:
-            history.store_evaluation(year, compiled, plan.fingerprint, document)
-        write_annual(document, context.fmt, context, args.output, out)
+            history.store_evaluation(year, compiled, plan.fingerprint, report.as_json())
+        write_annual(report, context, args.output, out)
         out.flush()  # all written, or nothing stored
         if history is not None:
             history.commit()

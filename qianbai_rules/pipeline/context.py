@@ -1,7 +1,7 @@
 """The one run context: what a run of ``check`` or ``evaluate`` was asked for and decided
 once (the rules compiled for the as-of date, the engine, the year, language, format and
 audience), read by the command line, the ``--jobs`` workers and the writers; and the tally
-of outcomes that gives the exit status."""
+of results that gives the exit status."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
-from qianbai_rules import __version__
 from qianbai_rules.compile.compiled import CompiledRuleset, Verdict
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.pipeline.check import Rejected, Result
-from qianbai_rules.rules.readings import applied
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,44 +31,25 @@ class RunContext:
     def as_of(self) -> dt.date:
         return self.compiled.as_of
 
-    def header(self) -> dict[str, Any]:
-        """What every output says of the run before its records."""
-        ruleset = self.compiled.ruleset
-        return {
-            "version": __version__,
-            "engine": self.engine,
-            "ruleset": {
-                "name": ruleset.name,
-                "version": ruleset.version,
-                "source": ruleset.source,
-                "fingerprint": ruleset.fingerprint,
-                "rules": len(ruleset.rules),
-                "parameters": [a.as_json() for a in self.compiled.applied],
-            },
-            "as_of": self.compiled.as_of.isoformat(),
-            "year": self.year,
-            "readings": applied(ruleset.readings.values(), False, self.lang),
-        }
-
 
 class Tally:
-    """Counts outcomes as they stream past; the exit status derives from it."""
+    """Counts results as they stream past; the exit status derives from it."""
 
     def __init__(self) -> None:
         self.verdicts: Counter[Verdict] = Counter()
         self.rejected = 0
 
-    def add(self, outcome: Result) -> None:
-        if isinstance(outcome, Rejected):
+    def add(self, result: Result) -> None:
+        if isinstance(result, Rejected):
             self.rejected += 1
         else:
-            self.verdicts[outcome.verdict] += 1
+            self.verdicts[result.verdict] += 1
 
-    def counting(self, outcomes: Iterable[Result]) -> Iterator[Result]:
-        """The same outcomes, each counted as it passes."""
-        for outcome in outcomes:
-            self.add(outcome)
-            yield outcome
+    def counting(self, results: Iterable[Result]) -> Iterator[Result]:
+        """The same results, each counted as it passes."""
+        for result in results:
+            self.add(result)
+            yield result
 
     def summary(self) -> dict[str, int]:
         return {"records": sum(self.verdicts.values()),

@@ -16,8 +16,8 @@ from qianbai_rules.io import writing
 from qianbai_rules.pipeline.check import Rejected, Result
 from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports import render
-from qianbai_rules.reports.model import RecordReport, RunReport
-from qianbai_rules.reports.output import record_report, rejected_json
+from qianbai_rules.reports.model import RecordReport, RejectedEntry, RunReport
+from qianbai_rules.reports.output import record_report, run_header
 from qianbai_rules.texts.labels import labels
 
 
@@ -28,63 +28,67 @@ def _index_entry(report: RecordReport, file: str) -> dict[str, Any]:
             "construction": subsidy.get("construction"), "operating": subsidy.get("operating")}
 
 
-def _context(info: RunContext, **values: Any) -> dict[str, Any]:
-    return render.run_context(info.lang, info.header(), **values)
+def _values(context: RunContext, **values: Any) -> dict[str, Any]:
+    return render.run_context(context.lang, run_header(context).as_json(), **values)
 
 
-def _document(fmt: str, template: str, context: dict[str, Any]) -> bytes:
-    text = render.render(f"{'md' if fmt == 'md' else 'html'}/{template}", context)
-    return render.to_pdf(text) if fmt == "pdf" else text.encode("utf-8")
+def _document(context: RunContext, template: str, values: dict[str, Any]) -> bytes:
+    """One HTML, Markdown or PDF document of the run's format from ``template``."""
+    kind = "md" if context.fmt == "md" else "html"
+    text = render.render(f"{kind}/{template}.{kind}", values)
+    return render.to_pdf(text) if context.fmt == "pdf" else text.encode("utf-8")
 
 
-def write_reports(outcomes: Iterable[Result], fmt: str, info: RunContext, audience: str,
-                  target: str | None, out: TextIO) -> Tally:
+def write_reports(results: Iterable[Result], context: RunContext, target: str | None,
+                  out: TextIO) -> Tally:
     """Reports in html, md or pdf: one document for all records, or, when ``target`` is a
     folder, one file per record and an index (see :func:`_write_folder`)."""
     if target and writing.is_folder(target):
-        return _write_folder(outcomes, fmt, info, audience, Path(target))
+        return _write_folder(results, context, Path(target))
     tally = Tally()
     reports: list[RecordReport] = []
-    rejected: list[dict[str, Any]] = []
-    for outcome in tally.counting(outcomes):
-        if isinstance(outcome, Rejected):
-            rejected.append(rejected_json(outcome, info.lang))
+    rejected: list[RejectedEntry] = []
+    for result in tally.counting(results):
+        if isinstance(result, Rejected):
+            rejected.append(RejectedEntry.of(result, context.lang))
         else:
-            reports.append(record_report(outcome, info))
-    run = RunReport(info.header(), reports, rejected, tally.summary())
-    title = reports[0].title if len(reports) == 1 else labels(info.lang)["report"]["batch_title"]
-    document = _document(fmt, "report.md" if fmt == "md" else "report.html", _context(
-        info, views=run.records, rejected=run.rejected, audience=audience, title=title))
-    writing.emit(document, target, out, binary=fmt == "pdf")
+            reports.append(record_report(result, context))
+    run = RunReport(run_header(context), reports, rejected, tally.summary())
+    title = reports[0].title if len(reports) == 1 \
+        else labels(context.lang)["report"]["batch_title"]
+    document = _document(context, "report", _values(
+        context, views=run.records, rejected=run.rejected, audience=context.audience,
+        title=title))
+    writing.emit(document, target, out, binary=context.fmt == "pdf")
     return tally
 
 
-def _write_folder(outcomes: Iterable[Result], fmt: str, info: RunContext, audience: str,
-                  folder: Path) -> Tally:
+def _write_folder(results: Iterable[Result], context: RunContext, folder: Path) -> Tally:
     """One report per record, each kept aside as it is evaluated; once all are known, the
     file names are decided for the whole run (unique by construction), and the reports and
     the index are put in place together, every path checked before any is written."""
     tally = Tally()
-    suffix = {"html": ".html", "md": ".md", "pdf": ".pdf"}[fmt]
+    suffix = {"html": ".html", "md": ".md", "pdf": ".pdf"}[context.fmt]
     batch = writing.Batch(folder)
     ids: list[str] = []
     entries: list[dict[str, Any]] = []  # the index's, without the file name until known
-    rejected: list[dict[str, Any]] = []
+    rejected: list[RejectedEntry] = []
     try:
-        for outcome in tally.counting(outcomes):
-            if isinstance(outcome, Rejected):
-                rejected.append(rejected_json(outcome, info.lang))
+        for result in tally.counting(results):
+            if isinstance(result, Rejected):
+                rejected.append(RejectedEntry.of(result, context.lang))
                 continue
-            report = record_report(outcome, info)
-            batch.keep(_document(fmt, "report.md" if fmt == "md" else "report.html", _context(
-                info, views=[report], rejected=[], audience=audience, title=report.title)))
+            report = record_report(result, context)
+            batch.keep(_document(context, "report", _values(
+                context, views=[report], rejected=[], audience=context.audience,
+                title=report.title)))
             ids.append(report.id)
             entries.append(_index_entry(report, ""))
         files = [name + suffix for name in writing.file_names(ids)]
         for entry, file in zip(entries, files, strict=True):
             entry["file"] = file
-        batch.keep(_document(fmt, "index.md" if fmt == "md" else "index.html",
-                             _context(info, entries=entries, rejected=rejected,
+        batch.keep(_document(context, "index",
+                             _values(context, entries=entries, rejected=rejected,
                                       summary=tally.summary())))
         batch.place([*files, f"index{suffix}"])
     finally:

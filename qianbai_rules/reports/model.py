@@ -10,17 +10,22 @@ templates); none of them re-reads another.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from qianbai_rules import __version__
 from qianbai_rules.compile.compiled import Status
 from qianbai_rules.core.jsontext import compact_json
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.model.display import field_name, render_value
+from qianbai_rules.pipeline.check import Rejected
+from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.reports.identity import identity_rows
+from qianbai_rules.rules.readings import applied
 
 
 @dataclass(frozen=True)
@@ -275,22 +280,110 @@ class RecordReport:
         return self.name or self.id
 
 
-def json_document(header: Mapping[str, Any], summary: Mapping[str, int],
-                  records: list[Any], rejected: list[Any]) -> dict[str, Any]:
-    """The whole run as ``--format json`` prints it."""
-    return {**header, "summary": summary, "records": records, "rejected": rejected}
+@dataclass(frozen=True)
+class RejectedField:
+    """One field's problem in a record rejected for several."""
+
+    field: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class RejectedEntry:
+    """A record that could not be evaluated, as every format lists it (contract: outputs.md,
+    ``rejected``): where it is, which field, why; each field's reason when there are several."""
+
+    source: str
+    record: str | None
+    field: str | None
+    message: str
+    position: str | None  # where the record is in its file, when that is not its id
+    column: str | None  # a spreadsheet column letter
+    errors: list[RejectedField] | None
+
+    @classmethod
+    def of(cls, rejected: Rejected, lang: Lang) -> RejectedEntry:
+        problem = rejected.problem
+        position = problem.position if problem.position != problem.item else None
+        errors = [RejectedField(f, m(lang)) for f, m in rejected.errors] \
+            if len(rejected.errors) > 1 else None
+        return cls(problem.file, problem.item, problem.field, problem.says(lang), position,
+                   problem.column, errors)
+
+    def as_json(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"source": self.source, "record": self.record,
+                                 "field": self.field, "message": self.message}
+        if self.position is not None:
+            entry["position"] = self.position
+        if self.column is not None:
+            entry["column"] = self.column
+        if self.errors is not None:
+            entry["errors"] = [{"field": e.field, "message": e.message} for e in self.errors]
+        return entry
+
+
+@dataclass(frozen=True)
+class RulesetInfo:
+    """The rules a run applied: which set, how many rules, and the parameter values."""
+
+    name: str
+    version: str
+    source: str
+    fingerprint: str
+    rules: int
+    parameters: list[dict[str, Any]]  # each applied value as the JSON shows it
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "version": self.version, "source": self.source,
+                "fingerprint": self.fingerprint, "rules": self.rules,
+                "parameters": self.parameters}
+
+
+@dataclass(frozen=True)
+class RunHeader:
+    """What every output says of the run before its records (contract: outputs.md)."""
+
+    version: str
+    engine: str
+    ruleset: RulesetInfo
+    as_of: dt.date
+    year: int
+    readings: list[dict[str, Any]]  # the working interpretations the rules apply
+
+    @classmethod
+    def of(cls, context: RunContext) -> RunHeader:
+        ruleset = context.compiled.ruleset
+        return cls(__version__, context.engine, RulesetInfo(
+            ruleset.name, ruleset.version, ruleset.source, ruleset.fingerprint,
+            len(ruleset.rules), [a.as_json() for a in context.compiled.applied]),
+            context.as_of, context.year,
+            applied(ruleset.readings.values(), False, context.lang))
+
+    def as_json(self) -> dict[str, Any]:
+        return {"version": self.version, "engine": self.engine,
+                "ruleset": self.ruleset.as_json(), "as_of": self.as_of.isoformat(),
+                "year": self.year, "readings": self.readings}
 
 
 @dataclass(frozen=True)
 class RunReport:
-    """A whole run: its header (version, engine, ruleset, parameters, readings), the
-    records' reports, the rejected records and the counts."""
+    """A whole run of ``check``: its header, the records' reports, the rejected records and
+    the counts. ``--format json`` is :meth:`document` of it; the other formats render its
+    parts as the records stream past (:mod:`.output`, :mod:`.documents`)."""
 
-    header: dict[str, Any]
+    header: RunHeader
     records: list[RecordReport]
-    rejected: list[dict[str, Any]]
+    rejected: list[RejectedEntry]
     summary: dict[str, int]
 
+    @staticmethod
+    def document(header: RunHeader, summary: Mapping[str, int], records: list[dict[str, Any]],
+                 rejected: list[RejectedEntry]) -> dict[str, Any]:
+        """The whole run as ``--format json`` prints it, from the records' JSON (as the
+        ``--jobs`` workers send them back)."""
+        return {**header.as_json(), "summary": summary, "records": records,
+                "rejected": [r.as_json() for r in rejected]}
+
     def as_json(self) -> dict[str, Any]:
-        return json_document(self.header, self.summary, [r.as_json() for r in self.records],
+        return self.document(self.header, self.summary, [r.as_json() for r in self.records],
                              self.rejected)

@@ -1,0 +1,348 @@
+"""The annual evaluation as every format shows it: one typed report built from the
+:class:`.Evaluation` (and the previous year's stored evaluation, for the change).
+
+JSON (``as_json``, what the history stores), text, HTML, Markdown, PDF and the workbook are
+renderings of it; none of them re-reads another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from qianbai_rules.annual.change import COMPLIANCE, Change, YearTotals
+from qianbai_rules.annual.evaluation import ConstructionMoney, Evaluation, Money
+from qianbai_rules.compile.compiled import Verdict
+from qianbai_rules.core.problems import Lang
+from qianbai_rules.history.store import History
+from qianbai_rules.pipeline.context import RunContext
+from qianbai_rules.reports.model import RejectedEntry, RunHeader
+from qianbai_rules.reports.output import run_header
+from qianbai_rules.rules.readings import applied
+
+
+def _rate(done: int, target: int) -> float | None:
+    return round(done / target, 4) if target else None
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    name: str
+    source: str
+    fingerprint: str
+    start: dt.date
+    end: dt.date
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "source": self.source, "fingerprint": self.fingerprint,
+                "from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Facilities completed against the cumulative target."""
+
+    target: int
+    completed: int
+
+    @property
+    def rate(self) -> float | None:
+        return _rate(self.completed, self.target)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"target": self.target, "completed": self.completed, "rate": self.rate}
+
+
+@dataclass(frozen=True)
+class TypeProgress(Progress):
+    """One facility type's progress; those completed outside the plan's streets apart."""
+
+    completed_unplanned: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {**super().as_json(), "completed_unplanned": self.completed_unplanned}
+
+
+@dataclass(frozen=True)
+class DistrictProgress:
+    name: str
+    by_type: dict[str, TypeProgress]  # in the plan's order of types
+    total: Progress
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "by_type": {k: p.as_json() for k, p in self.by_type.items()},
+                "total": self.total.as_json()}
+
+
+@dataclass(frozen=True)
+class StreetProgress:
+    street_town: str
+    targets: dict[str, int]  # by type, the plan's total
+    completed: dict[str, int]
+    targets_by_year: dict[str, int] | None  # the plan's target by the evaluated year
+    pilot_on_time: bool | None  # None: no pilot, or not due yet
+
+    def as_json(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"street_town": self.street_town, "targets": self.targets,
+                                 "completed": self.completed}
+        if self.targets_by_year is not None:
+            entry["targets_by_year"] = self.targets_by_year
+        entry["pilot_on_time"] = self.pilot_on_time
+        return entry
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """Verdicts of the facilities built by the cut-off; those without a completion date apart."""
+
+    compliant: int
+    non_compliant: int
+    incomplete: int
+    undated: list[str]
+
+    @property
+    def in_service(self) -> int:
+        return self.compliant + self.non_compliant + self.incomplete
+
+    def as_json(self) -> dict[str, Any]:
+        return {**{v.value: getattr(self, v.value) for v in Verdict},
+                "in_service": self.in_service, "undated": self.undated}
+
+
+@dataclass(frozen=True)
+class Funding:
+    """Who pays the district's part: the welfare-lottery fund first, then pooled funds and
+    the budget."""
+
+    district_owed: int
+    lottery_fund: int  # what the fund pays
+    city: int
+    lottery_fund_available: int
+
+    @property
+    def pooled_and_budget(self) -> int:
+        return self.district_owed - self.lottery_fund
+
+    @property
+    def lottery_fund_unused(self) -> int:
+        return self.lottery_fund_available - self.lottery_fund
+
+    def as_json(self) -> dict[str, Any]:
+        return {"district_owed": self.district_owed, "lottery_fund": self.lottery_fund,
+                "pooled_and_budget": self.pooled_and_budget, "city": self.city,
+                "lottery_fund_available": self.lottery_fund_available,
+                "lottery_fund_unused": self.lottery_fund_unused}
+
+
+@dataclass(frozen=True)
+class Subsidies:
+    construction: ConstructionMoney
+    operating: Money
+    funding: Funding
+
+    def __getitem__(self, kind: str) -> Money:
+        """The money of a kind by name (construction, operating), as the templates ask."""
+        money: Money = {"construction": self.construction, "operating": self.operating}[kind]
+        return money
+
+    def as_json(self) -> dict[str, Any]:
+        return {"construction": asdict(self.construction), "operating": asdict(self.operating),
+                "funding": self.funding.as_json()}
+
+
+@dataclass(frozen=True)
+class FailedRule:
+    rule: str
+    title: str | None  # None: a rule no longer in the rules
+
+
+@dataclass(frozen=True)
+class ExitYear:
+    year: int
+    failed_mandatory: list[FailedRule]
+
+
+@dataclass(frozen=True)
+class ExitFacility:
+    id: str
+    name: str | None
+    street_town: str | None
+    years: list[ExitYear]  # the previous year, then the evaluated one
+
+
+@dataclass(frozen=True)
+class OperatorReview:
+    operator_name: str | None
+    facilities: list[ExitFacility]
+
+
+@dataclass(frozen=True)
+class StreetTownFailures:
+    """Open failures in one street/town (None: facilities that name none)."""
+
+    street_town: str | None
+    mandatory: int
+    advisory: int
+
+
+@dataclass(frozen=True)
+class Unplanned:
+    id: str
+    street_town: str | None
+
+
+@dataclass(frozen=True)
+class HistoryNote:
+    database: str
+    previous_year_found: bool
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    """The annual evaluation of a year, as every format shows it (contract: outputs.md)."""
+
+    header: RunHeader
+    year: int
+    plan: PlanInfo
+    district: DistrictProgress
+    streets: list[StreetProgress]
+    compliance: Compliance
+    subsidies: Subsidies
+    exit_review: list[str]
+    exit_review_by_operator: list[OperatorReview]
+    departments: dict[str, dict[str, int]]  # department name -> severity -> open failures
+    street_towns: list[StreetTownFailures]
+    unplanned: list[Unplanned]
+    records: int
+    rejected: list[RejectedEntry]
+    history: HistoryNote | None
+    change: Change | None
+    readings: list[dict[str, Any]]
+
+    @property
+    def as_of(self) -> str:
+        return self.header.as_of.isoformat()
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {"records": self.records, "rejected": len(self.rejected)}
+
+    def totals(self) -> YearTotals:
+        return YearTotals(self.year, {k: p.completed for k, p in self.district.by_type.items()},
+                          {v: getattr(self.compliance, v) for v in COMPLIANCE},
+                          self.subsidies.construction.total, self.subsidies.operating.total)
+
+    def as_json(self) -> dict[str, Any]:
+        """The evaluation as ``--format json`` prints it and the history stores it."""
+        header = self.header
+        return {
+            "version": header.version, "engine": header.engine,
+            "ruleset": header.ruleset.as_json(), "as_of": self.as_of,
+            "year": self.year, "plan": self.plan.as_json(),
+            "district": self.district.as_json(),
+            "streets": [s.as_json() for s in self.streets],
+            "compliance": self.compliance.as_json(),
+            "subsidies": self.subsidies.as_json(),
+            "exit_review": self.exit_review,
+            "exit_review_by_operator": [asdict(o) for o in self.exit_review_by_operator],
+            "departments": self.departments,
+            "street_towns": [asdict(s) for s in self.street_towns],
+            "unplanned": [asdict(u) for u in self.unplanned],
+            "summary": self.summary,
+            "rejected": [r.as_json() for r in self.rejected],
+            "history": None if self.history is None else asdict(self.history),
+            "change": None if self.change is None else self.change.as_json(),
+            "readings": self.readings,
+        }
+
+
+def _district(evaluation: Evaluation) -> DistrictProgress:
+    plan = evaluation.plan
+    targets = plan.cumulative(evaluation.year)
+    done = evaluation.completed
+    return DistrictProgress(
+        plan.district,
+        {kind: TypeProgress(targets.get(kind, 0), done[kind],
+                            evaluation.completed_unplanned[kind]) for kind in plan.types},
+        Progress(sum(targets.values()), sum(done.values())))
+
+
+def _streets(evaluation: Evaluation) -> list[StreetProgress]:
+    plan, year = evaluation.plan, evaluation.year
+    streets = []
+    for name, street in plan.streets.items():
+        done = evaluation.street_completed.get(name, Counter())
+        by_year = street.target_by(year)
+        pilot = street.pilot
+        streets.append(StreetProgress(
+            name, {kind: street.total.get(kind, 0) for kind in plan.types},
+            {kind: done[kind] for kind in plan.types},
+            None if by_year is None else {kind: by_year.get(kind, 0) for kind in plan.types},
+            None if pilot is None or year < pilot.year else name in evaluation.pilots_done))
+    return streets
+
+
+def _subsidies(evaluation: Evaluation, lottery_fund: int) -> Subsidies:
+    built, run = evaluation.construction, evaluation.operating
+    owed = built.district + run.district
+    return Subsidies(replace(built), replace(run), Funding(
+        owed, min(max(lottery_fund, 0), owed), built.city + run.city, lottery_fund))
+
+
+def _street_towns(evaluation: Evaluation) -> list[StreetTownFailures]:
+    """Open failures by street/town: the plan's in its order, then others by name, then
+    facilities that name none."""
+    planned = list(evaluation.plan.streets)
+    def order(name: str | None) -> tuple[int, int, str]:
+        if name is None:
+            return (2, 0, "")
+        return (0, planned.index(name), "") if name in planned else (1, 0, name)
+    return [StreetTownFailures(name, counts["mandatory"], counts["advisory"])
+            for name, counts in sorted(evaluation.street_towns.items(),
+                                       key=lambda i: order(i[0]))]
+
+
+def _exit_review(evaluation: Evaluation, lang: Lang) -> list[OperatorReview]:
+    """The exit review by operator (by name; an operator not recorded comes last)."""
+    by_id = evaluation.compiled.by_id
+    def rules(ids: tuple[str, ...]) -> list[FailedRule]:
+        return [FailedRule(i, by_id[i].rule.title(lang) if i in by_id else None) for i in ids]
+    return [OperatorReview(operator, [
+                ExitFacility(f.id, f.name, f.street_town,
+                             [ExitYear(year, rules(ids)) for year, ids in f.years])
+                for f in facilities])
+            for operator, facilities in sorted(evaluation.exit_by_operator.items(),
+                                               key=lambda i: (i[0] is None, i[0] or ""))]
+
+
+def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int,
+                  before: Mapping[str, Any] | None, history: History | None) -> AnnualReport:
+    """The report of ``evaluation``; ``before`` is the previous year's stored evaluation."""
+    lang = context.lang
+    departments = evaluation.compiled.department_names
+    report = AnnualReport(
+        header=run_header(context), year=evaluation.year,
+        plan=PlanInfo(evaluation.plan.name(lang), evaluation.plan.source,
+                      evaluation.plan.fingerprint, evaluation.plan.start, evaluation.plan.end),
+        district=_district(evaluation), streets=_streets(evaluation),
+        compliance=Compliance(evaluation.verdicts[Verdict.compliant.value],
+                              evaluation.verdicts[Verdict.non_compliant.value],
+                              evaluation.verdicts[Verdict.incomplete.value], evaluation.undated),
+        subsidies=_subsidies(evaluation, lottery_fund),
+        exit_review=evaluation.exit_review,
+        exit_review_by_operator=_exit_review(evaluation, lang),
+        departments={departments[code](lang): dict(counts)
+                     for code, counts in sorted(evaluation.departments.items())},
+        street_towns=_street_towns(evaluation),
+        unplanned=[Unplanned(i, s) for i, s in evaluation.unplanned],
+        records=evaluation.records,
+        rejected=[RejectedEntry.of(r, lang) for r in evaluation.rejected],
+        history=None if history is None else HistoryNote(str(history.path), before is not None),
+        change=None,
+        readings=applied(context.compiled.ruleset.readings.values(), True, lang))
+    if before is None:
+        return report
+    return replace(report, change=Change.between(report.totals(), YearTotals.stored(before)))
