@@ -14,27 +14,20 @@ from typing import Any
 
 import pytest
 
+from qianbai_rules.ruletest.plugin import NamedCaseItem
 from tests.cli_cases import CliCase, load_cli_cases, run_cli_case
 
 
-class CliCaseItem(pytest.Item):
-    """A command-line case: named by its file and its sentence."""
+class CliCaseItem(NamedCaseItem):
+    """A command-line case: run in a fresh folder."""
 
     def __init__(self, *, case: CliCase, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.case = case
 
-    def runtest(self) -> None:
+    def failures(self) -> list[str]:
         tmp = Path(self.config._tmp_path_factory.mktemp("cli"))  # type: ignore[attr-defined]
-        failures = run_cli_case(self.case, tmp)
-        if failures:
-            raise AssertionError("\n".join(failures))
-
-    def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, 0, f"{self.case.file}: {self.case.name}"
-
-    def repr_failure(self, excinfo: Any, style: Any = None) -> str:
-        return f"{self.case.file}: {self.case.name}\n{excinfo.value}"
+        return run_cli_case(self.case, tmp)
 
 
 class CliCaseFile(pytest.File):

@@ -30,16 +30,17 @@ def _fixtures(root: Path) -> dict[str, dict[str, Any]]:
     return load_fixtures(root)
 
 
-class RuleCaseItem(pytest.Item):
-    """One rule test case: named by its file and its sentence."""
+class NamedCaseItem(pytest.Item):
+    """A test case written as data: reported by its file and its sentence, failing with the
+    list of what differed (``failures``)."""
 
-    def __init__(self, *, case: Case, root: Path, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.case = case
-        self.root = root
+    case: Any  # has .file and .name
+
+    def failures(self) -> list[str]:
+        raise NotImplementedError
 
     def runtest(self) -> None:
-        failures = run_case(self.case, _ruleset(self.root))
+        failures = self.failures()
         if failures:
             raise AssertionError("\n".join(failures))
 
@@ -48,6 +49,18 @@ class RuleCaseItem(pytest.Item):
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
         return f"{self.case.file}: {self.case.name}\n{excinfo.value}"
+
+
+class RuleCaseItem(NamedCaseItem):
+    """One rule test case, run through both evaluators against its folder's rules."""
+
+    def __init__(self, *, case: Case, root: Path, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+        self.root = root
+
+    def failures(self) -> list[str]:
+        return run_case(self.case, _ruleset(self.root))
 
 
 class RuleCaseFile(pytest.File):
