@@ -17,6 +17,11 @@ Prints, against the targets of the benchmark issue:
 Wall times are the best of ``--repeat`` runs (the machine's other work only slows a run
 down); each command runs in a fresh process, whose peak memory is its maximum resident
 set size. `--quick` is a short run (10,000 records).
+
+`--profile [--size N] [--engine plain|durable]` prints instead where the time of
+`check --format jsonl` goes: microseconds per record in each stage of one record's way
+through the pipeline, over N generated records (default 2,000), against the whole check
+run in the same process (`stage_profile.py`).
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from stage_profile import profile  # noqa: E402 - beside this file
 
 from qianbai_rules.compile.compiled import compile_ruleset  # noqa: E402
 from qianbai_rules.core.resources import rules_dir  # noqa: E402
@@ -213,7 +220,20 @@ def main() -> None:
                         help="generated records for the differential run")
     parser.add_argument("--examples", type=int, default=5_000,
                         help="hypothesis examples for the differential run")
+    parser.add_argument("--profile", action="store_true",
+                        help="only the per-stage profile of check --format jsonl")
+    parser.add_argument("--size", type=int, default=2_000, help="records of the profile")
+    parser.add_argument("--engine", choices=("durable", "plain"),
+                        help="evaluator of the profile (default: each available one)")
     args = parser.parse_args()
+    if args.profile:
+        print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, {dt.date.today()}")
+        with tempfile.TemporaryDirectory() as folder:
+            source = Path(folder) / f"r{args.size}.jsonl"
+            write_records(source, args.size)
+            for engine in [args.engine] if args.engine else list(engines()):
+                print(profile(source, engine, AS_OF, args.repeat).table())
+        return
     sizes = [10_000] if args.quick else [int(s) for s in args.sizes.split(",") if s]
     differential_count = 2_000 if args.quick else args.differential
     examples = 1_000 if args.quick else args.examples

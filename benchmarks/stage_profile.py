@@ -1,0 +1,203 @@
+"""Where the time goes: one record's way through `check --format jsonl`, stage by stage.
+
+Each stage calls the real functions the pipeline calls, over all records, one stage after
+the other: every stage is given what the stage before it produced for every record, so it
+sees the same inputs as in the pipeline (and the same order, so the memos the pipeline keeps
+hit as often). Each call is timed with ``time.perf_counter_ns``; a stage's figure is its
+total over the records, divided by their number. The whole ``check --format jsonl`` is run
+in this process for comparison, with the time of a run over no record subtracted (loading
+and compiling the rules, the header and the summary).
+
+Stages of no record: rejected records (none in the generated input) are left out, and a
+duplicate id would be too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from qianbai_rules.cli.app import main as qianbai_main
+from qianbai_rules.compile.compiled import CompiledRuleset, Status, compile_ruleset
+from qianbai_rules.compile.decision import Choice
+from qianbai_rules.core.jsontext import compact_json
+from qianbai_rules.core.problems import Lang
+from qianbai_rules.core.resources import rules_dir
+from qianbai_rules.engines.evaluator import Evaluator, make_evaluator
+from qianbai_rules.io.inputs import read
+from qianbai_rules.io.sources import InputItem
+from qianbai_rules.io.writing import atomic_text
+from qianbai_rules.model.flat import FlatRecord
+from qianbai_rules.model.record import FacilityRecord
+from qianbai_rules.pipeline.check import Evaluated, Rejected, Unique, admit
+from qianbai_rules.reports.build import Reporter
+from qianbai_rules.reports.claims import entitlements, subsidy_claims
+from qianbai_rules.reports.findings import FindingWriter
+from qianbai_rules.reports.model import RecordReport
+from qianbai_rules.rules.ruleset import load_ruleset
+from qianbai_rules.subsidies.amounts import SubsidyOutcome, YearFacts, decision_facts, outcome
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    nanoseconds: int
+    part: bool = False  # a part of the stage above it, not counted again in the sum
+
+
+@dataclass(frozen=True)
+class Profile:
+    engine: str
+    records: int
+    stages: list[Stage]
+    whole_ns: int  # the whole check --format jsonl, the run over no record subtracted
+
+    @property
+    def stages_ns(self) -> int:
+        return sum(stage.nanoseconds for stage in self.stages if not stage.part)
+
+    def table(self) -> str:
+        """The stages with µs per record, share of the whole, and records per second."""
+        n = self.records
+        lines = [f"Per-stage profile, {self.engine} evaluator, {n:,} generated records "
+                 "(µs per record; share of the whole check)",
+                 f"  {'stage':<58} {'µs/record':>10} {'share':>7} {'records/s':>11}"]
+
+        def row(name: str, ns: int) -> str:
+            micro = ns / n / 1000
+            rate = f"{n / (ns / 1e9):>11,.0f}" if ns else f"{'—':>11}"
+            return f"  {name:<58} {micro:>10.1f} {ns / self.whole_ns:>7.1%} {rate}"
+
+        for stage in self.stages:
+            lines.append(row(("   of which " if stage.part else "") + stage.name, stage.nanoseconds))
+        lines.append(row("sum of the stages", self.stages_ns))
+        lines.append(row("whole `check --format jsonl` in this process", self.whole_ns))
+        return "\n".join(lines)
+
+
+def timed(inputs: list[T], call: Callable[[T], R]) -> tuple[list[R], int]:
+    """``call`` of every input, each call timed; the results and the total nanoseconds."""
+    clock = time.perf_counter_ns
+    results: list[R] = []
+    total = 0
+    for value in inputs:
+        start = clock()
+        result = call(value)
+        total += clock() - start
+        results.append(result)
+    return results, total
+
+
+def _read_all(source: Path) -> tuple[list[InputItem], int]:
+    """Every item the reader yields, each ``next`` timed (reading, decoding, JSON)."""
+    clock = time.perf_counter_ns
+    items: list[InputItem] = []
+    reader: Iterator[InputItem] = read(str(source))
+    total = 0
+    while True:
+        start = clock()
+        item = next(reader, None)
+        total += clock() - start
+        if item is None:
+            return items, total
+        items.append(item)
+
+
+def _whole(source: Path, engine: str, as_of: dt.date, folder: Path) -> int:
+    """Nanoseconds of ``qianbai check --format jsonl`` over ``source`` in this process."""
+    start = time.perf_counter_ns()
+    status = qianbai_main(["check", str(source), "--format", "jsonl", "--as-of", as_of.isoformat(),
+                           "--engine", engine, "--quiet", "-o", str(folder / "whole.jsonl"),
+                           "--force"], io.StringIO(), io.StringIO())
+    elapsed = time.perf_counter_ns() - start
+    if status not in (0, 1):
+        raise SystemExit(f"check --format jsonl over {source} ended with status {status}")
+    return elapsed
+
+
+def profile(source: Path, engine: str, as_of: dt.date, repeat: int = 1) -> Profile:
+    """The per-stage profile of the records in ``source`` (JSON Lines), with ``engine``.
+    With ``repeat`` above 1 each figure is the best of that many runs."""
+    compiled = compile_ruleset(load_ruleset(rules_dir()), as_of)
+    evaluator = make_evaluator(engine, compiled)
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        empty = folder / "empty.jsonl"
+        empty.write_bytes(b"")
+        _whole(source, engine, as_of, folder)  # warm up: imports, lazy tables
+        runs = [_stages(source, compiled, evaluator, as_of.year, folder) for _ in range(repeat)]
+        whole = min(_whole(source, engine, as_of, folder) - _whole(empty, engine, as_of, folder)
+                    for _ in range(repeat))
+    stages = [Stage(first.name, min(run[i].nanoseconds for run in runs), first.part)
+              for i, first in enumerate(runs[0])]
+    records = sum(1 for _ in read(str(source)))
+    return Profile(evaluator.name, records, stages, whole)
+
+
+def _stages(source: Path, compiled: CompiledRuleset, evaluator: Evaluator, year: int,
+            folder: Path) -> list[Stage]:
+    items, reading = _read_all(source)
+    unique = Unique()
+    admitted, validating = timed(items, lambda item: admit(item, unique))
+    kept = [(identity.source, record) for identity, record in admitted
+            if identity is not None and not isinstance(record, Rejected)]
+    records: list[FacilityRecord] = [record for _, record in kept]
+    flats, flattening = timed(records, FlatRecord.of)
+    statuses, evaluating = timed(flats, evaluator.statuses)
+    verdicts, judging = timed(statuses, compiled.verdict)
+    rows = list(zip(flats, statuses, verdicts, strict=True))
+    facts, deriving = timed(rows, lambda row: decision_facts(compiled, row[1], row[2], row[0], year))
+    choices, deciding = timed(facts, lambda derived: evaluator.decide(derived.decision))
+
+    def amounts(row: tuple[YearFacts, list[Status], list[Choice]]) -> list[SubsidyOutcome]:
+        derived, rule_statuses, chosen = row
+        return [outcome(rule, choice, derived, compiled, rule_statuses)
+                for rule, choice in zip(compiled.subsidy_rules, chosen, strict=True)]
+
+    outcomes, paying = timed(list(zip(facts, statuses, choices, strict=True)), amounts)
+    results = [Evaluated(where, record, flat, rule_statuses, verdict, paid)
+               for (where, record), flat, rule_statuses, verdict, paid
+               in zip(kept, flats, statuses, verdicts, outcomes, strict=True)]
+    lang: Lang = "zh"
+    reporter = Reporter(compiled, year, lang)
+    reports, reporting = timed(results, reporter.record)
+    # the report's parts, each on its own (a fresh memo of findings, as the run starts with)
+    writer = FindingWriter(compiled, lang)
+    _, finding = timed(results, lambda result: writer.findings(result.statuses, result.flat))
+    _, claiming = timed(results, lambda result: subsidy_claims(result.subsidies, compiled,
+                                                               result.flat, year, lang))
+    _, entitling = timed(results, lambda result: entitlements(compiled, result.statuses, lang))
+    lines, encoding = timed(reports, RecordReport.as_line)
+    with atomic_text(folder / "stages.jsonl") as out:
+        start = time.perf_counter_ns()
+        out.write(compact_json({"header": {}}) + "\n")
+        writing = time.perf_counter_ns() - start
+        _, writing_lines = timed(lines, lambda line: out.write(line + "\n"))
+        start = time.perf_counter_ns()
+    writing += writing_lines + time.perf_counter_ns() - start  # closing: flush, fsync, rename
+    return [
+        Stage("read and parse the input lines (io.inputs.read)", reading),
+        Stage("raw mapping → FacilityRecord, ids (pipeline.check.admit)", validating),
+        Stage("FlatRecord.of", flattening),
+        Stage("rule statuses (evaluator.statuses)", evaluating),
+        Stage("verdict (compiled.verdict)", judging),
+        Stage("subsidy decision facts (subsidies.amounts.decision_facts)", deriving),
+        Stage("subsidy decision (evaluator.decide)", deciding),
+        Stage("subsidy amounts (subsidies.amounts.outcome)", paying),
+        Stage("run report (reports.build.Reporter.record)", reporting),
+        Stage("findings (FindingWriter.findings, memo fresh)", finding, part=True),
+        Stage("subsidy claims (reports.claims.subsidy_claims)", claiming, part=True),
+        Stage("entitlements (reports.claims.entitlements)", entitling, part=True),
+        Stage("JSON line encoding (RecordReport.as_line)", encoding),
+        Stage("writing (io.writing.atomic_text, closing included)", writing),
+    ]
+
