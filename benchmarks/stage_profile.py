@@ -80,6 +80,9 @@ class Profile:
         for stage in self.stages:
             lines.append(row(("   of which " if stage.part else "") + stage.name, stage.nanoseconds))
         lines.append(row("sum of the stages", self.stages_ns))
+        lines.append(f"  {'rest (generators, tally, pieces, noise): whole − sum':<58} "
+                     f"{(self.whole_ns - self.stages_ns) / n / 1000:>10.1f} "
+                     f"{(self.whole_ns - self.stages_ns) / self.whole_ns:>7.1%}")
         lines.append(row("whole `check --format jsonl` in this process", self.whole_ns))
         return "\n".join(lines)
 
@@ -177,7 +180,9 @@ def _stages(source: Path, compiled: CompiledRuleset, evaluator: Evaluator, year:
                                                                result.flat, year, lang))
     _, entitling = timed(results, lambda result: entitlements(compiled, result.statuses, lang))
     lines, encoding = timed(reports, RecordReport.as_line)
-    with atomic_text(folder / "stages.jsonl") as out:
+    written = folder / "stages.jsonl"
+    written.unlink(missing_ok=True)  # a fresh file each run, as a check without --force makes
+    with atomic_text(written) as out:
         start = time.perf_counter_ns()
         out.write(compact_json({"header": {}}) + "\n")
         writing = time.perf_counter_ns() - start
