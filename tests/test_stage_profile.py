@@ -18,14 +18,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from stage_profile import profile  # benchmarks/ is no package: its folder is put on the path
 
 
-@pytest.mark.slow  # runs the whole check seven times over 200 records
+@pytest.mark.slow  # runs the whole check eleven times over 200 records
 @pytest.mark.parametrize("engine", ["plain", "durable"])
 def test_the_stages_add_up_to_the_whole_check(tmp_path: Path, engine: str) -> None:
     source = tmp_path / "records.jsonl"
     source.write_text("".join(json.dumps(record.model_dump(mode="json", exclude_none=True),
                                          ensure_ascii=False) + "\n"
                               for record in records(200, seed=200)), encoding="utf-8")
-    found = profile(source, engine, dt.date(2019, 12, 31), repeat=3)
+    found = profile(source, engine, dt.date(2019, 12, 31), repeat=5)
     assert found.records == 200
     assert found.engine == engine
     assert [stage.name.split(" (")[0] for stage in found.stages] == [
