@@ -27,8 +27,10 @@ def _pieces(template: str) -> tuple[str, ...]:
     return tuple(_SLOT.split(template))
 
 
-def fill(template: str, values: Mapping[str, object]) -> str:
+def fill(template: str, values: Mapping[str, object], lang: Lang = "zh") -> str:
     """Replace ``{name}`` slots with values already rendered as text; never a template.
+    A :class:`Text` value gives its own text in ``lang`` (a date written 2019年12月31日 in
+    Chinese and 2019-12-31 in English, a nested text).
 
     A slot without a value is left as it is.
     """
@@ -38,7 +40,11 @@ def fill(template: str, values: Mapping[str, object]) -> str:
     filled = list(pieces)
     for i in range(1, len(filled), 2):
         name = filled[i]
-        filled[i] = str(values[name]) if name in values else f"{{{name}}}"
+        if name in values:
+            value = values[name]
+            filled[i] = value(lang) if isinstance(value, Text) else str(value)
+        else:
+            filled[i] = f"{{{name}}}"
     return "".join(filled)
 
 
@@ -50,15 +56,8 @@ def _text(key: str, lang: Lang) -> str:
     return str(node[lang])
 
 
-def _in(lang: Lang, values: Mapping[str, object]) -> dict[str, object]:
-    """The slot values in one language: a :class:`Text` value gives its own text in each
-    (a date written 2019年12月31日 in Chinese and 2019-12-31 in English, a nested text)."""
-    return {name: value(lang) if isinstance(value, Text) else value
-            for name, value in values.items()}
-
-
 def label(key: str, lang: Lang, **values: object) -> str:
-    return fill(_text(key, lang), _in(lang, values))
+    return fill(_text(key, lang), values, lang)
 
 
 def pair(key: str, **values: object) -> tuple[str, str]:
