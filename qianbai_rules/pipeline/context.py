@@ -40,10 +40,14 @@ class Tally:
         self.rejected = 0
 
     def add(self, result: Result) -> None:
-        if isinstance(result, Rejected):
+        self.count(None if isinstance(result, Rejected) else result.verdict)
+
+    def count(self, verdict: Verdict | None) -> None:
+        """One record more: evaluated with this verdict, or rejected (None)."""
+        if verdict is None:
             self.rejected += 1
         else:
-            self.verdicts[result.verdict] += 1
+            self.verdicts[verdict] += 1
 
     def counting(self, results: Iterable[Result]) -> Iterator[Result]:
         """The same results, each counted as it passes."""

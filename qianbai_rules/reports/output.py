@@ -141,18 +141,18 @@ def _assemble(pieces: Iterable[Piece], context: RunContext, out: TextIO,
     tally = Tally()
     rejected: list[RejectedEntry] = []
     for piece in pieces:
+        written_before = bool(tally.verdicts)
+        tally.count(piece.verdict)
         if piece.verdict is None:
-            tally.rejected += 1
             if context.fmt == "jsonl":
                 out.write(compact_json({"rejected": piece.payload.as_json()}) + "\n")
             else:
                 rejected.append(piece.payload)
             continue
         if spool is not None:
-            spool.write(",\n" + piece.payload if tally.verdicts else piece.payload)
+            spool.write(",\n" + piece.payload if written_before else piece.payload)
         else:
             out.write(piece.payload + ("\n" if context.fmt == "jsonl" else ""))
-        tally.verdicts[piece.verdict] += 1
     return tally, rejected
 
 
