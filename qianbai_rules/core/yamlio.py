@@ -1,10 +1,12 @@
 """Strict YAML and JSON parsing shared by rule files and record files.
 
-Only ``yaml.SafeLoader`` is used (PyYAML's own parser: libyaml's accepts and words some
-documents differently). Duplicate keys, which PyYAML silently resolves to the last value,
-are errors here, and so are documents with many aliases, or whose aliases would expand
-them far beyond what is written, or that contain themselves (a "billion laughs" file must
-not exhaust memory in whatever later walks it).
+The reference is ``yaml.SafeLoader`` (PyYAML's own parser: libyaml's accepts and words some
+documents differently); libyaml's parser reads only the plain documents that it reads
+exactly as the reference does (``yamlfast``), and never words an error. Duplicate keys,
+which PyYAML silently resolves to the last value, are errors here, and so are documents
+with many aliases, or whose aliases would expand them far beyond what is written, or that
+contain themselves (a "billion laughs" file must not exhaust memory in whatever later
+walks it).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from qianbai_rules.core import limits
+from qianbai_rules.core import limits, yamlfast
 from qianbai_rules.core.errors import QianbaiError
 
 MAX_ALIASES = 100
@@ -189,14 +191,32 @@ def _check_expansion(root: yaml.Node) -> None:
 def load_yaml(text: str, shipped: bool = False) -> Any:
     """Parse one YAML document strictly; raise StrictLoadError with a line number.
 
-    ``shipped``: the text is a file shipped with the package (rules, labels), read with
-    libyaml's parser; where that fails, the reference parser has the last word.
+    A plain document is read with libyaml's parser where that reads it exactly as the
+    reference loader does (``read_plain``); any other, and any error, is the reference
+    loader's (``load_yaml_strictly``). ``shipped``: the text is a file shipped with the
+    package (rules, labels), read with libyaml's parser even when it is not plain; where
+    that fails, the reference loader has the last word.
     """
+    try:
+        return read_plain(text)
+    except yamlfast.Unusual:
+        pass
     if shipped and _ShippedLoader is not _StrictLoader:
         try:
             return yaml.load(text, Loader=_ShippedLoader)
         except (yaml.YAMLError, ValueError, TypeError, RecursionError):
             pass
+    return load_yaml_strictly(text)
+
+
+def read_plain(text: str) -> Any:
+    """The document's value as the reference loader builds it, read with libyaml's parser;
+    ``yamlfast.Unusual`` if the document is not one that the two parsers surely read alike."""
+    return yamlfast.read(text, _Checks.yaml_implicit_resolvers, limits.MAX_DEPTH)
+
+
+def load_yaml_strictly(text: str) -> Any:
+    """The reference loader: PyYAML's own parser with every check here."""
     try:
         return yaml.load(text, Loader=_StrictLoader)
     except StrictLoadError:
