@@ -59,16 +59,6 @@ class Unusual(Exception):
     """The document is one that only the reference loader reads."""
 
 
-class _Frame:
-    __slots__ = ("container", "flow", "key", "line")
-
-    def __init__(self, container: dict[Any, Any] | list[Any], flow: bool, line: int) -> None:
-        self.container = container
-        self.flow = flow
-        self.key: Any = _KEY
-        self.line = line
-
-
 def _plain(value: str, resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]]) -> Any:
     """What a plain scalar builds: PyYAML's ``BaseResolver.resolve`` with the strict table,
     then SafeConstructor's own constructor for the tag."""
@@ -107,9 +97,13 @@ def read(text: str, resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]],
 def _events(get: Any, text: str, resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]],
             max_depth: int) -> Any:
     backslash = "\\" in text
-    plain: dict[str, Any] = {}
+    plain: dict[str, Any] = {}  # each plain scalar's value, built once
     lines: list[str] | None = None
-    stack: list[_Frame] = []
+    outer: list[tuple[Any, bool, Any, bool, int]] = []  # the collections being filled around
+    container: Any = None  # the collection being filled, with its kind, pending key, style, line
+    mapping = flow = False
+    key: Any = _KEY
+    line = 0
     root: Any = _KEY
     while True:
         event = get()
@@ -117,13 +111,14 @@ def _events(get: Any, text: str, resolvers: dict[Any, list[tuple[str, re.Pattern
         if kind is ScalarEvent:
             if event.anchor is not None or event.tag is not None:
                 raise Unusual("anchor or tag")
-            written = event.value
+            value = event.value
             if event.implicit[0]:
-                if stack and stack[-1].flow and not _FLOW_PLAIN.fullmatch(written):
+                if flow and not _FLOW_PLAIN.fullmatch(value):
                     raise Unusual("flow scalar")
-                if written not in plain:
-                    plain[written] = _plain(written, resolvers)
-                value = plain[written]
+                built = plain.get(value, _KEY)
+                if built is _KEY:
+                    built = plain[value] = _plain(value, resolvers)
+                value = built
             elif not event.implicit[1] or (backslash and event.style == '"'):
                 raise Unusual("scalar")
             elif event.style in ("|", ">"):
@@ -132,39 +127,35 @@ def _events(get: Any, text: str, resolvers: dict[Any, list[tuple[str, re.Pattern
                 mark = event.start_mark
                 if not _BLOCK_HEADER.fullmatch(lines[mark.line], mark.column):
                     raise Unusual("block scalar header")
-                value = written
-            else:
-                value = written
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.anchor is not None or event.tag is not None or not event.implicit:
                 raise Unusual("anchor or tag")
-            if len(stack) + 2 > max_depth:
+            if len(outer) + 2 > max_depth:
                 raise Unusual("deep")
-            if stack and stack[-1].container.__class__ is dict and stack[-1].key is _KEY:
+            if mapping and key is _KEY:
                 raise Unusual("complex key")
-            stack.append(_Frame({} if kind is MappingStartEvent else [],
-                                bool(event.flow_style), event.start_mark.line))
+            outer.append((container, mapping, key, flow, line))
+            mapping = kind is MappingStartEvent
+            container = {} if mapping else []
+            key, flow, line = _KEY, bool(event.flow_style), event.start_mark.line
             continue
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            frame = stack.pop()
-            if frame.flow and event.end_mark.line != frame.line:
+            if flow and event.end_mark.line != line:
                 raise Unusual("flow collection over several lines")
-            value = frame.container
-        elif kind is DocumentEndEvent and not stack and root is not _KEY:
+            value = container
+            container, mapping, key, flow, line = outer.pop()
+        elif kind is DocumentEndEvent and container is None and root is not _KEY:
             return root
         else:
             raise Unusual(kind.__name__)
-        if not stack:
+        if container is None:
             root = value
-            continue
-        top = stack[-1]
-        container = top.container
-        if container.__class__ is list:
+        elif not mapping:
             container.append(value)
-        elif top.key is _KEY:
+        elif key is _KEY:
             if (isinstance(value, str) and len(value) > _LONGEST_KEY) or value in container:
                 raise Unusual("key")
-            top.key = value
+            key = value
         else:
-            container[top.key] = value
-            top.key = _KEY
+            container[key] = value
+            key = _KEY
