@@ -29,6 +29,8 @@ from yaml.events import (
     StreamStartEvent,
 )
 
+from qianbai_rules.core.errors import QianbaiError
+
 _CParser: Any
 try:
     from yaml._yaml import CParser as _CParser
@@ -55,8 +57,8 @@ _LONGEST_KEY = 128  # libyaml and PyYAML bound a simple key's length differently
 _KEY = object()  # a mapping that expects a key next
 
 
-class Unusual(Exception):
-    """The document is one that only the reference loader reads."""
+class Unusual(QianbaiError):
+    """The document is one that only the reference loader reads (never leaves ``yamlio``)."""
 
 
 def _plain(value: str, resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]]) -> Any:
