@@ -5,8 +5,8 @@ The reference loader is PyYAML's own parser, about 10 ms per record. libyaml's p
 many times faster but accepts and words some documents differently (tabs, ``?`` in flow
 collections, escapes, directives), so it is used only where the two cannot differ: a
 document without anchors, aliases, tags, directives, complex keys, duplicate keys, special
-line breaks, tabs, byte order marks, escapes in double quotes or multi-line flow
-collections, whose scalars resolve to text, null, true/false or a number as JSON writes one.
+line breaks, tabs, byte order marks, escapes in double quotes, odd block scalar headers or
+multi-line flow collections, whose scalars resolve to text, null, true/false or a number as JSON writes one.
 On anything else, and on any error, ``read`` raises ``Unusual`` and the reference loader
 reads the document, so every error and its line come from the reference loader.
 """
