@@ -16,8 +16,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # this checkout's package, before any installed one
 
 from qianbai_rules.engines import durable  # noqa: E402
 from tests.generated import records  # noqa: E402 - the repository's own generator

@@ -41,10 +41,11 @@ class ModuleProfile:
         return "\n".join(lines)
 
 
-def module_of(filename: str) -> str:
-    """qianbai_rules.stage.module for the project's files, else the top package or a group."""
-    if filename.startswith("~") or filename.startswith("<"):
-        return "built-ins (C functions)"
+def module_of(filename: str, function: str) -> str:
+    """qianbai_rules.stage.module for the project's files, else the top package, or the
+    built-in function (C code: orjson, pydantic-core, the engine, I/O)."""
+    if filename.startswith(("~", "<")):
+        return f"built-in {function}"[:52]
     parts = Path(filename).with_suffix("").parts
     if "qianbai_rules" in parts:
         return ".".join(parts[len(parts) - parts[::-1].index("qianbai_rules") - 1:])
@@ -68,7 +69,7 @@ def profile(source: Path, engine: str, as_of: dt.date) -> ModuleProfile:
         raise SystemExit(f"check --format jsonl over {source} ended with status {status}")
     own: dict[str, float] = defaultdict(float)
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
-    for (filename, _, _), (_, _, seconds, _, _) in stats.items():
-        own[module_of(filename)] += seconds
+    for (filename, _, function), (_, _, seconds, _, _) in stats.items():
+        own[module_of(filename, function)] += seconds
     records = sum(1 for line in source.read_bytes().splitlines() if line.strip())
     return ModuleProfile(engine, records, sorted(own.items(), key=lambda item: -item[1]), whole)
