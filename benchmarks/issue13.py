@@ -162,7 +162,9 @@ def formats(bench: Bench, sizes: Sizes) -> None:
             show(f"{figure}over the {bench.cap_mb:,} MB memory cap", float("inf"), FLAT)
         else:
             growth = large.peak_mb / small.peak_mb
-            show(f"{figure}{large.peak_mb:,.0f} MB (×{growth:.2f})", growth, FLAT)
+            per_record = (large.peak_mb - small.peak_mb) * 1024 / max(1, sizes.records - sizes.small)
+            show(f"{figure}{large.peak_mb:,.0f} MB (×{growth:.2f}, {per_record:.2f} KB per added "
+                 "record)", growth, FLAT)
 
 
 FIGURES = (jsonl_rates, lean_bytes, json_memory, evaluate_time, yaml_check, jobs, formats)
