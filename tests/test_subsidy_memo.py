@@ -108,7 +108,8 @@ def test_full_memos_start_again_and_still_agree(compiled: CompiledRuleset,
     memoised, unmemoised = PlainEvaluator(compiled), PlainEvaluator(compiled)
     memo = memo_of(compiled, memoised)
     claims = Claims(compiled, 2019, "zh")
-    memos = (memo.periods, memo.decisions, memo.amounts, claims.claims, claims.entitled)
+    memos = (memo.periods, memo.decisions, memo.amounts, claims.claims, claims.reasons,
+             claims.entitled)
     for bounded in memos:
         bounded.size = 7
     compare(flats[:1_000], compiled, memoised, unmemoised, 2019, "zh", claims)

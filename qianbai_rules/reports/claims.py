@@ -7,6 +7,7 @@ value, effective date, source) and a sentence that explains it in the chosen lan
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, Final
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status
@@ -121,7 +122,7 @@ def _construction_key(outcome: SubsidyOutcome) -> str:
     return status
 
 
-def _construction(outcome: SubsidyOutcome, compiled: CompiledRuleset, seen: Seen,
+def _construction(outcome: SubsidyOutcome, compiled: CompiledRuleset, reasons: str,
                   year: int, lang: Lang) -> ConstructionClaim:
     status = outcome.decision.value
     facts = outcome.construction
@@ -151,7 +152,7 @@ def _construction(outcome: SubsidyOutcome, compiled: CompiledRuleset, seen: Seen
         approved=formats.money(facts.approved if facts else None),
         settlement=_settlement(outcome, lang, with_approved=key != "eligible_approved"),
         basis=_basis_text(outcome, compiled, lang),
-        reasons=_reasons_text(outcome, compiled, seen, lang))
+        reasons=reasons)
     return ConstructionClaim(
         status=status,
         rule=outcome.rule.rule.id if dated else None,
@@ -172,7 +173,7 @@ def _construction(outcome: SubsidyOutcome, compiled: CompiledRuleset, seen: Seen
         readings=list(outcome.rule.rule.readings))
 
 
-def _operating(outcome: SubsidyOutcome, compiled: CompiledRuleset, seen: Seen,
+def _operating(outcome: SubsidyOutcome, compiled: CompiledRuleset, reasons: str,
                year: int, lang: Lang) -> OperatingClaim:
     subsidy = outcome.rule.subsidy
     assert subsidy is not None
@@ -210,18 +211,19 @@ def _operating(outcome: SubsidyOutcome, compiled: CompiledRuleset, seen: Seen,
         basis=outcome.basis, funder=funder or None,
         message=label(f"subsidy.operating.{key}", lang, **values, potential=later,
                       funder=funder, basis=_basis_text(outcome, compiled, lang),
-                      reasons=_reasons_text(outcome, compiled, seen, lang)),
+                      reasons=reasons),
         readings=list(outcome.rule.rule.readings))
 
 
-def _claim(outcome: SubsidyOutcome, compiled: CompiledRuleset, seen: Seen, year: int,
+def _claim(outcome: SubsidyOutcome, compiled: CompiledRuleset, reasons: str, year: int,
            lang: Lang) -> Claim:
-    """The claim of one subsidy rule's outcome; of the record it reads only ``seen``."""
+    """The claim of one subsidy rule's outcome, with its reasons in words (``reasons``):
+    it reads nothing of the record."""
     subsidy = outcome.rule.subsidy
     assert subsidy is not None
-    return (_construction(outcome, compiled, seen, year, lang)
+    return (_construction(outcome, compiled, reasons, year, lang)
             if subsidy.spec.kind is SubsidyKind.construction
-            else _operating(outcome, compiled, seen, year, lang))
+            else _operating(outcome, compiled, reasons, year, lang))
 
 
 def subsidy_claims(outcomes: list[SubsidyOutcome], compiled: CompiledRuleset,
@@ -231,8 +233,8 @@ def subsidy_claims(outcomes: list[SubsidyOutcome], compiled: CompiledRuleset,
     for kind in SubsidyKind:
         outcome = chosen(outcomes, kind)
         if outcome is not None:
-            claims[kind.value] = _claim(outcome, compiled, _seen(outcome, compiled, flat), year,
-                                        lang)
+            reasons = _reasons_text(outcome, compiled, _seen(outcome, compiled, flat), lang)
+            claims[kind.value] = _claim(outcome, compiled, reasons, year, lang)
     return claims
 
 
@@ -255,39 +257,54 @@ class Claims:
     """The subsidy claims and the entitlements of one run's records (one compiled ruleset,
     year and language), from bounded memos.
 
-    A claim depends on the outcome it tells, which its memo key and its reasons stand for
-    (equal keys and reasons, equal outcomes: :mod:`qianbai_rules.subsidies.memo`), and on
-    what :func:`_seen` reads of the record; the entitlements on the outcomes of the
-    entitlement rules alone. Each memo starts again when full; the claims and lists handed
-    out are shared between records, and only ever read.
+    A claim is kept without its reasons, by the memo key of the outcome it tells (equal
+    keys, equal outcomes but for the reasons the eligibility row adds:
+    :mod:`qianbai_rules.subsidies.memo`): it is made from the outcome with no reasons, and
+    a mark in place of the reasons in words. Each record's claim is that one with the
+    record's reasons, and their words from a memo of their own, keyed on the reasons and
+    what :func:`_seen` reads of the record. The entitlements depend on the outcomes of the
+    entitlement rules alone. Each memo starts again when full; what they hand out is shared
+    between records, and only ever read.
     """
 
     SIZE: Final = 5_000  # claims of each memo, a few KB each
+    MARK: Final = "\x00"  # where the reasons go in a kept claim's message (no text has it)
 
     def __init__(self, compiled: CompiledRuleset, year: int, lang: Lang) -> None:
         self.compiled, self.year, self.lang = compiled, year, lang
-        self.claims: Bounded[Claim] = Bounded(self.SIZE)
+        self.claims: Bounded[tuple[Claim, str, str | None]] = Bounded(self.SIZE)
+        self.reasons: Bounded[str] = Bounded(self.SIZE)
         self._entitled = tuple(i for i, r in enumerate(compiled.rules) if r.rule.entitlement)
         self.entitled: Bounded[list[dict[str, str]]] = Bounded(self.SIZE)
 
     def subsidy(self, outcomes: list[SubsidyOutcome], flat: Mapping[str, Any]) -> dict[str, Claim]:
         """:func:`subsidy_claims` of one record."""
-        compiled, by_id = self.compiled, self.compiled.by_id
+        compiled, by_id, year, lang = self.compiled, self.compiled.by_id, self.year, self.lang
         claims: dict[str, Claim] = {}
         for kind in SubsidyKind:
             outcome = chosen(outcomes, kind)
             if outcome is None:
                 continue
             seen = _seen(outcome, compiled, flat)
+            said_key = (outcome.decision, outcome.reasons, tuple((n, typed(v)) for n, v in seen))
+            said = self.reasons.get(said_key)
+            if said is None:
+                said = self.reasons.put(said_key, _reasons_text(outcome, compiled, seen, lang))
             if outcome.key is None or by_id.get(outcome.rule.rule.id) is not outcome.rule:
                 # not made by a memo, or of other rules: worked out afresh
-                claims[kind.value] = _claim(outcome, compiled, seen, self.year, self.lang)
+                claims[kind.value] = _claim(outcome, compiled, said, year, lang)
                 continue
-            key = (outcome.key, outcome.reasons, tuple((name, typed(v)) for name, v in seen))
-            claim = self.claims.get(key)
-            if claim is None:
-                claim = self.claims.put(key, _claim(outcome, compiled, seen, self.year, self.lang))
-            claims[kind.value] = claim
+            kept = self.claims.get(outcome.key)
+            if kept is None:
+                made = _claim(replace(outcome, reasons=()), compiled, self.MARK, year, lang)
+                head, marked, tail = made.message.partition(self.MARK)
+                if self.MARK in tail:  # a message with the reasons twice: not kept
+                    claims[kind.value] = _claim(outcome, compiled, said, year, lang)
+                    continue
+                kept = self.claims.put(outcome.key, (made, head, tail if marked else None))
+            made, head, after = kept
+            claims[kind.value] = replace(made, reasons=list(outcome.reasons),
+                                         message=made.message if after is None else head + said + after)
         return claims
 
     def entitlements(self, statuses: list[Status]) -> list[dict[str, str]]:
