@@ -22,7 +22,7 @@ from qianbai_rules.pipeline.check import Rejected, assess, validated
 from qianbai_rules.reports.claims import Claims, entitlements, subsidy_claims
 from qianbai_rules.rules.ruleset import load_ruleset
 from qianbai_rules.subsidies.amounts import SubsidyOutcome, decision_facts, outcome
-from qianbai_rules.subsidies.memo import SubsidyMemo, memo_of
+from qianbai_rules.subsidies.memo import SubsidyMemo, memo_of, typed
 
 from .generated import records
 
@@ -125,3 +125,8 @@ def test_a_memo_is_kept_per_evaluator_and_ruleset(compiled: CompiledRuleset) -> 
     recompiled = compile_ruleset(load_ruleset(ROOT / "rules"), compiled.as_of)
     assert isinstance(memo_of(recompiled, plain), SubsidyMemo)
     assert memo_of(recompiled, plain) is not memo
+
+
+def test_a_key_tells_apart_values_python_takes_as_equal() -> None:
+    values = [1, 1.0, True, 0, 0.0, -0.0, False, "1", ["a"], ("a",)]
+    assert len({typed(value) for value in values}) == len(values)

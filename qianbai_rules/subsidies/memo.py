@@ -43,9 +43,12 @@ V = TypeVar("V")
 
 
 def typed(value: Any) -> Hashable:
-    """A field value as part of a memo key: 1, 1.0 and True differ here (not in Python), and
-    a list is its items."""
-    return type(value), tuple(value) if isinstance(value, list) else value
+    """A field value as part of a memo key: 1, 1.0 and True differ here (not in Python), so
+    do 0.0 and -0.0, and a list is its items."""
+    kind = type(value)
+    if kind is float:
+        return kind, value.hex()
+    return kind, tuple(value) if kind is list else value
 
 
 def view(flat: Mapping[str, Any], names: tuple[str, ...]) -> tuple[tuple[str, Hashable], ...]:
