@@ -16,7 +16,7 @@ from qianbai_rules.model.display import field_name, render_value
 from qianbai_rules.reports.model import Claim, ConstructionClaim, OperatingClaim
 from qianbai_rules.rules.subsidy_spec import Decision, SubsidyKind
 from qianbai_rules.subsidies.amounts import SubsidyOutcome, Timing, chosen, yuan_of
-from qianbai_rules.subsidies.memo import Bounded, typed
+from qianbai_rules.subsidies.memo import Bounded, changed, typed
 from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import label
 
@@ -303,7 +303,7 @@ class Claims:
                     continue
                 kept = self.claims.put(outcome.key, (made, head, tail if marked else None))
             made, head, after = kept
-            claims[kind.value] = replace(made, reasons=list(outcome.reasons),
+            claims[kind.value] = changed(made, reasons=list(outcome.reasons),
                                          message=made.message if after is None else head + said + after)
         return claims
 
