@@ -35,9 +35,9 @@ from qianbai_rules.engines.durable_emit import (
     engine_rules,
     rule_name,
 )
+from qianbai_rules.engines.reads import compliance_fields, decision_fields
 from qianbai_rules.model.fields import nest
 from qianbai_rules.model.flat import FlatRecord
-from qianbai_rules.rules.conditions import fields_of
 
 try:
     import durable_rules_engine as _engine
@@ -185,22 +185,6 @@ def _outcomes(rules: Iterable[CompiledRule]) -> dict[str, tuple[int, Status]]:
             for position, rule in enumerate(rules) for case in CASES}
 
 
-def _compliance_fields(compiled: CompiledRuleset) -> Iterator[str]:
-    for rule in compiled.rules:
-        yield from rule.scope_fields
-        yield from rule.requirement_fields
-
-
-def _decision_fields(compiled: CompiledRuleset) -> Iterator[str]:
-    for rule in compiled.subsidy_rules:
-        assert rule.subsidy is not None
-        yield from rule.subsidy.needs
-        for _condition, fields in rule.subsidy.blocks:
-            yield from fields
-        for branch in rule.subsidy.branches:
-            yield from fields_of(branch.when)
-
-
 class DurableEvaluator:
     """Evaluates every compiled rule on a record through durable_rules."""
 
@@ -213,8 +197,8 @@ class DurableEvaluator:
         self._count = len(compiled.rules)
         self._decisions = handles.decisions
         self._subsidy_rules = [r.rule.id for r in compiled.subsidy_rules]
-        self._compliance = _FactShape(_compliance_fields(compiled))
-        self._decision = _FactShape(_decision_fields(compiled))
+        self._compliance = _FactShape(compliance_fields(compiled))
+        self._decision = _FactShape(decision_fields(compiled))
 
     def statuses(self, flat: FlatRecord) -> list[Status]:
         payload = dumps({**self._compliance.fact(flat), "id": f"q{next(_IDS)}"})

@@ -14,7 +14,8 @@ from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.model.validation import column_of, parse_record, record_label
 from qianbai_rules.model.values import id_key
-from qianbai_rules.subsidies.amounts import SubsidyOutcome, decision_facts, outcome
+from qianbai_rules.subsidies.amounts import SubsidyOutcome
+from qianbai_rules.subsidies.memo import memo_of
 from qianbai_rules.texts.labels import text
 
 
@@ -39,14 +40,12 @@ Result = Evaluated | Rejected
 
 def assess(flat: FlatRecord, compiled: CompiledRuleset, evaluator: Evaluator,
            year: int) -> tuple[list[Status], Verdict, list[SubsidyOutcome]]:
-    """Every rule's outcome, the verdict, and what each subsidy rule gives in ``year``."""
+    """Every rule's outcome, the verdict, and what each subsidy rule gives in ``year`` (from
+    the memos of the run evaluating with ``evaluator``: :mod:`qianbai_rules.subsidies.memo`)."""
     statuses = evaluator.statuses(flat)
     verdict = compiled.verdict(statuses)
-    derived = decision_facts(compiled, statuses, verdict, flat, year)
-    choices = evaluator.decide(derived.decision)
-    outcomes = [outcome(rule, choice, derived, compiled, statuses)
-                for rule, choice in zip(compiled.subsidy_rules, choices, strict=True)]
-    return statuses, verdict, outcomes
+    subsidies = memo_of(compiled, evaluator).outcomes(evaluator, flat, statuses, verdict, year)
+    return statuses, verdict, subsidies
 
 
 def evaluate_record(record: FacilityRecord, source: str, compiled: CompiledRuleset,

@@ -8,19 +8,21 @@ from qianbai_rules.compile.compiled import CompiledRuleset
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.model.display import render_value
 from qianbai_rules.pipeline.check import Evaluated
-from qianbai_rules.reports.claims import entitlements, subsidy_claims
+from qianbai_rules.reports.claims import Claims
 from qianbai_rules.reports.findings import FindingWriter
 from qianbai_rules.reports.model import RecordReport
 
 
 class Reporter:
-    """Builds the reports of one run's records (the findings kept between records)."""
+    """Builds the reports of one run's records (the findings, claims and entitlements kept
+    between records)."""
 
     def __init__(self, compiled: CompiledRuleset, year: int, lang: Lang) -> None:
         self.compiled = compiled
         self.year = year
         self.lang = lang
         self.findings = FindingWriter(compiled, lang)
+        self.claims = Claims(compiled, year, lang)
         self.section_titles = {clause: section.title(lang)
                                for clause, section in compiled.ruleset.sections.items()}
 
@@ -33,7 +35,6 @@ class Reporter:
             type_name=render_value("facility_type", record.facility_type.value, lang),
             source=result.source, verdict=result.verdict.value,
             findings=self.findings.findings(result.statuses, result.flat),
-            subsidy=subsidy_claims(result.subsidies, compiled, result.flat, self.year, lang)
-            if has_subsidies else None,
-            entitlements=entitlements(compiled, result.statuses, lang) if has_subsidies else None,
+            subsidy=self.claims.subsidy(result.subsidies, result.flat) if has_subsidies else None,
+            entitlements=self.claims.entitlements(result.statuses) if has_subsidies else None,
             section_titles=self.section_titles, flat=result.flat, lang=lang)

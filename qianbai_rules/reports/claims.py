@@ -7,7 +7,8 @@ value, effective date, source) and a sentence that explains it in the chosen lan
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import replace
+from typing import Any, Final
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status
 from qianbai_rules.core.problems import Lang
@@ -15,6 +16,7 @@ from qianbai_rules.model.display import field_name, render_value
 from qianbai_rules.reports.model import Claim, ConstructionClaim, OperatingClaim
 from qianbai_rules.rules.subsidy_spec import Decision, SubsidyKind
 from qianbai_rules.subsidies.amounts import SubsidyOutcome, Timing, chosen, yuan_of
+from qianbai_rules.subsidies.memo import Bounded, changed, typed
 from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import label
 
@@ -45,17 +47,32 @@ def _shown(items: list[str], lang: Lang) -> str:
     return formats.listing(parts, lang)
 
 
-def _reasons_text(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
-                  lang: Lang) -> str:
-    """Failing rules for an ineligible record; for an undetermined one, the data to supply."""
+Seen = tuple[tuple[str, Any], ...]  # fields by name, with their values
+
+
+def _seen(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapping[str, Any]) -> Seen:
+    """What the reasons of a claim read of the record: for an undetermined subsidy, the
+    fields named by its reasons (or by the rules they name) that the record lacks; for
+    others, the value of each field a reason names."""
     rules = compiled.by_id
     if outcome.decision is Decision.undetermined:
-        missing: list[str] = []
+        missing: list[tuple[str, Any]] = []
         for reason in outcome.reasons:
             rule = rules.get(reason)
             named = (*rule.scope_fields, *rule.requirement_fields) if rule else (reason,)
-            missing.extend(field_name(n, lang) for n in named if n not in flat)
-        return _shown(list(dict.fromkeys(missing)), lang)
+            missing.extend((n, None) for n in named if n not in flat)
+        return tuple(missing)
+    return tuple((reason, flat.get(reason)) for reason in outcome.reasons if reason not in rules)
+
+
+def _reasons_text(outcome: SubsidyOutcome, compiled: CompiledRuleset, seen: Seen,
+                  lang: Lang) -> str:
+    """Failing rules for an ineligible record; for an undetermined one, the data to supply
+    (``seen``: what :func:`_seen` read of the record)."""
+    rules = compiled.by_id
+    if outcome.decision is Decision.undetermined:
+        return _shown(list(dict.fromkeys(field_name(n, lang) for n, _value in seen)), lang)
+    values = dict(seen)
     parts = []
     for reason in outcome.reasons:
         rule = rules.get(reason)
@@ -63,7 +80,7 @@ def _reasons_text(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapp
             parts.append(label("subsidy.failed_rule", lang, rule=reason, title=rule.rule.title(lang)))
         else:
             parts.append(label("subsidy.blocked", lang, field=field_name(reason, lang),
-                               value=render_value(reason, flat.get(reason), lang)))
+                               value=render_value(reason, values[reason], lang)))
     return _shown(parts, lang)
 
 
@@ -105,7 +122,7 @@ def _construction_key(outcome: SubsidyOutcome) -> str:
     return status
 
 
-def _construction(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
+def _construction(outcome: SubsidyOutcome, compiled: CompiledRuleset, reasons: str,
                   year: int, lang: Lang) -> ConstructionClaim:
     status = outcome.decision.value
     facts = outcome.construction
@@ -135,7 +152,7 @@ def _construction(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapp
         approved=formats.money(facts.approved if facts else None),
         settlement=_settlement(outcome, lang, with_approved=key != "eligible_approved"),
         basis=_basis_text(outcome, compiled, lang),
-        reasons=_reasons_text(outcome, compiled, flat, lang))
+        reasons=reasons)
     return ConstructionClaim(
         status=status,
         rule=outcome.rule.rule.id if dated else None,
@@ -156,7 +173,7 @@ def _construction(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapp
         readings=list(outcome.rule.rule.readings))
 
 
-def _operating(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapping[str, Any],
+def _operating(outcome: SubsidyOutcome, compiled: CompiledRuleset, reasons: str,
                year: int, lang: Lang) -> OperatingClaim:
     subsidy = outcome.rule.subsidy
     assert subsidy is not None
@@ -194,8 +211,19 @@ def _operating(outcome: SubsidyOutcome, compiled: CompiledRuleset, flat: Mapping
         basis=outcome.basis, funder=funder or None,
         message=label(f"subsidy.operating.{key}", lang, **values, potential=later,
                       funder=funder, basis=_basis_text(outcome, compiled, lang),
-                      reasons=_reasons_text(outcome, compiled, flat, lang)),
+                      reasons=reasons),
         readings=list(outcome.rule.rule.readings))
+
+
+def _claim(outcome: SubsidyOutcome, compiled: CompiledRuleset, reasons: str, year: int,
+           lang: Lang) -> Claim:
+    """The claim of one subsidy rule's outcome, with its reasons in words (``reasons``):
+    it reads nothing of the record."""
+    subsidy = outcome.rule.subsidy
+    assert subsidy is not None
+    return (_construction(outcome, compiled, reasons, year, lang)
+            if subsidy.spec.kind is SubsidyKind.construction
+            else _operating(outcome, compiled, reasons, year, lang))
 
 
 def subsidy_claims(outcomes: list[SubsidyOutcome], compiled: CompiledRuleset,
@@ -204,11 +232,9 @@ def subsidy_claims(outcomes: list[SubsidyOutcome], compiled: CompiledRuleset,
     claims: dict[str, Claim] = {}
     for kind in SubsidyKind:
         outcome = chosen(outcomes, kind)
-        if outcome is None:
-            continue
-        claims[kind.value] = (_construction(outcome, compiled, flat, year, lang)
-                              if kind is SubsidyKind.construction
-                              else _operating(outcome, compiled, flat, year, lang))
+        if outcome is not None:
+            reasons = _reasons_text(outcome, compiled, _seen(outcome, compiled, flat), lang)
+            claims[kind.value] = _claim(outcome, compiled, reasons, year, lang)
     return claims
 
 
@@ -225,3 +251,70 @@ def entitlements(compiled: CompiledRuleset, statuses: list[Status], lang: Lang) 
              "text": r.rule.requirement(lang)}
             for r, s in zip(compiled.rules, statuses, strict=True)
             if r.rule.entitlement and s is Status.passed]
+
+
+class Claims:
+    """The subsidy claims and the entitlements of one run's records (one compiled ruleset,
+    year and language), from bounded memos.
+
+    A claim is kept without its reasons, by the memo key of the outcome it tells (equal
+    keys, equal outcomes but for the reasons the eligibility row adds:
+    :mod:`qianbai_rules.subsidies.memo`): it is made from the outcome with no reasons, and
+    a mark in place of the reasons in words. Each record's claim is that one with the
+    record's reasons, and their words from a memo of their own, keyed on the reasons and
+    what :func:`_seen` reads of the record. The entitlements depend on the outcomes of the
+    entitlement rules alone. Each memo starts again when full; what they hand out is shared
+    between records, and only ever read.
+    """
+
+    SIZE: Final = 5_000  # claims of each memo, a few KB each
+    MARK: Final = "\x00"  # where the reasons go in a kept claim's message (no text has it)
+
+    def __init__(self, compiled: CompiledRuleset, year: int, lang: Lang) -> None:
+        self.compiled, self.year, self.lang = compiled, year, lang
+        self.claims: Bounded[tuple[Claim, str, str | None]] = Bounded(self.SIZE)
+        self.reasons: Bounded[str] = Bounded(self.SIZE)
+        self._entitled = tuple(i for i, r in enumerate(compiled.rules) if r.rule.entitlement)
+        self.entitled: Bounded[list[dict[str, str]]] = Bounded(self.SIZE)
+
+    def subsidy(self, outcomes: list[SubsidyOutcome], flat: Mapping[str, Any]) -> dict[str, Claim]:
+        """:func:`subsidy_claims` of one record."""
+        compiled, by_id, year, lang = self.compiled, self.compiled.by_id, self.year, self.lang
+        claims: dict[str, Claim] = {}
+        for kind in SubsidyKind:
+            outcome = chosen(outcomes, kind)
+            if outcome is None:
+                continue
+            seen = _seen(outcome, compiled, flat)
+            said_key = (outcome.decision, outcome.reasons, tuple((n, typed(v)) for n, v in seen))
+            said = self.reasons.get(said_key)
+            if said is None:
+                said = self.reasons.put(said_key, _reasons_text(outcome, compiled, seen, lang))
+            if outcome.key is None or by_id.get(outcome.rule.rule.id) is not outcome.rule:
+                # not made by a memo, or of other rules: worked out afresh
+                claims[kind.value] = _claim(outcome, compiled, said, year, lang)
+                continue
+            kept = self.claims.get(outcome.key)
+            if kept is None:
+                made = _claim(replace(outcome, reasons=()), compiled, self.MARK, year, lang)
+                head, marked, tail = made.message.partition(self.MARK)
+                if self.MARK in tail:  # a message with the reasons twice: not kept
+                    claims[kind.value] = _claim(outcome, compiled, said, year, lang)
+                    continue
+                kept = self.claims.put(outcome.key, (made, head, tail if marked else None))
+            made, head, after = kept
+            claims[kind.value] = changed(made, reasons=list(outcome.reasons),
+                                         message=made.message if after is None else head + said + after)
+        return claims
+
+    def entitlements(self, statuses: list[Status]) -> list[dict[str, str]]:
+        """:func:`entitlements` of one record."""
+        key = tuple(statuses[i] for i in self._entitled)
+        found = self.entitled.get(key)
+        if found is None:
+            # the outcomes of the other rules left unknown: the entitlements cannot read them
+            alone = [Status.unknown] * len(statuses)
+            for position, status in zip(self._entitled, key, strict=True):
+                alone[position] = status
+            found = self.entitled.put(key, entitlements(self.compiled, alone, self.lang))
+        return found

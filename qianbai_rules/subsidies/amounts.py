@@ -11,8 +11,8 @@ Amounts are integers in yuan.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -30,7 +30,6 @@ from qianbai_rules.compile.decision import Choice, DecisionFacts
 from qianbai_rules.core.problems import Text
 from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.rules.parameters import AppliedValue
-from qianbai_rules.rules.rulefile import Severity
 from qianbai_rules.rules.subsidy_spec import Decision, ReasonKind, SubsidyKind
 from qianbai_rules.subsidies.periods import Period, RateSpan, date_of, operating_period, rate_spans, value_on
 from qianbai_rules.texts import formats
@@ -63,15 +62,24 @@ class YearFacts:
 
 def decision_facts(compiled: CompiledRuleset, statuses: list[Status], verdict: Verdict,
                    flat: FlatRecord, year: int) -> YearFacts:
-    scopes: dict[str, Status] = {}
+    scopes = {rule.rule.id: statuses[position] for position, rule, _subsidy in compiled.subsidies}
+    periods = periods_of(compiled, flat, year)
+    return YearFacts(DecisionFacts(flat, verdict, scopes, idle_of(periods)), periods, year)
+
+
+def periods_of(compiled: CompiledRuleset, flat: FlatRecord, year: int) -> dict[str, Period | None]:
+    """The operating period in ``year`` of each operating subsidy rule; of the record it
+    reads the fields :func:`~.periods.period_fields` names."""
     periods: dict[str, Period | None] = {}
-    for position, rule, subsidy in compiled.subsidies:
-        scopes[rule.rule.id] = statuses[position]
+    for _position, rule, subsidy in compiled.subsidies:
         if subsidy.spec.kind is SubsidyKind.operating:
             periods[rule.rule.id] = operating_period(flat, subsidy, year, compiled.as_of)
-    idle = {rule: None if period is None else not period.active
-            for rule, period in periods.items()}
-    return YearFacts(DecisionFacts(flat, verdict, scopes, idle), periods, year)
+    return periods
+
+
+def idle_of(periods: Mapping[str, Period | None]) -> dict[str, bool | None]:
+    """Whether the facility was idle all year, by operating rule; None where unknown."""
+    return {rule: None if period is None else not period.active for rule, period in periods.items()}
 
 
 def yuan_of(applied: AppliedValue | None) -> int:
@@ -152,6 +160,9 @@ class SubsidyOutcome:
     construction: Construction | None = None
     spans: tuple[RateSpan, ...] = ()  # operating: the rates the months are paid at
     applies: bool = True  # the subsidy rule covers the facility (its scope is not false)
+    # What the outcome was worked out from (the memo's key, :mod:`.memo`), where a memo made
+    # it: equal keys, equal outcomes. Not part of the outcome's value.
+    key: Hashable | None = field(default=None, compare=False, repr=False)
 
     def paid(self, key: str) -> int | None:
         """The amount paid under ``key``: the potential if eligible, 0 if not, None if undetermined."""
@@ -181,35 +192,45 @@ def chosen(outcomes: list[SubsidyOutcome], kind: SubsidyKind) -> SubsidyOutcome 
                 next((o for o in of_kind if o.applies), of_kind[0] if of_kind else None))
 
 
-def _reasons(kind: ReasonKind | None, rule: CompiledRule, facts: YearFacts,
-             compiled: CompiledRuleset, statuses: list[Status]) -> tuple[str, ...]:
+def reasons_of(kind: ReasonKind | None, rule: CompiledRule, flat: FlatRecord,
+               compiled: CompiledRuleset, statuses: list[Status]) -> tuple[str, ...]:
+    """The reasons an eligibility row of ``kind`` gives: mandatory rules failed or unknown,
+    fields missing, or the fields of the blocking conditions."""
     subsidy = rule.subsidy
     assert subsidy is not None
     if kind is ReasonKind.failed_rules or kind is ReasonKind.unknown_rules:
         wanted = Status.failed if kind is ReasonKind.failed_rules else Status.unknown
-        return tuple(r.rule.id for r, s in zip(compiled.rules, statuses, strict=True)
-                     if s is wanted and r.rule.severity is Severity.mandatory)
+        rules = compiled.rules
+        return tuple(rules[i].rule.id for i in compiled.mandatory if statuses[i] is wanted)
     if kind is ReasonKind.missing_fields:
         named = (*rule.scope_fields, *subsidy.needs)
-        return tuple(dict.fromkeys(f for f in named if f not in facts.flat))
+        return tuple(dict.fromkeys(f for f in named if f not in flat))
     if kind is ReasonKind.blocking_fields:
         return tuple(dict.fromkeys(f for _condition, fields in subsidy.blocks for f in fields))
     return ()
 
 
-def _construction(rule: CompiledRule, facts: YearFacts, as_of: dt.date,
+def amount_fields(rule: CompiledRule) -> tuple[str, ...]:
+    """The fields of the record the amounts of a subsidy rule read (:func:`amounts`): a
+    one-off subsidy's completion date and what was approved and paid."""
+    spec = rule.subsidy.spec if rule.subsidy else None
+    named = (spec.completion, spec.approved, spec.paid) if spec else ()
+    return tuple(dict.fromkeys(f for f in named if f))
+
+
+def _construction(rule: CompiledRule, flat: FlatRecord, year: int, as_of: dt.date,
                   branch: CompiledBranch | None) -> tuple[Construction, tuple[dict[str, Any], ...]]:
     """The one-off subsidy at the amounts in force on the completion date (not the as-of
     date), and the year it belongs to."""
     spec = rule.subsidy.spec if rule.subsidy else None
     assert spec is not None
-    completed = date_of(facts.flat, spec.completion)
+    completed = date_of(flat, spec.completion)
     if completed is None:
         timing = Timing.unknown
     elif completed > as_of:
         timing = Timing.not_yet
     else:
-        timing = Timing.this_year if completed.year == facts.year else Timing.other_year
+        timing = Timing.this_year if completed.year == year else Timing.other_year
     standard: dict[str, int] | None = None
     basis: tuple[dict[str, Any], ...] = ()
     in_force = True
@@ -225,24 +246,43 @@ def _construction(rule: CompiledRule, facts: YearFacts, as_of: dt.date,
             basis = _basis(*values)
         else:
             in_force = False
-    approved, paid = facts.flat.whole(spec.approved), facts.flat.whole(spec.paid)
+    approved, paid = flat.whole(spec.approved), flat.whole(spec.paid)
     return Construction(completed, timing, standard, approved, paid, in_force), basis
 
 
 def outcome(rule: CompiledRule, choice: Choice, facts: YearFacts, compiled: CompiledRuleset,
             statuses: list[Status]) -> SubsidyOutcome:
     """The amounts that follow from an evaluator's choice for one subsidy rule."""
+    rule_id = rule.rule.id
+    paid, decided = amounts(rule, compiled, choice, facts.periods.get(rule_id),
+                            facts.scopes.get(rule_id), facts.flat, facts.year)
+    if decided:
+        return paid
+    return with_reasons(paid, reasons_of(compiled.decisions[choice.row].reasons, rule,
+                                         facts.flat, compiled, statuses))
+
+
+def with_reasons(paid: SubsidyOutcome, reasons: tuple[str, ...]) -> SubsidyOutcome:
+    """An outcome of :func:`amounts` with the reasons its eligibility row gives."""
+    return replace(paid, reasons=reasons) if reasons else paid
+
+
+def amounts(rule: CompiledRule, compiled: CompiledRuleset, choice: Choice, period: Period | None,
+            scope: Status | None, flat: FlatRecord, year: int) -> tuple[SubsidyOutcome, bool]:
+    """:func:`outcome` from what it reads: the choice, the operating period, the subsidy
+    rule's own outcome (``scope``), the year, and of the record only the fields
+    :func:`amount_fields` names (the memo of amounts is keyed on each of these). Without
+    the reasons of the eligibility row, unless the amounts decided them (then True)."""
     subsidy = rule.subsidy
     assert subsidy is not None
     row = compiled.decisions[choice.row]
     branch = subsidy.branches[choice.branch] if choice.branch is not None else None
-    period = facts.periods.get(rule.rule.id)
     potential: dict[str, int] | None = None
     basis: tuple[dict[str, Any], ...] = ()
     construction: Construction | None = None
     spans: tuple[RateSpan, ...] = ()
     if subsidy.spec.kind is SubsidyKind.construction:
-        construction, basis = _construction(rule, facts, compiled.as_of, branch)
+        construction, basis = _construction(rule, flat, year, compiled.as_of, branch)
         standard = construction.standard
         if standard is not None:
             potential = dict(standard) if construction.approved is None \
@@ -263,21 +303,20 @@ def outcome(rule: CompiledRule, choice: Choice, facts: YearFacts, compiled: Comp
         rates = tuple(dict.fromkeys(s.rate for s in spans)) or (rate,)
         basis = _basis(*(("rate", r) for r in rates), ("proration", subsidy.proration),
                        ("payer", subsidy.payer))
-    decision = row.status
-    reasons = _reasons(row.reasons, rule, facts, compiled, statuses)
+    reasons: tuple[str, ...] = ()
+    decision, decided = row.status, False
     if construction is not None and decision is not Decision.not_covered and (
             construction.timing is Timing.not_yet or not construction.in_force):
         # Not completed by the as-of date, or no amount in force on the completion date:
         # nothing to pay in any case (the message says which).
-        decision, reasons = Decision.not_covered, ()
+        decision, decided = Decision.not_covered, True
     elif decision is Decision.eligible and potential is None:
         # Every field the amounts need is present, yet no branch holds, or its amounts were
         # not in force on the completion date: say so rather than invent an amount.
-        decision = Decision.undetermined
-        reasons = subsidy.needs
-    applies = facts.scopes.get(rule.rule.id) is not Status.not_applicable
+        decision, reasons, decided = Decision.undetermined, subsidy.needs, True
+    applies = scope is not Status.not_applicable
     return SubsidyOutcome(rule, decision, reasons, potential, period, basis, construction, spans,
-                   applies)
+                          applies), decided
 
 
 def year_problems(compiled: CompiledRuleset, year: int) -> list[Text]:

@@ -112,3 +112,10 @@ def rate_spans(rate: AppliedValue, period: Period) -> tuple[RateSpan, ...]:
         else:
             spans.append(RateSpan(applied, 1))
     return tuple(spans)
+
+
+def period_fields(subsidy: CompiledSubsidy) -> tuple[str, ...]:
+    """The fields of the record an operating period is worked out from
+    (:func:`operating_period`): the opening and the closing date."""
+    spec = subsidy.spec
+    return tuple(f for f in (spec.period_from, spec.period_until) if f)
