@@ -30,8 +30,8 @@ def _shown(value: Any) -> str:
 
 
 class RecordText:
-    """The text blocks of one run's records; the lines of each finding kept until
-    ``CACHE_SIZE`` findings are kept (then it starts again, so memory stays flat)."""
+    """The text blocks of one run's records, with the lines of each finding kept while the
+    finding lives, for at most ``CACHE_SIZE`` findings (then it starts again)."""
 
     CACHE_SIZE: Final = 20_000
 
@@ -47,18 +47,18 @@ class RecordText:
         self.interpretation_label = "    " + _shown(text["interpretation"]) + _shown(colon)
         self.subsidy_heading = f"{DASHES}\n{_shown(text['subsidy'])}:\n"
         self.entitlement_heading = _shown(L["entitlement"]["heading"]) + ":\n"
-        # the finding itself is kept beside its lines, so that its id is not reused
-        self._lines: dict[int, tuple[Finding, str]] = {}
+        # held weakly: a finding's lines last as long as the finding (kept by the run's
+        # FindingWriter, itself bounded), never keeping it alive
+        self._lines: weakref.WeakKeyDictionary[Finding, str] = weakref.WeakKeyDictionary()
 
     def finding(self, f: Finding) -> str:
         """A finding's lines (memoised per finding: findings are never changed)."""
-        kept = self._lines.get(id(f))
-        if kept is not None and kept[0] is f:
-            return kept[1]
-        if len(self._lines) >= self.CACHE_SIZE:
-            self._lines.clear()
-        lines = self._lines[id(f)] = (f, self.finding_lines(f))
-        return lines[1]
+        lines = self._lines.get(f)
+        if lines is None:
+            if len(self._lines) >= self.CACHE_SIZE:
+                self._lines.clear()
+            lines = self._lines[f] = self.finding_lines(f)
+        return lines
 
     def finding_lines(self, f: Finding) -> str:
         """A finding's lines, worked out afresh."""
