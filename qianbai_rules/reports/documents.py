@@ -8,7 +8,8 @@ record report holds those groupings; the templates choose what to display.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -16,7 +17,7 @@ from qianbai_rules.io import writing
 from qianbai_rules.pipeline.check import Rejected, Result
 from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports import render
-from qianbai_rules.reports.model import RecordReport, RejectedEntry, RunReport
+from qianbai_rules.reports.model import RecordReport, RejectedEntry
 from qianbai_rules.reports.output import record_report, run_header
 from qianbai_rules.texts.labels import labels
 
@@ -42,25 +43,45 @@ def _document(context: RunContext, template: str, values: dict[str, Any]) -> byt
 def write_reports(results: Iterable[Result], context: RunContext, target: str | None,
                   out: TextIO) -> Tally:
     """Reports in html, md or pdf: one document for all records, or, when ``target`` is a
-    folder, one file per record and an index (see :func:`_write_folder`)."""
+    folder, one file per record and an index (see :func:`_write_folder`).
+
+    The one document is written as its records come: the template is rendered lazily
+    (Jinja's ``generate``) over a stream of the records' reports, and only its title waits
+    for the second record (one record's report is named after it). The rejected records are
+    kept for the end of the document. PDF is the exception: WeasyPrint lays out the whole
+    HTML at once, so that document is held whole (as text, not as reports) before it is
+    converted."""
     if target and writing.is_folder(target):
         return _write_folder(results, context, Path(target))
     tally = Tally()
-    reports: list[RecordReport] = []
     rejected: list[RejectedEntry] = []
-    for result in tally.counting(results):
+    reports = _reports(tally.counting(results), context, rejected)
+    first = list(itertools.islice(reports, 2))
+    title = first[0].title if len(first) == 1 \
+        else labels(context.lang)["report"]["batch_title"]
+    kind = "md" if context.fmt == "md" else "html"
+    chunks = render.environment().get_template(f"{kind}/report.{kind}").generate(_values(
+        context, views=itertools.chain(first, reports), rejected=rejected,
+        audience=context.audience, title=title))
+    if context.fmt == "pdf":
+        writing.emit(render.to_pdf("".join(chunks)), target, out, binary=True)
+    elif target:
+        with writing.atomic_text(Path(target)) as handle:
+            handle.writelines(chunks)
+    else:
+        out.writelines(chunks)
+    return tally
+
+
+def _reports(results: Iterable[Result], context: RunContext,
+             rejected: list[RejectedEntry]) -> Iterator[RecordReport]:
+    """The evaluated records' reports, one at a time; the rejected records go to
+    ``rejected`` as they pass."""
+    for result in results:
         if isinstance(result, Rejected):
             rejected.append(RejectedEntry.of(result, context.lang))
         else:
-            reports.append(record_report(result, context))
-    run = RunReport(run_header(context), reports, rejected, tally.summary())
-    title = reports[0].title if len(reports) == 1 \
-        else labels(context.lang)["report"]["batch_title"]
-    document = _document(context, "report", _values(
-        context, views=run.records, rejected=run.rejected, audience=context.audience,
-        title=title))
-    writing.emit(document, target, out, binary=context.fmt == "pdf")
-    return tally
+            yield record_report(result, context)
 
 
 def _write_folder(results: Iterable[Result], context: RunContext, folder: Path) -> Tally:

@@ -18,7 +18,7 @@ from qianbai_rules.compile.compiled import Verdict
 from qianbai_rules.core.jsontext import compact_json, indented_json
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
 from qianbai_rules.pipeline.context import RunContext, Tally
-from qianbai_rules.reports import render
+from qianbai_rules.reports import render, textout
 from qianbai_rules.reports.build import Reporter
 from qianbai_rules.reports.model import RecordReport, RejectedEntry, RunHeader, RunReport
 
@@ -86,9 +86,7 @@ def render_piece(result: Result, context: RunContext) -> Piece:
     if fmt == "jsonl":
         return Piece(result.verdict, report.as_line())
     if fmt == "text":
-        text = render.environment().get_template("text/record.txt").render(
-            text_context(context), record=report, identity=report.identity_besides(TEXT_HEADLINE))
-        return Piece(result.verdict, text)
+        return Piece(result.verdict, textout.record_text(report, context))
     return Piece(result.verdict, json_item(report.as_json()))
 
 

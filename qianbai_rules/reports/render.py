@@ -38,7 +38,7 @@ def _md(value: Any) -> Markup:
     return Markup(_MD_AUTOLINK.sub(r"\\\1\2\3", text))
 
 
-def _finalize(value: Any) -> Any:
+def finalize(value: Any) -> Any:
     """Every ``{{ value }}`` of every template passes here: text is made visible on one
     line, so that no record, file or rule text can move the cursor, retitle a terminal,
     reorder a line or forge one. Markup (already rendered template parts) keeps its own
@@ -50,7 +50,7 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def _responsible(finding: Finding, L: Mapping[str, Any]) -> str:
+def responsible(finding: Finding, L: Mapping[str, Any]) -> str:
     """Who follows a finding up: the lead department (and any that assist) and the
     street/town (三（一）“部门协同、街镇负责”), e.g. 责任部门：区民政局；责任街镇：观音桥街道."""
     department = finding.department
@@ -63,7 +63,7 @@ def _responsible(finding: Finding, L: Mapping[str, Any]) -> str:
                                            "tag": L["reading"]["tag"]})
 
 
-def _status_word(finding: Finding, L: Mapping[str, Any]) -> str:
+def finding_status_word(finding: Finding, L: Mapping[str, Any]) -> str:
     return status_word(finding.status, finding.severity, finding.entitlement, L)
 
 
@@ -74,7 +74,7 @@ def environment() -> Environment:
         autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml", "md", "css"),
                                      disabled_extensions=("txt",), default=True),
         undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
-        lstrip_blocks=True, finalize=_finalize,
+        lstrip_blocks=True, finalize=finalize,
     )
     env.filters["fill"] = fill
     env.filters["md"] = _md
@@ -82,8 +82,8 @@ def environment() -> Environment:
     env.filters["measure"] = formats.measure
     env.filters["percent"] = formats.percent
     env.filters["change"] = formats.change
-    env.filters["responsible"] = _responsible
-    env.filters["status_word"] = _status_word
+    env.filters["responsible"] = responsible
+    env.filters["status_word"] = finding_status_word
     return env
 
 
