@@ -89,23 +89,24 @@ def _keys_written(raw: bytes) -> int:
     return raw.count(b'":')
 
 
-def _keys_kept(value: Any) -> int | None:
+def _keys_kept(value: Any, depth: int = 1) -> int | None:
     """How many keys a parsed value holds; None if it nests deeper than MAX_DEPTH."""
-    kept = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if type(item) is dict:
-            kept += len(item)
-            children: Iterable[Any] = item.values()
-        elif type(item) is list:
-            children = item
-        else:
-            continue
-        if depth > limits.MAX_DEPTH:
-            return None
-        stack.extend((child, depth + 1) for child in children
-                     if type(child) is dict or type(child) is list)
+    if type(value) is dict:
+        kept = len(value)
+        children: Iterable[Any] = value.values()
+    elif type(value) is list:
+        kept = 0
+        children = value
+    else:
+        return 0
+    if depth > limits.MAX_DEPTH:
+        return None
+    for child in children:
+        if type(child) is dict or type(child) is list:
+            inner = _keys_kept(child, depth + 1)
+            if inner is None:
+                return None
+            kept += inner
     return kept
 
 
