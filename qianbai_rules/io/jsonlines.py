@@ -4,7 +4,11 @@ and a line that cannot be read is that line's problem only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Final
+
+import orjson
 
 from qianbai_rules.core import limits
 from qianbai_rules.core.problems import Problem
@@ -15,6 +19,13 @@ from qianbai_rules.texts.formats import count
 from qianbai_rules.texts.labels import text
 
 _JSON_SPACE = " \t\r\n"
+EXACT: Final = object()  # what quick_json gives where only the exact reading can tell
+# A run of 19 digits could be an integer orjson reads as a float (json keeps it exact).
+_DIGITS: Final = bytes.maketrans(b"0123456789", b"0" * 10)
+_LONG_NUMBER: Final = b"0" * 19
+# A string, and whether a colon follows it (then it is a key): in valid JSON every quote
+# outside a string opens one, so matches never start inside a string.
+_STRING: Final = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"([ \t\r\n]*:)?', re.DOTALL)
 
 
 def read_jsonl(source: str, on_offset: Callable[[int], None] | None = None) -> Iterator[InputItem]:
@@ -43,12 +54,60 @@ def read_jsonl(source: str, on_offset: Callable[[int], None] | None = None) -> I
                 yield Problem.in_record(source, position, None, text(
                     "problem.input.line_too_long", limit=count(limit)))
                 continue
+            quick = quick_json(raw)
+            if quick is not EXACT:
+                yield RawRecord(source, position, quick)
+                continue
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
                 yield not_utf8(source, exc, position)
                 continue
             yield from json_line(source, position, line)
+
+
+def quick_json(raw: bytes) -> Any:
+    """The value of a line as :func:`load_json` reads it, by orjson, or :data:`EXACT` where
+    they could differ: orjson keeps the last of two equal keys (so the keys written are
+    counted), reads a 20-digit integer as a float, refuses what json accepts (NaN, lone
+    surrogates, a BOM: the exact reading then says why, or reads it) and nests deeper."""
+    if _LONG_NUMBER in raw.translate(_DIGITS):
+        return EXACT
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return EXACT
+    kept = _keys_kept(value)
+    return value if kept is not None and kept == _keys_written(raw) else EXACT
+
+
+def _keys_written(raw: bytes) -> int:
+    """How many keys a line of valid JSON writes, or more (never fewer): where no quote
+    is followed by a blank, each key's closing quote is followed by its colon."""
+    if any(blank in raw for blank in (b'" ', b'"\t', b'"\r', b'"\n')):
+        return sum(1 for match in _STRING.finditer(raw) if match.group(1))
+    return raw.count(b'":')
+
+
+def _keys_kept(value: Any, depth: int = 1) -> int | None:
+    """How many keys a parsed value holds; None if it nests deeper than MAX_DEPTH."""
+    if type(value) is dict:
+        kept = len(value)
+        children: Iterable[Any] = value.values()
+    elif type(value) is list:
+        kept = 0
+        children = value
+    else:
+        return 0
+    if depth > limits.MAX_DEPTH:
+        return None
+    for child in children:
+        if type(child) is dict or type(child) is list:
+            inner = _keys_kept(child, depth + 1)
+            if inner is None:
+                return None
+            kept += inner
+    return kept
 
 
 def json_line(source: str, position: str, line: str) -> Iterator[InputItem]:

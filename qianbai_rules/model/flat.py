@@ -17,6 +17,12 @@ from qianbai_rules.model.record import FacilityRecord
 Value = bool | int | float | str | list[Any]  # list items are text or codes
 
 
+# Where a record keeps its flat form once made. The record is frozen, so it cannot go stale;
+# pydantic leaves a name that is not a field out of ==, hashing, dumps and iteration (it is
+# how it supports functools.cached_property), and the leading underscore out of __iter__.
+_MEMO = "_flat_record"
+
+
 class FlatRecord(dict[str, Value]):
     """A record's present leaf fields by dotted name (see the field catalogue), read-only."""
 
@@ -25,8 +31,13 @@ class FlatRecord(dict[str, Value]):
     @classmethod
     def of(cls, record: FacilityRecord) -> FlatRecord:
         """The record's leaf fields in catalogue order; absent (None) fields left out. (Dumped
-        by pydantic's core, then flattened: faster than a walk of the model in Python.)"""
-        return cls(flatten(record.model_dump(mode="json", exclude_none=True)))
+        by pydantic's core, then flattened: faster than a walk of the model in Python.)
+        Made once per record: the record remembers it (see :func:`remember`)."""
+        flat = record.__dict__.get(_MEMO)
+        if flat is None:
+            flat = cls(flatten(record.model_dump(mode="json", exclude_none=True)))
+            remember(record, flat)
+        return flat
 
     def whole(self, name: str | None) -> int | None:
         """A whole-number field's value; None where the field is absent or not named."""
@@ -42,3 +53,8 @@ class FlatRecord(dict[str, Value]):
     __setitem__ = __delitem__ = _refuse
     clear = pop = popitem = setdefault = update = __ior__ = _refuse
 
+
+
+def remember(record: FacilityRecord, flat: FlatRecord) -> None:
+    """Keep ``flat`` as the record's flat form, made when the record was (model.fast)."""
+    record.__dict__[_MEMO] = flat

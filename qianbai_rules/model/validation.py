@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -89,17 +90,22 @@ def _field_error(error: ErrorDetails) -> FieldError:
     return name, text("problem.value.expected_got", expected=_expected(spec), got=got_text)
 
 
-def parse_record(raw: Any) -> FacilityRecord | list[FieldError]:
-    """Validate one raw record; return the record or every field error found."""
+def parse_record(raw: Any, short_way: bool = True) -> FacilityRecord | list[FieldError]:
+    """Validate one raw record; return the record or every field error found. A record
+    written as the model is (see :func:`canonical`) is validated as it is: the same record
+    and errors (``short_way=False`` is for the test that shows it)."""
     if not isinstance(raw, Mapping):
         return [(None, text("problem.value.not_a_mapping", type=type(raw).__name__))]
-    flat: dict[str, Any] = {}
-    errors: list[FieldError] = []
-    _flatten(raw, "", flat, errors)
-    if errors:
-        return errors
+    nested = canonical(raw) if short_way else None
+    if nested is None:
+        flat: dict[str, Any] = {}
+        errors: list[FieldError] = []
+        _flatten(raw, "", flat, errors)
+        if errors:
+            return errors
+        nested = nest(flat)
     try:
-        record = FacilityRecord.model_validate(nest(flat))
+        record = FacilityRecord.model_validate(nested)
     except ValidationError as exc:
         found: dict[str | None, Text] = {}
         for error in exc.errors(include_url=False):
@@ -111,6 +117,55 @@ def parse_record(raw: Any) -> FacilityRecord | list[FieldError]:
         return [("status.closed_on", text("problem.value.closed_before_opened",
                                           closed=status.closed_on, opened=status.opened_on))]
     return record
+
+
+@dataclass(frozen=True)
+class _Level:
+    """The keys of the record or of one of its groups, as the model nests them."""
+
+    names: frozenset[str]
+    groups: dict[str, _Level]
+
+
+def _level(prefix: str) -> _Level:
+    names = {name[len(prefix):].split(".")[0] for name in (*FIELDS, *GROUPS)
+             if name.startswith(prefix)}
+    if not prefix:  # a label is read as the field it names (none is a field's own name)
+        names -= {label for label, name in BY_LABEL.items() if label != name}
+    return _Level(frozenset(names), {name: _level(f"{prefix}{name}.") for name in names
+                                     if f"{prefix}{name}" in GROUPS})
+
+
+_TOP: Final = _level("")
+
+
+def canonical(raw: Any, level: _Level = _TOP) -> dict[str, Any] | None:
+    """A raw record as :func:`_flatten` and :func:`nest` would give it back, where that is
+    the record itself or it without its empty groups; None where they would change more
+    (or refuse it). So a record written as the model nests it — its keys the names of
+    fields and groups where they belong (no dotted name, label or blank around a name),
+    no field given as nothing (None or "") — is validated as it is. Checked a level at a
+    time on the keys and the values as a whole."""
+    if type(raw) is not dict or not raw.keys() <= level.names:
+        return None
+    values = raw.values()
+    if None in values or "" in values:
+        return None
+    pruned: dict[str, Any] | None = None
+    for name in level.groups.keys() & raw.keys():
+        group = raw[name]
+        if type(group) is not dict:
+            return None
+        inner = canonical(group, level.groups[name]) if group else {}
+        if inner is None:
+            return None
+        if inner is not group:  # it held empty groups, or nothing else
+            pruned = dict(raw) if pruned is None else pruned
+            if inner:
+                pruned[name] = inner
+            else:
+                del pruned[name]
+    return raw if pruned is None else pruned
 
 
 def record_label(raw: Any, position: str) -> str:
