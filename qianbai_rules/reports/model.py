@@ -68,6 +68,7 @@ class Finding:
     readings: list[str] | None = None
     _json: dict[str, Any] = field(init=False, repr=False)
     _line: str | None = field(init=False, repr=False, default=None)
+    lean: str | None = field(init=False, repr=False, default=None)  # kept by reports/lean.py
 
     def __post_init__(self) -> None:
         entry: dict[str, Any] = {"rule": self.rule, "status": self.status,

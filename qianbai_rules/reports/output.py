@@ -20,6 +20,7 @@ from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
 from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports import render
 from qianbai_rules.reports.build import Reporter
+from qianbai_rules.reports.lean import LeanWriter
 from qianbai_rules.reports.model import RecordReport, RejectedEntry, RunHeader, RunReport
 
 # What the text report's first two lines already show of the identity block.
@@ -36,6 +37,7 @@ class _Kept:
     reporter: Reporter  # with its cache of findings already written
     header: RunHeader
     text_context: dict[str, Any]  # what the text templates read of the run
+    lean: LeanWriter  # lean JSON Lines against the header's rules
 
 
 _KEPT: weakref.WeakKeyDictionary[RunContext, _Kept] = weakref.WeakKeyDictionary()
@@ -45,8 +47,10 @@ def _kept(context: RunContext) -> _Kept:
     kept = _KEPT.get(context)
     if kept is None:
         header = RunHeader.of(context)
-        kept = _KEPT[context] = _Kept(Reporter(context.compiled, context.year, context.lang),
-                                      header, render.run_context(context.lang, header.as_json()))
+        reporter = Reporter(context.compiled, context.year, context.lang)
+        kept = _KEPT[context] = _Kept(
+            reporter, header, render.run_context(context.lang, header.as_json()),
+            LeanWriter(reporter.findings.static(), header.ruleset.parameters))
     return kept
 
 
@@ -84,12 +88,21 @@ def render_piece(result: Result, context: RunContext) -> Piece:
     report = record_report(result, context)
     fmt = context.fmt
     if fmt == "jsonl":
-        return Piece(result.verdict, report.as_line())
+        return Piece(result.verdict, report.as_line() if context.findings == "full"
+                     else _kept(context).lean.line(report))
     if fmt == "text":
         text = render.environment().get_template("text/record.txt").render(
             text_context(context), record=report, identity=report.identity_besides(TEXT_HEADLINE))
         return Piece(result.verdict, text)
     return Piece(result.verdict, json_item(report.as_json()))
+
+
+def jsonl_header(context: RunContext) -> dict[str, Any]:
+    """The first JSON Lines line's ``header``: lean lines add each rule's static fields."""
+    header = run_header(context).as_json()
+    if context.findings == "full":
+        return header
+    return {**header, "rules": reporter(context).findings.static()}
 
 
 def json_item(record: dict[str, Any]) -> str:
@@ -122,7 +135,7 @@ def write_pieces(pieces: Iterable[Piece], context: RunContext, out: TextIO) -> T
                         spool if tally.verdicts else None, out)
         return tally
     if fmt == "jsonl":
-        out.write(compact_json({"header": header.as_json()}) + "\n")
+        out.write(compact_json({"header": jsonl_header(context)}) + "\n")
     else:
         out.write(render.environment().get_template("text/header.txt").render(text_context(context)))
     tally, rejected = _assemble(pieces, context, out, None)
