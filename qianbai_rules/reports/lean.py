@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from qianbai_rules.core.jsontext import compact_json
+from qianbai_rules.core.jsontext import compact_bytes, compact_json
 from qianbai_rules.reports.model import Finding, RecordReport
 
 FAIL: Final = "fail"
@@ -141,29 +141,31 @@ class LeanWriter:
             lean["remediation"] = full.get("remediation")
         return lean
 
-    def finding_json(self, finding: Finding, facility_type: str) -> str:
+    def finding_bytes(self, finding: Finding, facility_type: str) -> bytes:
         cached = finding.lean
         if cached is None:
-            cached = finding.lean = compact_json(self.finding(finding, facility_type))
+            cached = finding.lean = compact_bytes(self.finding(finding, facility_type))
         return cached
 
-    def line(self, report: RecordReport) -> str:
-        """A record's lean line (no newline)."""
+    def line(self, report: RecordReport) -> bytes:
+        """A record's lean line in UTF-8 (no newline)."""
         head = {"id": report.id, "name": report.name, _TYPE: report.facility_type,
                 "source": report.source, "verdict": report.verdict}
         kind = report.facility_type
         if report.flat.get(_TYPE) == kind:
-            findings = ",".join(self.finding_json(f, kind) for f in report.findings)
+            findings = [self.finding_bytes(f, kind) for f in report.findings]
         else:  # not the finding's own facility type: nothing left to the header
-            findings = ",".join(compact_json(self.finding(f, None)) for f in report.findings)
-        text = f'{compact_json(head)[:-1]},"findings":[{findings}]'
+            findings = [compact_bytes(self.finding(f, None)) for f in report.findings]
+        parts = [compact_bytes(head)[:-1], b',"findings":[', b",".join(findings)]
         if report.subsidy is None:
-            return text + "}"
-        tail = {"subsidy": {kind: self._claim(claim.as_json())
-                            for kind, claim in report.subsidy.items()},
-                "entitlements": [self._entitlement(e) for e in report.entitlements or ()]
-                if report.entitlements is not None else None}
-        return f"{text},{compact_json(tail)[1:]}"
+            parts.append(b"]}")
+        else:
+            tail = {"subsidy": {kind: self._claim(claim.as_json())
+                                for kind, claim in report.subsidy.items()},
+                    "entitlements": [self._entitlement(e) for e in report.entitlements]
+                    if report.entitlements is not None else None}
+            parts += (b"],", compact_bytes(tail)[1:])
+        return b"".join(parts)
 
     def _claim(self, claim: dict[str, Any]) -> dict[str, Any]:
         return {**claim, "basis": [self._basis(b) for b in claim["basis"]]}
