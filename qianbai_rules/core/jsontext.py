@@ -28,7 +28,11 @@ def compact_bytes(value: Any) -> bytes:
         data = orjson.dumps(value)
     except TypeError:  # orjson.JSONEncodeError
         return utf8(compact_json(value))
-    return utf8(compact_json(value)) if _SPELT_OTHERWISE.search(data) else data
+    if _SPELT_OTHERWISE.search(data):
+        return utf8(compact_json(value))
+    # a copy: orjson's own bytes keep the whole buffer it wrote into (about 8 KB), which
+    # the findings kept by the writers would hold on to
+    return bytes(memoryview(data))
 
 
 def utf8(text: str) -> bytes:

@@ -67,7 +67,6 @@ class Finding:
     interpretation_parameter: str | None = None
     readings: list[str] | None = None
     _json: dict[str, Any] = field(init=False, repr=False)
-    _line: str | None = field(init=False, repr=False, default=None)
     _bytes: bytes | None = field(init=False, repr=False, default=None)
     lean: bytes | None = field(init=False, repr=False, default=None)  # kept by reports/lean.py
 
@@ -97,10 +96,8 @@ class Finding:
         return self._json
 
     def as_line(self) -> str:
-        """The finding as compact JSON, worked out once."""
-        if self._line is None:
-            self._line = compact_json(self._json)
-        return self._line
+        """The finding as compact JSON (the writers use :meth:`as_bytes`)."""
+        return compact_json(self._json)
 
     def as_bytes(self) -> bytes:
         """The finding as compact JSON in UTF-8, worked out once."""
@@ -239,11 +236,8 @@ class RecordReport:
                 **self._tail()}
 
     def as_line(self) -> str:
-        """``compact_json(self.as_json())``, assembled from findings kept as JSON."""
-        findings = ",".join(f.as_line() for f in self.findings)
-        tail = self._tail()
-        return (f'{compact_json(self._head())[:-1]},"findings":[{findings}]'
-                f'{"," + compact_json(tail)[1:] if tail else "}"}')
+        """``compact_json(self.as_json())``: :meth:`line_bytes`, decoded."""
+        return self.line_bytes().decode("utf-8")
 
     def line_bytes(self) -> bytes:
         """``as_line()`` in UTF-8, assembled from findings kept as bytes."""
