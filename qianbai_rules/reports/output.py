@@ -215,6 +215,7 @@ class _Sink:
         except (AttributeError, LookupError, TypeError):
             binary = None
         self.binary = binary
+        self.text = codecs.getincrementaldecoder("utf-8")()  # a chunk may end mid-character
 
     def __enter__(self) -> _Sink:
         self.out.flush()  # what the text layer holds goes first
@@ -239,4 +240,4 @@ class _Sink:
         if self.binary is not None:
             self.binary.write(data)
         else:
-            self.out.write(data.decode("utf-8"))
+            self.out.write(self.text.decode(data))
