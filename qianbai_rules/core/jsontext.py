@@ -28,7 +28,7 @@ def compact_bytes(value: Any) -> bytes:
         data = orjson.dumps(value)
     except TypeError:  # orjson.JSONEncodeError
         return utf8(compact_json(value))
-    if _SPELT_OTHERWISE.search(data):
+    if (b"e-" in data or b"0.0000" in data) and _SPELT_OTHERWISE.search(data):  # `in`: fast
         return utf8(compact_json(value))
     # a copy: orjson's own bytes keep the whole buffer it wrote into (about 8 KB), which
     # the findings kept by the writers would hold on to
