@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -47,6 +48,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     options.add_quiet(check)
     check.add_argument("--jobs", type=int, default=1, metavar="N",
                        help="worker processes for text, json and jsonl output (default 1)")
+    check.add_argument("--findings", choices=("lean", "full"), default=None,
+                       help=label("cli.findings_help", "en"))
     check.add_argument("--record", action="store_true",
                        help="store each assessment in the history database (--db)")
 
@@ -66,6 +69,10 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if isinstance(history, int):
         return history
     context, evaluator = prepared
+    if args.findings is not None and args.format != "jsonl":
+        say(f"qianbai: {label('cli.findings', lang)}", err)
+        return USAGE_ERROR
+    context = replace(context, findings=args.findings or "lean")
     if args.jobs < 1 or (args.jobs > 1 and (args.format not in STREAMED or args.record)):
         say(f"qianbai: {label('cli.jobs', lang)}", err)
         return USAGE_ERROR

@@ -26,6 +26,7 @@ class RunContext:
     lang: Lang
     fmt: str = "text"
     audience: str = "inspector"
+    findings: str = "lean"  # JSON Lines: lean (static fields in the header) or full
 
     @property
     def as_of(self) -> dt.date:

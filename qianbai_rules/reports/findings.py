@@ -135,11 +135,47 @@ class _RuleView:
         """A failed or undecided mandatory or advisory rule: someone has to act."""
         return self.acts and status in ACTION
 
-    def observed(self, status: Status, flat: Mapping[str, Any]) -> dict[str, Any]:
+    def observed_names(self, status: Status) -> tuple[str, ...]:
+        """The fields a finding with this status shows the values of, in order."""
         names = self.rule.requirement_fields
         if status in (Status.not_applicable, Status.unknown) or not names:
             names = self.rule.scope_fields + tuple(n for n in names if n not in self.rule.scope_fields)
-        return {name: flat.get(name) for name in names}
+        return names
+
+    def observed(self, status: Status, flat: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: flat.get(name) for name in self.observed_names(status)}
+
+    def static(self) -> dict[str, Any]:
+        """What every finding of this rule says whatever the record: an entry of the lean
+        JSON Lines header's ``rules`` (reports/lean.py puts findings back together)."""
+        source = self.rule.rule
+        entry: dict[str, Any] = {"id": source.id, "title": self.title, "severity": self.severity,
+                                 "clause": source.clause, "department": self.department}
+        if self.assisted_by:
+            entry["assisted_by"] = self.assisted_by
+        if source.entitlement:
+            entry["entitlement"] = True
+            entry["entitlement_text"] = source.requirement(self.lang)
+        entry["required"] = self.required
+        if self.requirement.constant is not None:
+            entry["requirement"] = self.requirement.constant
+        if self.remediation is not None and self.remediation.constant:
+            entry["remediation"] = self.remediation.constant
+        messages = {Status.passed.value: self.pass_message,
+                    Status.failed.value: self.fail.constant,
+                    Status.not_applicable.value: self.note_message if self.note else self.scope}
+        entry["messages"] = {k: v for k, v in messages.items() if v is not None}
+        # the fields a finding observes, each with the value it has unless the line says
+        # otherwise: what passing or failing a comparison with true or false implies
+        entry["observes"] = {
+            status.value: {name: implied.get(name) for name in self.observed_names(status)}
+            for status, implied in ((s, _implied(self.rule.requirement, s)) for s in Status)}
+        if self.interpretation is not None:
+            entry["interpretation"] = self.interpretation
+            if self.interpretation_parameter is not None:
+                entry["interpretation_parameter"] = self.interpretation_parameter
+            entry["readings"] = self.readings
+        return entry
 
     def finding(self, status: Status, flat: Mapping[str, Any]) -> Finding:
         remediation: str | None = None
@@ -180,6 +216,21 @@ class _RuleView:
             interpretation_parameter=self.interpretation_parameter, readings=self.readings)
 
 
+def _implied(requirement: Condition | None, status: Status) -> dict[str, bool]:
+    """The values of boolean fields that a requirement's status implies (``x == true``
+    passed: x is true; failed: false), as the lean JSON Lines header's defaults."""
+    if status not in (Status.passed, Status.failed) or requirement is None:
+        return {}
+    items: tuple[Condition, ...] = requirement.items \
+        if isinstance(requirement, AllOf) and status is Status.passed else (requirement,)
+    implied = {}
+    for item in items:
+        if isinstance(item, Compare) and item.op == "eq" and isinstance(item.operand, Const) \
+                and isinstance(item.operand.value, bool):
+            implied[item.field] = item.operand.value is (status is Status.passed)
+    return implied
+
+
 class FindingWriter:
     """Turns the statuses of a record into findings (contract: outputs.md).
 
@@ -210,6 +261,10 @@ class FindingWriter:
                 entry = cache[key] = view.finding(status, flat)
             written.append(entry)
         return written
+
+    def static(self) -> list[dict[str, Any]]:
+        """Every rule's static fields, in rule order: the lean JSON Lines header's ``rules``."""
+        return [view.static() for view in self.views]
 
 def _key(value: Any) -> Any:
     """A field value as part of a cache key: 1, 1.0 and True differ here (not in Python)."""

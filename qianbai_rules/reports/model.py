@@ -19,7 +19,7 @@ from typing import Any
 
 from qianbai_rules import __version__
 from qianbai_rules.compile.compiled import Status
-from qianbai_rules.core.jsontext import compact_json
+from qianbai_rules.core.jsontext import compact_bytes, compact_json
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.model.display import field_name, render_value
 from qianbai_rules.pipeline.check import Rejected
@@ -67,7 +67,8 @@ class Finding:
     interpretation_parameter: str | None = None
     readings: list[str] | None = None
     _json: dict[str, Any] = field(init=False, repr=False)
-    _line: str | None = field(init=False, repr=False, default=None)
+    _bytes: bytes | None = field(init=False, repr=False, default=None)
+    lean: bytes | None = field(init=False, repr=False, default=None)  # kept by reports/lean.py
 
     def __post_init__(self) -> None:
         entry: dict[str, Any] = {"rule": self.rule, "status": self.status,
@@ -95,10 +96,14 @@ class Finding:
         return self._json
 
     def as_line(self) -> str:
-        """The finding as compact JSON, worked out once."""
-        if self._line is None:
-            self._line = compact_json(self._json)
-        return self._line
+        """The finding as compact JSON (the writers use :meth:`as_bytes`)."""
+        return compact_json(self._json)
+
+    def as_bytes(self) -> bytes:
+        """The finding as compact JSON in UTF-8, worked out once."""
+        if self._bytes is None:
+            self._bytes = compact_bytes(self._json)
+        return self._bytes
 
     @property
     def observed_text(self) -> list[Observed]:
@@ -231,11 +236,15 @@ class RecordReport:
                 **self._tail()}
 
     def as_line(self) -> str:
-        """``compact_json(self.as_json())``, assembled from findings kept as JSON."""
-        findings = ",".join(f.as_line() for f in self.findings)
+        """``compact_json(self.as_json())``: :meth:`line_bytes`, decoded."""
+        return self.line_bytes().decode("utf-8")
+
+    def line_bytes(self) -> bytes:
+        """``as_line()`` in UTF-8, assembled from findings kept as bytes."""
         tail = self._tail()
-        return (f'{compact_json(self._head())[:-1]},"findings":[{findings}]'
-                f'{"," + compact_json(tail)[1:] if tail else "}"}')
+        return b"".join((compact_bytes(self._head())[:-1], b',"findings":[',
+                         b",".join([f.as_bytes() for f in self.findings]),
+                         b"]," + compact_bytes(tail)[1:] if tail else b"]}"))
 
     @cached_property
     def counts(self) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""Streamed output formats of ``qianbai check``: json, jsonl and text (from a template).
+"""Streamed output formats of ``qianbai check``: json, jsonl (full or lean lines) and text
+(each record assembled from lines kept per finding, :mod:`.textout`), written as bytes.
 
 JSON is written with a fixed key order and no timestamps, so the same input and rules
 give byte-identical output.
@@ -6,7 +7,8 @@ give byte-identical output.
 
 from __future__ import annotations
 
-import shutil
+import codecs
+import contextlib
 import tempfile
 import textwrap
 import weakref
@@ -15,15 +17,14 @@ from dataclasses import dataclass
 from typing import IO, Any, TextIO
 
 from qianbai_rules.compile.compiled import Verdict
-from qianbai_rules.core.jsontext import compact_json, indented_json
+from qianbai_rules.core.jsontext import compact_bytes, indented_json, utf8
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
 from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports import render, textout
 from qianbai_rules.reports.build import Reporter
+from qianbai_rules.reports.lean import LeanWriter
 from qianbai_rules.reports.model import RecordReport, RejectedEntry, RunHeader, RunReport
 
-# What the text report's first two lines already show of the identity block.
-TEXT_HEADLINE = ("id", "name", "facility_type")
 FORMATS = ("text", "json", "jsonl", "html", "md", "pdf")
 STREAMED = ("text", "json", "jsonl")
 SPOOL_MEMORY = 16 * 1024 * 1024  # characters of --format json records held in memory
@@ -36,6 +37,7 @@ class _Kept:
     reporter: Reporter  # with its cache of findings already written
     header: RunHeader
     text_context: dict[str, Any]  # what the text templates read of the run
+    lean: LeanWriter  # lean JSON Lines against the header's rules
 
 
 _KEPT: weakref.WeakKeyDictionary[RunContext, _Kept] = weakref.WeakKeyDictionary()
@@ -45,8 +47,10 @@ def _kept(context: RunContext) -> _Kept:
     kept = _KEPT.get(context)
     if kept is None:
         header = RunHeader.of(context)
-        kept = _KEPT[context] = _Kept(Reporter(context.compiled, context.year, context.lang),
-                                      header, render.run_context(context.lang, header.as_json()))
+        reporter = Reporter(context.compiled, context.year, context.lang)
+        kept = _KEPT[context] = _Kept(
+            reporter, header, render.run_context(context.lang, header.as_json()),
+            LeanWriter(reporter.findings.static(), header.ruleset.parameters))
     return kept
 
 
@@ -75,7 +79,8 @@ class Piece:
     """One input record's part of the output, rendered: what a worker process sends back."""
 
     verdict: Verdict | None  # None: the record was rejected
-    payload: Any  # a RejectedEntry; else the record's JSON item, JSON line or text block
+    # a RejectedEntry; else the record's JSON item or JSON line (UTF-8), or text block
+    payload: Any
 
 
 def render_piece(result: Result, context: RunContext) -> Piece:
@@ -84,10 +89,19 @@ def render_piece(result: Result, context: RunContext) -> Piece:
     report = record_report(result, context)
     fmt = context.fmt
     if fmt == "jsonl":
-        return Piece(result.verdict, report.as_line())
+        return Piece(result.verdict, report.line_bytes() if context.findings == "full"
+                     else _kept(context).lean.line(report))
     if fmt == "text":
-        return Piece(result.verdict, textout.record_text(report, context))
-    return Piece(result.verdict, json_item(report.as_json()))
+        return Piece(result.verdict, utf8(textout.record_text(report, context)))
+    return Piece(result.verdict, utf8(json_item(report.as_json())))
+
+
+def jsonl_header(context: RunContext) -> dict[str, Any]:
+    """The first JSON Lines line's ``header``: lean lines add each rule's static fields."""
+    header = run_header(context).as_json()
+    if context.findings == "full":
+        return header
+    return {**header, "rules": reporter(context).findings.static()}
 
 
 def json_item(record: dict[str, Any]) -> str:
@@ -108,64 +122,119 @@ def write(results: Iterable[Result], context: RunContext, out: TextIO) -> Tally:
 
 def write_pieces(pieces: Iterable[Piece], context: RunContext, out: TextIO) -> Tally:
     """Assemble rendered pieces, in input order, into the output document."""
+    with _Sink(out) as sink:
+        return _write_pieces(pieces, context, sink)
+
+
+def _write_pieces(pieces: Iterable[Piece], context: RunContext, out: _Sink) -> Tally:
     fmt = context.fmt
     header = run_header(context)
     if fmt == "json":
         # the records' items are kept until the summary, which comes before them in the
         # document, is known: in memory up to SPOOL_MEMORY, then on disk, so a run's memory
         # stays flat
-        with tempfile.SpooledTemporaryFile(SPOOL_MEMORY, "w+", encoding="utf-8") as spool:
+        with tempfile.SpooledTemporaryFile(SPOOL_MEMORY, "w+b") as spool:
             tally, rejected = _assemble(pieces, context, out, spool)
             _write_json(RunReport.document(header, tally.summary(), [], rejected),
                         spool if tally.verdicts else None, out)
         return tally
     if fmt == "jsonl":
-        out.write(compact_json({"header": header.as_json()}) + "\n")
+        out.write(compact_bytes({"header": jsonl_header(context)}) + b"\n")
     else:
-        out.write(render.environment().get_template("text/header.txt").render(text_context(context)))
+        out.write(utf8(render.environment().get_template("text/header.txt").render(
+            text_context(context))))
     tally, rejected = _assemble(pieces, context, out, None)
     if fmt == "jsonl":
-        out.write(compact_json({"summary": tally.summary()}) + "\n")
+        out.write(compact_bytes({"summary": tally.summary()}) + b"\n")
     else:
-        out.write(render.environment().get_template("text/footer.txt").render(
-            text_context(context), summary=tally.summary(), rejected=rejected))
+        out.write(utf8(render.environment().get_template("text/footer.txt").render(
+            text_context(context), summary=tally.summary(), rejected=rejected)))
     return tally
 
 
-def _assemble(pieces: Iterable[Piece], context: RunContext, out: TextIO,
-              spool: IO[str] | None) -> tuple[Tally, list[RejectedEntry]]:
+def _assemble(pieces: Iterable[Piece], context: RunContext, out: _Sink,
+              spool: IO[bytes] | None) -> tuple[Tally, list[RejectedEntry]]:
     """Write each record's piece as it comes (to ``spool``, for JSON); count the records and
     keep the rejected ones for the end of the document (JSON Lines writes them in place)."""
     tally = Tally()
     rejected: list[RejectedEntry] = []
+    jsonl = context.fmt == "jsonl"
     for piece in pieces:
         written_before = bool(tally.verdicts)
         tally.count(piece.verdict)
+        payload = piece.payload
         if piece.verdict is None:
-            if context.fmt == "jsonl":
-                out.write(compact_json({"rejected": piece.payload.as_json()}) + "\n")
+            if jsonl:
+                out.write(compact_bytes({"rejected": payload.as_json()}) + b"\n")
             else:
-                rejected.append(piece.payload)
+                rejected.append(payload)
             continue
+        if isinstance(payload, str):
+            payload = utf8(payload)
         if spool is not None:
-            spool.write(",\n" + piece.payload if written_before else piece.payload)
+            spool.write(b",\n" + payload if written_before else payload)
         else:
-            out.write(piece.payload + ("\n" if context.fmt == "jsonl" else ""))
+            out.write(payload + b"\n" if jsonl else payload)
     return tally, rejected
 
 
 _RECORDS = '\n  "records": []'
 
 
-def _write_json(document: dict[str, Any], spool: IO[str] | None, out: TextIO) -> None:
+def _write_json(document: dict[str, Any], spool: IO[bytes] | None, out: _Sink) -> None:
     """``indented_json`` of the document with the spooled records (None: none) as its
     ``records``: the document is rendered with an empty list, which the items then fill."""
     text = indented_json(document)
     head, tail = text.split(_RECORDS, 1)
-    out.write(head + _RECORDS[:-1])
+    out.write(utf8(head + _RECORDS[:-1]))
     if spool is not None:
         spool.seek(0)
-        out.write("\n")
-        shutil.copyfileobj(spool, out)
-        out.write("\n  ")
-    out.write("]" + tail + "\n")
+        out.write(b"\n")
+        while chunk := spool.read(_CHUNK):
+            out.write(chunk)
+        out.write(b"\n  ")
+    out.write(utf8("]" + tail + "\n"))
+
+
+_CHUNK = 1 << 20  # bytes gathered before a write
+
+
+class _Sink:
+    """The output as bytes, written in chunks of about ``_CHUNK``: to the byte stream
+    under ``out`` where it writes UTF-8, else (a StringIO) to ``out`` as text."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.pending: list[bytes] = []
+        self.size = 0
+        try:
+            binary = out.buffer if codecs.lookup(out.encoding).name == "utf-8" else None
+        except (AttributeError, LookupError, TypeError):
+            binary = None
+        self.binary = binary
+        self.text = codecs.getincrementaldecoder("utf-8")()  # a chunk may end mid-character
+
+    def __enter__(self) -> _Sink:
+        self.out.flush()  # what the text layer holds goes first
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self.flush()
+            return
+        with contextlib.suppress(Exception):  # what was made before the error still goes out
+            self.flush()
+
+    def write(self, data: bytes) -> None:
+        self.pending.append(data)
+        self.size += len(data)
+        if self.size >= _CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        data = b"".join(self.pending)
+        self.pending, self.size = [], 0
+        if self.binary is not None:
+            self.binary.write(data)
+        else:
+            self.out.write(self.text.decode(data))
