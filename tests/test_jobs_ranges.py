@@ -9,6 +9,7 @@ import io
 import json
 import multiprocessing
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,31 @@ def test_workers_reading_ranges_write_the_bytes_of_one_process(
     two = _run(*command, "--jobs", "2")
     assert one == two
     assert one[0] == 2 and "Traceback" not in one[2]
+
+
+@pytest.mark.slow  # forks worker processes
+@pytest.mark.parametrize("change", ["rewrite", "remove"])
+def test_a_file_changed_or_removed_during_a_run_is_one_problem_naming_it(
+        change: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "BATCH", 2)
+    path = tmp_path / "moving.jsonl"
+    path.write_bytes(_records(9))
+    cut = parallel.line_ranges
+
+    def cut_then_change(source: str, lines: int) -> Iterator[LineRange] | None:
+        parts = cut(source, lines)
+        assert parts is not None
+        yield from parts  # the whole file cut, then it changes before all is read
+        if change == "remove":
+            os.remove(path)
+        else:
+            path.write_bytes(_records(3))
+
+    monkeypatch.setattr(parallel, "line_ranges", cut_then_change)
+    status, out, err = _run("check", path, "--as-of", "2019-12-31", "--engine", "plain",
+                            "--format", "jsonl", "--lang", "en", "--jobs", "2")
+    assert status == 2 and "Traceback" not in err
+    lines = [json.loads(line) for line in out.splitlines()]
+    rejected = [line["rejected"] for line in lines if "rejected" in line]
+    assert len(rejected) == 1 and str(path) in json.dumps(rejected[0])
+    assert ("changed" if change == "rewrite" else "cannot read") in json.dumps(rejected[0])
