@@ -172,9 +172,9 @@ def test_a_file_changed_or_removed_during_a_run_is_one_problem_naming_it(
     monkeypatch.setattr(parallel, "BATCH", 2)
     path = tmp_path / "moving.jsonl"
     path.write_bytes(_records(9))
-    cut = parallel.line_ranges
+    cut = line_ranges
 
-    def cut_then_change(source: str, lines: int) -> Iterator[LineRange] | None:
+    def cut_then_change(source: str, lines: int) -> Iterator[LineRange]:
         parts = cut(source, lines)
         assert parts is not None
         yield from parts  # the whole file cut, then it changes before all is read
