@@ -145,7 +145,6 @@ def _run(*args: str | Path) -> tuple[int, str, str]:
 def test_workers_reading_ranges_write_the_bytes_of_one_process(
         fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "BATCH", 3)  # many ranges, and duplicates across them
-    monkeypatch.setattr(parallel, "HANDOVER_BYTES", 20_000)  # results in files and in the pipe
     inputs: list[str | Path] = []
     for index, (name, data) in enumerate(sorted(FILES.items())):
         path = tmp_path / f"{index:02}-{name}.jsonl"
