@@ -18,10 +18,7 @@ written are the same."""
 from __future__ import annotations
 
 import multiprocessing
-import os
-import pickle
 import signal
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -45,10 +42,6 @@ from qianbai_rules.texts.labels import text
 
 BATCH = 200  # records read by the parent, or lines of a JSON Lines file, per task
 WINDOW_PER_JOB = 4  # tasks in flight per worker
-# A result larger than this is handed over in a file (in memory where /dev/shm is): a pipe
-# holds 64 KB, so a task's 7 MB of JSON Lines took a hundred hand-overs between worker and
-# parent, each waiting for the scheduler, which on a busy machine took longer than the work.
-HANDOVER_BYTES = 1 << 18
 
 Rendered = TypeVar("Rendered")
 # Builds, once per process, what renders one record's result in the run's format: a
@@ -66,13 +59,12 @@ class _Worker(Generic[Rendered]):
     context: RunContext
     evaluator: Evaluator
     render: Callable[[Result], Rendered]
-    handover: str  # the folder of the results handed over in files
 
 
 _WORKER: _Worker[Any] | None = None
 
 
-def _start(context: RunContext, make_renderer: RendererFactory[Any], handover: str) -> None:
+def _start(context: RunContext, make_renderer: RendererFactory[Any]) -> None:
     global _WORKER
     # A worker ends on SIGTERM or SIGHUP as by default, at once, even while it waits on the
     # pool's queue: a Python handler inherited from the parent runs only between bytecodes,
@@ -82,35 +74,12 @@ def _start(context: RunContext, make_renderer: RendererFactory[Any], handover: s
             signal.signal(number, signal.SIG_DFL)
     # Its own evaluator: durable_rules is not thread-safe and its rulesets are per process.
     _WORKER = _Worker(context, make_evaluator(context.engine, context.compiled),
-                      make_renderer(context), handover)
+                      make_renderer(context))
 
 
-def _work(task: Task) -> bytes | str:
-    """A task's result, pickled: as it is, or the name of the file that holds it."""
+def _work(task: Task) -> Done:
     assert _WORKER is not None, "the worker was started without its rules"
-    payload = pickle.dumps(_checked(task, _WORKER), protocol=pickle.HIGHEST_PROTOCOL)
-    if len(payload) <= HANDOVER_BYTES:
-        return payload
-    try:
-        handle, path = tempfile.mkstemp(dir=_WORKER.handover)
-        with open(handle, "wb") as stream:
-            stream.write(payload)
-    except OSError:  # no room there: through the pipe after all
-        return payload
-    return path
-
-
-def _received(sent: bytes | str) -> Done:
-    if isinstance(sent, str):
-        with open(sent, "rb") as stream:
-            payload = stream.read()
-        os.remove(sent)
-        sent = payload
-    done: Done = pickle.loads(sent)
-    return done
-
-
-def _checked(task: Task, worker: _Worker[Any]) -> Done:
+    worker = _WORKER
     ended = False
     if not isinstance(task, LineRange):
         batch = task
@@ -177,11 +146,8 @@ def pieces(paths: Iterable[str], context: RunContext, make_renderer: RendererFac
     unique = Unique()
     render = make_renderer(context)  # the duplicates, found here
     ended: set[int] = set()  # the files that ended early
-    shm = "/dev/shm"  # where there is one, files there stay in memory
-    with tempfile.TemporaryDirectory(prefix="qianbai-jobs-", ignore_cleanup_errors=True,
-                                     dir=shm if os.access(shm, os.W_OK) else None) as handover, \
-            multiprocessing.get_context(method).Pool(
-                jobs, initializer=_start, initargs=(context, make_renderer, handover)) as pool:
+    with multiprocessing.get_context(method).Pool(
+            jobs, initializer=_start, initargs=(context, make_renderer)) as pool:
         for (place, part), (done, ends) in _in_order(pool, _tasks(paths, meter),
                                                      WINDOW_PER_JOB * jobs):
             if place in ended:
@@ -205,12 +171,12 @@ def _in_order(pool: Pool, tasks: Iterator[tuple[Task, _Origin]],
     (``Pool.imap`` keeps every result the writer has not taken yet: memory would grow
     with the input whenever the workers outrun the writer.)
     """
-    pending: deque[tuple[_Origin, AsyncResult[bytes | str]]] = deque()
+    pending: deque[tuple[_Origin, AsyncResult[Done]]] = deque()
     for task, origin in tasks:
         pending.append((origin, pool.apply_async(_work, (task,))))
         if len(pending) >= window:
             origin, result = pending.popleft()
-            yield origin, _received(result.get())
+            yield origin, result.get()
     while pending:
         origin, result = pending.popleft()
-        yield origin, _received(result.get())
+        yield origin, result.get()
