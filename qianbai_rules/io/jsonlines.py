@@ -28,19 +28,23 @@ _LONG_NUMBER: Final = b"0" * 19
 _STRING: Final = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"([ \t\r\n]*:)?', re.DOTALL)
 
 
-def read_jsonl(source: str, on_offset: Callable[[int], None] | None = None) -> Iterator[InputItem]:
+def read_jsonl(source: str, on_offset: Callable[[int], None] | None = None,
+               start: int = 0, end: int | None = None, first_line: int = 1
+               ) -> Iterator[InputItem]:
     """JSON Lines, one line at a time: memory stays flat however long the file, and a line
     longer than MAX_LINE_BYTES is that line's problem only. ``on_offset`` is told how far
-    into the file reading has come (what the progress bar shows)."""
+    into the file reading has come (what the progress bar shows). With ``start`` and
+    ``end`` only the lines from that offset to that one are read, ``first_line`` the number
+    of the first (a ``--jobs`` worker's share, :mod:`.ranges`; both offsets begin lines)."""
     limit = limits.MAX_LINE_BYTES
     with open(source, "rb") as handle:
         problem = encoding_problem(source, handle.read(HEAD_BYTES), allow_gb18030=False)
         if problem is not None:
             yield problem
             return
-        handle.seek(0)
-        number = 0
-        while True:
+        handle.seek(start)
+        number = first_line - 1
+        while end is None or handle.tell() < end:
             raw = handle.readline(limit + 1)
             if not raw:
                 return
