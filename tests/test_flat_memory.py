@@ -16,7 +16,7 @@ import pytest
 from tests.generated import records
 
 ROOT = Path(__file__).resolve().parent.parent
-SMALL = 1_500
+SMALL = 300  # ten times that: enough for a document held whole to show (~30 KB a record of HTML)
 MARGIN_KB = 25 * 1024  # what the larger run may use beyond the smaller one
 # The one child's peak resident size (KB on Linux), printed by a process that runs it.
 PEAK = ("import resource, subprocess, sys; status = subprocess.run(sys.argv[1:]).returncode; "

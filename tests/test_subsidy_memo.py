@@ -29,7 +29,7 @@ from .generated import records
 ROOT = Path(__file__).resolve().parent.parent
 YEARS = (2018, 2019, 2020)
 LANGS: tuple[Lang, ...] = ("zh", "en")
-GENERATED = 5_000
+GENERATED = 2_000
 
 
 @pytest.fixture(scope="module")
