@@ -21,7 +21,14 @@ from qianbai_rules.model.flat import FlatRecord, Value
 from qianbai_rules.pipeline.check import Rejected, assess, validated
 from qianbai_rules.reports.claims import Claims, entitlements, subsidy_claims
 from qianbai_rules.rules.ruleset import load_ruleset
-from qianbai_rules.subsidies.amounts import SubsidyOutcome, decision_facts, outcome, settlement_fields
+from qianbai_rules.rules.subsidy_spec import Decision, SubsidyKind
+from qianbai_rules.subsidies.amounts import (
+    SubsidyOutcome,
+    chosen,
+    decision_facts,
+    outcome,
+    settlement_fields,
+)
 from qianbai_rules.subsidies.memo import SubsidyMemo, memo_of, typed
 
 from .generated import records
@@ -149,3 +156,18 @@ def test_approved_and_paid_are_settled_per_record_not_memoised(compiled: Compile
     compare(variants, compiled, memoised, unmemoised, 2019, "zh", Claims(compiled, 2019, "zh"))
     kept = memo_of(compiled, memoised).amounts.entries
     assert 0 < len(kept) <= len(flats[:150]) * len(compiled.subsidy_rules)
+
+
+def test_the_claim_of_a_kind_is_chosen_as_the_rule_says(compiled: CompiledRuleset,
+                                                        flats: list[FlatRecord]) -> None:
+    """:func:`chosen` in one pass gives the outcome of a kind that decides something, else
+    the first whose scope covers the facility, else the first of the kind."""
+    evaluator = PlainEvaluator(compiled)
+    for flat in flats[:1_000]:
+        outcomes = fresh(flat, compiled, evaluator, 2019)
+        for kind in SubsidyKind:
+            of_kind = [o for o in outcomes if o.rule.subsidy and o.rule.subsidy.spec.kind is kind]
+            expected = next((o for o in of_kind if o.decision is not Decision.not_covered),
+                            next((o for o in of_kind if o.applies),
+                                 of_kind[0] if of_kind else None))
+            assert chosen(outcomes, kind) is expected

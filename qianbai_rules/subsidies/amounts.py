@@ -198,9 +198,18 @@ class SubsidyOutcome:
 def chosen(outcomes: list[SubsidyOutcome], kind: SubsidyKind) -> SubsidyOutcome | None:
     """Of a record's subsidy rules of one kind, the one that pays or decides something, else
     the one whose scope covers the facility, else the first."""
-    of_kind = [o for o in outcomes if o.rule.subsidy and o.rule.subsidy.spec.kind is kind]
-    return next((o for o in of_kind if o.decision is not Decision.not_covered),
-                next((o for o in of_kind if o.applies), of_kind[0] if of_kind else None))
+    first = covering = None
+    for found in outcomes:
+        subsidy = found.rule.subsidy
+        if subsidy is None or subsidy.spec.kind is not kind:
+            continue
+        if found.decision is not Decision.not_covered:
+            return found
+        if first is None:
+            first = found
+        if covering is None and found.applies:
+            covering = found
+    return covering if covering is not None else first
 
 
 def reasons_of(kind: ReasonKind | None, rule: CompiledRule, flat: FlatRecord,
