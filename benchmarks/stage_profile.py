@@ -24,9 +24,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from qianbai_rules.cli.app import main as qianbai_main
-from qianbai_rules.compile.compiled import CompiledRuleset, Status, compile_ruleset
-from qianbai_rules.compile.decision import Choice
-from qianbai_rules.core.jsontext import compact_json
+from qianbai_rules.compile.compiled import CompiledRuleset, compile_ruleset
+from qianbai_rules.core.jsontext import compact_bytes
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.core.resources import rules_dir
 from qianbai_rules.engines.evaluator import Evaluator, make_evaluator
@@ -36,12 +35,15 @@ from qianbai_rules.io.writing import atomic_text
 from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Unique, admit
+from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.reports.build import Reporter
-from qianbai_rules.reports.claims import entitlements, subsidy_claims
+from qianbai_rules.reports.claims import Claims
 from qianbai_rules.reports.findings import FindingWriter
+from qianbai_rules.reports.lean import LeanWriter
 from qianbai_rules.reports.model import RecordReport
+from qianbai_rules.reports.output import run_header
 from qianbai_rules.rules.ruleset import load_ruleset
-from qianbai_rules.subsidies.amounts import SubsidyOutcome, YearFacts, decision_facts, outcome
+from qianbai_rules.subsidies.memo import SubsidyMemo
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -70,17 +72,17 @@ class Profile:
         n = self.records
         lines = [f"Per-stage profile, {self.engine} evaluator, {n:,} generated records "
                  "(µs per record; share of the whole check)",
-                 f"  {'stage':<58} {'µs/record':>10} {'share':>7} {'records/s':>11}"]
+                 f"  {'stage':<66} {'µs/record':>10} {'share':>7} {'records/s':>11}"]
 
         def row(name: str, ns: int) -> str:
             micro = ns / n / 1000
             rate = f"{n / (ns / 1e9):>11,.0f}" if ns else f"{'—':>11}"
-            return f"  {name:<58} {micro:>10.1f} {ns / self.whole_ns:>7.1%} {rate}"
+            return f"  {name:<66} {micro:>10.1f} {ns / self.whole_ns:>7.1%} {rate}"
 
         for stage in self.stages:
             lines.append(row(("   of which " if stage.part else "") + stage.name, stage.nanoseconds))
         lines.append(row("sum of the stages", self.stages_ns))
-        lines.append(f"  {'rest (generators, tally, pieces, noise): whole − sum':<58} "
+        lines.append(f"  {'rest (generators, tally, pieces, noise): whole − sum':<66} "
                      f"{(self.whole_ns - self.stages_ns) / n / 1000:>10.1f} "
                      f"{(self.whole_ns - self.stages_ns) / self.whole_ns:>7.1%}")
         lines.append(row("whole `check --format jsonl` in this process", self.whole_ns))
@@ -115,33 +117,36 @@ def _read_all(source: Path) -> tuple[list[InputItem], int]:
         items.append(item)
 
 
-def _whole(source: Path, engine: str, as_of: dt.date, folder: Path) -> int:
+def _whole(source: Path, engine: str, as_of: dt.date, folder: Path, findings: str) -> int:
     """Nanoseconds of ``qianbai check --format jsonl`` over ``source`` in this process."""
     start = time.perf_counter_ns()
     status = qianbai_main(["check", str(source), "--format", "jsonl", "--as-of", as_of.isoformat(),
-                           "--engine", engine, "--quiet", "-o", str(folder / "whole.jsonl"),
-                           "--force"], io.StringIO(), io.StringIO())
+                           "--engine", engine, "--findings", findings, "--quiet",
+                           "-o", str(folder / "whole.jsonl"), "--force"], io.StringIO(), io.StringIO())
     elapsed = time.perf_counter_ns() - start
     if status not in (0, 1):
         raise SystemExit(f"check --format jsonl over {source} ended with status {status}")
     return elapsed
 
 
-def profile(source: Path, engine: str, as_of: dt.date, repeat: int = 1) -> Profile:
+def profile(source: Path, engine: str, as_of: dt.date, repeat: int = 1,
+            findings: str = "lean") -> Profile:
     """The per-stage profile of the records in ``source`` (JSON Lines), with ``engine``.
     With ``repeat`` above 1 the stages are those of the fastest of that many runs, the
-    whole the fastest of as many, each run of the stages followed by one of the whole."""
+    whole the fastest of as many, each run of the stages followed by one of the whole.
+    ``findings``: the JSON Lines of the run, ``lean`` (the default) or ``full``."""
     compiled = compile_ruleset(load_ruleset(rules_dir()), as_of)
     evaluator = make_evaluator(engine, compiled)
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         empty = folder / "empty.jsonl"
         empty.write_bytes(b"")
-        _whole(source, engine, as_of, folder)  # warm up: imports, lazy tables
+        _whole(source, engine, as_of, folder, findings)  # warm up: imports, lazy tables
         runs, wholes = [], []
         for _ in range(repeat):  # interleaved: the machine's load of the moment hits both alike
-            runs.append(_stages(source, compiled, evaluator, as_of.year, folder))
-            wholes.append(_whole(source, engine, as_of, folder) - _whole(empty, engine, as_of, folder))
+            runs.append(_stages(source, compiled, evaluator, as_of.year, folder, findings))
+            wholes.append(_whole(source, engine, as_of, folder, findings)
+                          - _whole(empty, engine, as_of, folder, findings))
         whole = min(wholes)
     # the fastest run as a whole (minima of each stage from different runs would add up to
     # less than any run took)
@@ -151,7 +156,7 @@ def profile(source: Path, engine: str, as_of: dt.date, repeat: int = 1) -> Profi
 
 
 def _stages(source: Path, compiled: CompiledRuleset, evaluator: Evaluator, year: int,
-            folder: Path) -> list[Stage]:
+            folder: Path, findings: str) -> list[Stage]:
     items, reading = _read_all(source)
     unique = Unique()
     admitted, validating = timed(items, lambda item: admit(item, unique))
@@ -162,35 +167,36 @@ def _stages(source: Path, compiled: CompiledRuleset, evaluator: Evaluator, year:
     statuses, evaluating = timed(flats, evaluator.statuses)
     verdicts, judging = timed(statuses, compiled.verdict)
     rows = list(zip(flats, statuses, verdicts, strict=True))
-    facts, deriving = timed(rows, lambda row: decision_facts(compiled, row[1], row[2], row[0], year))
-    choices, deciding = timed(facts, lambda derived: evaluator.decide(derived.decision))
-
-    def amounts(row: tuple[YearFacts, list[Status], list[Choice]]) -> list[SubsidyOutcome]:
-        derived, rule_statuses, chosen = row
-        return [outcome(rule, choice, derived, compiled, rule_statuses)
-                for rule, choice in zip(compiled.subsidy_rules, chosen, strict=True)]
-
-    outcomes, paying = timed(list(zip(facts, statuses, choices, strict=True)), amounts)
+    memo = SubsidyMemo(compiled)  # fresh, as the run's (memo_of) starts
+    outcomes, paying = timed(rows, lambda row: memo.outcomes(evaluator, row[0], row[1], row[2],
+                                                             year))
     results = [Evaluated(where, record, flat, rule_statuses, verdict, paid)
                for (where, record), flat, rule_statuses, verdict, paid
                in zip(kept, flats, statuses, verdicts, outcomes, strict=True)]
     lang: Lang = "zh"
     reporter = Reporter(compiled, year, lang)
     reports, reporting = timed(results, reporter.record)
-    # the report's parts, each on its own (a fresh memo of findings, as the run starts with)
+    # the report's parts, each on its own, each from fresh memos as the run's start
     writer = FindingWriter(compiled, lang)
     _, finding = timed(results, lambda result: writer.findings(result.statuses, result.flat))
-    _, claiming = timed(results, lambda result: subsidy_claims(result.subsidies, compiled,
-                                                               result.flat, year, lang))
-    _, entitling = timed(results, lambda result: entitlements(compiled, result.statuses, lang))
-    lines, encoding = timed(reports, RecordReport.as_line)
+    claims = Claims(compiled, year, lang)
+    _, claiming = timed(results, lambda result: claims.subsidy(result.subsidies, result.flat))
+    _, entitling = timed(results, lambda result: claims.entitlements(result.statuses))
+    context = RunContext(compiled, evaluator.name, year, lang, fmt="jsonl", findings=findings)
+    encoder = "RecordReport.line_bytes" if findings == "full" else "LeanWriter.line"
+    if findings == "full":
+        encode: Callable[[RecordReport], bytes] = RecordReport.line_bytes
+    else:
+        encode = LeanWriter(reporter.findings.static(), run_header(context).ruleset.parameters).line
+    lines, encoding = timed(reports, encode)
     written = folder / "stages.jsonl"
     written.unlink(missing_ok=True)  # a fresh file each run, as a check without --force makes
     with atomic_text(written) as out:
         start = time.perf_counter_ns()
-        out.write(compact_json({"header": {}}) + "\n")
+        sink = out.buffer
+        sink.write(compact_bytes({"header": {}}) + b"\n")
         writing = time.perf_counter_ns() - start
-        _, writing_lines = timed(lines, lambda line: out.write(line + "\n"))
+        _, writing_lines = timed(lines, lambda line: sink.write(line + b"\n"))
         start = time.perf_counter_ns()
     writing += writing_lines + time.perf_counter_ns() - start  # closing: flush, fsync, rename
     return [
@@ -199,14 +205,12 @@ def _stages(source: Path, compiled: CompiledRuleset, evaluator: Evaluator, year:
         Stage("FlatRecord.of", flattening),
         Stage("rule statuses (evaluator.statuses)", evaluating),
         Stage("verdict (compiled.verdict)", judging),
-        Stage("subsidy decision facts (subsidies.amounts.decision_facts)", deriving),
-        Stage("subsidy decision (evaluator.decide)", deciding),
-        Stage("subsidy amounts (subsidies.amounts.outcome)", paying),
+        Stage("subsidies (subsidies.memo.SubsidyMemo.outcomes, memo fresh)", paying),
         Stage("run report (reports.build.Reporter.record)", reporting),
         Stage("findings (FindingWriter.findings, memo fresh)", finding, part=True),
-        Stage("subsidy claims (reports.claims.subsidy_claims)", claiming, part=True),
-        Stage("entitlements (reports.claims.entitlements)", entitling, part=True),
-        Stage("JSON line encoding (RecordReport.as_line)", encoding),
-        Stage("writing (io.writing.atomic_text, closing included)", writing),
+        Stage("subsidy claims (reports.claims.Claims.subsidy, memo fresh)", claiming, part=True),
+        Stage("entitlements (reports.claims.Claims.entitlements)", entitling, part=True),
+        Stage(f"JSON line encoding ({encoder}, {findings})", encoding),
+        Stage("writing bytes (io.writing.atomic_text, closing included)", writing),
     ]
 

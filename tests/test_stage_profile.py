@@ -32,8 +32,7 @@ def test_the_stages_add_up_to_the_whole_check(tmp_path: Path, engine: str) -> No
     assert found.engine == engine
     assert [stage.name.split(" (")[0] for stage in found.stages] == [
         "read and parse the input lines", "raw mapping → FacilityRecord, ids", "FlatRecord.of",
-        "rule statuses", "verdict", "subsidy decision facts", "subsidy decision",
-        "subsidy amounts", "run report", "findings", "subsidy claims", "entitlements",
-        "JSON line encoding", "writing"]
+        "rule statuses", "verdict", "subsidies", "run report", "findings", "subsidy claims", "entitlements",
+        "JSON line encoding", "writing bytes"]
     assert all(stage.nanoseconds > 0 for stage in found.stages)
     assert 0.5 <= found.stages_ns / found.whole_ns <= 2.0, found.table()

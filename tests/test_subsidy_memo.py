@@ -17,11 +17,18 @@ from qianbai_rules.engines import durable
 from qianbai_rules.engines.durable import DurableEvaluator
 from qianbai_rules.engines.evaluator import Evaluator
 from qianbai_rules.engines.plain import PlainEvaluator
-from qianbai_rules.model.flat import FlatRecord
+from qianbai_rules.model.flat import FlatRecord, Value
 from qianbai_rules.pipeline.check import Rejected, assess, validated
 from qianbai_rules.reports.claims import Claims, entitlements, subsidy_claims
 from qianbai_rules.rules.ruleset import load_ruleset
-from qianbai_rules.subsidies.amounts import SubsidyOutcome, decision_facts, outcome
+from qianbai_rules.rules.subsidy_spec import Decision, SubsidyKind
+from qianbai_rules.subsidies.amounts import (
+    SubsidyOutcome,
+    chosen,
+    decision_facts,
+    outcome,
+    settlement_fields,
+)
 from qianbai_rules.subsidies.memo import SubsidyMemo, memo_of, typed
 
 from .generated import records
@@ -130,3 +137,37 @@ def test_a_memo_is_kept_per_evaluator_and_ruleset(compiled: CompiledRuleset) -> 
 def test_a_key_tells_apart_values_python_takes_as_equal() -> None:
     values = [1, 1.0, True, 0, 0.0, -0.0, False, "1", ["a"], ("a",)]
     assert len({typed(value) for value in values}) == len(values)
+
+
+def test_approved_and_paid_are_settled_per_record_not_memoised(compiled: CompiledRuleset,
+                                                             flats: list[FlatRecord]) -> None:
+    """Records alike but for what was approved and paid (also absent, or of a type that is
+    no whole number) each get their own amounts and claims, while the memo of amounts does
+    not grow with those figures."""
+    approved, paid = (settlement_fields(rule) for rule in compiled.subsidy_rules
+                      if settlement_fields(rule)).__next__()
+    figures: list[Value | None] = [None, 0, 1, 150_000, 2_000_000, True, 1.0, -0.0, "1"]
+    variants = [FlatRecord({**{k: v for k, v in flat.items() if k not in (approved, paid)},
+                            **({approved: a} if a is not None else {}),
+                            **({paid: p} if p is not None else {})})
+                for flat in flats[:150]
+                for a, p in zip(figures, reversed(figures), strict=True)]
+    memoised, unmemoised = PlainEvaluator(compiled), PlainEvaluator(compiled)
+    compare(variants, compiled, memoised, unmemoised, 2019, "zh", Claims(compiled, 2019, "zh"))
+    kept = memo_of(compiled, memoised).amounts.entries
+    assert 0 < len(kept) <= len(flats[:150]) * len(compiled.subsidy_rules)
+
+
+def test_the_claim_of_a_kind_is_chosen_as_the_rule_says(compiled: CompiledRuleset,
+                                                        flats: list[FlatRecord]) -> None:
+    """:func:`chosen` in one pass gives the outcome of a kind that decides something, else
+    the first whose scope covers the facility, else the first of the kind."""
+    evaluator = PlainEvaluator(compiled)
+    for flat in flats[:1_000]:
+        outcomes = fresh(flat, compiled, evaluator, 2019)
+        for kind in SubsidyKind:
+            of_kind = [o for o in outcomes if o.rule.subsidy and o.rule.subsidy.spec.kind is kind]
+            expected = next((o for o in of_kind if o.decision is not Decision.not_covered),
+                            next((o for o in of_kind if o.applies),
+                                 of_kind[0] if of_kind else None))
+            assert chosen(outcomes, kind) is expected

@@ -15,8 +15,8 @@ from qianbai_rules.core.problems import Lang
 from qianbai_rules.model.display import field_name, render_value
 from qianbai_rules.reports.model import Claim, ConstructionClaim, OperatingClaim
 from qianbai_rules.rules.subsidy_spec import Decision, SubsidyKind
-from qianbai_rules.subsidies.amounts import SubsidyOutcome, Timing, chosen, yuan_of
-from qianbai_rules.subsidies.memo import Bounded, changed, typed
+from qianbai_rules.subsidies.amounts import SubsidyOutcome, Timing, changed, chosen, yuan_of
+from qianbai_rules.subsidies.memo import Bounded, typed
 from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import label
 

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from qianbai_rules.compile.compiled import (
     CompiledBranch,
@@ -34,6 +34,8 @@ from qianbai_rules.rules.subsidy_spec import Decision, ReasonKind, SubsidyKind
 from qianbai_rules.subsidies.periods import Period, RateSpan, date_of, operating_period, rate_spans, value_on
 from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import text
+
+D = TypeVar("D")
 
 
 def round_yuan(value: Fraction) -> int:
@@ -80,6 +82,15 @@ def periods_of(compiled: CompiledRuleset, flat: FlatRecord, year: int) -> dict[s
 def idle_of(periods: Mapping[str, Period | None]) -> dict[str, bool | None]:
     """Whether the facility was idle all year, by operating rule; None where unknown."""
     return {rule: None if period is None else not period.active for rule, period in periods.items()}
+
+
+def changed(value: D, **fields: Any) -> D:
+    """A copy of a dataclass instance (frozen, without slots) with ``fields`` changed: as
+    :func:`dataclasses.replace`, without its checks, which cost more than a memo hit."""
+    copy: Any = object.__new__(type(value))
+    copy.__dict__.update(value.__dict__)
+    copy.__dict__.update(fields)
+    return copy  # type: ignore[no-any-return]
 
 
 def yuan_of(applied: AppliedValue | None) -> int:
@@ -187,9 +198,18 @@ class SubsidyOutcome:
 def chosen(outcomes: list[SubsidyOutcome], kind: SubsidyKind) -> SubsidyOutcome | None:
     """Of a record's subsidy rules of one kind, the one that pays or decides something, else
     the one whose scope covers the facility, else the first."""
-    of_kind = [o for o in outcomes if o.rule.subsidy and o.rule.subsidy.spec.kind is kind]
-    return next((o for o in of_kind if o.decision is not Decision.not_covered),
-                next((o for o in of_kind if o.applies), of_kind[0] if of_kind else None))
+    first = covering = None
+    for found in outcomes:
+        subsidy = found.rule.subsidy
+        if subsidy is None or subsidy.spec.kind is not kind:
+            continue
+        if found.decision is not Decision.not_covered:
+            return found
+        if first is None:
+            first = found
+        if covering is None and found.applies:
+            covering = found
+    return covering if covering is not None else first
 
 
 def reasons_of(kind: ReasonKind | None, rule: CompiledRule, flat: FlatRecord,
@@ -211,17 +231,24 @@ def reasons_of(kind: ReasonKind | None, rule: CompiledRule, flat: FlatRecord,
 
 
 def amount_fields(rule: CompiledRule) -> tuple[str, ...]:
-    """The fields of the record the amounts of a subsidy rule read (:func:`amounts`): a
-    one-off subsidy's completion date and what was approved and paid."""
+    """The fields of the record the amounts of a subsidy rule read before they are settled
+    (:func:`unsettled`): a one-off subsidy's completion date."""
     spec = rule.subsidy.spec if rule.subsidy else None
-    named = (spec.completion, spec.approved, spec.paid) if spec else ()
+    return (spec.completion,) if spec and spec.completion else ()
+
+
+def settlement_fields(rule: CompiledRule) -> tuple[str, ...]:
+    """The fields of the record :func:`settled` reads: what was approved and paid of a
+    one-off subsidy."""
+    spec = rule.subsidy.spec if rule.subsidy else None
+    named = (spec.approved, spec.paid) if spec else ()
     return tuple(dict.fromkeys(f for f in named if f))
 
 
 def _construction(rule: CompiledRule, flat: FlatRecord, year: int, as_of: dt.date,
                   branch: CompiledBranch | None) -> tuple[Construction, tuple[dict[str, Any], ...]]:
     """The one-off subsidy at the amounts in force on the completion date (not the as-of
-    date), and the year it belongs to."""
+    date), and the year it belongs to; what was approved and paid is left to :func:`settled`."""
     spec = rule.subsidy.spec if rule.subsidy else None
     assert spec is not None
     completed = date_of(flat, spec.completion)
@@ -246,8 +273,7 @@ def _construction(rule: CompiledRule, flat: FlatRecord, year: int, as_of: dt.dat
             basis = _basis(*values)
         else:
             in_force = False
-    approved, paid = flat.whole(spec.approved), flat.whole(spec.paid)
-    return Construction(completed, timing, standard, approved, paid, in_force), basis
+    return Construction(completed, timing, standard, None, None, in_force), basis
 
 
 def outcome(rule: CompiledRule, choice: Choice, facts: YearFacts, compiled: CompiledRuleset,
@@ -271,8 +297,36 @@ def amounts(rule: CompiledRule, compiled: CompiledRuleset, choice: Choice, perio
             scope: Status | None, flat: FlatRecord, year: int) -> tuple[SubsidyOutcome, bool]:
     """:func:`outcome` from what it reads: the choice, the operating period, the subsidy
     rule's own outcome (``scope``), the year, and of the record only the fields
-    :func:`amount_fields` names (the memo of amounts is keyed on each of these). Without
-    the reasons of the eligibility row, unless the amounts decided them (then True)."""
+    :func:`amount_fields` and :func:`settlement_fields` name. Without the reasons of the
+    eligibility row, unless the amounts decided them (then True)."""
+    found, decided = unsettled(rule, compiled, choice, period, scope, flat, year)
+    return settled(found, flat), decided
+
+
+def settled(found: SubsidyOutcome, flat: FlatRecord) -> SubsidyOutcome:
+    """An outcome of :func:`unsettled` with what the record says was approved and paid of a
+    one-off subsidy (the fields :func:`settlement_fields` names): an approved amount is
+    paid in place of the standard one (:func:`_split`). Whether the subsidy is decided
+    does not depend on them: an approved amount stands only where a standard one does."""
+    facts = found.construction
+    spec = found.rule.subsidy.spec if found.rule.subsidy else None
+    if facts is None or spec is None:
+        return found
+    approved, paid = flat.whole(spec.approved), flat.whole(spec.paid)
+    if approved is None and paid is None:
+        return found
+    potential = found.potential
+    if facts.standard is not None and approved is not None:
+        potential = _split(facts.standard, approved)
+    return changed(found, construction=changed(facts, approved=approved, recorded_paid=paid),
+                   potential=potential)
+
+
+def unsettled(rule: CompiledRule, compiled: CompiledRuleset, choice: Choice, period: Period | None,
+              scope: Status | None, flat: FlatRecord, year: int) -> tuple[SubsidyOutcome, bool]:
+    """:func:`amounts` before it is :func:`settled`: of the record it reads only the fields
+    :func:`amount_fields` names (the memo of amounts is keyed on them, the choice, the
+    period, ``scope`` and the year); a one-off subsidy as if nothing were approved or paid."""
     subsidy = rule.subsidy
     assert subsidy is not None
     row = compiled.decisions[choice.row]
@@ -283,10 +337,8 @@ def amounts(rule: CompiledRule, compiled: CompiledRuleset, choice: Choice, perio
     spans: tuple[RateSpan, ...] = ()
     if subsidy.spec.kind is SubsidyKind.construction:
         construction, basis = _construction(rule, flat, year, compiled.as_of, branch)
-        standard = construction.standard
-        if standard is not None:
-            potential = dict(standard) if construction.approved is None \
-                else _split(standard, construction.approved)
+        if construction.standard is not None:
+            potential = dict(construction.standard)
     elif branch is not None and period is not None and subsidy.proration is not None \
             and branch.yuan_per_year is not None:
         rate = branch.yuan_per_year

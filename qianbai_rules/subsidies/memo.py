@@ -7,7 +7,11 @@ nothing else: the fields of the record it reads (as the code declares them:
 :func:`~qianbai_rules.engines.reads.decision_fields`,
 :func:`~qianbai_rules.subsidies.periods.period_fields`,
 :func:`~qianbai_rules.subsidies.amounts.amount_fields`) in a record holding only those, and
-the other inputs as arguments. A memo that missed something its computation reads would
+the other inputs as arguments. What was approved and paid of a one-off subsidy (almost each
+record's own figures) is not memoised: the amounts are settled with it afterwards
+(:func:`~qianbai_rules.subsidies.amounts.settled`, reading the fields
+:func:`~qianbai_rules.subsidies.amounts.settlement_fields` names), and the outcome's key
+then holds those fields too. A memo that missed something its computation reads would
 therefore compute from an absent field, and disagree with the computation of the whole
 record (``tests/test_subsidy_memo.py`` compares them record by record). The one
 exception is declared where the evaluators are: of the fields the decision does not compare
@@ -31,15 +35,17 @@ from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.subsidies.amounts import (
     SubsidyOutcome,
     amount_fields,
-    amounts,
+    changed,
     idle_of,
     periods_of,
     reasons_of,
+    settled,
+    settlement_fields,
+    unsettled,
 )
 from qianbai_rules.subsidies.periods import Period, period_fields
 
 V = TypeVar("V")
-D = TypeVar("D")
 
 
 def typed(value: Any) -> Hashable:
@@ -59,15 +65,6 @@ def view(flat: Mapping[str, Any], names: tuple[str, ...]) -> tuple[tuple[str, Ha
 def only(flat: Mapping[str, Any], names: tuple[str, ...]) -> FlatRecord:
     """The record reduced to the fields ``names``: what a memoised computation is given."""
     return FlatRecord({name: flat[name] for name in names if name in flat})
-
-
-def changed(value: D, **fields: Any) -> D:
-    """A copy of a dataclass instance (frozen, without slots) with ``fields`` changed: as
-    :func:`dataclasses.replace`, without its checks, which cost more than a memo hit."""
-    copy: Any = object.__new__(type(value))
-    copy.__dict__.update(value.__dict__)
-    copy.__dict__.update(fields)
-    return copy  # type: ignore[no-any-return]
 
 
 class Bounded(Generic[V]):
@@ -99,8 +96,9 @@ class SubsidyMemo:
     from; the evaluator's decision, keyed on what the decision fact holds (the verdict, the
     subsidy rules' outcomes, idleness, the values of the fields it compares and whether the
     record has the others); the amounts of each subsidy rule, keyed on the choice, the
-    period, the rule's outcome, the year and the fields they read. The reasons of an
-    eligibility row (which rules failed) are added to the amounts afterwards, not memoised.
+    period, the rule's outcome, the year and the fields they read before they are settled.
+    What was approved and paid (settling), and the reasons of an eligibility row (which
+    rules failed), are added to the amounts afterwards, not memoised.
     """
 
     SIZE: Final = 10_000  # entries of each memo: a few MB
@@ -117,6 +115,7 @@ class SubsidyMemo:
         self._compared = compared_decision_fields(compiled)
         self._present = tuple(f for f in self._decision_fields if f not in self._compared)
         self._amount_fields = tuple(amount_fields(rule) for rule in self._rules)
+        self._settlement_fields = tuple(settlement_fields(rule) for rule in self._rules)
         self.periods: Bounded[Periods] = Bounded(self.SIZE)
         self.decisions: Bounded[tuple[Choice, ...]] = Bounded(self.SIZE)
         self.amounts: Bounded[tuple[SubsidyOutcome, bool]] = Bounded(self.SIZE)
@@ -158,10 +157,16 @@ class SubsidyMemo:
             key = (index, year, choice, period, scope, view(flat, names))
             paid = self.amounts.get(key)
             if paid is None:
-                computed, decided = amounts(rule, compiled, choice, period, scope,
-                                            only(flat, names), year)
+                computed, decided = unsettled(rule, compiled, choice, period, scope,
+                                              only(flat, names), year)
                 paid = self.amounts.put(key, (replace(computed, key=key), decided))
             outcome, decided = paid
+            settling = self._settlement_fields[index]
+            if settling:
+                recorded = view(flat, settling)
+                if recorded:
+                    outcome = changed(settled(outcome, only(flat, settling)),
+                                      key=(key, recorded))
             reasons = () if decided else reasons_of(rows[choice.row].reasons, rule, flat,
                                                     compiled, statuses)
             found.append(changed(outcome, reasons=reasons) if reasons else outcome)
