@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from qianbai_rules.compile.compiled import CompiledRuleset
 from qianbai_rules.core.problems import Lang
-from qianbai_rules.model.display import render_value
 from qianbai_rules.pipeline.check import Evaluated
 from qianbai_rules.reports.claims import Claims
 from qianbai_rules.reports.findings import FindingWriter
@@ -32,7 +31,6 @@ class Reporter:
         has_subsidies = bool(compiled.subsidy_rules)
         return RecordReport(
             id=record.id, name=record.name, facility_type=record.facility_type.value,
-            type_name=render_value("facility_type", record.facility_type.value, lang),
             source=result.source, verdict=result.verdict.value,
             findings=self.findings.findings(result.statuses, result.flat),
             subsidy=self.claims.subsidy(result.subsidies, result.flat) if has_subsidies else None,

@@ -7,7 +7,8 @@ shows the observed and the required values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import Any, Final
 
 from qianbai_rules.compile.compiled import CompiledRule, CompiledRuleset, Status
@@ -28,6 +29,7 @@ from qianbai_rules.rules.conditions import (
 from qianbai_rules.rules.operators import OPERATORS
 from qianbai_rules.rules.readings import interpretation
 from qianbai_rules.rules.rulefile import PLACEHOLDER, Severity
+from qianbai_rules.subsidies.memo import typed
 from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import label
 
@@ -234,31 +236,42 @@ def _implied(requirement: Condition | None, status: Status) -> dict[str, bool]:
 class FindingWriter:
     """Turns the statuses of a record into findings (contract: outputs.md).
 
-    A finding depends only on its rule, its status and the values of the fields the rule
-    names, which repeat from record to record: findings are kept by those, up to
-    ``CACHE_SIZE`` (then the cache starts again, so memory stays flat). The findings
-    handed out are shared between records, and only ever read.
+    A finding depends only on its rule, its status, the street/town when it asks for
+    action, and the values of the fields the rule's view reads (``_RuleView.depends``),
+    which repeat from record to record: findings are kept by those, one memo per rule, up
+    to ``CACHE_SIZE`` in all (then the memos start again, so memory stays flat). A value
+    is keyed with its type (:func:`typed`: 1, 1.0 and True differ, so do 0.0 and -0.0),
+    an absent field as :data:`_ABSENT`. The findings handed out are shared between
+    records, and only ever read.
     """
 
     CACHE_SIZE: Final = 20_000  # at most about 50 MB of findings and their JSON
 
     def __init__(self, compiled: CompiledRuleset, lang: Lang) -> None:
         self.views = [_RuleView(rule, compiled, lang) for rule in compiled.rules]
-        self._cache: dict[tuple[Any, ...], Finding] = {}
+        read = dict.fromkeys(name for view in self.views for name in view.depends)
+        self._absent: dict[str, Any] = dict.fromkeys(read, _ABSENT)
+        self._plan = [(view, view.acts, _getter(view.depends)) for view in self.views]
+        self._memos: list[dict[tuple[Any, ...], Finding]] = [{} for _ in self.views]
+        self._kept = 0
 
     def findings(self, statuses: list[Status], flat: Mapping[str, Any]) -> list[Finding]:
         written = []
-        cache = self._cache
-        values = {name: _key(value) for name, value in flat.items()}
-        street = values.get("street_town")
-        for position, (view, status) in enumerate(zip(self.views, statuses, strict=True)):
-            key = (position, status, street if view.asks_action(status) else None,
-                   *[values.get(name) for name in view.depends])
-            entry = cache.get(key)
+        values = self._absent.copy()
+        values.update(zip(flat, map(typed, flat.values()), strict=True))
+        street = values.get("street_town", _ABSENT)
+        for (view, acts, get), memo, status in zip(self._plan, self._memos, statuses,
+                                                    strict=True):
+            key = (status, street if acts and (status is _FAILED or status is _UNKNOWN)
+                   else None, get(values))
+            entry = memo.get(key)
             if entry is None:
-                if len(cache) >= self.CACHE_SIZE:
-                    cache.clear()
-                entry = cache[key] = view.finding(status, flat)
+                if self._kept >= self.CACHE_SIZE:
+                    for kept in self._memos:
+                        kept.clear()
+                    self._kept = 0
+                entry = memo[key] = view.finding(status, flat)
+                self._kept += 1
             written.append(entry)
         return written
 
@@ -266,6 +279,15 @@ class FindingWriter:
         """Every rule's static fields, in rule order: the lean JSON Lines header's ``rules``."""
         return [view.static() for view in self.views]
 
-def _key(value: Any) -> Any:
-    """A field value as part of a cache key: 1, 1.0 and True differ here (not in Python)."""
-    return (type(value), tuple(value) if isinstance(value, list) else value)
+
+_ABSENT: Final = object()  # a field the record does not have, in a memo key
+_FAILED, _UNKNOWN = Status.failed, Status.unknown
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:
+    """What a memo key takes of a record's keyed values: those of ``names``."""
+    return itemgetter(*names) if names else _nothing
+
+
+def _nothing(values: Mapping[str, Any]) -> tuple[()]:
+    return ()

@@ -22,14 +22,16 @@ A key a lean finding does carry always wins over the header's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, TypeVar
 
 from qianbai_rules.core.jsontext import compact_bytes, compact_json
 from qianbai_rules.reports.model import Finding, RecordReport
 
 FAIL: Final = "fail"
 _TYPE: Final = "facility_type"
+_S = TypeVar("_S")
+_T = TypeVar("_T")
 
 
 def expand(header: Mapping[str, Any], line: Mapping[str, Any]) -> dict[str, Any]:
@@ -112,13 +114,17 @@ class LeanWriter:
 
     Each finding's lean JSON is worked out once and kept on the (shared) finding, as its
     full JSON is: it depends only on the finding and its rule, once the line's facility type
-    is the one the finding observed.
+    is the one the finding observed. A claim's lean ``basis`` and the lean entitlements
+    are kept by the identity of what they are made from (:meth:`_kept`).
     """
+
+    KEPT: Final = 2_000  # lean bases and entitlement lists kept
 
     def __init__(self, rules: Sequence[Mapping[str, Any]],
                  parameters: Sequence[Mapping[str, Any]]) -> None:
         self.rules = {rule["id"]: rule for rule in rules}
         self.parameters = {p["name"]: p for p in parameters}
+        self._by_identity: dict[int, tuple[Any, Any]] = {}
 
     def finding(self, finding: Finding, facility_type: str | None) -> dict[str, Any]:
         """The lean form of a finding (``facility_type``: the line's, None to keep it)."""
@@ -153,22 +159,40 @@ class LeanWriter:
                 "source": report.source, "verdict": report.verdict}
         kind = report.facility_type
         if report.flat.get(_TYPE) == kind:
-            findings = [self.finding_bytes(f, kind) for f in report.findings]
+            made = self.finding_bytes
+            findings = [f.lean or made(f, kind) for f in report.findings]
         else:  # not the finding's own facility type: nothing left to the header
             findings = [compact_bytes(self.finding(f, None)) for f in report.findings]
         parts = [compact_bytes(head)[:-1], b',"findings":[', b",".join(findings)]
         if report.subsidy is None:
             parts.append(b"]}")
         else:
-            tail = {"subsidy": {kind: self._claim(claim.as_json())
-                                for kind, claim in report.subsidy.items()},
-                    "entitlements": [self._entitlement(e) for e in report.entitlements]
-                    if report.entitlements is not None else None}
-            parts += (b"],", compact_bytes(tail)[1:])
+            subsidy = {kind: self._claim(claim.as_json())
+                       for kind, claim in report.subsidy.items()}
+            parts += (b'],"subsidy":', compact_bytes(subsidy), b',"entitlements":',
+                      self._entitlements(report.entitlements), b"}")
         return b"".join(parts)
 
     def _claim(self, claim: dict[str, Any]) -> dict[str, Any]:
-        return {**claim, "basis": [self._basis(b) for b in claim["basis"]]}
+        claim["basis"] = self._kept(claim["basis"],
+                                    lambda basis: [self._basis(b) for b in basis])
+        return claim
+
+    def _entitlements(self, entries: list[dict[str, str]] | None) -> bytes:
+        return self._kept(entries, lambda entries: compact_bytes(
+            [self._entitlement(e) for e in entries] if entries is not None else None))
+
+    def _kept(self, made_from: _S, make: Callable[[_S], _T]) -> _T:
+        """``make(made_from)``, kept by the identity of ``made_from`` (which Claims hands
+        out again for equal outcomes, and which is only ever read): held alive with it, so
+        the identity cannot pass to another object while kept."""
+        kept = self._by_identity.get(id(made_from))
+        if kept is None or kept[0] is not made_from:
+            if len(self._by_identity) >= self.KEPT:
+                self._by_identity.clear()
+            kept = self._by_identity[id(made_from)] = (made_from, make(made_from))
+        made: _T = kept[1]
+        return made
 
     def _basis(self, entry: Mapping[str, Any]) -> Any:
         parameter = self.parameters.get(entry.get("name", ""))

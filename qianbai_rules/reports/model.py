@@ -199,7 +199,6 @@ class RecordReport:
     id: str
     name: str | None
     facility_type: str
-    type_name: str  # the facility type in words
     source: str
     verdict: str  # a Verdict value
     findings: list[Finding]
@@ -210,6 +209,11 @@ class RecordReport:
     section_titles: Mapping[str, str]  # plan section clause -> title, in plan order
     flat: Mapping[str, Any]  # the record's fields by dotted name, as evaluated
     lang: Lang
+
+    @cached_property
+    def type_name(self) -> str:
+        """The facility type in words (worked out when a format shows it)."""
+        return render_value("facility_type", self.facility_type, self.lang)
 
     @cached_property
     def identity(self) -> list[dict[str, str]]:
@@ -249,8 +253,7 @@ class RecordReport:
     @cached_property
     def counts(self) -> dict[str, int]:
         """How many findings have each status (every status, zero included)."""
-        return {status.value: 0 for status in Status} | dict(
-            Counter(f.status for f in self.findings))
+        return {status.value: 0 for status in Status} | Counter(f.status for f in self.findings)
 
     @cached_property
     def sections(self) -> list[FindingSection]:
@@ -274,9 +277,8 @@ class RecordReport:
     @cached_property
     def missing(self) -> list[str]:
         """The labels of the fields to supply, once each."""
-        labels = (field_name(name, f.lang) for f in self.supply
-                  for name, value in f.observed.items() if value is None)
-        return list(dict.fromkeys(labels))
+        return list(dict.fromkeys(field_name(name, f.lang) for f in self.supply
+                                  for name, value in f.observed.items() if value is None))
 
     @cached_property
     def improve(self) -> list[Finding]:
