@@ -203,3 +203,29 @@ def test_lines_generated_and_mutated_are_read_exactly() -> None:
         duplicated = line[:-1] + b"," + json.dumps({key: 1})[1:].encode()
         assert quick_json(duplicated) is EXACT
     assert quick > 1000
+
+
+def _dumped(record: FacilityRecord) -> list[tuple[str, Any]]:
+    """The flat record as pydantic's JSON mode gives it, flattened (the field table's way
+    must give the same: names, order, values and their types)."""
+    return list(flatten(record.model_dump(mode="json", exclude_none=True)).items())
+
+
+def test_the_flat_record_is_the_json_dump_flattened() -> None:
+    rng = random.Random(1313)  # as the mutated records above: no group is made a value
+    seen = 0
+    raws = [*_generated_raw(2500, seed=23),
+            *(_mutated(raw, rng) for raw in _generated_raw(1500, seed=7))]
+    raws += [item.data for path in _corpus_files() for item in read(str(path))
+             if isinstance(item, RawRecord)]
+    for raw in raws:
+        record = parse_record(raw)
+        if isinstance(record, list):
+            continue
+        flat = FlatRecord.of(record)
+        expected = _dumped(record)
+        assert repr(list(flat.items())) == repr(expected), raw
+        assert [type(v) for v in flat.values()] == [type(v) for _, v in expected], raw
+        assert all(type(i) is str for v in flat.values() if isinstance(v, list) for i in v)
+        seen += 1
+    assert seen > 3000
