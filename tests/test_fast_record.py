@@ -11,10 +11,11 @@ import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import yaml
+from pydantic import BeforeValidator
 
 from qianbai_rules.core.yamlio import StrictLoadError, load_json
 from qianbai_rules.io.inputs import read
@@ -24,6 +25,14 @@ from qianbai_rules.model.fields import BY_LABEL, FIELDS, flatten, nest
 from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.model.validation import _flatten, canonical, parse_record
+from qianbai_rules.model.values import (
+    REMEMBERED_TEXTS,
+    CreditCode,
+    Date,
+    Identifier,
+    Name,
+    ShortText,
+)
 from tests.fuzz.test_fuzz_readers import TRICKY
 from tests.generated import records
 
@@ -229,3 +238,34 @@ def test_the_flat_record_is_the_json_dump_flattened() -> None:
         assert all(type(i) is str for v in flat.values() if isinstance(v, list) for i in v)
         seen += 1
     assert seen > 3000
+
+
+def _given(read: Any, value: Any) -> tuple[str, str, str]:
+    try:
+        found = read(value)
+    except ValueError as exc:
+        return ("refused", type(exc).__name__, repr(getattr(exc, "text", exc)))
+    return ("read", type(found).__name__, repr(found))
+
+
+def test_the_remembering_readers_give_what_the_readers_give() -> None:
+    """Memo against a fresh reading: every text of generated and mutated records, the odd
+    values, and more distinct texts than a memo keeps, each read twice (the second time
+    from the memo)."""
+    rng = random.Random(1313)
+    texts = {v for raw in [*_generated_raw(1500, seed=41),
+                           *(_mutated(raw, rng) for raw in _generated_raw(1500, seed=7))]
+             for v in flatten(raw).values() if isinstance(v, str)}
+    texts |= {v for v in ODD if isinstance(v, str)}
+    values: list[Any] = [*sorted(texts), *ODD, *(f"JB-{n}" for n in range(REMEMBERED_TEXTS + 50)),
+                         *(f"2019-01-{n % 40:02d}" for n in range(200))]
+    readers = 0
+    for alias in (Date, ShortText, Name, Identifier, CreditCode):
+        for meta in get_args(alias)[1:]:
+            if isinstance(meta, BeforeValidator):
+                remembered, fresh = meta.func, meta.func.__wrapped__  # type: ignore[union-attr]
+                readers += 1
+                for _ in range(2):
+                    for value in values:
+                        assert _given(remembered, value) == _given(fresh, value), value
+    assert readers == 5 and len(texts) > 1000
