@@ -71,7 +71,7 @@ def code_list_validator(enum: type[StrEnum]) -> BeforeValidator:
 def _strict_bool(value: Any) -> Any:
     """true/false, 是/否 and the like, and 1/0 whether written as text (CSV) or as a
     number (an XLSX number cell, YAML, JSON): one rule for every format."""
-    if isinstance(value, bool):
+    if value is True or value is False:
         return value
     if isinstance(value, int) and value in (0, 1):
         return value == 1
@@ -92,6 +92,8 @@ _GROUPED_NUMBER = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?", re.A
 
 
 def _strict_number(value: Any) -> Any:
+    if type(value) is int or type(value) is float:  # the usual case, first
+        return value
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValueError("number")
     if isinstance(value, str):
