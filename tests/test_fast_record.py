@@ -11,10 +11,11 @@ import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import yaml
+from pydantic import BeforeValidator
 
 from qianbai_rules.core.yamlio import StrictLoadError, load_json
 from qianbai_rules.io.inputs import read
@@ -24,6 +25,14 @@ from qianbai_rules.model.fields import BY_LABEL, FIELDS, flatten, nest
 from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.model.validation import _flatten, canonical, parse_record
+from qianbai_rules.model.values import (
+    REMEMBERED_TEXTS,
+    CreditCode,
+    Date,
+    Identifier,
+    Name,
+    ShortText,
+)
 from tests.fuzz.test_fuzz_readers import TRICKY
 from tests.generated import records
 
@@ -203,3 +212,60 @@ def test_lines_generated_and_mutated_are_read_exactly() -> None:
         duplicated = line[:-1] + b"," + json.dumps({key: 1})[1:].encode()
         assert quick_json(duplicated) is EXACT
     assert quick > 1000
+
+
+def _dumped(record: FacilityRecord) -> list[tuple[str, Any]]:
+    """The flat record as pydantic's JSON mode gives it, flattened (the field table's way
+    must give the same: names, order, values and their types)."""
+    return list(flatten(record.model_dump(mode="json", exclude_none=True)).items())
+
+
+def test_the_flat_record_is_the_json_dump_flattened() -> None:
+    rng = random.Random(1313)  # as the mutated records above: no group is made a value
+    seen = 0
+    raws = [*_generated_raw(2500, seed=23),
+            *(_mutated(raw, rng) for raw in _generated_raw(1500, seed=7))]
+    raws += [item.data for path in _corpus_files() for item in read(str(path))
+             if isinstance(item, RawRecord)]
+    for raw in raws:
+        record = parse_record(raw)
+        if isinstance(record, list):
+            continue
+        flat = FlatRecord.of(record)
+        expected = _dumped(record)
+        assert repr(list(flat.items())) == repr(expected), raw
+        assert [type(v) for v in flat.values()] == [type(v) for _, v in expected], raw
+        assert all(type(i) is str for v in flat.values() if isinstance(v, list) for i in v)
+        seen += 1
+    assert seen > 3000
+
+
+def _given(read: Any, value: Any) -> tuple[str, str, str]:
+    try:
+        found = read(value)
+    except ValueError as exc:
+        return ("refused", type(exc).__name__, repr(getattr(exc, "text", exc)))
+    return ("read", type(found).__name__, repr(found))
+
+
+def test_the_remembering_readers_give_what_the_readers_give() -> None:
+    """Memo against a fresh reading: every text of generated and mutated records, the odd
+    values, and more distinct texts than a memo keeps, each read twice (the second time
+    from the memo)."""
+    rng = random.Random(1313)
+    texts = {v for raw in [*_generated_raw(1500, seed=41),
+                           *(_mutated(raw, rng) for raw in _generated_raw(1500, seed=7))]
+             for v in flatten(raw).values() if isinstance(v, str)}
+    texts |= {v for v in ODD if isinstance(v, str)}
+    values: list[Any] = [*sorted(texts), *ODD, *(f"JB-{n}" for n in range(REMEMBERED_TEXTS + 50)),
+                         *(f"2019-01-{n % 40:02d}" for n in range(200))]
+    readers = 0
+    for alias in (Date, ShortText, Name, Identifier, CreditCode):
+        for meta in get_args(alias)[1:]:
+            if isinstance(meta, BeforeValidator):
+                remembered, fresh = meta.func, meta.func.__wrapped__  # type: ignore[union-attr]
+                readers += 1
+                for _ in range(2):
+                    for value in values:
+                        assert _given(remembered, value) == _given(fresh, value), value
+    assert readers == 5 and len(texts) > 1000

@@ -26,6 +26,8 @@ _LONG_NUMBER: Final = b"0" * 19
 # A string, and whether a colon follows it (then it is a key): in valid JSON every quote
 # outside a string opens one, so matches never start inside a string.
 _STRING: Final = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"([ \t\r\n]*:)?', re.DOTALL)
+# A quote followed by a blank: one pass over the line (four `in` tests made four).
+_QUOTE_BLANK: Final = re.compile(rb'"[ \t\r\n]')
 
 
 def read_jsonl(source: str, on_offset: Callable[[int], None] | None = None,
@@ -88,7 +90,7 @@ def quick_json(raw: bytes) -> Any:
 def _keys_written(raw: bytes) -> int:
     """How many keys a line of valid JSON writes, or more (never fewer): where no quote
     is followed by a blank, each key's closing quote is followed by its colon."""
-    if any(blank in raw for blank in (b'" ', b'"\t', b'"\r', b'"\n')):
+    if _QUOTE_BLANK.search(raw):
         return sum(1 for match in _STRING.finditer(raw) if match.group(1))
     return raw.count(b'":')
 

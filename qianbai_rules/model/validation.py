@@ -152,12 +152,19 @@ def canonical(raw: Any, level: _Level = _TOP) -> dict[str, Any] | None:
     if None in values or "" in values:
         return None
     pruned: dict[str, Any] | None = None
-    for name in level.groups.keys() & raw.keys():
-        group = raw[name]
+    for name, group in raw.items():
+        inner_level = level.groups.get(name)
+        if inner_level is None:
+            continue
         if type(group) is not dict:
             return None
-        inner = canonical(group, level.groups[name]) if group else {}
-        if inner is None:
+        if group and not inner_level.groups:  # the common case, checked here: no call
+            inside = group.values()
+            if group.keys() <= inner_level.names and None not in inside and "" not in inside:
+                continue
+            return None
+        inner = canonical(group, inner_level) if group else None
+        if group and inner is None:
             return None
         if inner is not group:  # it held empty groups, or nothing else
             pruned = dict(raw) if pruned is None else pruned

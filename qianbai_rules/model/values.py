@@ -6,8 +6,10 @@ is refused, in both languages.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any, Final
 
@@ -69,7 +71,7 @@ def code_list_validator(enum: type[StrEnum]) -> BeforeValidator:
 def _strict_bool(value: Any) -> Any:
     """true/false, 是/否 and the like, and 1/0 whether written as text (CSV) or as a
     number (an XLSX number cell, YAML, JSON): one rule for every format."""
-    if isinstance(value, bool):
+    if value is True or value is False:
         return value
     if isinstance(value, int) and value in (0, 1):
         return value == 1
@@ -90,6 +92,8 @@ _GROUPED_NUMBER = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?", re.A
 
 
 def _strict_number(value: Any) -> Any:
+    if type(value) is int or type(value) is float:  # the usual case, first
+        return value
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValueError("number")
     if isinstance(value, str):
@@ -209,18 +213,46 @@ def _unencodable(value: str) -> bool:
     return False
 
 
+# How many texts each remembering reader keeps (then it forgets them all and starts again).
+REMEMBERED_TEXTS: Final = 4096
+_UNSEEN: Final = object()
+
+
+def remembering(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``read`` (a reader of one value that reads nothing else, and gives text or a date)
+    remembering what it gave for each text: a name, address or date recurs from record to
+    record. Refusals are not remembered (their messages are made afresh)."""
+    memo: dict[str, Any] = {}
+
+    @functools.wraps(read)
+    def remembered(value: Any) -> Any:
+        if type(value) is not str:
+            return read(value)
+        found = memo.get(value, _UNSEEN)
+        if found is _UNSEEN:
+            found = read(value)
+            if len(memo) >= REMEMBERED_TEXTS:
+                memo.clear()
+            memo[value] = found
+        return found
+
+    return remembered
+
+
 Bool = Annotated[bool, BeforeValidator(_strict_bool)]
 Area = Annotated[
     int | float, Field(gt=0, le=MAX_AREA_M2, allow_inf_nan=False), BeforeValidator(_strict_number)
 ]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT), BeforeValidator(_strict_number)]
-Date = Annotated[dt.date, BeforeValidator(_strict_date)]
+Date = Annotated[dt.date, BeforeValidator(remembering(_strict_date))]
 # Text of at most 500 characters (an address, a telephone, an item of a list): not the
 # bilingual text of messages, core.problems.Text.
-ShortText = Annotated[str, Field(min_length=1, max_length=500), BeforeValidator(_to_text)]
+ShortText = Annotated[str, Field(min_length=1, max_length=500),
+                      BeforeValidator(remembering(_to_text))]
 LIST_ITEMS = Field(max_length=MAX_LIST_ITEMS)
 ShortTextList = Annotated[list[ShortText], LIST_ITEMS, BeforeValidator(_split_list)]
-Name = Annotated[str, Field(min_length=1, max_length=500), BeforeValidator(_name)]
+Name = Annotated[str, Field(min_length=1, max_length=500), BeforeValidator(remembering(_name))]
 Identifier = Annotated[str, Field(min_length=1, max_length=MAX_ID_LENGTH),
-                       BeforeValidator(_identifier)]
-CreditCode = Annotated[str, Field(pattern=creditcode.PATTERN), BeforeValidator(_credit_code)]
+                       BeforeValidator(remembering(_identifier))]
+CreditCode = Annotated[str, Field(pattern=creditcode.PATTERN),
+                      BeforeValidator(remembering(_credit_code))]
