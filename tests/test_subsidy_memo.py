@@ -171,3 +171,8 @@ def test_the_claim_of_a_kind_is_chosen_as_the_rule_says(compiled: CompiledRulese
                             next((o for o in of_kind if o.applies),
                                  of_kind[0] if of_kind else None))
             assert chosen(outcomes, kind) is expected
+
+
+def test_list_items_are_keyed_by_their_type_too() -> None:
+    keys = {typed([1]), typed([1.0]), typed([True]), typed(["1"]), typed([-0.0]), typed([0.0])}
+    assert len(keys) == 6

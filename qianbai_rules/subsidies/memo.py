@@ -50,11 +50,14 @@ V = TypeVar("V")
 
 def typed(value: Any) -> Hashable:
     """A field value as part of a memo key: 1, 1.0 and True differ here (not in Python), so
-    do 0.0 and -0.0, and a list is its items."""
+    do 0.0 and -0.0, and a list is its items, each keyed the same way (a list field holds
+    text today, but [1] and [True] must not meet should one ever hold numbers)."""
     kind = type(value)
     if kind is float:
         return kind, value.hex()
-    return kind, tuple(value) if kind is list else value
+    if kind is list:
+        return kind, tuple(typed(item) for item in value)
+    return kind, value
 
 
 def view(flat: Mapping[str, Any], names: tuple[str, ...]) -> tuple[tuple[str, Hashable], ...]:
