@@ -81,3 +81,14 @@ def test_a_negated_condition_is_worded_in_the_language_of_the_report() -> None:
     negated = Not(Compare("facility_type", "eq", Const("station")))
     assert human(negated, "zh") == "并非“类型为社区养老服务站”"
     assert human(negated, "en") == "not (facility type is community elderly-care station)"
+
+
+@pytest.mark.parametrize(("value", "lang", "shown"), [
+    (250_000, "zh", "25万元"), (2_000_000, "zh", "200万元"), (41_700, "zh", "4.17万元"),
+    (10_000, "zh", "1万元"), (50_000, "zh", "5万元"), (8_333, "zh", "8,333元"),
+    (9_900, "zh", "9,900元"), (100_050, "zh", "100,050元"), (0, "zh", "0元"),
+    (-250_000, "zh", "-25万元"), (None, "zh", "—"), (250_000, "en", "250,000 yuan"),
+])
+def test_an_amount_in_running_text_is_in_wan_yuan_where_exact(value: int | None, lang: Lang,
+                                                              shown: str) -> None:
+    assert formats.money_text(value, lang) == shown

@@ -20,6 +20,7 @@ from qianbai_rules.core.problems import Lang, Text
 from qianbai_rules.texts.labels import label
 
 GROUP_FROM: Final = 1_000  # whole numbers from here on are grouped in thousands
+WAN: Final = 10_000  # yuan in one 万元
 NO_AMOUNT: Final = "—"  # an amount that is not known, in a table or in a sentence
 
 
@@ -66,6 +67,23 @@ def count(value: int) -> str:
 def money(value: int | None) -> str:
     """Whole yuan, grouped; :data:`NO_AMOUNT` when the amount is not known."""
     return NO_AMOUNT if value is None else _grouped(value)
+
+
+def money_text(value: int | None, lang: Lang) -> str:
+    """An amount in running text, as a government document writes it: in Chinese 万元 where
+    the amount is exact in 万元 to two places (``25万元``, ``4.17万元``), else whole yuan
+    (``8,333元``), no space before the unit; in English ``250,000 yuan``. :data:`NO_AMOUNT`
+    when the amount is not known. Tables keep :func:`money` with the unit in the header."""
+    if value is None:
+        return NO_AMOUNT
+    if lang != "zh":
+        return f"{_grouped(value)} {label('unit.yuan', lang)}"
+    if abs(value) >= WAN and value % 100 == 0:
+        wan = Fraction(value, WAN)
+        shown = str(wan.numerator // wan.denominator) if wan.denominator == 1 \
+            else format(float(wan), ".2f").rstrip("0").rstrip(".")
+        return f"{shown}{label('unit.wan_yuan', lang)}"
+    return f"{_grouped(value)}{label('unit.yuan', lang)}"
 
 
 def measure(value: Any, unit: str, lang: Lang) -> str:
