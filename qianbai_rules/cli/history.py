@@ -15,9 +15,9 @@ from qianbai_rules.texts.labels import labels
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    history = commands.add_parser("history", help="a facility's stored assessments")
+    history = commands.add_parser("history")
     history.add_argument("facility", metavar="ID")
-    options.add_db(history, None, required=True)
+    options.add_db(history, required=True)
     options.add_format(history, ("text", "json"))
     options.add_lang(history)
 

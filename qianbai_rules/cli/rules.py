@@ -16,24 +16,16 @@ from qianbai_rules.texts.labels import label
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    rules = commands.add_parser("rules", help="list, show, lint or test the rules")
+    rules = commands.add_parser("rules")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True)
-    for name, text in (("list", "every rule: ID, severity, clause, title"),
-                       ("show", "one rule in full: its file and line, parameters by date, test "
-                                "cases, compiled condition and what each engine runs"),
-                       ("lint", "check the rule files and that every rule has its test cases; "
-                                "exit 2 on any problem"),
-                       ("test", "run the rule test cases; exit 1 on any failure")):
-        sub = rules_commands.add_parser(name, help=text, description=text)
+    for name in ("list", "show", "lint", "test"):
+        sub = rules_commands.add_parser(name)
         if name == "show":
             sub.add_argument("rule_id", metavar="ID")
-            options.add_as_of(sub, "date whose parameter values the compiled condition shows "
-                                   "(default: today)")
+            options.add_as_of(sub)
         if name == "test":
-            sub.add_argument("rule_ids", metavar="ID", nargs="*",
-                             help="run only the cases of these rules")
-            sub.add_argument("-k", dest="keyword", metavar="TEXT",
-                             help="run only the cases whose name contains TEXT (any case)")
+            sub.add_argument("rule_ids", metavar="ID", nargs="*")
+            sub.add_argument("-k", dest="keyword", metavar="TEXT")
         options.add_rules(sub)
         options.add_lang(sub)
 
