@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from qianbai_rules.cli.options import USAGE_ERROR
-from qianbai_rules.compile.compiled import compile_ruleset
+from qianbai_rules.compile.compiled import CompiledRuleset, compile_ruleset
 from qianbai_rules.core.problems import Lang, Problem, RulesError
 from qianbai_rules.core.resources import rules_dir, templates_dir
 from qianbai_rules.core.safetext import visible
@@ -27,7 +27,7 @@ from qianbai_rules.io.writing import ReportError
 from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.subsidies.amounts import year_problems
-from qianbai_rules.texts.formats import label_or
+from qianbai_rules.texts.formats import label_or, written_date
 from qianbai_rules.texts.labels import label
 
 
@@ -62,6 +62,35 @@ def load_rules(folder: Path | None, err: TextIO) -> Ruleset | None:
         return None
 
 
+def parameters_begin(ruleset: Ruleset) -> dt.date | None:
+    """The first day on which every parameter the rules use has a value: nothing can be
+    evaluated before it."""
+    return max((ruleset.parameters[name].values[0].since for rule in ruleset.rules
+                for name in rule.parameters if ruleset.parameters[name].values), default=None)
+
+
+def too_early(ruleset: Ruleset, as_of: dt.date, lang: Lang, err: TextIO) -> bool:
+    """An as-of date before the plan's parameters take effect: one line says so (not one
+    line per parameter, as compiling would)."""
+    begins = parameters_begin(ruleset)
+    if begins is None or as_of >= begins:
+        return False
+    say(f"qianbai: {label('cli.before_parameters', lang, date=written_date(as_of, lang), first=written_date(begins, lang))}", err)
+    return True
+
+
+def compiled_on(ruleset: Ruleset, as_of: dt.date, lang: Lang,
+                err: TextIO) -> CompiledRuleset | None:
+    """The rules compiled for ``as_of``, or None once the reason is told."""
+    if too_early(ruleset, as_of, lang, err):
+        return None
+    try:
+        return compile_ruleset(ruleset, as_of)
+    except RulesError as exc:
+        say_problems(exc.problems, lang, err)
+        return None
+
+
 def prepare(args: argparse.Namespace, as_of: dt.date,
             err: TextIO) -> tuple[RunContext, Evaluator] | None:
     """The run's context (rules loaded and compiled for the date, the year checked, the
@@ -70,16 +99,18 @@ def prepare(args: argparse.Namespace, as_of: dt.date,
     ruleset = load_rules(args.rules, err)
     if ruleset is None:
         return None
-    try:
-        compiled = compile_ruleset(ruleset, as_of)
-    except RulesError as exc:
-        say_problems(exc.problems, lang, err)
+    compiled = compiled_on(ruleset, as_of, lang, err)
+    if compiled is None:
         return None
     year = args.year if args.year is not None else as_of.year
-    too_early = year_problems(compiled, year)
-    for message in too_early:
+    begins = parameters_begin(ruleset)
+    if begins is not None and year < begins.year:
+        say(f"qianbai: {label('cli.year_before_parameters', lang, year=year, first=written_date(begins, lang))}", err)
+        return None
+    refused = year_problems(compiled, year)
+    for message in refused:
         say(f"qianbai: {label('cli.year_problem', lang, year=year, message=message)}", err)
-    if too_early:
+    if refused:
         return None
     try:
         evaluator = make_evaluator(args.engine, compiled)
