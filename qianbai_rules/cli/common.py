@@ -18,7 +18,7 @@ from qianbai_rules.core.safetext import visible
 from qianbai_rules.engines.admit import load_runnable
 from qianbai_rules.engines.durable_emit import DurableError
 from qianbai_rules.engines.evaluator import Evaluator, make_evaluator
-from qianbai_rules.history.store import History, HistoryError
+from qianbai_rules.history.store import History, HistoryError, sqlite_problem
 from qianbai_rules.io import writing
 from qianbai_rules.io.inputs import Meter, expand
 from qianbai_rules.io.sources import STDIN
@@ -75,7 +75,8 @@ def too_early(ruleset: Ruleset, as_of: dt.date, lang: Lang, err: TextIO) -> bool
     begins = parameters_begin(ruleset)
     if begins is None or as_of >= begins:
         return False
-    say(f"qianbai: {label('cli.before_parameters', lang, date=written_date(as_of, lang), first=written_date(begins, lang))}", err)
+    say(f"qianbai: {label('cli.before_parameters', lang, date=written_date(as_of, lang),
+                          first=written_date(begins, lang))}", err)
     return True
 
 
@@ -105,7 +106,8 @@ def prepare(args: argparse.Namespace, as_of: dt.date,
     year = args.year if args.year is not None else as_of.year
     begins = parameters_begin(ruleset)
     if begins is not None and year < begins.year:
-        say(f"qianbai: {label('cli.year_before_parameters', lang, year=year, first=written_date(begins, lang))}", err)
+        say(f"qianbai: {label('cli.year_before_parameters', lang, year=year,
+                              first=written_date(begins, lang))}", err)
         return None
     refused = year_problems(compiled, year)
     for message in refused:
@@ -128,7 +130,7 @@ def open_history(args: argparse.Namespace, err: TextIO,
     try:
         return History(Path(args.db), create)
     except HistoryError as exc:
-        say(f"qianbai: {exc}", err)
+        say(f"qianbai: {exc.why(args.lang)}", err)
         return USAGE_ERROR
 
 
@@ -143,8 +145,10 @@ def guarded(args: argparse.Namespace, err: TextIO, history: History | None,
         say(f"qianbai: {exc.text(lang)}", err)
     except StreamError as exc:
         say(f"qianbai: {exc.text(lang)}", err)
-    except (HistoryError, sqlite3.Error) as exc:
-        say(f"qianbai: {args.db}: {exc}", err)
+    except HistoryError as exc:
+        say(f"qianbai: {exc.why(lang)}", err)
+    except sqlite3.Error as exc:
+        say(f"qianbai: {sqlite_problem(Path(args.db), exc).why(lang)}", err)
     except OSError as exc:
         where = exc.filename or args.output
         say(f"qianbai: {where + ': ' if where else ''}{exc.strerror or exc}", err)

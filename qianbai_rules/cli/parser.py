@@ -99,7 +99,8 @@ class Refused(ValueError):
         self.why = why
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns a text takes on a terminal: a Chinese character two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
@@ -115,7 +116,7 @@ def _wrapped(text: str, width: int) -> list[str]:
     lines: list[str] = []
     line = ""
     for piece in _PIECE.findall(" ".join(text.split())):
-        if line and _width(line + piece) > width and piece not in _NO_LINE_START:
+        if line and display_width(line + piece) > width and piece not in _NO_LINE_START:
             lines.append(line)
             line, piece = "", piece.lstrip()
         line += piece
@@ -146,7 +147,7 @@ class _Formatter(argparse.HelpFormatter):
         take back the columns its wide characters (a Chinese metavar) take beyond that."""
         shown = super()._format_action(action)
         invocation = self._format_action_invocation(action)
-        extra = _width(invocation) - len(invocation)
+        extra = display_width(invocation) - len(invocation)
         start = shown.find(invocation)
         if extra and start >= 0:
             end = start + len(invocation)
@@ -197,7 +198,8 @@ class Parser(argparse.ArgumentParser):
     def add_subparsers(self, **kwargs: Any) -> Any:
         kwargs.setdefault("metavar", label("cli.metavar.COMMAND", self.lang))
         commands = super().add_subparsers(**kwargs)
-        commands.lang = self.lang
+        if isinstance(commands, _Commands):
+            commands.lang = self.lang
         return commands
 
     def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
