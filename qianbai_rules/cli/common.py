@@ -75,8 +75,9 @@ def too_early(ruleset: Ruleset, as_of: dt.date, lang: Lang, err: TextIO) -> bool
     begins = parameters_begin(ruleset)
     if begins is None or as_of >= begins:
         return False
-    say(f"qianbai: {label('cli.before_parameters', lang, date=written_date(as_of, lang),
-                          first=written_date(begins, lang))}", err)
+    message = label("cli.before_parameters", lang, date=written_date(as_of, lang),
+                    first=written_date(begins, lang))
+    say(f"qianbai: {message}", err)
     return True
 
 
@@ -106,8 +107,9 @@ def prepare(args: argparse.Namespace, as_of: dt.date,
     year = args.year if args.year is not None else as_of.year
     begins = parameters_begin(ruleset)
     if begins is not None and year < begins.year:
-        say(f"qianbai: {label('cli.year_before_parameters', lang, year=year,
-                              first=written_date(begins, lang))}", err)
+        message = label("cli.year_before_parameters", lang, year=year,
+                        first=written_date(begins, lang))
+        say(f"qianbai: {message}", err)
         return None
     refused = year_problems(compiled, year)
     for message in refused:
