@@ -107,9 +107,9 @@ def prepare(args: argparse.Namespace, as_of: dt.date,
     year = args.year if args.year is not None else as_of.year
     begins = parameters_begin(ruleset)
     if begins is not None and year < begins.year:
-        message = label("cli.year_before_parameters", lang, year=year,
-                        first=written_date(begins, lang))
-        say(f"qianbai: {message}", err)
+        early = label("cli.year_before_parameters", lang, year=year,
+                      first=written_date(begins, lang))
+        say(f"qianbai: {early}", err)
         return None
     refused = year_problems(compiled, year)
     for message in refused:
