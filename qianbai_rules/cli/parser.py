@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final
 
+from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.problems import Lang, Text
 from qianbai_rules.texts.formats import label_or, listing
 from qianbai_rules.texts.labels import label
@@ -91,7 +92,7 @@ def speaking(lang: Lang) -> Iterator[None]:
         argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
-class Refused(ValueError):
+class Refused(QianbaiError, ValueError):
     """A value an option's type function refuses, with why in both languages."""
 
     def __init__(self, why: Text) -> None:
