@@ -150,7 +150,7 @@ class _Checks(_Mixin):
                     "key_not_plain") from None
             if duplicate:
                 raise StrictLoadError(f"duplicate key {key!r}", key_node.start_mark.line + 1,
-                                      "duplicate_key", key=key)
+                                      "duplicate_key", name=key)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -325,7 +325,7 @@ def load_json(text: str) -> Any:
     except _DuplicateKey as exc:
         raise StrictLoadError(f"duplicate key {exc.key!r}",
                               _second_occurrence_line(text, exc.key), "duplicate_key",
-                              key=exc.key) from None
+                              name=exc.key) from None
     except RecursionError:
         raise StrictLoadError("not valid JSON: nested too deeply", reason="too_deep",
                               limit=limits.MAX_DEPTH) from None
