@@ -18,6 +18,7 @@ from qianbai_rules.texts.suggest import nearest
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rules = commands.add_parser("rules")
+    options.add_lang(rules)
     rules_commands = rules.add_subparsers(dest="rules_command", required=True)
     for name in ("list", "show", "lint", "test"):
         sub = rules_commands.add_parser(name)
