@@ -111,6 +111,10 @@ def prepare(args: argparse.Namespace, as_of: dt.date,
                       first=written_date(begins, lang))
         say(f"qianbai: {early}", err)
         return None
+    if year > as_of.year:
+        late = label("cli.year_after_as_of", lang, year=year, date=written_date(as_of, lang))
+        say(f"qianbai: {late}", err)
+        return None
     refused = year_problems(compiled, year)
     for message in refused:
         say(f"qianbai: {label('cli.year_problem', lang, year=year, message=message)}", err)
