@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Final, TextIO
 
 from qianbai_rules.cli.options import USAGE_ERROR
 from qianbai_rules.compile.compiled import CompiledRuleset, compile_ruleset
@@ -157,13 +158,27 @@ def guarded(args: argparse.Namespace, err: TextIO, history: History | None,
         say(f"qianbai: {sqlite_problem(Path(args.db), exc).why(lang)}", err)
     except OSError as exc:
         where = exc.filename or args.output
-        say(f"qianbai: {where + ': ' if where else ''}{exc.strerror or exc}", err)
+        say(f"qianbai: {where + label('punct.colon', lang) if where else ''}"
+            f"{os_reason(exc, lang)}", err)
     finally:
         if history is not None:
             history.close()
     if history is not None:
         print(f"qianbai: {label('cli.not_stored', lang)}", file=err)
     return USAGE_ERROR
+
+
+# The usual reasons a file cannot be written -> the catalogue's (cli.os_error)
+_OS_ERRORS: Final = {errno.EACCES: "permission", errno.EPERM: "permission",
+                     errno.ENOENT: "missing", errno.ENOSPC: "no_space",
+                     errno.EISDIR: "is_folder", errno.ENOTDIR: "not_folder",
+                     errno.EROFS: "read_only"}
+
+
+def os_reason(exc: OSError, lang: Lang) -> str:
+    """Why the system refused, in the user's language where the catalogue knows it."""
+    key = _OS_ERRORS.get(exc.errno or 0)
+    return label(f"cli.os_error.{key}", lang) if key else str(exc.strerror or exc)
 
 
 def rejected_notice(count: int, lang: Lang, err: TextIO) -> None:
