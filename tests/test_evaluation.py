@@ -206,7 +206,8 @@ def test_history_lists_both_yearly_assessments_of_a_facility(
     assert rows[0]["findings"]["QB-AREA-STATION"] == "fail"
     status, text, _ = cli("history", "JBR-DSB-S01", "--db", db)
     assert status == 0
-    assert "2019" in text and "2020" in text and text.count("evaluate") == 2
+    assert "2019年" in text and "2020年" in text and text.count("年度评价") == 2
+    assert "evaluate" not in text and "non_compliant" not in text
 
 
 def test_history_holds_only_the_years_a_facility_was_in_service(
@@ -269,7 +270,7 @@ def test_a_database_written_by_a_newer_schema_is_refused_with_a_clear_message_an
     status, out, err = cli(*command, "--db", db)
     assert status == 2
     assert out == ""
-    assert f"{db}: written by a newer qianbai (schema 99)" in err
+    assert f"{db.as_posix()}：由更新版本的本系统写入（数据结构版本99）" in err
     assert "Traceback" not in err
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == 99
@@ -281,7 +282,7 @@ def test_a_file_that_is_not_a_database_is_refused_naming_it(tmp_path: Path) -> N
     db.write_text("not a database\n", encoding="utf-8")
     status, _, err = cli("evaluate", XLSX, "--year", "2019", "--db", db)
     assert status == 2
-    assert str(db) in err and "not a database" in err
+    assert f"{db.as_posix()}：历史数据库出错：不是数据库文件" in err
 
 
 @pytest.mark.parametrize("output", [

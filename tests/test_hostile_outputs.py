@@ -283,7 +283,8 @@ def test_a_closed_standard_error_never_corrupts_the_json(tmp_path: Path) -> None
 
 def _open_new(db: str, start: float) -> None:
     time.sleep(max(0.0, start - time.time()))
-    History(Path(db)).close()
+    with History(Path(db)) as history:
+        assert history.connection  # made on first use: a run stores something
 
 
 @pytest.mark.slow

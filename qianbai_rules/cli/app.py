@@ -7,9 +7,7 @@ evaluated and written); else 1 when a record is non_compliant or incomplete; els
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import itertools
 import os
 import signal
 import sys
@@ -19,23 +17,25 @@ from types import FrameType
 from typing import TextIO
 
 from qianbai_rules import __version__
-from qianbai_rules.cli import check, evaluate, history, rules, template
+from qianbai_rules.cli import check, evaluate, history, options, rules, template
 from qianbai_rules.cli.common import policy
 from qianbai_rules.cli.options import USAGE_ERROR, out_of_range
+from qianbai_rules.cli.parser import Parser, chosen_lang, speaking
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.io import writing
 from qianbai_rules.io.streams import Checked, StreamError, checked_stderr, checked_stdout
+from qianbai_rules.texts.labels import label
 
 # Modules that only some commands need are imported by those commands: every import
 # counts in the time of checking one record.
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="qianbai",
-        description="江北区社区养老服务“千百工程”合规检查 / Jiangbei Qianbai compliance engine.",
-        epilog="Example: qianbai check examples/ --format json --as-of 2019-12-31")
+def _parser(lang: Lang) -> Parser:
+    parser = Parser(prog="qianbai", lang=lang,
+                    description=label("cli.command_description.qianbai", lang),
+                    epilog=label("cli.example", lang))
     parser.add_argument("--version", action="version", version=f"qianbai {__version__}")
+    options.add_lang(parser)
     commands = parser.add_subparsers(dest="command", required=True)
     check.add_parser(commands)
     evaluate.add_parser(commands)
@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
             status = _main(argv, checked_out, checked_err)
             checked_out.flush()
     except StreamError as exc:
-        print(f"qianbai: {exc.text(_lang(argv))}", file=checked_err)
+        print(f"qianbai: {exc.text(chosen_lang(_arguments(argv)))}", file=checked_err)
         status = USAGE_ERROR
     except KeyboardInterrupt:
         status = 130
@@ -109,19 +109,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     return max(status, USAGE_ERROR) if checked_err.failed else status
 
 
-def _lang(argv: Sequence[str] | None) -> Lang:
-    """The message language when the arguments could not be acted on (``--lang en``)."""
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    for option, value in itertools.pairwise(arguments):
-        if option == "--lang" and value == "en":
-            return "en"
-    return "zh"
+def _arguments(argv: Sequence[str] | None) -> list[str]:
+    return list(sys.argv[1:] if argv is None else argv)
 
 
 def _main(argv: Sequence[str] | None, out: Checked, err: Checked) -> int:
+    arguments = _arguments(argv)
+    lang = chosen_lang(arguments)
     try:
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
-            args = _parser().parse_args(argv)
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out), speaking(lang):
+            args = _parser(lang).parse_args(arguments)
     except SystemExit as exc:
         return USAGE_ERROR if exc.code else 0
     if args.command in ("check", "evaluate"):

@@ -30,28 +30,22 @@ from qianbai_rules.texts.labels import label, pair
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    check = commands.add_parser("check", help="evaluate every rule on every record",
-                                description="Evaluate every rule on every record found in "
-                                            "INPUT (files or folders; - reads standard input).")
+    check = commands.add_parser("check")
     options.add_inputs(check, "INPUT")
     options.add_format(check, FORMATS)
-    options.add_output(check, "write there (default: stdout)")
-    options.add_year(check, "year for the operating subsidy (default: the year of --as-of)")
-    options.add_as_of(check, "date whose parameter values apply (default: today, or the last "
-                             "day of --year when that is earlier)")
+    options.add_output(check)
+    options.add_year(check)
+    options.add_as_of(check)
     check.add_argument("--audience", choices=("inspector", "operator"), default="inspector")
     options.add_lang(check)
     options.add_rules(check)
     options.add_engine(check)
-    options.add_db(check, "history database (SQLite)")
+    options.add_db(check)
     options.add_force(check)
     options.add_quiet(check)
-    check.add_argument("--jobs", type=int, default=1, metavar="N",
-                       help="worker processes for text, json and jsonl output (default 1)")
-    check.add_argument("--findings", choices=("lean", "full"), default=None,
-                       help=label("cli.findings_help", "en"))
-    check.add_argument("--record", action="store_true",
-                       help="store each assessment in the history database (--db)")
+    check.add_argument("--jobs", type=options.parse_count, default=1, metavar="N")
+    check.add_argument("--findings", choices=("lean", "full"), default=None)
+    check.add_argument("--record", action="store_true")
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Final, TextIO
 
 from qianbai_rules.cli.options import USAGE_ERROR
-from qianbai_rules.compile.compiled import compile_ruleset
+from qianbai_rules.compile.compiled import CompiledRuleset, compile_ruleset
 from qianbai_rules.core.problems import Lang, Problem, RulesError
 from qianbai_rules.core.resources import rules_dir, templates_dir
 from qianbai_rules.core.safetext import visible
 from qianbai_rules.engines.admit import load_runnable
 from qianbai_rules.engines.durable_emit import DurableError
 from qianbai_rules.engines.evaluator import Evaluator, make_evaluator
-from qianbai_rules.history.store import History, HistoryError
+from qianbai_rules.history.store import History, HistoryError, sqlite_problem
 from qianbai_rules.io import writing
 from qianbai_rules.io.inputs import Meter, expand
 from qianbai_rules.io.sources import STDIN
@@ -27,7 +28,7 @@ from qianbai_rules.io.writing import ReportError
 from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.subsidies.amounts import year_problems
-from qianbai_rules.texts.formats import label_or
+from qianbai_rules.texts.formats import label_or, written_date
 from qianbai_rules.texts.labels import label
 
 
@@ -62,6 +63,37 @@ def load_rules(folder: Path | None, err: TextIO) -> Ruleset | None:
         return None
 
 
+def parameters_begin(ruleset: Ruleset) -> dt.date | None:
+    """The first day on which every parameter the rules use has a value: nothing can be
+    evaluated before it."""
+    return max((ruleset.parameters[name].values[0].since for rule in ruleset.rules
+                for name in rule.parameters if ruleset.parameters[name].values), default=None)
+
+
+def too_early(ruleset: Ruleset, as_of: dt.date, lang: Lang, err: TextIO) -> bool:
+    """An as-of date before the plan's parameters take effect: one line says so (not one
+    line per parameter, as compiling would)."""
+    begins = parameters_begin(ruleset)
+    if begins is None or as_of >= begins:
+        return False
+    message = label("cli.before_parameters", lang, date=written_date(as_of, lang),
+                    first=written_date(begins, lang))
+    say(f"qianbai: {message}", err)
+    return True
+
+
+def compiled_on(ruleset: Ruleset, as_of: dt.date, lang: Lang,
+                err: TextIO) -> CompiledRuleset | None:
+    """The rules compiled for ``as_of``, or None once the reason is told."""
+    if too_early(ruleset, as_of, lang, err):
+        return None
+    try:
+        return compile_ruleset(ruleset, as_of)
+    except RulesError as exc:
+        say_problems(exc.problems, lang, err)
+        return None
+
+
 def prepare(args: argparse.Namespace, as_of: dt.date,
             err: TextIO) -> tuple[RunContext, Evaluator] | None:
     """The run's context (rules loaded and compiled for the date, the year checked, the
@@ -70,16 +102,24 @@ def prepare(args: argparse.Namespace, as_of: dt.date,
     ruleset = load_rules(args.rules, err)
     if ruleset is None:
         return None
-    try:
-        compiled = compile_ruleset(ruleset, as_of)
-    except RulesError as exc:
-        say_problems(exc.problems, lang, err)
+    compiled = compiled_on(ruleset, as_of, lang, err)
+    if compiled is None:
         return None
     year = args.year if args.year is not None else as_of.year
-    too_early = year_problems(compiled, year)
-    for message in too_early:
+    begins = parameters_begin(ruleset)
+    if begins is not None and year < begins.year:
+        early = label("cli.year_before_parameters", lang, year=year,
+                      first=written_date(begins, lang))
+        say(f"qianbai: {early}", err)
+        return None
+    if year > as_of.year:
+        late = label("cli.year_after_as_of", lang, year=year, date=written_date(as_of, lang))
+        say(f"qianbai: {late}", err)
+        return None
+    refused = year_problems(compiled, year)
+    for message in refused:
         say(f"qianbai: {label('cli.year_problem', lang, year=year, message=message)}", err)
-    if too_early:
+    if refused:
         return None
     try:
         evaluator = make_evaluator(args.engine, compiled)
@@ -97,7 +137,7 @@ def open_history(args: argparse.Namespace, err: TextIO,
     try:
         return History(Path(args.db), create)
     except HistoryError as exc:
-        say(f"qianbai: {exc}", err)
+        say(f"qianbai: {exc.why(args.lang)}", err)
         return USAGE_ERROR
 
 
@@ -112,17 +152,33 @@ def guarded(args: argparse.Namespace, err: TextIO, history: History | None,
         say(f"qianbai: {exc.text(lang)}", err)
     except StreamError as exc:
         say(f"qianbai: {exc.text(lang)}", err)
-    except (HistoryError, sqlite3.Error) as exc:
-        say(f"qianbai: {args.db}: {exc}", err)
+    except HistoryError as exc:
+        say(f"qianbai: {exc.why(lang)}", err)
+    except sqlite3.Error as exc:
+        say(f"qianbai: {sqlite_problem(Path(args.db), exc).why(lang)}", err)
     except OSError as exc:
         where = exc.filename or args.output
-        say(f"qianbai: {where + ': ' if where else ''}{exc.strerror or exc}", err)
+        say(f"qianbai: {where + label('punct.colon', lang) if where else ''}"
+            f"{os_reason(exc, lang)}", err)
     finally:
         if history is not None:
             history.close()
     if history is not None:
         print(f"qianbai: {label('cli.not_stored', lang)}", file=err)
     return USAGE_ERROR
+
+
+# The usual reasons a file cannot be written -> the catalogue's (cli.os_error)
+_OS_ERRORS: Final = {errno.EACCES: "permission", errno.EPERM: "permission",
+                     errno.ENOENT: "missing", errno.ENOSPC: "no_space",
+                     errno.EISDIR: "is_folder", errno.ENOTDIR: "not_folder",
+                     errno.EROFS: "read_only"}
+
+
+def os_reason(exc: OSError, lang: Lang) -> str:
+    """Why the system refused, in the user's language where the catalogue knows it."""
+    key = _OS_ERRORS.get(exc.errno or 0)
+    return label(f"cli.os_error.{key}", lang) if key else str(exc.strerror or exc)
 
 
 def rejected_notice(count: int, lang: Lang, err: TextIO) -> None:

@@ -23,28 +23,20 @@ from qianbai_rules.pipeline.check import run
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    evaluation = commands.add_parser(
-        "evaluate", help="annual performance evaluation of a registry against the plan",
-        description="Annual performance evaluation (年度绩效评价) of every facility in REGISTRY "
-                    "against the plan: progress by type and street/town, compliance, "
-                    "subsidies and their funding, exit review.")
+    evaluation = commands.add_parser("evaluate")
     options.add_inputs(evaluation, "REGISTRY")
-    options.add_year(evaluation, "evaluated year", required=True)
-    evaluation.add_argument("--plan", type=Path, metavar="FILE", help="plan file "
-                            "(default: the shipped 2018–2020 Jiangbei plan)")
-    evaluation.add_argument("--lottery-fund", type=options.parse_yuan, default=0, metavar="YUAN",
-                            help="welfare-lottery fund available for the year's subsidies")
+    options.add_year(evaluation, required=True)
+    evaluation.add_argument("--plan", type=Path, metavar="FILE")
+    evaluation.add_argument("--lottery-fund", type=options.parse_yuan, default=0, metavar="YUAN")
     options.add_format(evaluation, ("text", "json", "html", "md", "pdf", "xlsx"))
     options.add_output(evaluation)
-    options.add_as_of(evaluation, "date whose parameter values apply (default: 31 December of "
-                                  "--year, or today if that is earlier)")
+    options.add_as_of(evaluation)
     options.add_lang(evaluation)
     options.add_rules(evaluation)
     options.add_engine(evaluation)
     options.add_force(evaluation)
     options.add_quiet(evaluation)
-    options.add_db(evaluation, "history database (SQLite): stores this evaluation and reads "
-                               "the previous year's")
+    options.add_db(evaluation)
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -3,23 +3,59 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+import datetime as dt
+from typing import Any, TextIO
 
 from qianbai_rules.cli import options
 from qianbai_rules.cli.common import open_history
 from qianbai_rules.cli.options import USAGE_ERROR
+from qianbai_rules.cli.parser import display_width
 from qianbai_rules.core.jsontext import indented_json
+from qianbai_rules.core.problems import Lang
 from qianbai_rules.history.store import History
 from qianbai_rules.reports import render
-from qianbai_rules.texts.labels import labels
+from qianbai_rules.texts.formats import label_or, listing, written_date
+from qianbai_rules.texts.labels import label, labels
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    history = commands.add_parser("history", help="a facility's stored assessments")
+    history = commands.add_parser("history")
     history.add_argument("facility", metavar="ID")
-    options.add_db(history, None, required=True)
+    options.add_db(history, required=True)
     options.add_format(history, ("text", "json"))
     options.add_lang(history)
+
+
+def local_time(stamp: str, lang: Lang) -> str:
+    """A stored UTC time stamp in this machine's time zone, to the minute:
+    ``2019年12月31日 14:05``."""
+    moment = dt.datetime.fromisoformat(stamp).astimezone()
+    return label("history.local_time", lang, date=written_date(moment.date(), lang),
+                 hour=f"{moment.hour:02d}", minute=f"{moment.minute:02d}")
+
+
+def _row(stored: dict[str, Any], lang: Lang) -> dict[str, str]:
+    """One assessment as a person reads it."""
+    return {"year": label("history.year_value", lang, year=stored["year"]),
+            "as_of": written_date(dt.date.fromisoformat(stored["as_of"]), lang),
+            "kind": label_or(f"history.kind.{stored['kind']}", lang, stored["kind"]),
+            "verdict": label_or(f"verdict.{stored['verdict']}", lang, stored["verdict"]),
+            "recorded_at": local_time(stored["recorded_at"], lang)}
+
+
+_COLUMNS = ("year", "as_of", "kind", "verdict", "recorded_at")
+
+
+def _table(rows: list[dict[str, str]], lang: Lang) -> list[str]:
+    """The header and the rows, each column as wide as its widest cell."""
+    header = {"year": label("history.year", lang), "as_of": label("history.as_of", lang),
+              "kind": label("history.kind_header", lang),
+              "verdict": label("history.verdict", lang),
+              "recorded_at": label("history.recorded_at", lang)}
+    table = [header, *rows]
+    widths = {c: max(display_width(row[c]) for row in table) for c in _COLUMNS}
+    return ["  ".join(row[c] + " " * (widths[c] - display_width(row[c])) for c in _COLUMNS
+                      ).rstrip() for row in table]
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -31,6 +67,10 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "json":
         out.write(indented_json({"facility": args.facility, "assessments": rows}) + "\n")
     else:
-        out.write(render.render("text/history.txt", {"L": labels(args.lang),
-                                                     "facility": args.facility, "rows": rows}))
+        fingerprints = listing(dict.fromkeys(r["fingerprint"] for r in rows), args.lang)
+        out.write(render.render("text/history.txt", {
+            "L": labels(args.lang), "facility": args.facility,
+            "lines": _table([_row(r, args.lang) for r in rows], args.lang),
+            "fingerprints": label("history.fingerprints", args.lang,
+                                  fingerprints=fingerprints)}))
     return 0 if rows else 1

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from qianbai_rules.cli.parser import LANGS, Refused
 from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE, date_problem
 from qianbai_rules.core.problems import Text
 from qianbai_rules.texts.formats import written_text
@@ -14,31 +15,41 @@ from qianbai_rules.texts.labels import text
 USAGE_ERROR = 2
 
 
-def parse_year(text: str) -> int:
+def parse_year(raw: str) -> int:
     try:
-        year = int(text)
+        year = int(raw)
     except ValueError:
         year = 0
     if not 1 <= year <= 9999:
-        raise argparse.ArgumentTypeError(f"not a year: {text!r}")
+        raise Refused(text("cli.not_a_year", value=raw))
     return year  # within the years that are evaluated: see out_of_range
 
 
-def parse_yuan(text: str) -> int:
+def parse_yuan(raw: str) -> int:
     try:
-        value = int(text)
+        value = int(raw)
     except ValueError:
         value = -1
     if value < 0:
-        raise argparse.ArgumentTypeError(f"not an amount in whole yuan: {text!r}")
+        raise Refused(text("cli.not_yuan", value=raw))
     return value
 
 
-def parse_date(text: str) -> dt.date:
+def parse_count(raw: str) -> int:
     try:
-        return dt.date.fromisoformat(text)
+        value = int(raw)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        value = 0
+    if value < 1:
+        raise Refused(text("cli.not_a_count", value=raw))
+    return value
+
+
+def parse_date(raw: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise Refused(text("cli.not_a_date", value=raw)) from None
 
 
 def out_of_range(args: argparse.Namespace) -> Text | None:
@@ -60,6 +71,8 @@ def default_as_of(year: int | None) -> dt.date:
     return min(today, dt.date(year, 12, 31)) if year is not None else today
 
 
+# The help of each option is the catalogue's (cli.option, see parser.py).
+
 def add_inputs(parser: argparse.ArgumentParser, metavar: str) -> None:
     parser.add_argument("inputs", nargs="+", metavar=metavar)
 
@@ -73,34 +86,35 @@ def add_output(parser: argparse.ArgumentParser, help: str | None = None,
     parser.add_argument("-o", "--output", metavar=metavar, help=help, required=required)
 
 
-def add_year(parser: argparse.ArgumentParser, help: str, required: bool = False) -> None:
-    parser.add_argument("--year", type=parse_year, required=required, help=help)
+def add_year(parser: argparse.ArgumentParser, required: bool = False) -> None:
+    parser.add_argument("--year", type=parse_year, required=required, metavar="YEAR")
 
 
-def add_as_of(parser: argparse.ArgumentParser, help: str) -> None:
-    parser.add_argument("--as-of", type=parse_date, metavar="DATE", help=help)
+def add_as_of(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", type=parse_date, metavar="DATE")
 
 
 def add_lang(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh")
+    """``--lang``; its default is the language chosen before parsing (parser.chosen_lang),
+    so that the ``QIANBAI_LANG`` setting holds where ``--lang`` is not given."""
+    parser.add_argument("--lang", choices=LANGS, default=getattr(parser, "lang", "zh"))
 
 
 def add_rules(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--rules", type=Path, metavar="DIR", help="rule folder")
+    parser.add_argument("--rules", type=Path, metavar="DIR")
 
 
 def add_engine(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=("durable", "plain"), default="durable")
 
 
-def add_db(parser: argparse.ArgumentParser, help: str | None, required: bool = False) -> None:
-    parser.add_argument("--db", metavar="FILE", required=required, help=help)
+def add_db(parser: argparse.ArgumentParser, required: bool = False) -> None:
+    parser.add_argument("--db", metavar="FILE", required=required)
 
 
-def add_force(parser: argparse.ArgumentParser,
-              help: str = "overwrite existing output files") -> None:
+def add_force(parser: argparse.ArgumentParser, help: str | None = None) -> None:
     parser.add_argument("--force", action="store_true", help=help)
 
 
 def add_quiet(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--quiet", action="store_true", help="no progress line on a terminal")
+    parser.add_argument("--quiet", action="store_true")

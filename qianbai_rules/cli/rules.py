@@ -6,34 +6,28 @@ import argparse
 from typing import TextIO
 
 from qianbai_rules.cli import options
-from qianbai_rules.cli.common import load_rules, say, say_problems
+from qianbai_rules.cli.common import compiled_on, load_rules, say
 from qianbai_rules.cli.options import USAGE_ERROR
-from qianbai_rules.core.problems import Lang, RulesError, Text, collect
+from qianbai_rules.core.problems import Lang, Text, collect
 from qianbai_rules.core.safetext import visible_lines
 from qianbai_rules.rules.rulefile import Rule
 from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.texts.labels import label
+from qianbai_rules.texts.suggest import nearest
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    rules = commands.add_parser("rules", help="list, show, lint or test the rules")
+    rules = commands.add_parser("rules")
+    options.add_lang(rules)
     rules_commands = rules.add_subparsers(dest="rules_command", required=True)
-    for name, text in (("list", "every rule: ID, severity, clause, title"),
-                       ("show", "one rule in full: its file and line, parameters by date, test "
-                                "cases, compiled condition and what each engine runs"),
-                       ("lint", "check the rule files and that every rule has its test cases; "
-                                "exit 2 on any problem"),
-                       ("test", "run the rule test cases; exit 1 on any failure")):
-        sub = rules_commands.add_parser(name, help=text, description=text)
+    for name in ("list", "show", "lint", "test"):
+        sub = rules_commands.add_parser(name)
         if name == "show":
             sub.add_argument("rule_id", metavar="ID")
-            options.add_as_of(sub, "date whose parameter values the compiled condition shows "
-                                   "(default: today)")
+            options.add_as_of(sub)
         if name == "test":
-            sub.add_argument("rule_ids", metavar="ID", nargs="*",
-                             help="run only the cases of these rules")
-            sub.add_argument("-k", dest="keyword", metavar="TEXT",
-                             help="run only the cases whose name contains TEXT (any case)")
+            sub.add_argument("rule_ids", metavar="ID", nargs="*")
+            sub.add_argument("-k", dest="keyword", metavar="TEXT")
         options.add_rules(sub)
         options.add_lang(sub)
 
@@ -43,12 +37,17 @@ def _rules_named(ruleset: Ruleset, ids: list[str], lang: Lang,
     found = [ruleset.rule(rule_id) for rule_id in ids]
     unknown = [rule_id for rule_id, rule in zip(ids, found, strict=True) if rule is None]
     for rule_id in unknown:
-        _no_rule(rule_id, lang, err)
+        _no_rule(rule_id, ruleset, lang, err)
     return None if unknown else [rule for rule in found if rule is not None]
 
 
-def _no_rule(rule_id: str, lang: Lang, err: TextIO) -> None:
-    say(f"qianbai: {label('cli.no_rule', lang, id=Text(rule_id, repr(rule_id)))}", err)
+def _no_rule(rule_id: str, ruleset: Ruleset, lang: Lang, err: TextIO) -> None:
+    """No such rule: the nearest rule ID as a suggestion, where one is near."""
+    near = nearest(rule_id, (rule.id for rule in ruleset.rules))
+    shown = Text(rule_id, repr(rule_id))
+    message = (label("cli.no_rule", lang, id=shown) if near is None
+               else label("cli.no_rule_near", lang, id=shown, near=near))
+    say(f"qianbai: {message}", err)
 
 
 def _lint(ruleset: Ruleset, lang: Lang, out: TextIO, err: TextIO) -> int:
@@ -69,20 +68,17 @@ def _lint(ruleset: Ruleset, lang: Lang, out: TextIO, err: TextIO) -> int:
 
 
 def _show(args: argparse.Namespace, ruleset: Ruleset, out: TextIO, err: TextIO) -> int:
-    from qianbai_rules.compile.compiled import compile_ruleset
     from qianbai_rules.rules.describe import describe_rule
     from qianbai_rules.ruletest.cases import cases_of, load_cases
     from qianbai_rules.ruletest.inspect import describe_cases, describe_compiled
 
     rule = ruleset.rule(args.rule_id)
     if rule is None:
-        _no_rule(args.rule_id, args.lang, err)
+        _no_rule(args.rule_id, ruleset, args.lang, err)
         return USAGE_ERROR
     as_of = args.as_of or options.default_as_of(None)
-    try:
-        compiled = compile_ruleset(ruleset, as_of)
-    except RulesError as exc:  # a parameter with no value in force on that day
-        say_problems(exc.problems, args.lang, err)
+    compiled = compiled_on(ruleset, as_of, args.lang, err)
+    if compiled is None:
         return USAGE_ERROR
     cases, _ = collect(load_cases(ruleset.root))
     lines = [*describe_cases(cases_of(rule, cases), rule.id, ruleset, args.lang),

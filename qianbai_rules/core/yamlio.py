@@ -26,9 +26,38 @@ MAX_EXPANSION = 100_000  # values that aliases may add to a document, once expan
 
 
 class StrictLoadError(QianbaiError, ValueError):
-    def __init__(self, message: str, line: int | None = None) -> None:
+    """A document refused: ``str()`` in English (for rule authors), and ``reason`` with
+    ``values``, the key and slots of its wording for people (``cli.yaml`` in labels.yaml,
+    texts/loading.py), at ``line`` and ``column`` where known."""
+
+    def __init__(self, message: str, line: int | None = None, reason: str = "invalid",
+                 column: int | None = None, **values: object) -> None:
         super().__init__(message)
         self.line = line
+        self.reason = reason
+        self.column = column
+        self.values = values
+
+
+# PyYAML's problems (by a piece of its English wording) -> the reason a person reads
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed here", "colon_in_value"),
+    ("could not find expected ':'", "no_colon"),
+    ("found character '\\t'", "tab"),
+    ("that cannot start any token", "bad_start"),
+    ("found unexpected end of stream", "unclosed"),
+    ("expected ',' or ']'", "unclosed_list"),
+    ("expected ',' or '}'", "unclosed_mapping"),
+    ("expected <block end>", "indentation"),
+    ("did not find expected key", "indentation"),
+    ("did not find expected '-' indicator", "indentation"),
+    ("found undefined alias", "undefined_alias"),
+    ("unacceptable character", "bad_character"),
+)
+
+
+def _yaml_reason(problem: str) -> str:
+    return next((reason for piece, reason in _YAML_PROBLEMS if piece in problem), "invalid")
 
 
 if TYPE_CHECKING:
@@ -99,12 +128,14 @@ class _Checks(_Mixin):
             shown = ("<< (a merge key)" if node.tag == "tag:yaml.org,2002:merge"
                      else node.tag.replace("tag:yaml.org,2002:", "!!"))
             raise StrictLoadError(f"the YAML tag {shown} is not accepted: only text, numbers, "
-                                  "true/false, null, lists and mappings", line)
+                                  "true/false, null, lists and mappings", line, "tag", tag=shown)
         pattern = _PLAIN_PATTERN.get(node.tag)
         if pattern is not None and isinstance(node, yaml.ScalarNode) \
                 and not pattern.match(node.value):
             what = _PLAIN_WORDS.get(node.tag, "a number as JSON writes one")
-            raise StrictLoadError(f"{node.value[:80]!r} is not {what}", line)
+            raise StrictLoadError(f"{node.value[:80]!r} is not {what}", line,
+                                  "not_boolean" if node.tag in _PLAIN_WORDS else "not_number",
+                                  value=node.value[:80])
         return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -115,10 +146,11 @@ class _Checks(_Mixin):
                 duplicate = key in seen
             except TypeError:
                 raise StrictLoadError(
-                    "a mapping key must be a plain value", key_node.start_mark.line + 1
-                ) from None
+                    "a mapping key must be a plain value", key_node.start_mark.line + 1,
+                    "key_not_plain") from None
             if duplicate:
-                raise StrictLoadError(f"duplicate key {key!r}", key_node.start_mark.line + 1)
+                raise StrictLoadError(f"duplicate key {key!r}", key_node.start_mark.line + 1,
+                                      "duplicate_key", name=key)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -138,7 +170,8 @@ class _StrictLoader(_Checks, yaml.SafeLoader):
             if self._aliases > MAX_ALIASES:
                 event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise StrictLoadError(
-                    f"more than {MAX_ALIASES} YAML aliases", event.start_mark.line + 1)
+                    f"more than {MAX_ALIASES} YAML aliases", event.start_mark.line + 1,
+                    "aliases", limit=MAX_ALIASES)
         self._depth += 1
         try:
             if self._depth > limits.MAX_DEPTH:
@@ -175,13 +208,14 @@ def _check_expansion(root: yaml.Node) -> None:
             expanded[key] = 1 + sum(expanded[id(child)] for child in children)
             if expanded[key] > len(written) + MAX_EXPANSION:
                 raise StrictLoadError(f"YAML aliases expand the document to more than "
-                                      f"{MAX_EXPANSION:,} values", node.start_mark.line + 1)
+                                      f"{MAX_EXPANSION:,} values", node.start_mark.line + 1,
+                                      "expansion", limit=f"{MAX_EXPANSION:,}")
             continue
         if key in expanded:
             continue
         if key in open_nodes:
             raise StrictLoadError("a YAML alias refers to a node that contains it",
-                                  node.start_mark.line + 1)
+                                  node.start_mark.line + 1, "self_alias")
         open_nodes.add(key)
         written.add(key)
         stack.append((node, True))
@@ -224,7 +258,10 @@ def load_yaml_strictly(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
-        raise StrictLoadError(f"not valid YAML: {exc.problem or exc}", line) from None
+        column = mark.column + 1 if mark is not None else None
+        problem = str(exc.problem or exc)
+        raise StrictLoadError(f"not valid YAML: {problem}", line, _yaml_reason(problem),
+                              column) from None
     except yaml.YAMLError as exc:
         raise StrictLoadError(f"not valid YAML: {exc}") from None
     except (ValueError, TypeError, RecursionError) as exc:
@@ -233,7 +270,7 @@ def load_yaml_strictly(text: str) -> Any:
 
 def _too_deep(line: int | None = None) -> StrictLoadError:
     return StrictLoadError(f"lists and mappings nested more than {limits.MAX_DEPTH} levels deep",
-                           line)
+                           line, "too_deep", limit=limits.MAX_DEPTH)
 
 
 def _check_depth(value: Any) -> None:
@@ -271,7 +308,7 @@ def _second_occurrence_line(text: str, key: str) -> int | None:
 
 
 def _no_constant(name: str) -> Any:
-    raise StrictLoadError(f"{name} is not a JSON number")
+    raise StrictLoadError(f"{name} is not a JSON number", reason="not_number", value=name)
 
 
 def load_json(text: str) -> Any:
@@ -283,12 +320,15 @@ def load_json(text: str) -> Any:
     except StrictLoadError:
         raise
     except json.JSONDecodeError as exc:
-        raise StrictLoadError(f"not valid JSON: {exc.msg}", exc.lineno) from None
+        raise StrictLoadError(f"not valid JSON: {exc.msg}", exc.lineno, "invalid_json",
+                              exc.colno) from None
     except _DuplicateKey as exc:
         raise StrictLoadError(f"duplicate key {exc.key!r}",
-                              _second_occurrence_line(text, exc.key)) from None
+                              _second_occurrence_line(text, exc.key), "duplicate_key",
+                              name=exc.key) from None
     except RecursionError:
-        raise StrictLoadError("not valid JSON: nested too deeply") from None
+        raise StrictLoadError("not valid JSON: nested too deeply", reason="too_deep",
+                              limit=limits.MAX_DEPTH) from None
     except ValueError as exc:  # e.g. an integer of more than 4300 digits
         raise StrictLoadError(f"not valid JSON: {exc}") from None
 

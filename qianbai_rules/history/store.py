@@ -6,12 +6,24 @@ that writes never blocks a reader such as ``qianbai history``. Every run
 stores its assessments in one transaction, committed only once the run's output is
 written: a run that fails or is killed midway leaves the database as it was before the
 run (SQLite's journal), never half written.
+
+A new database file is made only when a run first has something to store: a run that
+fails before (a usage error, rules that do not load) or stores nothing leaves no empty
+file behind; a folder where the file cannot be made is refused when the history is opened.
+
+The identity of an assessment is its facility, year, as-of date, kind (check or
+evaluate), the rules' fingerprint and the record's evaluated fields (a digest of the flat
+record); of an evaluation, its year, as-of date, the rules' and the plan's fingerprints
+and its summary. Storing the same again replaces the earlier row (which is then the
+latest), so running the same run twice stores one assessment, not two.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -23,8 +35,10 @@ from typing import Any, Final
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status
 from qianbai_rules.core.errors import QianbaiError
+from qianbai_rules.core.problems import Text
 from qianbai_rules.pipeline.check import Evaluated, Result
 from qianbai_rules.subsidies.amounts import SubsidyOutcome
+from qianbai_rules.texts.labels import text
 
 MIGRATIONS: Final = (
     """
@@ -57,6 +71,14 @@ MIGRATIONS: Final = (
     """
     ALTER TABLE assessments ADD COLUMN failed_mandatory TEXT;
     """,
+    # 3: the identity of what is stored (see the module's docstring). Rows written before
+    # stay NULL and are never replaced.
+    """
+    ALTER TABLE assessments ADD COLUMN identity TEXT;
+    CREATE UNIQUE INDEX assessments_by_identity ON assessments (identity);
+    ALTER TABLE evaluations ADD COLUMN identity TEXT;
+    CREATE UNIQUE INDEX evaluations_by_identity ON evaluations (identity);
+    """,
 )
 
 
@@ -65,7 +87,30 @@ TIMEOUT: Final = 30.0  # seconds a run waits for another one's write to the data
 
 
 class HistoryError(QianbaiError):
-    pass
+    """What is wrong with the history database, in both languages (``why``)."""
+
+    def __init__(self, why: Text) -> None:
+        super().__init__(why.en)
+        self.why = why
+
+
+# SQLite's own words for the usual troubles -> the catalogue's (history.sqlite)
+_SQLITE: Final = {"file is not a database": "not_database",
+                  "unable to open database file": "cannot_open",
+                  "database is locked": "locked",
+                  "attempt to write a readonly database": "read_only",
+                  "disk I/O error": "io"}
+
+
+def sqlite_problem(path: Path, exc: sqlite3.Error) -> HistoryError:
+    key = _SQLITE.get(str(exc))
+    reason = text(f"history.sqlite.{key}") if key else Text(str(exc), str(exc))
+    return HistoryError(text("history.database_error", path=path.as_posix(), reason=reason))
+
+
+def _identity(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False,
+                                     default=str).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -102,15 +147,37 @@ class History:
 
     def __init__(self, path: Path, create: bool = True) -> None:
         self.path = path
-        if not create and not path.is_file():
-            raise HistoryError(f"{path}: no such history database")
+        self._connection: sqlite3.Connection | None = None
+        if path.exists():
+            self._connect()
+        elif not create:
+            raise HistoryError(text("history.no_such_db", path=path.as_posix()))
+        elif not path.parent.is_dir() or not os.access(path.parent, os.W_OK | os.X_OK):
+            raise HistoryError(text("history.cannot_create", path=path.as_posix()))
+
+    def _connect(self) -> sqlite3.Connection:
         try:
-            self.connection = sqlite3.connect(path, isolation_level=None, timeout=TIMEOUT)
+            self._connection = sqlite3.connect(self.path, isolation_level=None, timeout=TIMEOUT)
             self._state()  # refuses a file that is not a qianbai history, before any change
             self._wal()
             self._migrate()
         except sqlite3.Error as exc:
-            raise HistoryError(f"{path}: {exc}") from None
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+            raise sqlite_problem(self.path, exc) from None
+        return self._connection
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The database, made (with its schema) if it does not exist yet."""
+        return self._connection if self._connection is not None else self._connect()
+
+    def _reader(self) -> sqlite3.Connection | None:
+        """The database to read from, or None while there is none (nothing stored yet)."""
+        if self._connection is None and self.path.exists():
+            self._connect()
+        return self._connection
 
     def __enter__(self) -> History:
         return self
@@ -120,13 +187,16 @@ class History:
 
     def close(self) -> None:
         """Close; a transaction that was not committed is rolled back."""
-        if self.connection.in_transaction:
-            self.connection.execute("ROLLBACK")
-        self.connection.close()
+        if self._connection is None:
+            return
+        if self._connection.in_transaction:
+            self._connection.execute("ROLLBACK")
+        self._connection.close()
+        self._connection = None
 
     def commit(self) -> None:
-        if self.connection.in_transaction:
-            self.connection.execute("COMMIT")
+        if self._connection is not None and self._connection.in_transaction:
+            self._connection.execute("COMMIT")
 
     def _begin(self) -> None:
         if not self.connection.in_transaction:
@@ -154,9 +224,9 @@ class History:
             application = cursor.execute("PRAGMA application_id").fetchone()[0]
             tables = cursor.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
         if version > len(MIGRATIONS):
-            raise HistoryError(f"{self.path}: written by a newer qianbai (schema {version})")
+            raise HistoryError(text("history.newer", path=self.path.as_posix(), version=version))
         if application != APPLICATION_ID and (version or tables):
-            raise HistoryError(f"{self.path}: not a qianbai history database")
+            raise HistoryError(text("history.not_history", path=self.path.as_posix()))
         return version, application, tables
 
     def _migrate(self) -> None:
@@ -187,39 +257,46 @@ class History:
         transaction (see :meth:`commit`)."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         rule_ids = [r.rule.id for r in compiled.rules]
-        self._begin()
+        as_of, fingerprint = compiled.as_of.isoformat(), compiled.ruleset.fingerprint
         for result in results:
             if isinstance(result, Evaluated) and keep(result):
                 failed = [rule_ids[i] for i in compiled.mandatory
                           if result.statuses[i] is Status.failed]
+                identity = _identity(result.record.id, year, as_of, kind, fingerprint,
+                                     result.flat)
+                self._begin()
                 self.connection.execute(
-                    "INSERT INTO assessments (facility, year, as_of, kind, fingerprint, "
-                    "verdict, findings, subsidy, recorded_at, failed_mandatory) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (result.record.id, year, compiled.as_of.isoformat(), kind,
-                     compiled.ruleset.fingerprint, result.verdict.value,
+                    "INSERT OR REPLACE INTO assessments (facility, year, as_of, kind, "
+                    "fingerprint, verdict, findings, subsidy, recorded_at, failed_mandatory, "
+                    "identity) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (result.record.id, year, as_of, kind, fingerprint, result.verdict.value,
                      json.dumps(dict(zip(rule_ids, (s.value for s in result.statuses),
                                          strict=True)), ensure_ascii=False),
                      json.dumps([_compact(o) for o in result.subsidies], ensure_ascii=False),
-                     now, json.dumps(failed)))
+                     now, json.dumps(failed), identity))
             yield result
 
     def store_evaluation(self, year: int, compiled: CompiledRuleset, plan: str,
                          summary: dict[str, Any]) -> None:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        as_of, fingerprint = compiled.as_of.isoformat(), compiled.ruleset.fingerprint
+        stored = json.dumps(summary, ensure_ascii=False)
         self._begin()
         self.connection.execute(
-            "INSERT INTO evaluations (year, as_of, fingerprint, plan, summary, recorded_at) "
-            "VALUES (?,?,?,?,?,?)",
-            (year, compiled.as_of.isoformat(), compiled.ruleset.fingerprint, plan,
-             json.dumps(summary, ensure_ascii=False), now))
+            "INSERT OR REPLACE INTO evaluations (year, as_of, fingerprint, plan, summary, "
+            "recorded_at, identity) VALUES (?,?,?,?,?,?,?)",
+            (year, as_of, fingerprint, plan, stored, now,
+             _identity(year, as_of, fingerprint, plan, stored)))
 
     def non_compliant(self, year: int, mandatory: AbstractSet[str] = frozenset(),
                       ) -> dict[str, tuple[str, ...]]:
         """Facilities whose latest stored assessment for ``year`` is non-compliant, each with
         the mandatory rules it failed. An assessment stored before those were recorded
         (schema 1) gives its failed rules that are in ``mandatory`` (today's rules)."""
-        rows = self.connection.execute(
+        connection = self._reader()
+        if connection is None:
+            return {}
+        rows = connection.execute(
             "SELECT facility, verdict, findings, failed_mandatory FROM assessments a "
             "WHERE year = ? AND id = (SELECT MAX(id) FROM assessments b "
             "WHERE b.facility = a.facility AND b.year = ?) ORDER BY facility", (year, year))
@@ -236,13 +313,19 @@ class History:
         return found
 
     def evaluation(self, year: int) -> dict[str, Any] | None:
-        row = self.connection.execute(
+        connection = self._reader()
+        if connection is None:
+            return None
+        row = connection.execute(
             "SELECT summary FROM evaluations WHERE year = ? ORDER BY id DESC LIMIT 1",
             (year,)).fetchone()
         return json.loads(row[0]) if row else None
 
     def assessments(self, facility: str) -> list[Assessment]:
-        rows = self.connection.execute(
+        connection = self._reader()
+        if connection is None:
+            return []
+        rows = connection.execute(
             "SELECT facility, year, as_of, kind, fingerprint, verdict, findings, subsidy, "
             "recorded_at FROM assessments WHERE facility = ? ORDER BY year, id", (facility,))
         return [Assessment(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]),

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from qianbai_rules.core.yamlio import StrictLoadError, load_json, load_yaml
 from qianbai_rules.io.sources import InputItem, RawRecord, file_problem
 from qianbai_rules.texts import labels
+from qianbai_rules.texts.loading import load_problem
 
 
 def read_document(source: str, text: str, suffix: str) -> Iterator[InputItem]:
@@ -17,7 +18,8 @@ def read_document(source: str, text: str, suffix: str) -> Iterator[InputItem]:
         doc = load_json(text) if suffix == ".json" else load_yaml(text)
     except StrictLoadError as exc:
         where = labels.text("problem.input.at_line", line=exc.line) if exc.line else ""
-        yield file_problem(source, labels.text("problem.input.syntax", where=where, error=exc))
+        yield file_problem(source, labels.text("problem.input.syntax", where=where,
+                                               error=load_problem(exc)))
         return
     if isinstance(doc, dict) and "facilities" in doc:
         items = doc["facilities"]

@@ -17,6 +17,7 @@ from qianbai_rules.io.encodings import HEAD_BYTES, encoding_problem
 from qianbai_rules.io.sources import InputItem, RawRecord, not_utf8
 from qianbai_rules.texts.formats import count
 from qianbai_rules.texts.labels import text
+from qianbai_rules.texts.loading import load_problem
 
 _JSON_SPACE = " \t\r\n"
 EXACT: Final = object()  # what quick_json gives where only the exact reading can tell
@@ -124,4 +125,4 @@ def json_line(source: str, position: str, line: str) -> Iterator[InputItem]:
         yield RawRecord(source, position, load_json(line))
     except StrictLoadError as exc:
         yield Problem.in_record(source, position, None, text("problem.input.json_error",
-                                                             error=exc))
+                                                             error=load_problem(exc)))

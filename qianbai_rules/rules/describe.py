@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Final
 
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.core.resources import read_rule_text
@@ -13,8 +14,17 @@ from qianbai_rules.rules.departments import Department
 from qianbai_rules.rules.rulefile import Rule
 from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.rules.subsidy_spec import SubsidySpec
-from qianbai_rules.texts.formats import count, label_or, listing, measure, written_date
-from qianbai_rules.texts.labels import label
+from qianbai_rules.texts.formats import (
+    count,
+    label_or,
+    listing,
+    measure,
+    money_text,
+    written_date,
+)
+from qianbai_rules.texts.labels import label, text
+
+_MONEY: Final = {"yuan": text("rule_show.no_period"), "yuan per year": text("rule_show.per_year")}
 
 
 def _relative(file: str, ruleset: Ruleset) -> str:
@@ -36,7 +46,7 @@ def list_rules(ruleset: Ruleset, lang: Lang) -> str:
         names = label("punct.semicolon", lang).join(
             label("rule_list.named_from", lang, date=written_date(since, lang), name=name(lang))
             for since, name in department.names)
-        duties = label("rule_list.duties", lang, led=f"{count(led[code]):>2}",
+        duties = label("rule_list.duties", lang, led=count(led[code]),
                        assists=count(assisting[code]))
         lines.append(f"  {code:<{code_width}}  {duties}  {names}")
     return "\n".join(lines) + "\n"
@@ -67,11 +77,13 @@ def rule_line(rule: Rule) -> int | None:
 
 def _subsidy(spec: SubsidySpec, lang: Lang) -> list[str]:
     none = label("rule_show.none", lang)
-    lines = [_line("subsidy", label("rule_show.subsidy_kind", lang, kind=spec.kind.value), lang)]
+    kind = label_or(f"rule_show.kind.{spec.kind.value}", lang, spec.kind.value)
+    lines = [_line("subsidy", label("rule_show.subsidy_kind", lang, kind=kind), lang)]
     for branch in spec.amounts:
-        amounts = ", ".join(f"{label(f'rule_show.amount_{key}', lang)} = {name}" for key, name in (
+        amounts = listing((label("rule_show.amount", lang, role=label(f"rule_show.amount_{key}", lang),
+                                 name=name) for key, name in (
             ("city", branch.city), ("district", branch.district),
-            ("yuan_per_year", branch.yuan_per_year)) if name)
+            ("yuan_per_year", branch.yuan_per_year)) if name), lang)
         lines.append("    " + label("rule_show.subsidy_when", lang, condition=describe(branch.when),
                                       amounts=amounts))
     if spec.proration:
@@ -87,18 +99,28 @@ def _subsidy(spec: SubsidySpec, lang: Lang) -> list[str]:
     return lines
 
 
+def _value(value: object, unit: str, lang: Lang) -> str:
+    """A parameter's value as a person reads it: an amount as a document writes it (25万元,
+    10万元/年), a word by its label (按运营整月折算), else the number with its unit."""
+    if isinstance(value, int) and not isinstance(value, bool) and unit in _MONEY:
+        return money_text(value, lang) + _MONEY[unit](lang)
+    if isinstance(value, str):
+        return label_or(f"subsidy.word.{value}", lang, value)
+    return measure(value, unit, lang).rstrip()  # a unit with no name
+
+
 def _parameter(ruleset: Ruleset, name: str, lang: Lang) -> list[str]:
     parameter = ruleset.parameters[name]
     unit = label_or(f"unit.{parameter.unit}", lang, parameter.unit)
     lines = ["  " + label("rule_show.parameter", lang, name=name,
-                          unit=f"{unit}{label('punct.comma', lang)}" if unit else "",
+                          unit=label("rule_show.unit", lang, unit=unit) if unit else "",
                           reference=parameter.reference, description=parameter.description(lang))]
     if parameter.readings:
         lines.append("    " + label("rule_show.parameter_reading", lang,
                                       readings=listing(parameter.readings, lang)))
     for value in parameter.values:
         shown = (label("rule_show.parameter_ends", lang) if value.value is None
-                 else measure(value.value, parameter.unit, lang).rstrip())  # a unit with no name
+                 else _value(value.value, parameter.unit, lang))
         lines.append("    " + label("rule_show.parameter_value", lang, date=written_date(value.since, lang),
                                       value=shown, reference=value.reference))
     return lines
