@@ -56,6 +56,7 @@ class RecordText:
         # FindingWriter, itself bounded), never keeping it alive
         self._lines: weakref.WeakKeyDictionary[Finding, str] = weakref.WeakKeyDictionary()
         self._todo: weakref.WeakKeyDictionary[Finding, str] = weakref.WeakKeyDictionary()
+        self._headings: dict[tuple[int, int], str] = {}  # bounded: counts up to the rule count
 
     def finding(self, f: Finding) -> str:
         """A finding's lines (memoised per finding: findings are never changed)."""
@@ -103,6 +104,14 @@ class RecordText:
             parts.append(f"     {_shown(render.responsible(f, L))}\n")
         return "".join(parts)
 
+    def heading(self, which: int, count: int) -> str:
+        """The line over what to fix (0), improve (1) or supply (2), with how many."""
+        line = self._headings.get((which, count))
+        if line is None:
+            heading, colon = self.todo_headings[which]
+            line = self._headings[which, count] = f"{_shown(fill(heading, {'count': count}))}{colon}\n"
+        return line
+
     def record(self, record: RecordReport) -> str:
         """The record's text block, as ``text/record.txt`` renders it: the verdict and what
         to fix, improve or supply first, then the money, then the facility and every
@@ -112,14 +121,12 @@ class RecordText:
         parts = [f"\n{RULE}\n{self.record_label}{_shown(record.id)}{name}\n",
                  f"{self.type_label}{_shown(record.type_name)}{self.verdict_label}"
                  f"{_shown(L['verdict'][record.verdict])}\n"]
-        for (heading, colon), items in zip(self.todo_headings, (record.fix, record.improve),
-                                           strict=False):
+        for which, items in enumerate((record.fix, record.improve)):
             if items:
-                parts.append(f"{_shown(fill(heading, {'count': len(items)}))}{colon}\n")
+                parts.append(self.heading(which, len(items)))
                 parts.extend(f"  {n}. {self.todo(f)}" for n, f in enumerate(items, 1))
         if record.supply:
-            heading, colon = self.todo_headings[2]
-            parts.append(f"{_shown(fill(heading, {'count': len(record.supply)}))}{colon}\n")
+            parts.append(self.heading(2, len(record.supply)))
             parts.extend(f"  {n}. {_shown(name)}\n" for n, name in enumerate(record.missing, 1))
         if not (record.fix or record.improve or record.supply):
             parts.append(self.nothing_to_do)
