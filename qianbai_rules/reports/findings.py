@@ -54,7 +54,8 @@ def _human_compare(condition: Compare, lang: Lang) -> str:
         value = field_name(operand.name, lang)
     elif isinstance(operand, Scaled):
         ratio = formats.number(operand.numerator / operand.denominator)
-        value = f"{ratio} × {field_name(operand.field, lang)}"
+        times = "×" if lang == "zh" else " × "  # no spaces around numbers in Chinese
+        value = f"{ratio}{times}{field_name(operand.field, lang)}"
     elif isinstance(operand, Const) and isinstance(operand.value, tuple):
         value = formats.listing((render_value(condition.field, v, lang) for v in operand.value),
                                 lang)
