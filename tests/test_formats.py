@@ -47,8 +47,12 @@ def test_a_quantity_groups_whole_numbers_like_an_amount(value: Any, shown: str) 
 
 
 @pytest.mark.parametrize(("value", "unit", "lang", "shown"), [
-    (200, "m2", "zh", "200 平方米"), (50000, "yuan per year", "en", "50,000 yuan a year"),
-    ("monthly", "method", "zh", "monthly "), (3, "no such unit", "zh", "3 no such unit"),
+    (200, "m2", "zh", "200平方米"), (200, "m2", "en", "200 m²"),
+    (0.1, "m2 per resident", "zh", "0.1平方米/人"),
+    (50000, "yuan per year", "en", "50,000 yuan a year"),
+    (50000, "yuan per year", "zh", "5万元/年"), (8333, "yuan", "zh", "8,333元"),
+    ("monthly", "method", "zh", "按运营整月折算"), ("monthly", "method", "en", "by full months of operation"),
+    (3, "no such unit", "zh", "3no such unit"), (3, "no such unit", "en", "3 no such unit"),
 ])
 def test_a_measure_carries_its_unit_in_the_language(value: Any, unit: str, lang: Lang,
                                                     shown: str) -> None:

@@ -110,7 +110,7 @@ def test_the_identity_block_lists_what_the_record_has_in_its_order() -> None:
     rows = identity_rows(flat, "zh", shown=("id",))
     assert [(r["label"], r["value"]) for r in rows] == [
         ("区县", "江北区"), ("地址", "某路 1 号"), ("类型", "社区养老服务站"), ("联系电话", "023-1"),
-        ("验收日期", "2019-08-20")]
+        ("验收日期", "2019年8月20日")]
 
 
 def test_the_template_help_sheet_explains_the_credit_code_and_the_older_header(

@@ -52,9 +52,14 @@ def test_the_inspector_report_shows_the_verdict_every_rule_by_section_and_a_sign
     rows = {row["data-rule"]: row["data-status"] for row in page.select("tr[data-rule]")}
     assert rows == {f["rule"]: f["status"] for f in record["findings"]}
     headings = [h.get_text(strip=True) for h in page.find_all("h2")]
-    for expected in ("设施基本情况", "检查依据", "逐条检查结果（按方案条款）",
+    for expected in ("设施基本情况", "逐条检查结果（按方案条款）",
                      "补贴与可享受的政策（三（三）、三（四））", "签字确认"):
         assert expected in headings, (expected, headings)
+    # the technical facts come last, after the signatures, in a 技术附注 of their own
+    assert headings[-2:] == ["签字确认", "技术附注"], headings
+    note = page.select_one("[data-section=tech-note]")
+    assert note is not None and "sha256:" in note.get_text()
+    assert "area.station_min_m2" in note.get_text()
     sections = [h.get_text(" ", strip=True) for h in page.find_all("h3")]
     assert "二（一） 设施标准" in sections and "三（三） 资金保障" in sections
     assert page.select_one(".signature") is not None
@@ -75,7 +80,7 @@ def test_the_operator_checklist_lists_the_mandatory_failures_first_with_what_to_
                        if f["status"] == "fail" and f["severity"] == "advisory"]
     text = page.get_text()
     assert "mandatory" not in text and "not_applicable" not in text
-    assert "合规后可获 250,000 元" in text
+    assert "合规后可获25万元" in text
 
 
 def test_an_operator_with_missing_data_is_told_which_information_to_supply() -> None:

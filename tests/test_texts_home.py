@@ -67,17 +67,19 @@ def _md(lang: str, *more: str) -> str:
 
 def test_the_markdown_report_separates_its_basis_with_the_punctuation_of_the_language() -> None:
     english, chinese = _md("en"), _md("zh")
-    assert "- Parameters as of: 2019-12-31; Subsidy year: 2019; Engine: durable\n" in english
+    assert "As-of date: 2019-12-31; Subsidy year: 2019\n" in english
+    assert "- Engine: durable; Software version: " in english
     assert "community population: 1800; floor area \\(m²\\): 190 |" in english
     assert not any(f"；{word}" in english for word in ("Subsidy", "Engine", "floor area"))
-    assert "- 参数适用日期：2019-12-31；补贴年度：2019；评估引擎：durable\n" in chinese
+    assert "评估基准日：2019年12月31日；补贴年度：2019年\n" in chinese
+    assert "- 评估引擎：durable；软件版本：" in chinese
 
 
 def test_the_markdown_index_separates_its_basis_with_the_punctuation_of_the_language(
         tmp_path: Path) -> None:
     _md("en", "-o", f"{tmp_path.as_posix()}/en/")
     _md("zh", "-o", f"{tmp_path.as_posix()}/zh/")
-    assert "- Parameters as of: 2019-12-31; Subsidy year: 2019\n" in (
+    assert "As-of date: 2019-12-31; Subsidy year: 2019\n" in (
         tmp_path / "en" / "index.md").read_text(encoding="utf-8")
-    assert "- 参数适用日期：2019-12-31；补贴年度：2019\n" in (
+    assert "评估基准日：2019年12月31日；补贴年度：2019年\n" in (
         tmp_path / "zh" / "index.md").read_text(encoding="utf-8")

@@ -66,7 +66,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.findings is not None and args.format != "jsonl":
         say(f"qianbai: {label('cli.findings', lang)}", err)
         return USAGE_ERROR
-    context = replace(context, findings=args.findings or "lean")
+    context = replace(context, findings=args.findings or "lean", as_of_given=args.as_of is not None)
     if args.jobs < 1 or (args.jobs > 1 and (args.format not in STREAMED or args.record)):
         say(f"qianbai: {label('cli.jobs', lang)}", err)
         return USAGE_ERROR

@@ -5,11 +5,12 @@ names, yes/no, lists), the facility types by name. The values themselves are for
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.model.codes import CODE_NAMES_EN
-from qianbai_rules.model.fields import FIELDS
+from qianbai_rules.model.fields import FIELDS, Kind
 from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import label
 
@@ -23,7 +24,8 @@ def field_name(name: str, lang: Lang) -> str:
 
 
 def render_value(name: str, value: Any, lang: Lang) -> str:
-    """A record value as a person reads it: codes by their names, yes/no, lists."""
+    """A record value as a person reads it: codes by their names, yes/no, lists, dates
+    as written (2019年12月31日 in Chinese)."""
     spec = FIELDS.get(name)
     if value is None:
         return label("value.missing", lang)
@@ -38,6 +40,13 @@ def render_value(name: str, value: Any, lang: Lang) -> str:
         return spec.code_name(code) if lang == "zh" else CODE_NAMES_EN.get(code, code)
     if isinstance(value, int | float):
         return formats.number(value)
+    if isinstance(value, dt.date):
+        return formats.written_date(value, lang)
+    if spec is not None and spec.kind is Kind.date and isinstance(value, str):
+        try:
+            return formats.written_date(dt.date.fromisoformat(value), lang)
+        except ValueError:
+            return value
     return str(value)
 
 

@@ -27,6 +27,7 @@ class RunContext:
     fmt: str = "text"
     audience: str = "inspector"
     findings: str = "lean"  # JSON Lines: lean (static fields in the header) or full
+    as_of_given: bool = True  # False: the as-of date defaulted (the reports say so)
 
     @property
     def as_of(self) -> dt.date:

@@ -6,6 +6,7 @@ value, effective date, source) and a sentence that explains it in the chosen lan
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Final
@@ -22,16 +23,24 @@ from qianbai_rules.texts.labels import label
 
 
 def _basis_value(value: Any, lang: Lang) -> str:
-    """An amount with separators; a word (a proration method, a payer) by its label."""
+    """An amount as running text writes it (25万元); a word (a proration method, a payer)
+    by its label."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return formats.money(value)
+        return formats.money_text(value, lang)
     return label(f"subsidy.word.{value}", lang)
+
+
+def _since(value: Any) -> Any:
+    """A basis value's date of effect, written (2018年12月4日 in Chinese)."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return formats.written_text(value) if isinstance(value, dt.date) else value
 
 
 def _basis_text(outcome: SubsidyOutcome, compiled: CompiledRuleset, lang: Lang) -> str:
     shown = label("value.clause_separator", lang).join(
         label(f"subsidy.role.{v['role']}", lang, value=_basis_value(v["value"], lang),
-              since=v["since"])
+              since=_since(v["since"]))
         for v in outcome.basis)
     return label("subsidy.basis", lang, citation=compiled.ruleset.citation,
                  clause=outcome.rule.rule.clause, rule=outcome.rule.rule.id, values=shown)
@@ -92,14 +101,18 @@ def _settlement(outcome: SubsidyOutcome, lang: Lang, with_approved: bool) -> str
         return ""
     parts = []
     if facts.approved is not None and with_approved:
-        parts.append(label("subsidy.construction.approved", lang, amount=formats.money(facts.approved)))
+        parts.append(label("subsidy.construction.approved", lang,
+                           amount=formats.money_text(facts.approved, lang)))
     if money.paid is not None:
-        parts.append(label("subsidy.construction.paid", lang, amount=formats.money(money.paid)))
+        parts.append(label("subsidy.construction.paid", lang,
+                           amount=formats.money_text(money.paid, lang)))
     if outcome.decision is Decision.eligible and money.owed is not None:
-        parts.append(label("subsidy.construction.owed", lang, amount=formats.money(money.owed)))
+        parts.append(label("subsidy.construction.owed", lang,
+                           amount=formats.money_text(money.owed, lang)))
     if money.overpaid:
         key = "overpaid" if outcome.decision is Decision.eligible else "paid_not_due"
-        parts.append(label(f"subsidy.construction.{key}", lang, amount=formats.money(money.overpaid)))
+        parts.append(label(f"subsidy.construction.{key}", lang,
+                           amount=formats.money_text(money.overpaid, lang)))
     return label("subsidy.construction.settlement", lang,
                  parts=formats.listing(parts, lang))
 
@@ -134,8 +147,9 @@ def _construction(outcome: SubsidyOutcome, compiled: CompiledRuleset, reasons: s
     money = outcome.settlement()
     key = _construction_key(outcome)
     potential = outcome.potential
-    shown = {k: formats.money(v) for k, v in (potential or {}).items()}
-    standard = {f"standard_{k}": formats.money(v) for k, v in (facts.standard or {}).items()} \
+    shown = {k: formats.money_text(v, lang) for k, v in (potential or {}).items()}
+    standard = {f"standard_{k}": formats.money_text(v, lang)
+                for k, v in (facts.standard or {}).items()} \
         if facts else {}
     later = label("subsidy.construction.potential", lang, **shown) \
         if potential and outcome.decision is not Decision.eligible and key in (
@@ -146,10 +160,10 @@ def _construction(outcome: SubsidyOutcome, compiled: CompiledRuleset, reasons: s
     message = label(
         f"subsidy.construction.{key}", lang, **shown, **standard, potential=later, year=year,
         belongs=belongs if belongs is not None else "", when=when,
-        completed=formats.date(facts.completed) if facts and facts.completed else "",
-        as_of=formats.date(compiled.as_of),
+        completed=formats.written_text(facts.completed) if facts and facts.completed else "",
+        as_of=formats.written_text(compiled.as_of),
         state=label(f"report.subsidy_status.{status}", lang),
-        approved=formats.money(facts.approved if facts else None),
+        approved=formats.money_text(facts.approved if facts else None, lang),
         settlement=_settlement(outcome, lang, with_approved=key != "eligible_approved"),
         basis=_basis_text(outcome, compiled, lang),
         reasons=reasons)
@@ -186,13 +200,14 @@ def _operating(outcome: SubsidyOutcome, compiled: CompiledRuleset, reasons: str,
     spans: list[tuple[int | None, int]] = [(yuan_of(s.rate), s.months) for s in outcome.spans] \
         or [(rate, 0)]
     part = "subsidy.operating.part_full" if proration == "none" else "subsidy.operating.part"
-    formula = " + ".join(label(part, lang, rate=formats.money(r), months=m) for r, m in spans)
+    formula = " + ".join(label(part, lang, rate=formats.money_text(r, lang), months=m)
+                         for r, m in spans)
     starts = subsidy.counts_from
-    note = label("subsidy.operating.from_plan", lang, date=formats.date(starts)) \
+    note = label("subsidy.operating.from_plan", lang, date=formats.written_text(starts)) \
         if period and period.clamped and starts is not None and starts.year == year else ""
     values = {"year": year, "months": months, "formula": formula, "note": note,
-              "amount": formats.money(potential["amount"] if potential else None),
-              "rate": formats.money(rate)}
+              "amount": formats.money_text(potential["amount"] if potential else None, lang),
+              "rate": formats.money_text(rate, lang)}
     later = label("subsidy.operating.potential", lang, **values) \
         if potential and outcome.decision is not Decision.eligible else ""
     key = status if not (status == "eligible" and proration == "none") else "eligible_full"

@@ -18,7 +18,7 @@ from qianbai_rules.pipeline.check import Rejected, Result
 from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports import render
 from qianbai_rules.reports.model import RecordReport, RejectedEntry
-from qianbai_rules.reports.output import record_report, run_header
+from qianbai_rules.reports.output import about, record_report, run_header
 from qianbai_rules.texts.labels import labels
 
 
@@ -30,7 +30,7 @@ def _index_entry(report: RecordReport, file: str) -> dict[str, Any]:
 
 
 def _values(context: RunContext, **values: Any) -> dict[str, Any]:
-    return render.run_context(context.lang, run_header(context).as_json(), **values)
+    return render.run_context(context.lang, run_header(context).as_json(), about=about(context), **values)
 
 
 def _document(context: RunContext, template: str, values: dict[str, Any]) -> bytes:

@@ -54,7 +54,8 @@ def _human_compare(condition: Compare, lang: Lang) -> str:
         value = field_name(operand.name, lang)
     elif isinstance(operand, Scaled):
         ratio = formats.number(operand.numerator / operand.denominator)
-        value = f"{ratio} × {field_name(operand.field, lang)}"
+        times = "×" if lang == "zh" else " × "  # no spaces around numbers in Chinese
+        value = f"{ratio}{times}{field_name(operand.field, lang)}"
     elif isinstance(operand, Const) and isinstance(operand.value, tuple):
         value = formats.listing((render_value(condition.field, v, lang) for v in operand.value),
                                 lang)
@@ -69,14 +70,15 @@ def _human_compare(condition: Compare, lang: Lang) -> str:
 
 
 class _Filled:
-    """A rule text with its parameters filled in once; record fields filled per record."""
+    """A rule text with its parameters filled in once (``params``: each value as the text
+    shows it); record fields filled per record."""
 
     __slots__ = ("constant", "fields", "lang", "template")
 
-    def __init__(self, text: Text, lang: Lang, params: Mapping[str, Any]) -> None:
+    def __init__(self, text: Text, lang: Lang, params: Mapping[str, str]) -> None:
         self.lang = lang
         self.template = PLACEHOLDER.sub(
-            lambda m: formats.quantity(params[m.group(2)]) if m.group(1) == "param" else m.group(0),
+            lambda m: params[m.group(2)] if m.group(1) == "param" else m.group(0),
             text(lang))
         self.constant = None if PLACEHOLDER.search(self.template) else self.template
         self.fields = tuple(m.group(2) for m in PLACEHOLDER.finditer(self.template))
@@ -93,7 +95,9 @@ class _RuleView:
 
     def __init__(self, rule: CompiledRule, compiled: CompiledRuleset, lang: Lang) -> None:
         source = rule.rule
-        params = {a.parameter.name: a.value for a in compiled.applied}
+        # amounts as running text writes them (20万元, with their unit), other values bare
+        params = {a.parameter.name: formats.amount_or_quantity(a.value, a.parameter.unit, lang)
+                  for a in compiled.applied}
         self.rule = rule
         self.lang = lang
         names = compiled.department_names

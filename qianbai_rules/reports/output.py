@@ -24,6 +24,7 @@ from qianbai_rules.reports import render, textout
 from qianbai_rules.reports.build import Reporter
 from qianbai_rules.reports.lean import LeanWriter
 from qianbai_rules.reports.model import RecordReport, RejectedEntry, RunHeader, RunReport
+from qianbai_rules.reports.runview import RunAbout, run_about
 
 FORMATS = ("text", "json", "jsonl", "html", "md", "pdf")
 STREAMED = ("text", "json", "jsonl")
@@ -36,6 +37,7 @@ class _Kept:
 
     reporter: Reporter  # with its cache of findings already written
     header: RunHeader
+    about: RunAbout  # the run in words
     text_context: dict[str, Any]  # what the text templates read of the run
     lean: LeanWriter  # lean JSON Lines against the header's rules
 
@@ -48,8 +50,9 @@ def _kept(context: RunContext) -> _Kept:
     if kept is None:
         header = RunHeader.of(context)
         reporter = Reporter(context.compiled, context.year, context.lang)
+        about = run_about(context, header.version)
         kept = _KEPT[context] = _Kept(
-            reporter, header, render.run_context(context.lang, header.as_json()),
+            reporter, header, about, render.run_context(context.lang, header.as_json(), about=about),
             LeanWriter(reporter.findings.static(), header.ruleset.parameters))
     return kept
 
@@ -57,6 +60,11 @@ def _kept(context: RunContext) -> _Kept:
 def run_header(context: RunContext) -> RunHeader:
     """The run's header, made once per run."""
     return _kept(context).header
+
+
+def about(context: RunContext) -> RunAbout:
+    """The run in words (as-of date, its note, parameters by name), made once per run."""
+    return _kept(context).about
 
 
 def reporter(context: RunContext) -> Reporter:

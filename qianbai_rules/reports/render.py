@@ -6,6 +6,7 @@ never from rule or record text; record text reaches a template only as a value.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 import re
@@ -63,6 +64,21 @@ def responsible(finding: Finding, L: Mapping[str, Any]) -> str:
                                            "tag": L["reading"]["tag"]})
 
 
+def written(value: str | dt.date, lang: Lang) -> str:
+    """An ISO date (as the run's JSON has it) written for a reader: 2019年12月31日."""
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return formats.written_date(day, lang)
+
+
+def remedy(finding: Finding, L: Mapping[str, Any]) -> str:
+    """A finding's remediation under its name: 整改要求 for a failed mandatory rule, 改进建议
+    for an advisory one; the data to supply of an undecided rule says so itself."""
+    if finding.status == "unknown":
+        return finding.remediation or ""
+    name = L["text"]["improvement" if finding.severity == "advisory" else "remediation"]
+    return f"{name}{L['punct']['colon']}{finding.remediation or ''}"
+
+
 def finding_status_word(finding: Finding, L: Mapping[str, Any]) -> str:
     return status_word(finding.status, finding.severity, finding.entitlement, L)
 
@@ -84,6 +100,8 @@ def environment() -> Environment:
     env.filters["change"] = formats.change
     env.filters["responsible"] = responsible
     env.filters["status_word"] = finding_status_word
+    env.filters["remedy"] = remedy
+    env.filters["written"] = written
     return env
 
 

@@ -22,6 +22,8 @@ from qianbai_rules.texts.labels import label
 GROUP_FROM: Final = 1_000  # whole numbers from here on are grouped in thousands
 WAN: Final = 10_000  # yuan in one 万元
 NO_AMOUNT: Final = "—"  # an amount that is not known, in a table or in a sentence
+# Units of amounts in yuan, with the label of what follows the amount (per year).
+YUAN_UNITS: Final = {"yuan": None, "yuan per year": "unit.per_year"}
 
 
 def number(value: Fraction | int | float) -> str:
@@ -87,8 +89,25 @@ def money_text(value: int | None, lang: Lang) -> str:
 
 
 def measure(value: Any, unit: str, lang: Lang) -> str:
-    """A value with its unit as the catalogue names it (``200 平方米``, ``50,000 元/年``)."""
-    return f"{quantity(value)} {label_or(f'unit.{unit}', lang, unit)}"
+    """A value with its unit as the catalogue names it: in Chinese with no space
+    (``200平方米``, ``5万元/年``: amounts as :func:`money_text` writes them), in English
+    with one (``200 m²``, ``50,000 yuan a year``); a word (``monthly``) by its label."""
+    if isinstance(value, str):
+        return label_or(f"subsidy.word.{value}", lang, value)
+    if unit in YUAN_UNITS and isinstance(value, int) and not isinstance(value, bool):
+        per = YUAN_UNITS[unit]
+        return money_text(value, lang) + (label(per, lang) if per else "")
+    shown = label_or(f"unit.{unit}", lang, unit)
+    return f"{quantity(value)}{'' if lang == 'zh' else ' '}{shown}"
+
+
+def amount_or_quantity(value: Any, unit: str, lang: Lang) -> str:
+    """A parameter's value in a rule text: amounts as :func:`money_text` writes them (with
+    their unit: the text leaves it out), other numbers as :func:`quantity` (the text names
+    the unit)."""
+    if unit in YUAN_UNITS and isinstance(value, int) and not isinstance(value, bool):
+        return measure(value, unit, lang)
+    return quantity(value)
 
 
 def label_or(key: str, lang: Lang, default: str) -> str:
@@ -100,7 +119,7 @@ def label_or(key: str, lang: Lang, default: str) -> str:
 
 
 def date(value: dt.date) -> str:
-    """A date as the reports show it: ISO 8601, ``2019-12-31``."""
+    """A date as machines read it: ISO 8601, ``2019-12-31``."""
     return value.isoformat()
 
 
