@@ -83,8 +83,8 @@ def checked_date(year: int, month: int, day: int) -> dt.date:
     if not 1 <= month <= 12:
         raise DateProblem(text("problem.value.no_such_month", year=year, month=month))
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        raise DateProblem(text("problem.value.no_such_day", year=year, month=month, day=day,
-                               month_name=calendar.month_name[month]))
+        raise DateProblem(text("problem.value.no_such_day", year=year, day=day,
+                               month=Text(str(month), calendar.month_name[month])))
     return dt.date(year, month, day)
 
 

@@ -15,6 +15,7 @@ from qianbai_rules.core.safetext import MAX_QUOTED, clipped, quoted
 from qianbai_rules.model.creditcode import CreditCodeError
 from qianbai_rules.model.dates import DateProblem
 from qianbai_rules.model.fields import BY_LABEL, FIELDS, GROUPS, FieldSpec, Kind, nest
+from qianbai_rules.model.quoting import shown
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.model.values import MAX_ID_LENGTH, ValueProblem
 from qianbai_rules.texts.formats import listing, written_text
@@ -136,12 +137,6 @@ def parse_record(raw: Any, short_way: bool = True) -> FacilityRecord | list[Fiel
     return record
 
 
-def shown(value: object) -> Text | str:
-    """A refused value as a message quotes it: text in Chinese quotation marks in Chinese
-    (“abc”), as Python writes it in English ('abc'); other values as they are written."""
-    if isinstance(value, str):
-        return Text(f"“{clipped(value, MAX_QUOTED)}”", quoted(value))
-    return quoted(value)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,9 @@ def rejected(item: RawRecord, label: str, errors: list[FieldError]) -> Rejected:
     """A record with every error found in it, each saying where it is (the row, column and
     header of a spreadsheet; the record and the field's label of a document), in column
     order in a spreadsheet. The entry's field and column are those of the first."""
-    found = [(field, located(where(item.position, label, item.columns, field), message))
+    named = item.position if any(field == "id" for field, _ in errors) else label  # a refused
+    # id is not echoed in the messages: the record is named by its place in the file
+    found = [(field, located(where(item.position, named, item.columns, field), message))
              for field, message in errors]
     found = [*found, *item.notes]
     if item.columns:
