@@ -90,13 +90,17 @@ def checked_date(year: int, month: int, day: int) -> dt.date:
 
 def serial_date(serial: float) -> dt.date:
     """The day of an Excel serial number (1900 date system): 1 is 1900-01-01, 61 is
-    1900-03-01; 60, Excel's 29 February 1900, is named as the day that does not exist."""
+    1900-03-01; 60, Excel's 29 February 1900, is named as the day that does not exist.
+    A number that reads as a year (1900 to 2999) is refused as one: days of 1905 to 1908
+    are no dates of this plan's facilities, a year typed into a date column is."""
     if not serial.is_integer() or not FIRST_SERIAL <= serial <= LAST_SERIAL:
         raise DateProblem(text("problem.value.date_serial", value=repr(Serial(serial)),
                                first=FIRST_SERIAL, last=Text(str(LAST_SERIAL), f"{LAST_SERIAL:,}"),
                                first_date=written_text(FIRST_DATE),
                                last_date=written_text(LAST_DATE)))
     number = int(serial)
+    if FIRST_DATE.year <= number <= LAST_DATE.year:  # 1905-03-14 to 1908-03-18 in Excel
+        raise DateProblem(text("problem.value.year_not_date", year=number))
     if number == _FALSE_LEAP_DAY:
         return checked_date(1900, 2, 29)
     return _EPOCH + dt.timedelta(days=number if number < _FALSE_LEAP_DAY else number - 1)
