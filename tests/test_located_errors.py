@@ -28,7 +28,7 @@ HEADER = [("运营日期" if spec.name == "status.opened_on" else spec.label_zh)
 
 
 def _column(header: str) -> str:
-    return get_column_letter(HEADER.index(header) + 1)
+    return str(get_column_letter(HEADER.index(header) + 1))
 
 
 def _row(values: dict[str, Any]) -> list[Any]:
@@ -110,7 +110,7 @@ def test_excel_date_cells_serials_and_slashed_dates_are_read(tmp_path: Path) -> 
 def test_an_unknown_header_is_explained_once_per_sheet_with_the_nearest_header(
         tmp_path: Path) -> None:
     header = ["编号", "类型", "运营日其"]
-    rows = [["JB-1", "社区养老服务站", "2019/5/20"], ["JB-2", "社区养老服务站", None],
+    rows: list[list[Any]] = [["JB-1", "社区养老服务站", "2019/5/20"], ["JB-2", "社区养老服务站", None],
             ["JB-3", "社区养老服务站", "2019/6/1"], ["JB-4", "社区养老服务站", "2019/7/1"]]
     status, doc = _check(_workbook(tmp_path / "r.xlsx", header, rows))
     assert status == 2
