@@ -1,5 +1,5 @@
 """Dates as people write them, read in one place for every input format: the cases are
-data (tests/cases/dates/forms.yaml), each named by a sentence."""
+data (tests/data/dates.yaml), each named by a sentence."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from qianbai_rules.core.yamlio import load_yaml
 from qianbai_rules.model.dates import DateProblem, Serial, read_date, serial_date, serial_of
 from qianbai_rules.model.validation import parse_record
 
-CASES = Path(__file__).parent / "cases" / "dates" / "forms.yaml"
+CASES = Path(__file__).parent / "data" / "dates.yaml"
 
 
 def _cases() -> list[Any]:
