@@ -94,8 +94,10 @@ def where(position: str | None, label: str | None, columns: Sequence[str],
 
 
 def joined(messages: Sequence[Text]) -> Text:
-    """Several messages of one record as one text, in order."""
+    """Several messages of one record as one text, in order (in Chinese a message that
+    ends with its own question mark needs no semicolon after it)."""
     if len(messages) == 1:
         return messages[0]
-    return Text(text("location.separator").zh.join(m.zh for m in messages),
-                text("location.separator").en.join(m.en for m in messages))
+    separator = text("location.separator")
+    zh = "".join(f"{m.zh}{'' if m.zh.endswith('？') else separator.zh}" for m in messages[:-1])
+    return Text(zh + messages[-1].zh, separator.en.join(m.en for m in messages))
