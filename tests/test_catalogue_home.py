@@ -93,4 +93,4 @@ def test_every_kind_of_field_says_what_it_expects() -> None:
     # validation._expected looks these up by the kind's name
     assert [k for k in Kind if not isinstance(_entry(f"problem.value.expected.{k.value}"), dict)
             ] == []
-    assert label("problem.value.expected.integer", "zh", max=9) == "0 至 9 的整数"
+    assert label("problem.value.expected.integer", "zh", max=9) == "0至9的整数"

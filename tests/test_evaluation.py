@@ -432,7 +432,8 @@ def test_a_negative_area_in_row_3_is_rejected_naming_the_sheet_row_and_column_wh
     document = json.loads(out)
     assert document["rejected"] == [{
         "source": str(workbook), "record": "JBR-SMH-S01", "field": "floor_area_m2",
-        "message": "expected a number > 0 and <= 10000000, got -180",
+        "message": "sheet 设施, row 3, column G (建筑面积（平方米）): expected a number > 0 and <= 10000000, "
+                   "got -180",
         "position": "设施!row 3", "column": "G"}]
     assert document["summary"]["records"] == 2
     assert "1 record(s) could not be evaluated" in err

@@ -346,7 +346,7 @@ def test_a_list_field_longer_than_the_limit_is_refused_with_a_clear_message() ->
     field, message = parsed[0]
     assert field == "five_ones.equipment"
     assert f"at most {limits.MAX_LIST_ITEMS}" in message.en
-    assert f"不超过 {limits.MAX_LIST_ITEMS} 项" in message.zh
+    assert f"不超过{limits.MAX_LIST_ITEMS}项" in message.zh
 
 
 # --- files that are not files -------------------------------------------------------------

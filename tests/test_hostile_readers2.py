@@ -43,7 +43,8 @@ def test_a_shared_string_longer_than_a_cell_may_be_rejects_the_rows_that_refer_t
     assert [r["id"] for r in doc["records"]] == ["JB-1", "JB-3"]
     assert [(r["record"], r["position"], r["column"], r["field"], r["message"])
             for r in doc["rejected"]] == [
-        ("JB-2", "设施!row 3", "B", "facility_type", "the cell holds more than 10 characters")]
+        ("JB-2", "设施!row 3", "B", "facility_type",
+         "sheet 设施, row 3, column B (类型): the cell holds more than 10 characters")]
 
 
 def test_a_shared_string_is_stripped_once_and_shared_by_the_cells_not_copied(
@@ -80,8 +81,9 @@ def test_a_shared_string_of_a_million_characters_referred_to_a_thousand_times_ta
     assert status == 2
     assert [r["id"] for r in doc["records"]] == ["JB-1"]
     assert doc["summary"]["rejected"] == 1_000
-    assert {r["message"] for r in doc["rejected"]} == {
-        f"the cell holds more than {limits.MAX_CELL_CHARS:,} characters"}
+    assert [r["message"] for r in doc["rejected"]] == [
+        f"sheet 设施, row {n}, column B (类型): the cell holds more than "
+        f"{limits.MAX_CELL_CHARS:,} characters" for n in range(3, 1_003)]
 
 
 def test_a_row_holding_more_text_than_the_limit_is_rejected_naming_its_record(
@@ -94,8 +96,8 @@ def test_a_row_holding_more_text_than_the_limit_is_rejected_naming_its_record(
     assert status == 2
     assert [r["id"] for r in doc["records"]] == ["JB-1"]
     assert [(r["record"], r["position"], r["message"]) for r in doc["rejected"]] == [
-        ("JB-2", "设施!row 3", "the row holds more than 30 characters of text"),
-        ("JB-3", "设施!row 4", "the row holds more than 30 characters of text")]
+        ("JB-2", "设施!row 3", "sheet 设施, row 3: the row holds more than 30 characters of text"),
+        ("JB-3", "设施!row 4", "sheet 设施, row 4: the row holds more than 30 characters of text")]
     assert "field" in doc["rejected"][0] and doc["rejected"][0]["field"] is None
 
 

@@ -82,7 +82,7 @@ def test_the_evaluation_workbook_lists_the_records_not_evaluated(tmp_path: Path)
         ("JB-3（record 3）", "floor_area_m2"),
         ("JB-3（record 3）", "status.completed_on")]
     assert rows[1][0] == str(sites)
-    assert rows[1][3] == "应为大于 0 且不超过 10000000 的数，实际为 '4_2_0'"
+    assert rows[1][3] == "记录JB-2的建筑面积（平方米）：应为大于0且不超过10000000的数，实际为“4_2_0”"
     district = list(workbook["全区"].iter_rows(values_only=True))
     assert district[-2:] == [("已评估的记录（条）", 1, None, None),
                              ("未能评估的记录（条）", 2, None, None)]

@@ -30,9 +30,9 @@ def test_a_label_in_both_languages() -> None:
 
 def test_a_problem_text_comes_from_the_catalogue_in_both_languages() -> None:
     assert pair("problem.output_exists", path="out/a.html") == (
-        "out/a.html 已存在；确需覆盖请加 --force", "out/a.html exists; add --force to overwrite it")
+        "out/a.html已存在；确需覆盖请加 --force", "out/a.html exists; add --force to overwrite it")
     duplicate = text("problem.duplicate_id", id="{first}")
-    assert duplicate == Text("编号 {first} 与前面的记录重复", "duplicate id {first}")
+    assert duplicate == Text("编号{first}与前面的记录重复", "duplicate id {first}")
 
 
 def _leaves(node: object, path: str = "") -> list[tuple[str, dict[str, str]]]:

@@ -69,8 +69,8 @@ def test_a_record_whose_evaluation_raises_is_rejected_alike_with_and_without_job
         assert [r["id"] for r in document["records"]].count(FAULTY) == 0
         assert document["summary"]["rejected"] == 2
         fault, repeat = document["rejected"]
-        assert fault["message"] == ("internal error while evaluating; please report it: "
-                                    "RuntimeError: injected fault")
+        assert fault["message"] == (f"record {FAULTY}: internal error while evaluating; "
+                                    "please report it: RuntimeError: injected fault")
         assert fault["source"].endswith("sites.jsonl")
-        assert repeat["message"] == f"duplicate id {FAULTY}"
+        assert repeat["message"] == f"record 1: duplicate id {FAULTY}"
         assert document["summary"]["records"] == len(document["records"]) > 5

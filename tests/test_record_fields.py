@@ -35,7 +35,7 @@ def test_a_published_code_passes_and_every_other_check_character_is_refused(code
     for wrong in ALPHABET.replace(code[17], ""):
         with pytest.raises(CreditCodeError) as raised:
             creditcode.normalize(code[:17] + wrong)
-        assert f"应为 {code[17]}，而非 {wrong}" in raised.value.text.zh
+        assert f"应为{code[17]}，而非{wrong}" in raised.value.text.zh
 
 
 def test_the_check_value_31_is_written_0() -> None:

@@ -27,6 +27,11 @@ RULE_NUMBERS: Final = (f"a number in a rule is finite, at most {MAX_RULE_NUMBER:
 # date (9999-12-31 plus one day does not exist).
 FIRST_DATE: Final = dt.date(1900, 1, 1)
 LAST_DATE: Final = dt.date(2999, 12, 31)
+# A number in a date column of a spreadsheet is Excel's serial day number: those of the
+# dates above (1 is 1900-01-01; after Excel's false 29 February 1900, a serial counts the
+# days since 1899-12-30).
+FIRST_SERIAL: Final = 1
+LAST_SERIAL: Final = (LAST_DATE - dt.date(1899, 12, 30)).days
 
 # Rule, parameter and plan files: regular files of at most this size (the largest
 # shipped file is about 25 KB).

@@ -8,8 +8,10 @@ import csv
 import re
 from collections.abc import Iterator
 
-from qianbai_rules.core.problems import Problem, Text
-from qianbai_rules.io.sources import InputItem, RawRecord, file_problem, trim
+from qianbai_rules.core.problems import Text
+from qianbai_rules.io.headers import Header
+from qianbai_rules.io.places import table_row
+from qianbai_rules.io.sources import InputItem, RawRecord, file_problem, line_problem, trim
 from qianbai_rules.texts import labels
 from qianbai_rules.texts.formats import count
 
@@ -44,21 +46,24 @@ def read_csv(source: str, text: str) -> Iterator[InputItem]:
             yield file_problem(source, labels.text("problem.csv.bad_header", column=column,
                                                    what=what))
             return
+    table = Header(header)
     number = 1
     while rows.index < len(rows.lines):
         number += 1
+        position = table_row(number)
         row, error = rows.next(len(header))
         if error is not None:
-            yield Problem.in_record(source, f"row {number}", None, error, f"row {number}")
+            yield line_problem(source, position, error)
             continue
         if not row or not any(trim(cell) for cell in row):
             continue
         if len(row) != len(header):
-            yield Problem.in_record(source, f"row {number}", None, labels.text(
-                "problem.csv.row_width", cells=len(row), columns=len(header)), f"row {number}")
+            yield line_problem(source, position, labels.text(
+                "problem.csv.row_width", cells=len(row), columns=len(header)))
             continue
-        yield RawRecord(source, f"row {number}", dict(zip(header, (trim(c) for c in row),
-                                                          strict=False)), tuple(header))
+        notes = table.notes(table.names, position) if table.unknown else ()
+        yield RawRecord(source, position, table.cells(dict(zip(
+            header, (trim(c) for c in row), strict=False))), table.names, notes)
 
 
 class _CsvRows:

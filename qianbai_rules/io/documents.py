@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from qianbai_rules.core.yamlio import StrictLoadError, load_json, load_yaml
+from qianbai_rules.io.places import document_record
 from qianbai_rules.io.sources import InputItem, RawRecord, file_problem
 from qianbai_rules.texts import labels
 from qianbai_rules.texts.loading import load_problem
@@ -29,10 +30,10 @@ def read_document(source: str, text: str, suffix: str) -> Iterator[InputItem]:
     elif isinstance(doc, list):
         items = doc
     elif isinstance(doc, dict):
-        yield RawRecord(source, "record 1", doc)
+        yield RawRecord(source, document_record(1), doc)
         return
     else:
         yield file_problem(source, labels.text("problem.input.no_records"))
         return
     for index, item in enumerate(items, start=1):
-        yield RawRecord(source, f"record {index}", item)
+        yield RawRecord(source, document_record(index), item)

@@ -11,10 +11,10 @@ from typing import Any, Final
 import orjson
 
 from qianbai_rules.core import limits
-from qianbai_rules.core.problems import Problem
 from qianbai_rules.core.yamlio import StrictLoadError, load_json
 from qianbai_rules.io.encodings import HEAD_BYTES, encoding_problem
-from qianbai_rules.io.sources import InputItem, RawRecord, not_utf8
+from qianbai_rules.io.places import file_line
+from qianbai_rules.io.sources import InputItem, RawRecord, line_problem, not_utf8
 from qianbai_rules.texts.formats import count
 from qianbai_rules.texts.labels import text
 from qianbai_rules.texts.loading import load_problem
@@ -54,11 +54,11 @@ def read_jsonl(source: str, on_offset: Callable[[int], None] | None = None,
             number += 1
             if on_offset is not None:
                 on_offset(handle.tell())
-            position = f"line {number}"
+            position = file_line(number)
             if len(raw) > limit and not raw.endswith(b"\n"):
                 while raw and not raw.endswith(b"\n"):  # the rest of the long line
                     raw = handle.readline(limit)
-                yield Problem.in_record(source, position, None, text(
+                yield line_problem(source, position, text(
                     "problem.input.line_too_long", limit=count(limit)))
                 continue
             quick = quick_json(raw)
@@ -124,5 +124,4 @@ def json_line(source: str, position: str, line: str) -> Iterator[InputItem]:
     try:
         yield RawRecord(source, position, load_json(line))
     except StrictLoadError as exc:
-        yield Problem.in_record(source, position, None, text("problem.input.json_error",
-                                                             error=load_problem(exc)))
+        yield line_problem(source, position, text("problem.input.json_error", error=load_problem(exc)))

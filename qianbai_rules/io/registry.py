@@ -11,7 +11,9 @@ from typing import Any
 
 from qianbai_rules.core import limits
 from qianbai_rules.core.problems import Problem, Text
-from qianbai_rules.io.sources import InputItem, RawRecord, trim
+from qianbai_rules.io.headers import Header
+from qianbai_rules.io.places import joined, located, place, sheet_row
+from qianbai_rules.io.sources import InputItem, RawRecord, line_problem, trim
 from qianbai_rules.io.xlsx import WorkbookReader
 from qianbai_rules.io.xlsxcells import letter
 from qianbai_rules.io.xmlparts import WorkbookError
@@ -47,7 +49,8 @@ def _problem(source: str, message: Text, position: str | None = None,
 def read_xlsx(source: str) -> Iterator[InputItem]:
     """Records of a workbook: the sheet named 设施 (or facilities), else the first sheet.
 
-    Positions name the sheet and the row (``设施!row 4``) so that an official finds them.
+    Positions name the sheet and the row (``设施!row 4``), messages the sheet, row, column
+    and header (“设施”表第4行G列（建筑面积（平方米））) so that an official finds them.
     A malformed cell rejects its row (sheet, row, column and why); a workbook that cannot
     be opened is one problem naming the file; reading stops with one problem at a limit.
     """
@@ -103,23 +106,39 @@ def _records(source: str, workbook: WorkbookReader) -> Iterator[InputItem]:
             yield Problem.in_record(source, None, None, text(
                 "problem.workbook.bad_header", sheet=sheet, column=at, what=what), column=at)
             return
-    columns = tuple(header)
+    table = Header(header, chosen, header_row.number if header_row is not None else 1)
     for row in rows:
-        position = f"{chosen}!row {row.number}"
+        position = sheet_row(chosen, row.number)
         values = {header[c - 1]: _cell(v) for c, v in row.cells.items() if c <= len(header)}
         values = {k: v for k, v in values.items() if v not in (None, "")}
         label = record_label(values, position)
         if row.errors:
-            bad, message = row.errors[0]
-            label_of = header[bad - 1] if bad and bad <= len(header) else None
-            yield _problem(source, message, position, letter(bad) if bad else None,
-                           label, BY_LABEL.get(label_of, label_of) if label_of else None)
+            yield _row_errors(source, position, label, table, row.errors)
             continue
         if any(c > len(header) and _cell(v) not in (None, "") for c, v in row.cells.items()):
-            yield _problem(source, text("problem.workbook.beyond_header"), position)
+            yield line_problem(source, position, text("problem.workbook.beyond_header"))
             continue
         if values:
-            yield RawRecord(source, position, values, columns)
+            notes = table.notes(tuple(values), position) if table.unknown else ()
+            yield RawRecord(source, position, table.cells(values), table.names, notes)
+
+
+def _row_errors(source: str, position: str, label: str, table: Header,
+                errors: list[tuple[int | None, Text]]) -> Problem:
+    """A row with cells that cannot be read: every one of them, each at its column (the
+    first names the field and column of the JSON entry)."""
+    located_errors = []
+    for bad, message in errors:
+        at = place(position)
+        if bad and at is not None:
+            header = table.names[bad - 1] if bad <= len(table.names) else None
+            at = (text("location.header", place=at, column=letter(bad), header=header)
+                  if header else text("location.column", place=at, column=letter(bad)))
+        located_errors.append(located(at, message))
+    bad = errors[0][0]
+    label_of = table.names[bad - 1] if bad and bad <= len(table.names) else None
+    return _problem(source, joined(located_errors), position, letter(bad) if bad else None,
+                    label, BY_LABEL.get(label_of, label_of) if label_of else None)
 
 
 def _header_text(value: Any) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from qianbai_rules.core import limits
 from qianbai_rules.core.problems import Problem, Text
+from qianbai_rules.io.places import located, place
 from qianbai_rules.texts.formats import count
 from qianbai_rules.texts.labels import text
 
@@ -27,6 +28,8 @@ class RawRecord:
     position: str
     data: Any
     columns: tuple[str, ...] = ()  # a spreadsheet's headers, in column order
+    # errors the table reader found in the row, already located (a header naming no field)
+    notes: tuple[tuple[str | None, Text], ...] = ()
 
 
 InputItem = RawRecord | Problem
@@ -54,8 +57,13 @@ def cannot_read_file(exc: OSError) -> Text:
 
 def not_utf8(source: str, exc: UnicodeDecodeError, position: str | None = None) -> Problem:
     """A text (a file, or one line of it at ``position``) that is not UTF-8."""
-    return Problem.in_record(source, position, None, text("problem.input.not_utf8",
-                                                          byte=exc.start))
+    return line_problem(source, position, text("problem.input.not_utf8", byte=exc.start))
+
+
+def line_problem(source: str, position: str | None, message: Text) -> Problem:
+    """A record (a line, a row: at ``position``) that cannot be read, saying where it is."""
+    return Problem.in_record(source, position, None, located(place(position), message),
+                             position)
 
 
 def read_limited(source: str) -> bytes | None:

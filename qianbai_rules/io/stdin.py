@@ -12,6 +12,7 @@ from qianbai_rules.io.csvtable import read_csv
 from qianbai_rules.io.documents import read_document
 from qianbai_rules.io.encodings import as_text
 from qianbai_rules.io.jsonlines import json_line
+from qianbai_rules.io.places import file_line
 from qianbai_rules.io.sources import STDIN, InputItem
 
 
@@ -33,7 +34,7 @@ def read_stdin(data: bytes) -> Iterator[InputItem]:
     text = decoded
     if kind == ".jsonl":
         for number, line in enumerate(text.splitlines(), start=1):
-            yield from json_line(STDIN, f"line {number}", line)
+            yield from json_line(STDIN, file_line(number), line)
         return
     yield from read_document(STDIN, text, ".yaml")
 

@@ -19,6 +19,7 @@ from typing import Final
 
 from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.problems import Text
+from qianbai_rules.model.quoting import shown
 from qianbai_rules.texts.labels import text
 
 ALPHABET: Final = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -46,7 +47,7 @@ def check_character(first17: str) -> str:
 
 def _expected(reason: Text, given: str) -> CreditCodeError:
     given = given if len(given) <= 40 else given[:40] + "…"
-    return CreditCodeError(text("problem.credit_code", given=repr(given), reason=reason))
+    return CreditCodeError(text("problem.credit_code", given=shown(given), reason=reason))
 
 
 def normalize(value: str) -> str:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -14,11 +13,14 @@ from qianbai_rules.core.limits import MAX_AREA_M2, MAX_COUNT, MAX_LIST_ITEMS
 from qianbai_rules.core.problems import Text
 from qianbai_rules.core.safetext import MAX_QUOTED, clipped, quoted
 from qianbai_rules.model.creditcode import CreditCodeError
+from qianbai_rules.model.dates import DateProblem
 from qianbai_rules.model.fields import BY_LABEL, FIELDS, GROUPS, FieldSpec, Kind, nest
+from qianbai_rules.model.quoting import shown
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.model.values import MAX_ID_LENGTH, ValueProblem
-from qianbai_rules.texts.formats import listing
-from qianbai_rules.texts.labels import label, text
+from qianbai_rules.texts.formats import listing, written_text
+from qianbai_rules.texts.labels import text
+from qianbai_rules.texts.suggest import nearest
 
 FieldError = tuple[str | None, Text]
 
@@ -51,15 +53,26 @@ def _flatten(raw: Mapping[Any, Any], prefix: str, out: dict[str, Any],
 def _unknown_field(name: str) -> Text:
     leaf = name.rsplit(".", 1)[-1]
     close = [f for f in FIELDS if f.rsplit(".", 1)[-1] == leaf or f.startswith(f"{name}.")]
-    close = close or difflib.get_close_matches(name, [*FIELDS, *BY_LABEL], n=1, cutoff=0.75)
-    hint = text("problem.value.did_you_mean", name=close[0]) if close else ""
-    return text("problem.value.unknown_field", name=name, hint=hint)
+    found = close[0] if close else nearest(name, [*FIELDS, *BY_LABEL])
+    return text("problem.value.unknown_field", name=name, hint=did_you_mean(found))
+
+
+def did_you_mean(found: str | None) -> Text | str:
+    """The did-you-mean that ends a message, or nothing when no known word is close."""
+    return text("problem.value.did_you_mean", name=found) if found else ""
+
+
+def _nearest_code(spec: FieldSpec, got: object) -> str | None:
+    """The code (or its Chinese name, as the user wrote Chinese) nearest an unknown one."""
+    if not isinstance(got, str) or not got.strip():
+        return None
+    return nearest(got.strip(), [*spec.codes, *(name for _, name in spec.code_names_zh)])
 
 
 def _expected(spec: FieldSpec) -> Text:
-    named = [label("problem.value.expected.code_named", "zh", code=c, name=spec.code_name(c))
-             for c in spec.codes]  # the codes' names are Chinese: English lists the codes
-    codes = Text(listing(named, "zh"), listing(spec.codes, "en"))
+    # Chinese lists the codes' names (accepted as input), English the codes
+    codes = Text(listing([spec.code_name(c) for c in spec.codes], "zh"),
+                 listing(spec.codes, "en"))
     most = {Kind.number: MAX_AREA_M2, Kind.integer: MAX_COUNT, Kind.text_list: MAX_LIST_ITEMS,
             Kind.code_list: MAX_LIST_ITEMS}.get(spec.kind)
     return text(f"problem.value.expected.{spec.kind.value}", max=most, codes=codes)
@@ -78,45 +91,52 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
 def _field_error(error: ErrorDetails) -> FieldError:
     name = _field_name(error["loc"])
     got = error.get("input")
-    got_text = quoted(got) if not isinstance(got, Mapping) else "…"
+    got_text = shown(got) if not isinstance(got, Mapping) else "…"
     if error["type"] == "missing":
         return name, text("problem.value.missing")
     cause = error.get("ctx", {}).get("error")
-    if isinstance(cause, CreditCodeError | ValueProblem):  # says what was expected and why
+    if isinstance(cause, CreditCodeError | ValueProblem | DateProblem):  # says what and why
         return name, cause.text
     spec = FIELDS.get(name)
     if spec is None:
         return name or None, text("problem.value.invalid", reason=error["msg"])
-    return name, text("problem.value.expected_got", expected=_expected(spec), got=got_text)
+    hint = did_you_mean(_nearest_code(spec, got)) if spec.codes else ""
+    return name, text("problem.value.expected_got", expected=_expected(spec), got=got_text,
+                      hint=hint)
 
 
 def parse_record(raw: Any, short_way: bool = True) -> FacilityRecord | list[FieldError]:
-    """Validate one raw record; return the record or every field error found. A record
-    written as the model is (see :func:`canonical`) is validated as it is: the same record
-    and errors (``short_way=False`` is for the test that shows it)."""
+    """Validate one raw record; return the record or every field error found (a field or
+    key that is no field of the record, and each field whose value is refused: all of
+    them, in one run). A record written as the model is (see :func:`canonical`) is
+    validated as it is: the same record and errors (``short_way=False`` is for the test
+    that shows it)."""
     if not isinstance(raw, Mapping):
         return [(None, text("problem.value.not_a_mapping", type=type(raw).__name__))]
     nested = canonical(raw) if short_way else None
+    errors: list[FieldError] = []
     if nested is None:
         flat: dict[str, Any] = {}
-        errors: list[FieldError] = []
         _flatten(raw, "", flat, errors)
-        if errors:
-            return errors
         nested = nest(flat)
     try:
         record = FacilityRecord.model_validate(nested)
     except ValidationError as exc:
-        found: dict[str | None, Text] = {}
+        found: dict[str | None, Text] = dict(errors)
         for error in exc.errors(include_url=False):
             field, message = _field_error(error)
             found.setdefault(field, message)
         return list(found.items())
+    if errors:
+        return errors
     status = record.status
     if status.opened_on and status.closed_on and status.closed_on < status.opened_on:
         return [("status.closed_on", text("problem.value.closed_before_opened",
-                                          closed=status.closed_on, opened=status.opened_on))]
+                                          closed=written_text(status.closed_on),
+                                          opened=written_text(status.opened_on)))]
     return record
+
+
 
 
 @dataclass(frozen=True)
@@ -186,13 +206,20 @@ def record_label(raw: Any, position: str) -> str:
     return position
 
 
-def column_of(headers: tuple[str, ...], field: str | None) -> str | None:
+def column_of(headers: Sequence[str], field: str | None) -> str | None:
     """The spreadsheet column (A, B, …, AA) whose header names ``field``."""
-    if not headers or field is None:
+    index = column_index(headers, field)
+    return None if index is None else column_letters(index + 1)
+
+
+def column_index(headers: Sequence[str], field: str | None) -> int | None:
+    """The index of the column whose header names ``field`` (a field's label or dotted
+    name), or is it as written (a header that names no field)."""
+    if field is None:
         return None
     for index, header in enumerate(headers):
         if BY_LABEL.get(header, header) == field:
-            return column_letters(index + 1)
+            return index
     return None
 
 

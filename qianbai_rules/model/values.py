@@ -16,13 +16,12 @@ from typing import Annotated, Any, Final
 from pydantic import BeforeValidator, Field
 
 from qianbai_rules.core.errors import QianbaiError
-from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE, MAX_AREA_M2, MAX_COUNT, MAX_LIST_ITEMS
+from qianbai_rules.core.limits import MAX_AREA_M2, MAX_COUNT, MAX_LIST_ITEMS
 from qianbai_rules.core.problems import Text
 from qianbai_rules.core.safetext import char_name, first_invisible, first_unsafe
-from qianbai_rules.core.yamlio import as_date
 from qianbai_rules.model import creditcode
 from qianbai_rules.model.codes import CODE_NAMES_ZH
-from qianbai_rules.texts.formats import written_text
+from qianbai_rules.model.dates import read_date
 from qianbai_rules.texts.labels import text
 
 # Identity limits: an id is at most this many characters (after trimming).
@@ -104,19 +103,6 @@ def _strict_number(value: Any) -> Any:
             raise ValueError("number")
         return text
     return value
-
-
-def _strict_date(value: Any) -> Any:
-    """An ISO date from FIRST_DATE to LAST_DATE (as the as-of date): a year after or
-    before any record date stays a date."""
-    parsed = as_date(value.strip() if isinstance(value, str) else value)
-    if parsed is None:
-        raise ValueError("date")
-    if not FIRST_DATE <= parsed <= LAST_DATE:
-        raise ValueProblem(text("problem.value.date_out_of_range", date=written_text(parsed),
-                                first=written_text(FIRST_DATE), last=written_text(LAST_DATE)))
-    return parsed
-
 
 
 def _to_text(value: Any) -> Any:
@@ -244,7 +230,7 @@ Area = Annotated[
     int | float, Field(gt=0, le=MAX_AREA_M2, allow_inf_nan=False), BeforeValidator(_strict_number)
 ]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT), BeforeValidator(_strict_number)]
-Date = Annotated[dt.date, BeforeValidator(remembering(_strict_date))]
+Date = Annotated[dt.date, BeforeValidator(remembering(read_date))]
 # Text of at most 500 characters (an address, a telephone, an item of a list): not the
 # bilingual text of messages, core.problems.Text.
 ShortText = Annotated[str, Field(min_length=1, max_length=500),

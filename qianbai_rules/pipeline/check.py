@@ -9,10 +9,17 @@ from qianbai_rules.compile.compiled import CompiledRuleset, Status, Verdict
 from qianbai_rules.core.problems import Problem, Text
 from qianbai_rules.engines.evaluator import Evaluator
 from qianbai_rules.io.inputs import Meter, expand, read
-from qianbai_rules.io.sources import InputItem
+from qianbai_rules.io.places import joined, located, place, where
+from qianbai_rules.io.sources import InputItem, RawRecord
 from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.model.record import FacilityRecord
-from qianbai_rules.model.validation import column_of, parse_record, record_label
+from qianbai_rules.model.validation import (
+    FieldError,
+    column_index,
+    column_of,
+    parse_record,
+    record_label,
+)
 from qianbai_rules.model.values import id_key
 from qianbai_rules.subsidies.amounts import SubsidyOutcome
 from qianbai_rules.subsidies.memo import memo_of
@@ -71,7 +78,8 @@ class Identity:
             message = text("problem.duplicate_id", id=self.record_id)
         else:
             message = text("problem.duplicate_id_written_otherwise", id=self.record_id, first=first)
-        return Rejected(Problem.in_record(self.source, self.label, "id", message, self.position))
+        return Rejected(Problem.in_record(self.source, self.label, "id",
+                                          located(place(self.position), message), self.position))
 
 
 def validate(item: InputItem) -> tuple[Identity, FacilityRecord] | Rejected:
@@ -80,11 +88,31 @@ def validate(item: InputItem) -> tuple[Identity, FacilityRecord] | Rejected:
         return Rejected(item)
     label = record_label(item.data, item.position)
     parsed = parse_record(item.data)
-    if isinstance(parsed, list):
-        field, message = parsed[0]
-        return Rejected(Problem.in_record(item.source, label, field, message, item.position,
-                                      column_of(item.columns, field)), tuple(parsed))
+    if isinstance(parsed, list) or item.notes:
+        return rejected(item, label, [] if not isinstance(parsed, list) else parsed)
     return Identity(parsed.id, item.source, label, item.position), parsed
+
+
+def rejected(item: RawRecord, label: str, errors: list[FieldError]) -> Rejected:
+    """A record with every error found in it, each saying where it is (the row, column and
+    header of a spreadsheet; the record and the field's label of a document), in column
+    order in a spreadsheet. The entry's field and column are those of the first."""
+    named = item.position if any(field == "id" for field, _ in errors) else label  # a refused
+    # id is not echoed in the messages: the record is named by its place in the file
+    found = [(field, located(where(item.position, named, item.columns, field), message))
+             for field, message in errors]
+    found = [*found, *item.notes]
+    if item.columns:
+        found.sort(key=lambda error: _column_order(item.columns, error[0]))
+    field, _ = found[0]
+    return Rejected(Problem.in_record(item.source, label, field, joined([m for _, m in found]),
+                                      item.position, column_of(item.columns, field)),
+                    tuple(found))
+
+
+def _column_order(columns: tuple[str, ...], field: str | None) -> int:
+    index = column_index(columns, field)
+    return len(columns) if index is None else index
 
 
 class Unique:
@@ -171,8 +199,9 @@ def _guarded_evaluation(record: FacilityRecord, source: str, compiled: CompiledR
     try:
         return evaluate_record(record, source, compiled, evaluator, year)
     except Exception as exc:
-        return Rejected(Problem.in_record(source, record.id, None, text(
-            "problem.internal_error_evaluating", error=f"{type(exc).__name__}: {exc}")))
+        return Rejected(Problem.in_record(source, record.id, None, located(
+            text("location.record_id", id=record.id),
+            text("problem.internal_error_evaluating", error=f"{type(exc).__name__}: {exc}"))))
 
 
 def run(paths: Iterable[str], compiled: CompiledRuleset, evaluator: Evaluator,
