@@ -64,6 +64,9 @@ def test_the_sheet_to_fill_in_has_bold_frozen_headers_as_wide_as_their_labels(
     narrow = [(c.value, sheet.column_dimensions[c.column_letter].width) for c in sheet[1]
               if sheet.column_dimensions[c.column_letter].width < display_width(c.value) + 2]
     assert narrow == []
+    formats = {c.value: sheet.column_dimensions[c.column_letter].number_format for c in sheet[1]}
+    assert formats["联系电话"] == formats["统一社会信用代码"] == "@", "typed digits stay text"
+    assert formats["建成日期"] == 'yyyy"年"m"月"d"日"'
 
 
 def test_every_yes_no_and_code_column_has_a_list_that_refuses_other_values(

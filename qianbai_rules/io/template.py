@@ -12,6 +12,7 @@ name is refused: a file is never written in a format its name does not say.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from qianbai_rules.io import writing
 from qianbai_rules.io.registry import SHEET_NAMES
 from qianbai_rules.io.template_help import choices, display_width, example_row, help_rows
 from qianbai_rules.io.workbooks import append_row, save_workbook
-from qianbai_rules.model.fields import FIELDS
+from qianbai_rules.model.fields import FIELDS, Kind
 from qianbai_rules.model.validation import column_letters
 from qianbai_rules.texts.formats import listing
 from qianbai_rules.texts.labels import fill, labels, pair
@@ -64,9 +65,16 @@ def template_workbook(lang: Lang) -> Workbook:
     _fit(sheet, [[h, *choices(spec), _shown(v)]
                  for h, spec, v in zip(HEADERS, FIELDS.values(), example, strict=True)])
     for column, spec in enumerate(FIELDS.values(), start=1):
+        letter = column_letters(column)
         offered = choices(spec)
         if offered:
-            sheet.add_data_validation(_drop_down(offered, column_letters(column), 2, words))
+            sheet.add_data_validation(_drop_down(offered, letter, 2, words))
+        # What Excel does to a cell typed in: text stays text (a telephone number keeps its
+        # leading 0, an id never becomes a number); a date shows as the register writes it.
+        if spec.kind is Kind.text:
+            sheet.column_dimensions[letter].number_format = "@"
+        elif spec.kind is Kind.date:
+            sheet.column_dimensions[letter].number_format = words["date_cell"]
     _help_sheet(workbook.create_sheet(words["help"]), lang)
     _example_sheet(workbook.create_sheet(words["example"]), example, words)
     return workbook
@@ -137,6 +145,6 @@ def _example_sheet(sheet: Worksheet, example: list[Any], words: dict[str, Any]) 
     _header(sheet, HEADERS, 2)
     append_row(sheet, example)
     for column, value in enumerate(example, start=1):
-        if value is not None and not isinstance(value, str | int | float):
+        if isinstance(value, dt.date):
             sheet.cell(3, column).number_format = words["date_cell"]
     _fit(sheet, [[h, _shown(v)] for h, v in zip(HEADERS, example, strict=True)])
