@@ -44,12 +44,12 @@ def write_template(path: Path, lang: Lang) -> None:
     """The blank template in the format its name says (.xlsx or .csv); else a
     :class:`ReportError` and nothing written."""
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        save_workbook(template_workbook(lang), path)
-    elif suffix == ".csv":
+    if suffix == ".csv":
         buffer = io.StringIO()
         csv.writer(buffer).writerow(HEADERS)
         writing.write_atomically(path, buffer.getvalue().encode("utf-8-sig"))
+    elif suffix == ".xlsx" or path.is_dir():  # a folder is refused as such, by the policy
+        save_workbook(template_workbook(lang), path)
     else:
         raise writing.ReportError(*pair("workbook.template_suffix", path=str(path)))
 
