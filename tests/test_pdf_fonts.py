@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from qianbai_rules.cli.app import main
+from qianbai_rules.reports.fonts import chinese_font_count
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "examples" / "sites" / "station-failing.yaml"
@@ -100,3 +101,10 @@ def test_a_pdf_report_embeds_a_font_covering_chinese(tmp_path: Path, lang: str) 
     text = subprocess.run([_needs("pdftotext"), "-enc", "UTF-8", str(target), "-"], check=True,
                           capture_output=True, text=True).stdout
     assert "大石坝街道东原社区养老服务站" in text
+
+
+@pytest.mark.slow
+def test_the_check_asks_fontconfig_what_fc_list_asks_it() -> None:
+    listed = subprocess.run([_needs("fc-list"), ":lang=zh", "family", "file"], capture_output=True,
+                            text=True, check=True).stdout.splitlines()
+    assert chinese_font_count() == len(listed)
