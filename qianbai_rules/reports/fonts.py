@@ -10,8 +10,10 @@ as WeasyPrint reads it.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import importlib
 from functools import cache
 
 from qianbai_rules.io.writing import ReportError
@@ -26,6 +28,16 @@ class _FontSet(ctypes.Structure):
 
 
 def _fontconfig() -> ctypes.CDLL | None:
+    library = _load()
+    if library is None:
+        # WeasyPrint's own loading first adds the folders of its libraries (Windows).
+        with contextlib.suppress(ImportError, OSError):
+            importlib.import_module("weasyprint.text.ffi")
+            library = _load()
+    return library
+
+
+def _load() -> ctypes.CDLL | None:
     for name in (*_LIBRARIES, None):
         name = name or ctypes.util.find_library("fontconfig")  # asked only as a last resort
         if name is None:
