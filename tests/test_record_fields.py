@@ -119,9 +119,9 @@ def test_the_template_help_sheet_explains_the_credit_code_and_the_older_header(
     assert main(["template", "-o", str(path)]) == 0
     workbook = openpyxl.load_workbook(path)
     help_sheet = workbook[workbook.sheetnames[1]]
-    notes = {row[1]: row[3] for row in help_sheet.iter_rows(min_row=2, values_only=True)}
-    assert notes["operation.operator_credit_code"] == (
-        "18 位，由数字和大写字母组成（不含 I、O、S、V、Z），"
-        "第 18 位为校验码（GB 32100-2015）；小写字母按大写读取")
-    assert notes["status.opened_on"] == "表头也可写作“运营日期”"
-    assert notes["address"] is None
+    notes = {row[0]: row[3] for row in help_sheet.iter_rows(min_row=2, values_only=True)}
+    assert notes["统一社会信用代码"] == (
+        "18位，由数字和大写字母组成（不含I、O、S、V、Z），"
+        "第18位为校验码（GB 32100—2015）；小写字母按大写读取")
+    assert str(notes["开始运营日期"]).endswith("；表头也可写作“运营日期”")
+    assert notes["地址"] is None

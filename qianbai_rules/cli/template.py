@@ -1,5 +1,5 @@
-"""``qianbai template`` (an empty registry workbook) and ``qianbai schema`` (the JSON Schema
-of the facility record)."""
+"""``qianbai template`` (the blank registry to fill in) and ``qianbai schema`` (the JSON
+Schema of the facility record)."""
 
 from __future__ import annotations
 
@@ -11,19 +11,24 @@ from qianbai_rules.cli import options
 from qianbai_rules.cli.common import say
 from qianbai_rules.cli.options import USAGE_ERROR
 from qianbai_rules.core.jsontext import indented_json
+from qianbai_rules.core.problems import Lang
 from qianbai_rules.core.resources import rules_dir, templates_dir
 from qianbai_rules.io import writing
 from qianbai_rules.io.writing import ReportError
 from qianbai_rules.model.record import FacilityRecord
+from qianbai_rules.texts.labels import label
 
 
-def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    commands.add_parser("schema", help="print the JSON Schema of the facility record")
-    template = commands.add_parser("template", help="write an empty registry workbook (XLSX) with "
-                                   "Chinese headers, drop-down lists and a help sheet")
-    options.add_output(template, metavar="FILE", required=True)
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                lang: Lang = "zh") -> None:
+    commands.add_parser("schema", help=label("workbook.command_schema", lang),
+                        description=label("workbook.command_schema", lang))
+    template = commands.add_parser("template", help=label("workbook.command_template", lang),
+                                   description=label("workbook.command_template", lang))
+    options.add_output(template, label("workbook.option_output", lang), metavar="FILE",
+                       required=True)
     options.add_lang(template)
-    options.add_force(template, "overwrite an existing file")
+    options.add_force(template, label("workbook.option_force", lang))
 
 
 def template_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -17,6 +17,7 @@ from qianbai_rules.io import writing
 from qianbai_rules.pipeline.check import Rejected, Result
 from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports import render
+from qianbai_rules.reports.fonts import require_chinese_font
 from qianbai_rules.reports.model import RecordReport, RejectedEntry
 from qianbai_rules.reports.output import about, record_report, run_header
 from qianbai_rules.texts.labels import labels
@@ -50,7 +51,10 @@ def write_reports(results: Iterable[Result], context: RunContext, target: str | 
     for the second record (one record's report is named after it). The rejected records are
     kept for the end of the document. PDF is the exception: WeasyPrint lays out the whole
     HTML at once, so that document is held whole (as text, not as reports) before it is
-    converted."""
+    converted. A PDF is refused before the first record is read when no font covers
+    Chinese (:mod:`.fonts`)."""
+    if context.fmt == "pdf":
+        require_chinese_font()
     if target and writing.is_folder(target):
         return _write_folder(results, context, Path(target))
     tally = Tally()

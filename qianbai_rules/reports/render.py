@@ -21,6 +21,7 @@ from qianbai_rules.core.problems import Lang
 from qianbai_rules.core.resources import templates_dir
 from qianbai_rules.core.safetext import visible, visible_lines
 from qianbai_rules.io.writing import ReportError
+from qianbai_rules.reports.fonts import require_chinese_font
 from qianbai_rules.reports.model import Finding
 from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import fill, labels, pair, status_word
@@ -117,6 +118,7 @@ def render(template: str, context: Mapping[str, Any]) -> str:
 
 def to_pdf(document: str) -> bytes:
     """An HTML document as PDF through WeasyPrint (the optional ``pdf`` extra)."""
+    require_chinese_font()
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:
