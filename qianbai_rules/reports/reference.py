@@ -45,6 +45,7 @@ def documents(ruleset: Ruleset) -> dict[str, str]:
     found: dict[str, str] = {}
     for lang in LANGS:
         links = {name.split(".")[0].replace("-", "_"): name for name, _t, _c in DOCUMENTS}
+        links["up"] = "../" * FOLDERS[lang].count("/")  # from a language's folder to docs/
         for name, template, context in DOCUMENTS:
             values = {"L": labels(lang), "R": labels(lang)["reference"], "lang": lang,
                       "cell": cell, "links": links, **context(ruleset, lang)}
