@@ -15,6 +15,7 @@ from qianbai_rules.reports.reference_fields import applies_to_type, current
 from qianbai_rules.rules.parameters import Parameter, Scalar
 from qianbai_rules.rules.rulefile import PLACEHOLDER, Rule, Severity
 from qianbai_rules.rules.ruleset import Ruleset
+from qianbai_rules.rules.subsidy_spec import DecisionRow
 from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import label
 
@@ -101,6 +102,20 @@ def _parameter(parameter: Parameter, users: Mapping[str, list[str]],
     }
 
 
+def _decision(row: DecisionRow, lang: Lang) -> dict[str, str]:
+    """One row of the eligibility table in words: when it holds, the status, the reasons."""
+    words = "reference.rules.eligibility"
+    when = [label(f"{words}.scope.{row.scope}", lang)]
+    if row.verdict is not None:
+        when.append(label(f"{words}.verdict", lang, verdict=label(f"verdict.{row.verdict}", lang)))
+    when += [label(f"{words}.{flag}", lang) for flag in ("blocked", "missing", "idle")
+             if getattr(row, flag)]
+    return {"when": label("value.clause_separator", lang).join(when),
+            "status": label(f"reference.output.decision.{row.status.value}", lang),
+            "reasons": label(f"{words}.reasons.{row.reasons.value}", lang) if row.reasons
+            else label("reference.rules.none", lang)}
+
+
 def rules_context(ruleset: Ruleset, lang: Lang) -> dict[str, Any]:
     """What the rule catalogue template reads."""
     sections = [{"clause": clause, "title": section.title(lang),
@@ -116,6 +131,7 @@ def rules_context(ruleset: Ruleset, lang: Lang) -> dict[str, Any]:
         "counts": {"rules": formats.count(len(ruleset.rules)),
                    **{k: formats.count(v) for k, v in counts.items()}},
         "sections": sections,
+        "decisions": [_decision(row, lang) for row in ruleset.decisions],
         "parameters": [_parameter(ruleset.parameters[name], users, lang)
                        for name in sorted(ruleset.parameters)],
         "readings": [{"id": r.id, "text": r.text(lang), "rules": formats.listing(r.rules, lang),
