@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -199,3 +200,17 @@ def test_every_top_level_key_of_the_annual_evaluation_is_documented(tmp_path: Pa
     missing = [key for key in json.loads(out.read_text(encoding="utf-8"))
                if key not in written and key not in written["other"]]
     assert not missing
+
+
+def test_every_row_of_every_table_has_as_many_cells_as_its_header(
+        generated: dict[str, str]) -> None:
+    for path, text in generated.items():
+        width = None
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.startswith("|"):
+                width = None
+                continue
+            cells = len(re.split(r"(?<!\\)\|", line)) - 2
+            if width is None:
+                width = cells
+            assert cells == width, f"{path}:{number}: {line}"

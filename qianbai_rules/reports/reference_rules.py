@@ -6,7 +6,7 @@ departments. Parameter keys and the fingerprint go to the technical note only.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.model.display import field_name, type_names
@@ -19,6 +19,9 @@ from qianbai_rules.rules.subsidy_spec import DecisionRow
 from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import label
 
+# Units of amounts in yuan, and what follows the amount (a label key), if anything.
+MONEY_UNITS: Final = {"yuan": "", "yuan per year": "reference.rules.per_year"}
+
 
 def parameter_value(value: Scalar | None, unit: str, lang: Lang) -> str:
     """A parameter's value as a person reads it: a number with its unit, a word by its name."""
@@ -26,8 +29,9 @@ def parameter_value(value: Scalar | None, unit: str, lang: Lang) -> str:
         return label("reference.rules.parameter_ends", lang)
     if isinstance(value, str):
         return formats.label_or(f"subsidy.word.{value}", lang, value)
-    if unit == "yuan" and isinstance(value, int):
-        return formats.money_text(value, lang)
+    if unit in MONEY_UNITS and isinstance(value, int):  # amounts as the plan writes them: 5万元/年
+        per = MONEY_UNITS[unit]
+        return formats.money_text(value, lang) + (label(per, lang) if per else "")
     return formats.measure(value, unit, lang).strip()
 
 
