@@ -197,8 +197,9 @@ def test_every_top_level_key_of_the_annual_evaluation_is_documented(tmp_path: Pa
     app.main(["evaluate", str(ROOT / "examples" / "jiangbei-registry.xlsx"), "--year", "2019",
               "--format", "json", "-o", str(out)])
     written = labels("zh")["reference"]["output"]["evaluate"]
+    common = labels("zh")["reference"]["output"]["evaluate_common"]
     missing = [key for key in json.loads(out.read_text(encoding="utf-8"))
-               if key not in written and key not in written["other"]]
+               if key not in written and key not in common]
     assert not missing
 
 
@@ -214,3 +215,19 @@ def test_every_row_of_every_table_has_as_many_cells_as_its_header(
             if width is None:
                 width = cells
             assert cells == width, f"{path}:{number}: {line}"
+
+
+def test_every_text_of_the_reference_section_is_a_pair_of_texts() -> None:
+    """A flow mapping that YAML reads otherwise (an unquoted comma) shows up here."""
+    from qianbai_rules.texts.labels import _catalogue
+
+    def leaves(node: Any, path: str) -> list[tuple[str, Any]]:
+        if isinstance(node, dict) and ("zh" in node or "en" in node):
+            return [(path, node)]
+        if isinstance(node, dict):
+            return [leaf for key, value in node.items() for leaf in leaves(value, f"{path}.{key}")]
+        return [(path, node)]
+
+    for path, node in leaves(_catalogue()["reference"], "reference"):
+        assert isinstance(node, dict) and set(node) == {"zh", "en"}, path
+        assert all(isinstance(text, str) for text in node.values()), path
