@@ -13,7 +13,7 @@ from qianbai_rules.compile.compiled import compile_condition
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.engines.plain import kleene
 from qianbai_rules.model.codes import CODE_NAMES_EN, LABEL_ALIASES_ZH
-from qianbai_rules.model.display import field_name
+from qianbai_rules.model.display import field_name, type_names
 from qianbai_rules.model.fields import FIELDS, FieldSpec, Kind
 from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.model.validation import parse_record
@@ -134,8 +134,18 @@ def field_uses(ruleset: Ruleset) -> dict[str, FieldUse]:
         tuple(readers[name])) for name, by_type in found.items()}
 
 
+def _glossed(written: str, gloss: str, lang: Lang) -> str:
+    """What a person types (a Chinese header or code name), with its English gloss in
+    English documents: the record is written in Chinese whatever the reader's language."""
+    return written if lang == "zh" or gloss == written else f"{written} ({gloss})"
+
+
 def _code_name(spec: FieldSpec, code: str, lang: Lang) -> str:
-    return spec.code_name(code) if lang == "zh" else CODE_NAMES_EN.get(code, code)
+    return _glossed(spec.code_name(code), CODE_NAMES_EN.get(code, code), lang)
+
+
+def _header(name: str, lang: Lang) -> str:
+    return _glossed(field_name(name, "zh"), field_name(name, "en"), lang)
 
 
 def _values(spec: FieldSpec, lang: Lang) -> str:
@@ -160,21 +170,21 @@ def record_context(ruleset: Ruleset, lang: Lang) -> dict[str, Any]:
     uses = field_uses(ruleset)
     types = FIELDS["facility_type"].codes
     fields = [{
-        "label": field_name(name, lang), "name": name,
+        "label": _header(name, lang), "name": name,
         "kind": label(f"reference.record.kind.{spec.kind.value}", lang),
         "required": spec.required, "accepted": _values(spec, lang),
         "needs": [_need_word(uses[name].needs[t], lang) for t in types],
         "rules": formats.listing(uses[name].rules, lang) if uses[name].rules
         else label("reference.record.not_needed", lang),
     } for name, spec in FIELDS.items()]
-    codes = [{"label": field_name(name, lang), "name": name,
+    codes = [{"label": _header(name, lang), "name": name,
               "codes": [(c, _code_name(spec, c, lang)) for c in spec.codes]}
              for name, spec in FIELDS.items() if spec.codes]
     forms = accepted_forms()
     return {
         "fields": fields, "codes": codes,
-        "types": [_code_name(FIELDS["facility_type"], t, lang) for t in types],
-        "aliases": [(alias, field_name(name, lang)) for alias, name in LABEL_ALIASES_ZH.items()],
+        "types": [type_names(lang)[t] for t in types],
+        "aliases": [(alias, field_name(name, "zh")) for alias, name in LABEL_ALIASES_ZH.items()],
         "forms": {**forms, **{key: _joined(forms[key], lang)
                               for key in ("dates", "true", "false", "separators")}},
         "grouped": GROUPED_NUMBER,
