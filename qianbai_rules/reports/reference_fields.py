@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from qianbai_rules.compile.compiled import compile_condition
+from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.engines.plain import kleene
 from qianbai_rules.model.codes import CODE_NAMES_EN, LABEL_ALIASES_ZH
 from qianbai_rules.model.display import field_name, type_names
 from qianbai_rules.model.fields import FIELDS, FieldSpec, Kind
 from qianbai_rules.model.flat import FlatRecord
+from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.model.validation import parse_record
 from qianbai_rules.rules.conditions import Condition, fields_of
 from qianbai_rules.rules.parameters import Scalar
@@ -148,13 +150,50 @@ def _header(name: str, lang: Lang) -> str:
     return _glossed(field_name(name, "zh"), field_name(name, "en"), lang)
 
 
-def _values(spec: FieldSpec, lang: Lang) -> str:
-    """What a field accepts, in a few words."""
+def _schemas() -> dict[str, dict[str, Any]]:
+    """Each field's JSON Schema (its limits as the model states them), by dotted name."""
+    schema = FacilityRecord.model_json_schema()
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(properties: dict[str, Any], prefix: str) -> None:
+        for key, node in properties.items():
+            ref = node.get("$ref") or next((a.get("$ref") for a in node.get("anyOf", [])
+                                            if "$ref" in a), None)
+            if ref and "properties" in schema["$defs"][ref.split("/")[-1]]:
+                walk(schema["$defs"][ref.split("/")[-1]]["properties"], f"{prefix}{key}.")
+                continue
+            present = [a for a in node.get("anyOf", [node]) if a.get("type") != "null"]
+            found[f"{prefix}{key}"] = {**node, **present[0]} if present else node
+    walk(schema["properties"], "")
+    return found
+
+
+def _limits(schema: dict[str, Any]) -> dict[str, str]:
+    """The limits of one field's schema, as slots of the catalogue's texts."""
+    item = schema.get("items", {})
+    found = {"max_length": schema.get("maxLength", item.get("maxLength")),
+             "max_items": schema.get("maxItems"), "minimum": schema.get("minimum"),
+             "maximum": schema.get("maximum", schema.get("le")), "above": schema.get("gt")}
+    return {key: formats.quantity(value) for key, value in found.items() if value is not None}
+
+
+def _values(spec: FieldSpec, schema: dict[str, Any], lang: Lang) -> str:
+    """What a field accepts, in a few words, with the limits the model sets."""
     if spec.codes:
-        return formats.listing((_code_name(spec, c, lang) for c in spec.codes), lang)
-    if spec.kind is Kind.boolean:
-        return formats.listing((label("value.true", lang), label("value.false", lang)), lang)
-    return label(f"reference.record.accepts.{spec.kind.value}", lang)
+        shown = formats.listing((_code_name(spec, c, lang) for c in spec.codes), lang)
+        if spec.kind is Kind.code_list:
+            shown += label("reference.record.accepts.code_list", lang, **_limits(schema))
+    elif spec.kind is Kind.boolean:
+        shown = formats.listing((label("value.true", lang), label("value.false", lang)), lang)
+    elif "pattern" in schema:
+        shown = label("reference.record.accepts.credit_code", lang)
+    else:
+        shown = label(f"reference.record.accepts.{spec.kind.value}", lang, **_limits(schema),
+                      first=formats.written_date(FIRST_DATE, lang),
+                      last=formats.written_date(LAST_DATE, lang))
+    if schema.get("default") is not None:
+        shown += label("reference.record.accepts.default", lang, value=schema["default"])
+    return shown
 
 
 def _need_word(need: str | None, lang: Lang) -> str:
@@ -168,11 +207,12 @@ def _need_word(need: str | None, lang: Lang) -> str:
 def record_context(ruleset: Ruleset, lang: Lang) -> dict[str, Any]:
     """What the record reference template reads."""
     uses = field_uses(ruleset)
+    schemas = _schemas()
     types = FIELDS["facility_type"].codes
     fields = [{
         "label": _header(name, lang), "name": name,
         "kind": label(f"reference.record.kind.{spec.kind.value}", lang),
-        "required": spec.required, "accepted": _values(spec, lang),
+        "required": spec.required, "accepted": _values(spec, schemas[name], lang),
         "needs": [_need_word(uses[name].needs[t], lang) for t in types],
         "rules": formats.listing(uses[name].rules, lang) if uses[name].rules
         else label("reference.record.not_needed", lang),
