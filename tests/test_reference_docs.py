@@ -183,9 +183,11 @@ def _documented(path: str, keys: dict[str, str]) -> bool:
 def test_every_key_of_the_json_output_is_documented(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: X-1\nfacility_type: station\nfloor_area_m2: -3\n", encoding="utf-8")
+    sheet = tmp_path / "bad.csv"  # a spreadsheet's row is located by its own keys, if any
+    sheet.write_text("编号,类型,建筑面积（平方米）\nX-2,社区养老服务站,-3\n", encoding="utf-8")
     out = tmp_path / "out.json"
-    app.main(["check", str(ROOT / "examples" / "sites"), str(bad), "--as-of", "2019-12-31",
-              "--format", "json", "-o", str(out)])
+    app.main(["check", str(ROOT / "examples" / "sites"), str(bad), str(sheet), "--as-of",
+              "2019-12-31", "--format", "json", "-o", str(out)])
     keys = labels("zh")["reference"]["output"]["json"]
     missing = sorted(p for p in _paths(json.loads(out.read_text(encoding="utf-8")))
                      if not _documented(p, keys))
