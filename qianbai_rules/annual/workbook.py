@@ -54,7 +54,8 @@ def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
         append_row(streets, [s.street_town, *[s.targets[k] for k in kinds],
                              *[s.completed[k] for k in kinds], pilot])
     money = workbook.create_sheet(sheets["subsidies"])
-    append_row(money, ["", L["total"], L["city"], L["district"], L["facilities"], L["undetermined"]])
+    append_row(money, [L["money_kind"], L["total"], L["city"], L["district"], L["facilities"],
+                       L["undetermined"]])
     for key in ("construction", "operating"):
         m = report.subsidies[key]
         append_row(money, [L[key], m.total, m.city, m.district, m.facilities, m.undetermined])
