@@ -119,8 +119,8 @@ def test_every_annual_format_shows_the_exit_review_by_operator(
     db, _ = two_years
     out = evaluate(2020, "--db", db, fmt=fmt)
     for text in ("重庆石门乐龄服务有限公司", "大石坝街道石门社区养老服务站", "社区养老服务站建筑面积",
-                 "重庆华欣颐养院", "综合性养老服务：精神关爱", "2019年未达到的必须项",
-                 "2020年未达到的必须项"):
+                 "重庆华欣颐养院", "综合性养老服务：精神关爱", "2019年未达到的必备项",
+                 "2020年未达到的必备项"):
         assert text in out, text
     assert "按街镇" in out  # the open failures by street/town
     english = evaluate(2020, "--db", db, "--lang", "en", fmt=fmt)

@@ -560,15 +560,16 @@ def test_the_evaluation_workbook_has_the_district_the_12_plan_streets_and_the_su
     assert (status, out) == (0, ""), err
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == ["全区", "街镇", "补贴", "部门", "街镇问题", "退出评估", "计划外",
-                                   "执行口径", "未能评估的记录"]
+                                   "执行口径", "未能评估的记录", "技术附注"]
     streets = list(workbook["街镇"].iter_rows(values_only=True))
     assert len(streets) == 1 + 12
     assert [row[0] for row in streets[1:]] == PLAN_STREETS
     by_street = {row[0]: row for row in streets[1:]}
     # columns: street, targets (station, demo), completed (station, demo), pilot on time
+    # (是/否 as the register writes it, never Excel's TRUE/FALSE; empty: no pilot)
     assert by_street["复盛镇"][1:] == (2, 1, 0, 1, None)
-    assert by_street["观音桥街道"][1:] == (1, 1, 1, 1, False)
-    assert by_street["江北城街道"][5] is True
+    assert by_street["观音桥街道"][1:] == (1, 1, 1, 1, "否")
+    assert by_street["江北城街道"][5] == "是"
     district = list(workbook["全区"].iter_rows(values_only=True))
     assert district[1][1:3] == (9, 9) and district[2][1:3] == (8, 7)
     money = {row[0]: row[1:] for row in workbook["补贴"].iter_rows(min_row=2, values_only=True)
@@ -614,7 +615,7 @@ def test_the_markdown_evaluation_in_a_folder_is_named_by_the_year(tmp_path: Path
                          "--lang", "en")
     assert status == 0, err
     text = (folder / "evaluation-2020.md").read_text(encoding="utf-8")
-    assert text.startswith("# Annual performance evaluation · 2020")
+    assert text.startswith("# Annual performance evaluation 2020")
     for street in PLAN_STREETS:
         assert f"| {street} |" in text
-    assert "| 复盛镇 | 1 / 2 | 1 / 1 | — |" in text
+    assert "| 复盛镇 | 1/2 | 1/1 | — |" in text

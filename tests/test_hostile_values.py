@@ -74,7 +74,7 @@ def test_the_evaluation_workbook_lists_the_records_not_evaluated(tmp_path: Path)
                           "-o", str(path))
     assert status == 2, err
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames[-1] == "未能评估的记录"
+    assert workbook.sheetnames[-2:] == ["未能评估的记录", "技术附注"]
     rows = list(workbook["未能评估的记录"].iter_rows(values_only=True))
     assert rows[0] == ("文件", "记录", "字段", "原因")
     assert [row[1:3] for row in rows[1:]] == [

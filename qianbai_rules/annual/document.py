@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from qianbai_rules.annual.report import AnnualReport
+from qianbai_rules.annual.wording import notice, technical_note
 from qianbai_rules.core.jsontext import indented_json
 from qianbai_rules.io import writing
 from qianbai_rules.model.display import type_names
 from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.reports import render
 from qianbai_rules.rules.readings import tags
+from qianbai_rules.texts.formats import money_text, written_date
 from qianbai_rules.texts.labels import pair
 
 
@@ -34,11 +36,14 @@ def write_annual(report: AnnualReport, context: RunContext, target: str | None,
         from qianbai_rules.annual.workbook import write_evaluation
         write_evaluation(report, Path(target), context.lang)
         return
-    ruleset = context.compiled.ruleset
+    ruleset, lang = context.compiled.ruleset, context.lang
     values = render.run_context(
-        context.lang, report.header.as_json(), doc=report, types=type_names(context.lang),
+        lang, report.header.as_json(), doc=report, types=type_names(lang),
         chart=_chart(report),
-        tags=tags(ruleset.readings.values(), (r.id for r in ruleset.rules if r.subsidy)))
+        tags=tags(ruleset.readings.values(), (r.id for r in ruleset.rules if r.subsidy)),
+        notice=notice(report, lang), tech=technical_note(report, lang),
+        as_of=written_date(report.header.as_of, lang),
+        money=lambda amount: money_text(amount, lang))
     template = {"text": "text/annual.txt", "md": "md/annual.md"}.get(fmt, "html/annual.html")
     rendered = render.render(template, values)
     data = render.to_pdf(rendered) if fmt == "pdf" else rendered.encode("utf-8")

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
+from pathlib import PurePath
 from typing import Any
 
 from qianbai_rules.annual.change import COMPLIANCE, Change, YearTotals
@@ -35,6 +36,7 @@ class PlanInfo:
     fingerprint: str
     start: dt.date
     end: dt.date
+    file: str  # the plan file's name, for the technical note (not in the JSON)
 
     def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "source": self.source, "fingerprint": self.fingerprint,
@@ -326,7 +328,8 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
     report = AnnualReport(
         header=run_header(context), year=evaluation.year,
         plan=PlanInfo(evaluation.plan.name(lang), evaluation.plan.source,
-                      evaluation.plan.fingerprint, evaluation.plan.start, evaluation.plan.end),
+                      evaluation.plan.fingerprint, evaluation.plan.start, evaluation.plan.end,
+                      PurePath(evaluation.plan.file).name),
         district=_district(evaluation), streets=_streets(evaluation),
         compliance=Compliance(evaluation.verdicts[Verdict.compliant.value],
                               evaluation.verdicts[Verdict.non_compliant.value],

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qianbai_rules.annual.report import AnnualReport
+from qianbai_rules.annual.wording import TechnicalNote, notice, technical_note
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.io.workbooks import append_row, save_workbook
 from qianbai_rules.model.display import type_names
@@ -31,20 +32,30 @@ def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
         append_row(summary, [types[kind], d.target, d.completed, d.rate])
     total = report.district.total
     append_row(summary, [L["all_types"], total.target, total.completed, total.rate])
+    for (cell,) in summary.iter_rows(min_row=2, min_col=4, max_col=4):
+        cell.number_format = "0.0%"
     filters = {summary.title: summary.dimensions}  # the table only, not the counts below
     words = labels(lang)["workbook"]
     append_row(summary, [])
     append_row(summary, [words["records_evaluated"], report.records])
     append_row(summary, [words["records_rejected"], len(report.rejected)])
+    said = notice(report, lang)
+    if said:
+        append_row(summary, [L["notice"]["heading"], said])
     streets = workbook.create_sheet(sheets["streets"])
     kinds = list(report.district.by_type)
-    append_row(streets, [L["street"], *[f"{types[k]} {L['target']}" for k in kinds],
-                         *[f"{types[k]} {L['completed']}" for k in kinds], L["pilot"]])
+    append_row(streets, [L["street"],
+                         *[fill(L["street_target"], {"type": types[k]}) for k in kinds],
+                         *[fill(L["street_completed"], {"type": types[k]}) for k in kinds],
+                         L["pilot"]])
     for s in report.streets:
+        pilot = None if s.pilot_on_time is None else \
+            L["pilot_values"]["true" if s.pilot_on_time else "false"]
         append_row(streets, [s.street_town, *[s.targets[k] for k in kinds],
-                             *[s.completed[k] for k in kinds], s.pilot_on_time])
+                             *[s.completed[k] for k in kinds], pilot])
     money = workbook.create_sheet(sheets["subsidies"])
-    append_row(money, ["", L["total"], L["city"], L["district"], L["facilities"], L["undetermined"]])
+    append_row(money, [L["money_kind"], L["total"], L["city"], L["district"], L["facilities"],
+                       L["undetermined"]])
     for key in ("construction", "operating"):
         m = report.subsidies[key]
         append_row(money, [L[key], m.total, m.city, m.district, m.facilities, m.undetermined])
@@ -77,7 +88,7 @@ def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
             append_row(review, [f.id, operator.operator_name or L["exit_no_operator"],
                                 f.name, f.street_town or L["no_street"], *failed])
     unplanned = workbook.create_sheet(sheets["unplanned"])
-    append_row(unplanned, ["id", L["street"]])
+    append_row(unplanned, [L["facility_id"], L["street"]])
     for item in report.unplanned:
         append_row(unplanned, [item.id, item.street_town])
     readings = workbook.create_sheet(sheets["readings"])
@@ -91,7 +102,22 @@ def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
             sheet.auto_filter.ref = filters.get(sheet.title, sheet.dimensions)
         sheet.freeze_panes = "A2"
         sheet.column_dimensions["A"].width = 28
+    _technical_sheet(workbook, technical_note(report, lang), L["tech"])
     save_workbook(workbook, path)
+
+
+def _technical_sheet(workbook: Workbook, note: TechnicalNote, words: dict[str, str]) -> None:
+    """The technical note (技术附注) as the last sheet: the facts, then the parameters."""
+    sheet = workbook.create_sheet(note.heading)
+    append_row(sheet, [words["parameter"], words["value"], words["since"]])
+    for p in note.parameters:
+        append_row(sheet, [p["name"], p["value"], p["since"]])
+    sheet.auto_filter.ref = sheet.dimensions  # the parameters, not the facts below
+    sheet.freeze_panes = "A2"
+    append_row(sheet, [])
+    for name, value in note.facts:
+        append_row(sheet, [name, value])
+    sheet.column_dimensions["A"].width = 48
 
 
 def _rejected_sheet(sheet: Worksheet, rejected: list[RejectedEntry], lang: Lang) -> None:
