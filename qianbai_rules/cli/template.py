@@ -19,16 +19,13 @@ from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.texts.labels import label
 
 
-def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser],
-                lang: Lang = "zh") -> None:
-    commands.add_parser("schema", help=label("workbook.command_schema", lang),
-                        description=label("workbook.command_schema", lang))
-    template = commands.add_parser("template", help=label("workbook.command_template", lang),
-                                   description=label("workbook.command_template", lang))
-    options.add_output(template, label("workbook.option_output", lang), metavar="FILE",
-                       required=True)
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Their help texts are the catalogue's, in the parser's language (cli/parser.py)."""
+    commands.add_parser("schema")
+    template = commands.add_parser("template")
+    options.add_output(template, metavar="FILE", required=True)
     options.add_lang(template)
-    options.add_force(template, label("workbook.option_force", lang))
+    options.add_force(template)
 
 
 def template_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
