@@ -13,6 +13,7 @@ from qianbai_rules.io import writing
 from qianbai_rules.model.display import type_names
 from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.reports import render
+from qianbai_rules.reports.runview import parameter_names
 from qianbai_rules.rules.readings import tags
 from qianbai_rules.texts.formats import money_text, written_date
 from qianbai_rules.texts.labels import pair
@@ -42,6 +43,7 @@ def write_annual(report: AnnualReport, context: RunContext, target: str | None,
         chart=_chart(report),
         tags=tags(ruleset.readings.values(), (r.id for r in ruleset.rules if r.subsidy)),
         notice=notice(report, lang), tech=technical_note(report, lang),
+        about={"names": parameter_names(ruleset, lang)},  # the readings name parameters in words
         as_of=written_date(report.header.as_of, lang),
         money=lambda amount: money_text(amount, lang))
     template = {"text": "text/annual.txt", "md": "md/annual.md"}.get(fmt, "html/annual.html")

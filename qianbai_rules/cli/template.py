@@ -11,12 +11,10 @@ from qianbai_rules.cli import options
 from qianbai_rules.cli.common import say
 from qianbai_rules.cli.options import USAGE_ERROR
 from qianbai_rules.core.jsontext import indented_json
-from qianbai_rules.core.problems import Lang
 from qianbai_rules.core.resources import rules_dir, templates_dir
 from qianbai_rules.io import writing
 from qianbai_rules.io.writing import ReportError
 from qianbai_rules.model.record import FacilityRecord
-from qianbai_rules.texts.labels import label
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -62,11 +62,17 @@ def did_you_mean(found: str | None) -> Text | str:
     return text("problem.value.did_you_mean", name=found) if found else ""
 
 
-def _nearest_code(spec: FieldSpec, got: object) -> str | None:
-    """The code (or its Chinese name, as the user wrote Chinese) nearest an unknown one."""
+def _code_hint(spec: FieldSpec, got: object) -> Text | str:
+    """The did-you-mean of an unknown code: the nearest code or Chinese name of a code, told
+    by its Chinese name in Chinese and by the code in English."""
     if not isinstance(got, str) or not got.strip():
-        return None
-    return nearest(got.strip(), [*spec.codes, *(name for _, name in spec.code_names_zh)])
+        return ""
+    names = {name: code for code, name in spec.code_names_zh}
+    found = nearest(got.strip(), [*spec.codes, *names])
+    if found is None:
+        return ""
+    code = names.get(found, found)
+    return text("problem.value.did_you_mean", name=Text(spec.code_name(code), code))
 
 
 def _expected(spec: FieldSpec) -> Text:
@@ -100,7 +106,7 @@ def _field_error(error: ErrorDetails) -> FieldError:
     spec = FIELDS.get(name)
     if spec is None:
         return name or None, text("problem.value.invalid", reason=error["msg"])
-    hint = did_you_mean(_nearest_code(spec, got)) if spec.codes else ""
+    hint = _code_hint(spec, got) if spec.codes else ""
     return name, text("problem.value.expected_got", expected=_expected(spec), got=got_text,
                       hint=hint)
 
