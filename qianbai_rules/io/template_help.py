@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from qianbai_rules.compile.compiled import compile_condition
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.core.resources import rules_dir, templates_dir
 from qianbai_rules.core.yamlio import load_yaml
-from qianbai_rules.engines.plain import kleene
+from qianbai_rules.engines.scope import applies_to_type, rule_fields
 from qianbai_rules.model.display import render_value
 from qianbai_rules.model.fields import FIELDS, FieldSpec, Kind
 from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.model.record import FacilityRecord
-from qianbai_rules.rules.conditions import fields_of
-from qianbai_rules.rules.parameters import Scalar
-from qianbai_rules.rules.rulefile import Rule
 from qianbai_rules.rules.ruleset import Ruleset, load_ruleset
 from qianbai_rules.texts.formats import listing
 from qianbai_rules.texts.labels import labels
@@ -60,42 +56,13 @@ def choices(spec: FieldSpec) -> list[str]:
     return []
 
 
-def _rule_fields(rule: Rule) -> Iterator[str]:
-    """Every field a rule reads: its scope, its requirement and its subsidy's."""
-    yield from rule.scope_fields
-    yield from rule.requirement_fields
-    spec = rule.subsidy
-    if spec is not None:
-        yield from spec.needs
-        for condition in spec.ineligible_when:
-            yield from fields_of(condition)
-        yield from (f for f in (spec.period_until, spec.approved, spec.paid) if f)
-
-
-def _types_in_scope(rule: Rule, ruleset: Ruleset) -> list[str]:
-    """The facility types for which a rule can apply: those whose record, knowing only its
-    type, does not put the rule out of scope (three-valued, as the evaluators decide)."""
-    if rule.applies_to is None:
-        return list(TYPES)
-
-    def value_of(name: str) -> Scalar:
-        # Only the facility type is known: a comparison naming a parameter is unknown
-        # whatever the parameter's value, which is taken from its first dated value.
-        return next(v.value for v in ruleset.parameters[name].values if v.value is not None)
-
-    scope = compile_condition(rule.applies_to, value_of)
-    assert scope is not None
-    in_scope = kleene(scope)
-    return [t for t in TYPES if in_scope(FlatRecord({"facility_type": t})) is not False]
-
-
 def field_types(ruleset: Ruleset) -> dict[str, list[str]]:
     """Each field a rule reads, with the facility types (in the catalogue's order) for
     which such a rule can apply."""
     found: dict[str, set[str]] = {}
     for rule in ruleset.rules:
-        types = _types_in_scope(rule, ruleset)
-        for name in _rule_fields(rule):
+        types = [t for t in TYPES if applies_to_type(ruleset, rule, t)]
+        for name in rule_fields(rule):
             found.setdefault(name, set()).update(types)
     return {name: [t for t in TYPES if t in types] for name, types in found.items()}
 

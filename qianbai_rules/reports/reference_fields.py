@@ -9,18 +9,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from qianbai_rules.compile.compiled import compile_condition
 from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE
 from qianbai_rules.core.problems import Lang
-from qianbai_rules.engines.plain import kleene
+from qianbai_rules.engines.scope import applies_to_type, rule_fields
 from qianbai_rules.model.codes import CODE_NAMES_EN, LABEL_ALIASES_ZH
 from qianbai_rules.model.display import field_name, type_names
 from qianbai_rules.model.fields import FIELDS, FieldSpec, Kind
 from qianbai_rules.model.flat import FlatRecord
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.model.validation import parse_record
-from qianbai_rules.rules.conditions import Condition, fields_of
-from qianbai_rules.rules.parameters import Scalar
 from qianbai_rules.rules.rulefile import Rule, Severity
 from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.texts import formats
@@ -74,41 +71,10 @@ def accepted_forms() -> dict[str, Any]:
     }
 
 
-def _latest(ruleset: Ruleset, name: str) -> Scalar:
-    """A parameter's last value in force (the value only matters for where a rule applies)."""
-    values = [v.value for v in ruleset.parameters[name].values if v.value is not None]
-    return values[-1]
-
-
-def current(ruleset: Ruleset, condition: Condition | None) -> Condition | None:
-    """A condition with each parameter's latest value in place."""
-    return compile_condition(condition, lambda name: _latest(ruleset, name))
-
-
-def applies_to_type(ruleset: Ruleset, rule: Rule, facility_type: str) -> bool:
-    """Whether a rule can apply to a facility of this type: its scope is not false for a
-    record that says nothing but its type (unknown, where it depends on other fields)."""
-    scope = current(ruleset, rule.applies_to)
-    if scope is None:
-        return True
-    return kleene(scope)(FlatRecord({"facility_type": facility_type})) is not False
-
-
 def _need(rule: Rule) -> str:
     if rule.subsidy is not None:
         return "subsidy"
     return rule.severity.value
-
-
-def rule_fields(rule: Rule) -> tuple[str, ...]:
-    """The fields a rule decides on: its scope and requirement, and what its subsidy reads."""
-    named = set(rule.scope_fields) | set(rule.requirement_fields)
-    if rule.subsidy is not None:
-        spec = rule.subsidy
-        named.update(spec.needs)
-        named.update(f for f in (spec.period_until, spec.approved, spec.paid) if f)
-        named.update(f for condition in spec.ineligible_when for f in fields_of(condition))
-    return tuple(sorted(named))
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from qianbai_rules.core.problems import Lang
+from qianbai_rules.engines.scope import applies_to_type, current
 from qianbai_rules.model.display import field_name, type_names
 from qianbai_rules.reports.findings import human
-from qianbai_rules.reports.reference_fields import applies_to_type, current
 from qianbai_rules.rules.parameters import Parameter, Scalar
 from qianbai_rules.rules.rulefile import PLACEHOLDER, Rule, Severity
 from qianbai_rules.rules.ruleset import Ruleset
