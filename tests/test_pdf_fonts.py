@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,11 +19,11 @@ import pytest
 
 from qianbai_rules.cli.app import main
 from qianbai_rules.reports.fonts import chinese_font_count
+from tests.system_tools import IN_CI, needs
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "examples" / "sites" / "station-failing.yaml"
 REGISTRY = ROOT / "examples" / "jiangbei-registry.csv"
-IN_CI = os.environ.get("CI") == "true"
 
 # Each run is refused with exit 2, says what to install, and leaves nothing behind.
 REFUSED = {
@@ -37,13 +36,6 @@ REFUSED = {
 }
 
 
-def _needs(tool: str) -> str:
-    found = shutil.which(tool)
-    if found is None:
-        if IN_CI:
-            pytest.fail(f"{tool} must be installed in CI (.ci/run installs it)")
-        pytest.skip(f"{tool} is not installed")
-    return found
 
 
 def _no_fonts(folder: Path) -> dict[str, str]:
@@ -77,7 +69,7 @@ def test_without_a_font_covering_chinese_the_pdf_is_refused_and_nothing_is_writt
 
 def _fonts(pdf: Path) -> list[tuple[str, bool]]:
     """Each font of a PDF as ``pdffonts`` lists it: name (subset prefix removed), embedded."""
-    listing = subprocess.run([_needs("pdffonts"), str(pdf)], capture_output=True, text=True,
+    listing = subprocess.run([needs("pdffonts"), str(pdf)], capture_output=True, text=True,
                              check=True).stdout.splitlines()[2:]
     fonts = []
     for line in listing:
@@ -98,13 +90,13 @@ def test_a_pdf_report_embeds_a_font_covering_chinese(tmp_path: Path, lang: str) 
     fonts = _fonts(target)
     assert any("CJK" in name and embedded for name, embedded in fonts), fonts
     assert all(embedded for _name, embedded in fonts), fonts
-    text = subprocess.run([_needs("pdftotext"), "-enc", "UTF-8", str(target), "-"], check=True,
+    text = subprocess.run([needs("pdftotext"), "-enc", "UTF-8", str(target), "-"], check=True,
                           capture_output=True, text=True).stdout
     assert "大石坝街道东原社区养老服务站" in text
 
 
 @pytest.mark.slow
 def test_the_check_asks_fontconfig_what_fc_list_asks_it() -> None:
-    listed = subprocess.run([_needs("fc-list"), ":lang=zh", "family", "file"], capture_output=True,
+    listed = subprocess.run([needs("fc-list"), ":lang=zh", "family", "file"], capture_output=True,
                             text=True, check=True).stdout.splitlines()
     assert chinese_font_count() == len(listed)

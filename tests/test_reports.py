@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,10 +12,10 @@ from bs4 import BeautifulSoup
 
 from qianbai_rules.cli.app import main
 from qianbai_rules.io.writing import file_names
+from tests.system_tools import IN_CI, needs
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "sites"
-IN_CI = os.environ.get("CI") == "true"
 
 
 def _run(*args: str) -> tuple[int, str]:
@@ -34,13 +32,6 @@ def _json(path: Path) -> dict[str, object]:
     return document
 
 
-def _needs(tool: str) -> str:
-    found = shutil.which(tool)
-    if found is None:
-        if IN_CI:
-            pytest.fail(f"{tool} must be installed in CI (.ci/run installs it)")
-        pytest.skip(f"{tool} is not installed")
-    return found
 
 
 def test_the_inspector_report_shows_the_verdict_every_rule_by_section_and_a_signature_block() -> None:
@@ -159,7 +150,7 @@ def test_the_english_report_uses_english_labels() -> None:
 
 @pytest.mark.slow
 def test_a_report_rendered_in_headless_chromium_is_not_blank(tmp_path: Path) -> None:
-    chromium = _needs("chromium")
+    chromium = needs("chromium")
     from PIL import Image
 
     report = tmp_path / "report.html"
@@ -183,7 +174,7 @@ def test_a_report_rendered_in_headless_chromium_is_not_blank(tmp_path: Path) -> 
 def test_the_pdf_report_holds_the_facility_name_in_chinese(tmp_path: Path) -> None:
     if not IN_CI:
         pytest.importorskip("weasyprint")
-    pdftotext = _needs("pdftotext")
+    pdftotext = needs("pdftotext")
     target = tmp_path / "report.pdf"
     status, _text = _run("check", str(EXAMPLES / "station-failing.yaml"), "--format", "pdf",
                          "-o", str(target))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html.parser
 import io
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from qianbai_rules.cli.app import main
 from qianbai_rules.core.resources import rules_dir
 from qianbai_rules.core.yamlio import load_yaml
 from qianbai_rules.rules.ruleset import load_ruleset
+from tests.system_tools import needs
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -160,13 +160,12 @@ def test_the_html_as_a_browser_shows_it_holds_no_english_word(args: list[str]) -
 
 
 @pytest.mark.slow  # WeasyPrint renders the PDF
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 def test_the_printed_report_holds_no_english_word(tmp_path: Path) -> None:
     target = tmp_path / "report.pdf"
     status, _, _ = _run(["check", "examples/sites/station-failing.yaml", *AS_OF, "--format", "pdf",
                          "-o", str(target)])
     assert status in (0, 1)
-    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True,
+    text = subprocess.run([needs("pdftotext"), str(target), "-"], capture_output=True, text=True,
                           check=True).stdout
     # a table cell wraps a long id at a hyphen (RD-SITING-⏎MANDATORY), and text extraction
     # gives its pieces apart or run together: a piece of an id is an id
