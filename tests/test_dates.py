@@ -9,7 +9,12 @@ from typing import Any
 
 import pytest
 
-from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE, LAST_SERIAL
+from qianbai_rules.core.limits import (
+    FIRST_SERIAL,
+    FIRST_SERIAL_DATE,
+    LAST_SERIAL,
+    LAST_SERIAL_DATE,
+)
 from qianbai_rules.core.yamlio import load_yaml
 from qianbai_rules.model.dates import DateProblem, Serial, read_date, serial_date, serial_of
 from qianbai_rules.model.validation import parse_record
@@ -68,12 +73,12 @@ def test_a_record_reads_a_date_as_the_reader_does(case: dict[str, Any]) -> None:
 
 
 def test_every_serial_is_the_day_excel_shows_and_back() -> None:
-    """Each day from 1900-03-01 to the last date and its serial number undo each other, and
-    the serials of the first and last dates are the limits' (a sample every 97 days)."""
-    assert serial_of(FIRST_DATE) == 1 and serial_of(LAST_DATE) == LAST_SERIAL
-    day = dt.date(1900, 3, 1)
-    while day <= LAST_DATE:
-        number = serial_of(day)
-        if not FIRST_DATE.year <= number <= LAST_DATE.year:
-            assert serial_date(float(number)) == day
-        day += dt.timedelta(days=97)
+    """Each day of the window of serials read and its serial number undo each other, and the
+    serials of its first and last days are the limits' (every day: 54,787 of them)."""
+    assert serial_of(FIRST_SERIAL_DATE) == FIRST_SERIAL == 18264
+    assert serial_of(LAST_SERIAL_DATE) == LAST_SERIAL
+    assert serial_of(dt.date(2019, 5, 20)) == 43605  # as Excel shows it
+    day = FIRST_SERIAL_DATE
+    while day <= LAST_SERIAL_DATE:
+        assert serial_date(float(serial_of(day))) == day
+        day += dt.timedelta(days=1)

@@ -13,6 +13,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from qianbai_rules.cli.app import main
 from qianbai_rules.io.inputs import read
@@ -49,8 +50,10 @@ def _check(path: Path, lang: str = "zh") -> tuple[int, dict[str, Any]]:
     return status, json.loads(out.getvalue())
 
 
-def _workbook(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
+def _workbook(path: Path, header: list[str], rows: list[list[Any]], date1904: bool = False) -> Path:
     book = Workbook()
+    if date1904:
+        book.epoch = CALENDAR_MAC_1904
     sheet = book.active
     assert sheet is not None
     sheet.title = "设施"
@@ -105,6 +108,29 @@ def test_excel_date_cells_serials_and_slashed_dates_are_read(tmp_path: Path) -> 
     assert isinstance(record, FacilityRecord)
     assert (record.status.completed_on, record.status.accepted_on, record.status.opened_on) == (
         dt.date(2019, 3, 1), dt.date(2019, 3, 1), dt.date(2019, 5, 20))
+
+
+def test_a_workbook_in_the_1904_date_system_reads_its_serials_as_excel_shows_them(
+        tmp_path: Path) -> None:
+    # 2019-03-01 is 42063 in the 1904 system (43525 in the 1900 system)
+    book = _workbook(tmp_path / "r.xlsx", HEADER, [_row({**GOOD, "验收日期": 42063})],
+                     date1904=True)
+    [item] = read(str(book))
+    assert isinstance(item, RawRecord)
+    record = parse_record(item.data)
+    assert isinstance(record, FacilityRecord)
+    assert (record.status.completed_on, record.status.accepted_on) == (
+        dt.date(2019, 3, 1), dt.date(2019, 3, 1))
+
+
+def test_digits_in_a_date_column_outside_the_window_of_serials_reject_the_row(
+        tmp_path: Path) -> None:
+    rows = [_row({**GOOD, "编号": f"JB-{n}", "验收日期": n}) for n in (19, 201905, 20180401)]
+    status, doc = _check(_workbook(tmp_path / "r.xlsx", HEADER, rows))
+    assert status == 2 and doc["summary"]["records"] == 0
+    assert [r["message"].split("：", 1)[1] for r in doc["rejected"]] == [
+        f"{n}不是日期：表格日期列中的数按Excel日期序号读取，应为18264至73050的整数"
+        "（1950年1月1日至2099年12月31日）" for n in (19, 201905, 20180401)]
 
 
 def test_an_unknown_header_is_explained_once_per_sheet_with_the_nearest_header(

@@ -27,11 +27,17 @@ RULE_NUMBERS: Final = (f"a number in a rule is finite, at most {MAX_RULE_NUMBER:
 # date (9999-12-31 plus one day does not exist).
 FIRST_DATE: Final = dt.date(1900, 1, 1)
 LAST_DATE: Final = dt.date(2999, 12, 31)
-# A number in a date column of a spreadsheet is Excel's serial day number: those of the
-# dates above (1 is 1900-01-01; after Excel's false 29 February 1900, a serial counts the
-# days since 1899-12-30).
-FIRST_SERIAL: Final = 1
-LAST_SERIAL: Final = (LAST_DATE - dt.date(1899, 12, 30)).days
+# A number in a date column of a spreadsheet is Excel's serial day number, read only for
+# the days a facility's dates can fall on: a wider window would read a typo or a year-month
+# (19, 201905) as a day of 1900 or of the 25th century and decide a subsidy on it. (After
+# Excel's false 29 February 1900, a serial counts the days since 1899-12-30.)
+FIRST_SERIAL_DATE: Final = dt.date(1950, 1, 1)
+LAST_SERIAL_DATE: Final = dt.date(2099, 12, 31)
+FIRST_SERIAL: Final = (FIRST_SERIAL_DATE - dt.date(1899, 12, 30)).days
+LAST_SERIAL: Final = (LAST_SERIAL_DATE - dt.date(1899, 12, 30)).days
+# A workbook in Excel's 1904 date system counts from 1904-01-01: its serials are this many
+# fewer than the 1900 system's for the same day.
+SERIALS_1904_OFFSET: Final = 1462
 
 # Rule, parameter and plan files: regular files of at most this size (the largest
 # shipped file is about 25 KB).

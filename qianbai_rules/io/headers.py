@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Final
 
+from qianbai_rules.core.limits import SERIALS_1904_OFFSET
 from qianbai_rules.io.places import header_place, located, place, where
 from qianbai_rules.model.dates import Serial
 from qianbai_rules.model.fields import BY_LABEL, FIELDS, GROUPS, Kind
@@ -28,8 +29,11 @@ _SERIAL_TEXT: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)
 class Header:
     """A table's header row: its headers as the user wrote them, in column order."""
 
-    def __init__(self, names: Sequence[str], sheet: str | None = None, row: int = 1) -> None:
+    def __init__(self, names: Sequence[str], sheet: str | None = None, row: int = 1,
+                 date1904: bool = False) -> None:
         self.names = tuple(names)
+        # a number cell of a workbook in Excel's 1904 date system counts from 1904-01-01
+        self._offset = SERIALS_1904_OFFSET if date1904 else 0
         self.sheet, self.row = sheet, row
         fields = [BY_LABEL.get(name, name) for name in self.names]
         self.dates = tuple(name for name, field in zip(self.names, fields, strict=True)
@@ -46,7 +50,7 @@ class Header:
         for name in self.dates:
             value = values.get(name)
             if isinstance(value, int | float) and not isinstance(value, bool):
-                values[name] = Serial(value)
+                values[name] = Serial(value + self._offset)
             elif isinstance(value, str) and _SERIAL_TEXT.fullmatch(value):
                 values[name] = Serial(float(value))
         for name in self.unknown:

@@ -106,7 +106,8 @@ def _records(source: str, workbook: WorkbookReader) -> Iterator[InputItem]:
             yield Problem.in_record(source, None, None, text(
                 "problem.workbook.bad_header", sheet=sheet, column=at, what=what), column=at)
             return
-    table = Header(header, chosen, header_row.number if header_row is not None else 1)
+    table = Header(header, chosen, header_row.number if header_row is not None else 1,
+                   workbook.date1904)
     for row in rows:
         position = sheet_row(chosen, row.number)
         values = {header[c - 1]: _cell(v) for c, v in row.cells.items() if c <= len(header)}

@@ -11,11 +11,19 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from typing import Any, Final
 
 from qianbai_rules.core.errors import QianbaiError
-from qianbai_rules.core.limits import FIRST_DATE, FIRST_SERIAL, LAST_DATE, LAST_SERIAL
+from qianbai_rules.core.limits import (
+    FIRST_DATE,
+    FIRST_SERIAL,
+    FIRST_SERIAL_DATE,
+    LAST_DATE,
+    LAST_SERIAL,
+    LAST_SERIAL_DATE,
+)
 from qianbai_rules.core.problems import Text
 from qianbai_rules.texts.formats import written_text
 from qianbai_rules.texts.labels import text
@@ -24,9 +32,8 @@ from qianbai_rules.texts.labels import text
 _FORMS: Final = re.compile(
     r"(\d{4})(?:-(\d{1,2})-(\d{1,2})|/(\d{1,2})/(\d{1,2})|\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日)",
     re.ASCII)
-# Excel counts 1900 as a leap year: serial 60 is 29 February 1900, a day that never was,
-# and every serial after it is one day ahead of the count from 31 December 1899.
-_FALSE_LEAP_DAY: Final = 60
+# Excel counts 1900 as a leap year (its serial 60 is a 29 February 1900 that never was): the
+# serials read (from 1950 on) are one ahead of the count from 31 December 1899.
 _EPOCH: Final = dt.date(1899, 12, 31)
 
 
@@ -38,7 +45,11 @@ class Serial(float):
     __slots__ = ()
 
     def __repr__(self) -> str:
-        return f"{float(self):g}"
+        """As the user typed it: 20180401, not 2.01804e+07."""
+        value = float(self)
+        if not math.isfinite(value) or abs(value) >= 1e15:
+            return f"{value:g}"
+        return str(int(value)) if value.is_integer() else f"{value:f}".rstrip("0").rstrip(".")
 
 
 class DateProblem(QianbaiError, ValueError):
@@ -91,22 +102,19 @@ def checked_date(year: int, month: int, day: int) -> dt.date:
 def serial_date(serial: float) -> dt.date:
     """The day of an Excel serial number (1900 date system): 1 is 1900-01-01, 61 is
     1900-03-01; 60, Excel's 29 February 1900, is named as the day that does not exist.
-    A number that reads as a year (1900 to 2999) is refused as one: days of 1905 to 1908
-    are no dates of this plan's facilities, a year typed into a date column is."""
+    A number that reads as a year (1900 to 2999) is refused as one: a year typed into a date
+    column is more likely than a day of 1905 to 1908. Only the serials of
+    FIRST_SERIAL_DATE to LAST_SERIAL_DATE are read (core/limits.py says why)."""
+    if serial.is_integer() and FIRST_DATE.year <= serial <= LAST_DATE.year:
+        raise DateProblem(text("problem.value.year_not_date", year=int(serial)))
     if not serial.is_integer() or not FIRST_SERIAL <= serial <= LAST_SERIAL:
         raise DateProblem(text("problem.value.date_serial", value=repr(Serial(serial)),
-                               first=FIRST_SERIAL, last=Text(str(LAST_SERIAL), f"{LAST_SERIAL:,}"),
-                               first_date=written_text(FIRST_DATE),
-                               last_date=written_text(LAST_DATE)))
-    number = int(serial)
-    if FIRST_DATE.year <= number <= LAST_DATE.year:  # 1905-03-14 to 1908-03-18 in Excel
-        raise DateProblem(text("problem.value.year_not_date", year=number))
-    if number == _FALSE_LEAP_DAY:
-        return checked_date(1900, 2, 29)
-    return _EPOCH + dt.timedelta(days=number if number < _FALSE_LEAP_DAY else number - 1)
+                               first=FIRST_SERIAL, last=LAST_SERIAL,
+                               first_date=written_text(FIRST_SERIAL_DATE),
+                               last_date=written_text(LAST_SERIAL_DATE)))
+    return _EPOCH + dt.timedelta(days=int(serial) - 1)  # after the false leap day
 
 
 def serial_of(day: dt.date) -> int:
     """Excel's serial number of a day (1900 date system): :func:`serial_date` undone."""
-    number = (day - _EPOCH).days
-    return number if number < _FALSE_LEAP_DAY else number + 1
+    return (day - _EPOCH).days + 1
