@@ -299,10 +299,18 @@ def test_an_evaluation_that_exits_2_without_writing_its_output_records_nothing_i
     status, out, err = cli("evaluate", XLSX, "--year", "2019", *args, "--db", db)
     assert (status, out) == (2, ""), err
     assert (tmp_path / "existing.json").read_text(encoding="utf-8") == "{}\n"
+    # the database this run made is removed again: no empty database is left behind
+    assert not db.exists() and not Path(f"{db}-wal").exists()
+
+
+def test_a_failed_evaluation_keeps_a_database_that_held_assessments_before(tmp_path: Path) -> None:
+    db = tmp_path / "h.db"
+    assert cli("evaluate", XLSX, "--year", "2019", "--format", "json", "--db", db)[0] == 0
+    status, _, _ = cli("evaluate", XLSX, "--year", "2020", "--format", "xlsx", "--db", db)
+    assert status == 2
     with sqlite3.connect(db) as connection:
-        assessments = connection.execute("SELECT COUNT(*) FROM assessments").fetchone()[0]
-        evaluations = connection.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0]
-    assert (assessments, evaluations) == (0, 0)
+        years = connection.execute("SELECT DISTINCT year FROM evaluations").fetchall()
+    assert years == [(2019,)]
 
 
 # --- plan files -------------------------------------------------------------------------

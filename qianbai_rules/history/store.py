@@ -20,6 +20,7 @@ latest), so running the same run twice stores one assessment, not two.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -148,6 +149,7 @@ class History:
     def __init__(self, path: Path, create: bool = True) -> None:
         self.path = path
         self._connection: sqlite3.Connection | None = None
+        self._made = False  # this run made the file: a failed run removes it again
         if path.exists():
             self._connect()
         elif not create:
@@ -156,8 +158,10 @@ class History:
             raise HistoryError(text("history.cannot_create", path=path.as_posix()))
 
     def _connect(self) -> sqlite3.Connection:
+        made = not self.path.exists()
         try:
             self._connection = sqlite3.connect(self.path, isolation_level=None, timeout=TIMEOUT)
+            self._made = self._made or made
             self._state()  # refuses a file that is not a qianbai history, before any change
             self._wal()
             self._migrate()
@@ -189,10 +193,23 @@ class History:
         """Close; a transaction that was not committed is rolled back."""
         if self._connection is None:
             return
-        if self._connection.in_transaction:
+        rolled_back = self._connection.in_transaction
+        if rolled_back:
             self._connection.execute("ROLLBACK")
+        empty = self._made and rolled_back and self._holds_nothing()
         self._connection.close()
         self._connection = None
+        if empty:  # a failed run leaves no empty database behind
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    Path(f"{self.path}{suffix}").unlink()
+
+    def _holds_nothing(self) -> bool:
+        """No assessment and no evaluation stored (by this run, which made the file, or by
+        one that opened it since: then it holds something and stays)."""
+        assert self._connection is not None
+        return all(self._connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+                   for table in ("assessments", "evaluations"))
 
     def commit(self) -> None:
         if self._connection is not None and self._connection.in_transaction:

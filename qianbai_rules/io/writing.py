@@ -180,8 +180,11 @@ def cleanup() -> None:
 @contextmanager
 def _temporary(folder: Path, name: str, binary: bool) -> Iterator[tuple[Any, str]]:
     """A hidden temporary file in ``folder``, flushed to disk; removed if anything fails."""
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:  # told of the file the user named, not of our temporary one
+        raise OSError(exc.errno, exc.strerror, str(folder / name)) from None
     _TEMPORARIES.add(temporary)
     try:
         with (os.fdopen(handle, "wb") if binary else
