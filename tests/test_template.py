@@ -19,10 +19,11 @@ from qianbai_rules.cli.app import main
 from qianbai_rules.core.resources import rules_dir
 from qianbai_rules.io.inputs import read
 from qianbai_rules.io.sources import RawRecord
-from qianbai_rules.io.template_help import display_width, example_record, field_types
+from qianbai_rules.io.template_help import example_record, field_types
 from qianbai_rules.model.fields import FIELDS, Kind
 from qianbai_rules.model.validation import parse_record
 from qianbai_rules.rules.ruleset import load_ruleset
+from qianbai_rules.texts.formats import display_width
 
 HEADERS = [spec.label_zh for spec in FIELDS.values()]
 LISTED = {spec.label_zh for spec in FIELDS.values() if spec.kind in (Kind.boolean, Kind.code)}

@@ -9,12 +9,11 @@ from typing import Any, TextIO
 from qianbai_rules.cli import options
 from qianbai_rules.cli.common import open_history
 from qianbai_rules.cli.options import USAGE_ERROR
-from qianbai_rules.cli.parser import display_width
 from qianbai_rules.core.jsontext import indented_json
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.history.store import History
 from qianbai_rules.reports import render
-from qianbai_rules.texts.formats import label_or, listing, written_date
+from qianbai_rules.texts.formats import display_width, label_or, listing, written_date
 from qianbai_rules.texts.labels import label, labels
 
 

@@ -18,13 +18,12 @@ import argparse
 import contextlib
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final
 
 from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.problems import Lang, Text
-from qianbai_rules.texts.formats import label_or, listing
+from qianbai_rules.texts.formats import display_width, label_or, listing
 from qianbai_rules.texts.labels import label
 from qianbai_rules.texts.suggest import nearest
 
@@ -98,11 +97,6 @@ class Refused(QianbaiError, ValueError):
     def __init__(self, why: Text) -> None:
         super().__init__(why.en)
         self.why = why
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes on a terminal: a Chinese character two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 _PIECE: Final = re.compile(r" ?[!-~]+| |.")  # an ASCII word (with the space before it), or a character

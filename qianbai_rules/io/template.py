@@ -25,11 +25,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.io import writing
 from qianbai_rules.io.registry import SHEET_NAMES
-from qianbai_rules.io.template_help import choices, display_width, example_row, help_rows
+from qianbai_rules.io.template_help import choices, example_row, help_rows
 from qianbai_rules.io.workbooks import append_row, save_workbook
 from qianbai_rules.model.fields import FIELDS, Kind
 from qianbai_rules.model.validation import column_letters
-from qianbai_rules.texts.formats import listing
+from qianbai_rules.texts.formats import display_width, listing
 from qianbai_rules.texts.labels import fill, labels, pair
 
 SHEET = SHEET_NAMES[0]

@@ -8,7 +8,6 @@ derived from the shipped rules, never written by hand, so a new rule updates the
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -39,11 +38,6 @@ class FieldHelp:
     how: str
     values: str
     types: str
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes in a spreadsheet: a Chinese (wide) character takes two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def choices(spec: FieldSpec) -> list[str]:

@@ -12,6 +12,7 @@ a sentence.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any, Final
@@ -132,6 +133,12 @@ def written_text(value: dt.date) -> Text:
     """A date in running text in both languages, for a slot of a catalogue text:
     ``2019年12月31日`` in the Chinese text, ``2019-12-31`` in the English."""
     return Text(written_date(value, "zh"), written_date(value, "en"))
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes on a terminal or in a spreadsheet cell: a wide (Chinese)
+    character two, any other one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def percent(fraction: float | None, digits: int = 0) -> str:
