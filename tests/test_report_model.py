@@ -13,7 +13,8 @@ from qianbai_rules.engines.plain import PlainEvaluator
 from qianbai_rules.io.inputs import read
 from qianbai_rules.pipeline.check import Evaluated, evaluate_record, validate
 from qianbai_rules.reports.build import Reporter
-from qianbai_rules.reports.model import ConstructionClaim, OperatingClaim, RecordReport
+from qianbai_rules.reports.claimmodel import ConstructionClaim, OperatingClaim
+from qianbai_rules.reports.model import RecordReport
 from qianbai_rules.rules.ruleset import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent

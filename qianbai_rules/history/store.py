@@ -80,6 +80,47 @@ MIGRATIONS: Final = (
     ALTER TABLE evaluations ADD COLUMN identity TEXT;
     CREATE UNIQUE INDEX evaluations_by_identity ON evaluations (identity);
     """,
+    # 4: the inspection cycle (issue 15). An assessment keeps what it was made from (the
+    # record as evaluated and its source; the inspection, attestations and waivers used;
+    # what it found of earlier rectification items), so that its report can be made
+    # again; rectification items are opened and closed by recorded checks; every report a
+    # run writes is kept by its SHA-256 with the assessments it shows, in order.
+    """
+    ALTER TABLE assessments ADD COLUMN record TEXT;
+    ALTER TABLE assessments ADD COLUMN source TEXT;
+    ALTER TABLE assessments ADD COLUMN marks TEXT;
+    ALTER TABLE assessments ADD COLUMN follow_up TEXT;
+    CREATE TABLE rectification_items (
+        id INTEGER PRIMARY KEY,
+        facility TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        opened_by INTEGER NOT NULL REFERENCES assessments (id),
+        opened_on TEXT NOT NULL,
+        deadline TEXT NOT NULL,
+        street_town TEXT,
+        department TEXT NOT NULL,
+        inspection TEXT,
+        closed_by INTEGER REFERENCES assessments (id),
+        closed_on TEXT
+    );
+    CREATE INDEX rectification_by_facility ON rectification_items (facility, rule);
+    CREATE TABLE reports (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('check', 'evaluate')),
+        format TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        rejected TEXT NOT NULL,
+        issued_at TEXT NOT NULL
+    );
+    CREATE INDEX reports_by_sha256 ON reports (sha256);
+    CREATE TABLE report_assessments (
+        report INTEGER NOT NULL REFERENCES reports (id),
+        position INTEGER NOT NULL,
+        assessment INTEGER NOT NULL REFERENCES assessments (id),
+        PRIMARY KEY (report, position)
+    );
+    """,
 )
 
 

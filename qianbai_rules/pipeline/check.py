@@ -21,6 +21,8 @@ from qianbai_rules.model.validation import (
     record_label,
 )
 from qianbai_rules.model.values import id_key
+from qianbai_rules.pipeline.followup import FollowUp
+from qianbai_rules.pipeline.marks import Marks
 from qianbai_rules.subsidies.amounts import SubsidyOutcome
 from qianbai_rules.subsidies.memo import memo_of
 from qianbai_rules.texts.labels import text
@@ -34,6 +36,8 @@ class Evaluated:
     statuses: list[Status]
     verdict: Verdict
     subsidies: list[SubsidyOutcome]
+    marks: Marks | None = None  # the inspection's attestations and waivers, where given
+    follow_up: FollowUp | None = None  # rectification items, where a history is kept
 
 
 @dataclass(frozen=True)

@@ -35,4 +35,5 @@ class Reporter:
             findings=self.findings.findings(result.statuses, result.flat),
             subsidy=self.claims.subsidy(result.subsidies, result.flat) if has_subsidies else None,
             entitlements=self.claims.entitlements(result.statuses) if has_subsidies else None,
-            section_titles=self.section_titles, flat=result.flat, lang=lang)
+            section_titles=self.section_titles, flat=result.flat, lang=lang,
+            marks=result.marks, follow_up=result.follow_up)

@@ -14,7 +14,7 @@ from typing import Any, Final
 from qianbai_rules.compile.compiled import CompiledRuleset, Status
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.model.display import field_name, render_value
-from qianbai_rules.reports.model import Claim, ConstructionClaim, OperatingClaim
+from qianbai_rules.reports.claimmodel import Claim, ConstructionClaim, OperatingClaim
 from qianbai_rules.rules.subsidy_spec import Decision, SubsidyKind
 from qianbai_rules.subsidies.amounts import SubsidyOutcome, Timing, changed, chosen, yuan_of
 from qianbai_rules.subsidies.memo import Bounded, typed
