@@ -29,6 +29,7 @@ from qianbai_rules.core.jsontext import compact_bytes, compact_json
 from qianbai_rules.reports.model import Finding, RecordReport
 
 FAIL: Final = "fail"
+MARKS: Final = ("attested", "waived")  # a finding's own, never in the header
 _TYPE: Final = "facility_type"
 _S = TypeVar("_S")
 _T = TypeVar("_T")
@@ -88,6 +89,9 @@ def expand_finding(rule: Mapping[str, Any], lean: Mapping[str, Any],
         if get("interpretation_parameter") is not None:
             full["interpretation_parameter"] = get("interpretation_parameter")
         full["readings"] = get("readings")
+    for key in MARKS:
+        if key in lean:
+            full[key] = lean[key]
     return full
 
 
@@ -145,6 +149,9 @@ class LeanWriter:
         fixed = rule.get("remediation") if status == FAIL else None
         if full.get("remediation") != fixed:
             lean["remediation"] = full.get("remediation")
+        for key in MARKS:
+            if key in full:
+                lean[key] = full[key]
         return lean
 
     def finding_bytes(self, finding: Finding, facility_type: str) -> bytes:
@@ -156,7 +163,7 @@ class LeanWriter:
     def line(self, report: RecordReport) -> bytes:
         """A record's lean line in UTF-8 (no newline)."""
         head = {"id": report.id, "name": report.name, _TYPE: report.facility_type,
-                "source": report.source, "verdict": report.verdict}
+                "source": report.source, "verdict": report.verdict, **report.marked_head()}
         kind = report.facility_type
         if report.flat.get(_TYPE) == kind:
             made = self.finding_bytes
