@@ -114,7 +114,8 @@ def test_lean_lines_carry_the_marks_and_expand_to_the_full_lines(lang: Lang) -> 
 def test_text_shows_the_marks_in_chinese() -> None:
     text = _run("text", "zh")
     assert "【现场核查】2019年12月10日 张三，现场查看（与填报不一致：填报为达标）" in text
-    assert "【限期整改】至2020年1月31日，不计入结论（批准人：区民政局，2019年12月11日批准；已制定采光改造方案）" in text
+    assert ("【限期整改】至2020年1月31日，不计入结论"
+            "（批准人：区民政局，2019年12月11日批准；已制定采光改造方案）") in text
     assert "【容缺已过期，恢复计入】（至2019年11月30日" in text
     assert "（已于2019年6月30日过期，不再计入）" in text
 
