@@ -131,3 +131,18 @@ def test_the_assembled_text_of_a_marked_record_is_the_templates(lang: Lang) -> N
     report = Reporter(compiled, 2019, lang).record(result)
     assert report.identity_besides(HEADLINE) is not None
     assert RecordText(labels(lang)).record(report) == _templated(report, lang)
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_the_operators_self_check_marks_attested_and_waived_items(fmt: str) -> None:
+    from qianbai_rules.reports.documents import write_reports
+
+    compiled = compiled_rules("shipped", "")
+    record = base_record(CASE)
+    result = evaluate_record(record, "b", compiled, PlainEvaluator(compiled), 2019, _sidecars())
+    context = RunContext(compiled, "plain", 2019, "zh", fmt=fmt, audience="operator")
+    out = io.StringIO()
+    write_reports([result], context, None, out)
+    written = out.getvalue()
+    assert "【现场核查】2019年12月10日 张三，现场查看（与填报不一致：填报为达标）" in written
+    assert "【限期整改】至2020年1月31日，不计入结论" in written

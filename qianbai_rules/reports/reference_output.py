@@ -35,5 +35,14 @@ def _codes(lang: Lang) -> list[dict[str, Any]]:
 def output_context(lang: Lang) -> dict[str, Any]:
     """What the output contract template reads: the catalogue's ``reference.output``
     section (commands, options, keys) and the codes."""
-    words = labels(lang)["reference"]["output"]
-    return {"O": words, "codes": _codes(lang)}
+    catalogue = labels(lang)
+    words = catalogue["reference"]["output"]
+    return {"O": {**words, "json": _with_marks(words["json"], catalogue["marks"]["json"])},
+            "codes": _codes(lang)}
+
+
+def _with_marks(keys: dict[str, str], marks: dict[str, str]) -> dict[str, str]:
+    """The JSON keys with those the inspection adds, after the findings' keys."""
+    last = max(i for i, key in enumerate(keys) if key.startswith("records[].findings"))
+    items = list(keys.items())
+    return dict([*items[:last + 1], *marks.items(), *items[last + 1:]])
