@@ -1,5 +1,6 @@
 """Attestations and waivers applied to a record (``pipeline/marks.py``), as data:
-``tests/cases/marks/semantics.yaml``, each case on both engines, which must agree."""
+``tests/data/marks/semantics.yaml`` (not under tests/cases, whose files are
+command-line cases), each case on both engines, which must agree."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from qianbai_rules.pipeline.check import Evaluated, evaluate_record
 from qianbai_rules.rules.ruleset import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = ROOT / "tests" / "cases" / "marks" / "semantics.yaml"
+CASES = ROOT / "tests" / "data" / "marks" / "semantics.yaml"
 AS_OF = dt.date(2019, 12, 31)
 
 

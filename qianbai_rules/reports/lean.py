@@ -17,7 +17,9 @@ key for key, so no information is lost. The lean writer leaves a value out only 
   is ``{"role", "name"}``; an entitlement whose text is its rule's ``entitlement_text`` is
   its rule id.
 
-A key a lean finding does carry always wins over the header's.
+A finding's ``attested`` and ``waived`` (the inspection's, per record) are carried as they
+are, as is a record's ``inspection`` and ``unwaived_verdict``. A key a lean finding does
+carry always wins over the header's.
 """
 
 from __future__ import annotations
