@@ -146,3 +146,19 @@ def test_the_operators_self_check_marks_attested_and_waived_items(fmt: str) -> N
     written = out.getvalue()
     assert "【现场核查】2019年12月10日 张三，现场查看（与填报不一致：填报为达标）" in written
     assert "【限期整改】至2020年1月31日，不计入结论" in written
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_the_operator_is_told_a_compliant_verdict_rests_on_a_waiver(fmt: str) -> None:
+    from qianbai_rules.reports.documents import write_reports
+
+    compiled = compiled_rules("shipped", "")
+    case = {**CASE, "set": {}}
+    record = base_record(case)
+    result = evaluate_record(record, "b", compiled, PlainEvaluator(compiled), 2019, _sidecars())
+    assert result.verdict.value == "compliant"
+    context = RunContext(compiled, "plain", 2019, "zh", fmt=fmt, audience="operator")
+    out = io.StringIO()
+    write_reports([result], context, None, out)
+    assert "其中1项必备项经批准限期整改或容缺受理，期限内不计入结论；不计容缺和限期整改时结论为“不合规”" \
+        in out.getvalue()

@@ -241,6 +241,12 @@ class RecordReport:
                                   for name, value in f.observed.items() if value is None))
 
     @cached_property
+    def waived(self) -> list[Finding]:
+        """Mandatory failures and unknowns that a waiver in force keeps out of the verdict."""
+        return [f for f in self.fix + self.supply
+                if f.waived is not None and f.waived["standing"] == "counts"]
+
+    @cached_property
     def improve(self) -> list[Finding]:
         """Advisory failures."""
         return [f for f in self.findings if f.severity == "advisory" and f.status == "fail"]
