@@ -162,3 +162,32 @@ def test_the_operator_is_told_a_compliant_verdict_rests_on_a_waiver(fmt: str) ->
     write_reports([result], context, None, out)
     assert "其中1项必备项经批准限期整改或容缺受理，期限内不计入结论；不计容缺和限期整改时结论为“不合规”" \
         in out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "text"])
+def test_jobs_apply_the_sidecars_as_one_process_does(fmt: str, tmp_path: Any) -> None:
+    import multiprocessing
+
+    from qianbai_rules.pipeline.check import run
+    from qianbai_rules.pipeline.parallel import pieces
+    from qianbai_rules.reports.output import renderer, write_pieces
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("workers are started by fork here")
+    case = {**CASE, "set": {}}
+    record = base_record(case)
+    source = tmp_path / "sites.jsonl"  # read in ranges by the workers themselves
+    other = base_record({"base": "station-compliant"}).model_dump(mode="json", exclude_none=True)
+    other["id"] = "JB-OTHER"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (
+        record.model_dump(mode="json", exclude_none=True), other)), encoding="utf-8")
+    compiled = compiled_rules("shipped", "")
+    context = RunContext(compiled, "plain", 2019, "zh", fmt=fmt)
+    one, two = io.StringIO(), io.StringIO()
+    tally = write(run([str(source)], compiled, PlainEvaluator(compiled), 2019,
+                      sidecars=_sidecars()), context, one)
+    write_pieces(pieces([str(source)], context, renderer, 2, sidecars=_sidecars()), context, two)
+    assert one.getvalue() == two.getvalue()
+    assert tally.summary().get("waived") == 1 and tally.exit_status == 0, one.getvalue()[-3000:]
+    if fmt == "json":
+        assert json.loads(one.getvalue())["summary"]["waived"] == 1

@@ -42,7 +42,11 @@ def output_context(lang: Lang) -> dict[str, Any]:
 
 
 def _with_marks(keys: dict[str, str], marks: dict[str, str]) -> dict[str, str]:
-    """The JSON keys with those the inspection adds, after the findings' keys."""
-    last = max(i for i, key in enumerate(keys) if key.startswith("records[].findings"))
+    """The JSON keys with those the inspection adds, each after the last key of its
+    parent (``summary.waived`` after ``summary``'s)."""
     items = list(keys.items())
-    return dict([*items[:last + 1], *marks.items(), *items[last + 1:]])
+    for key, meaning in marks.items():
+        parent = key.rsplit(".", 1)[0]
+        last = max(i for i, (known, _) in enumerate(items) if known.startswith(parent))
+        items.insert(last + 1, (key, meaning))
+    return dict(items)
