@@ -126,7 +126,9 @@ def apply(statuses: list[Status], compiled: CompiledRuleset, sidecars: Sidecars,
                      lambda a: attestation_standing(a, as_of), lambda a: a.date)
     for rule, (attestation, standing) in chosen.items():
         recorded = statuses[positions[rule]]
-        if recorded is Status.not_applicable:
+        if recorded is Status.not_applicable or compiled.rules[positions[rule]].requirement is None:
+            # nothing to attest: the rule does not apply, or it only says what applies
+            # (a subsidy's or an entitlement's scope), which has no pass or fail of its own
             standing = Standing.not_applicable
         elif standing is Standing.counts:
             decided[positions[rule]] = Status(attestation.status.value)
