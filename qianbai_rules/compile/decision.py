@@ -86,6 +86,12 @@ class DecisionFacts:
     """Everything the eligibility decision of one record looks at."""
 
     flat: FlatRecord
-    verdict: Verdict
+    verdict: Verdict  # counting the waivers that count (pipeline/marks.py)
     scopes: Mapping[str, Status]  # subsidy rule ID -> its own outcome
     idle: Mapping[str, bool | None]  # operating rule ID -> idle all year, None if unknown
+    unwaived: Verdict | None = None  # the verdict without waivers; None: the same
+
+    @property
+    def without_waivers(self) -> Verdict:
+        """What an eligibility row reads unless it says ``waivers: count``."""
+        return self.verdict if self.unwaived is None else self.unwaived

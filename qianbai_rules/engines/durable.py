@@ -111,7 +111,8 @@ def _register(compiled: CompiledRuleset) -> _Handles:
         if _engine is None:
             raise DurableError("durable_rules cannot be imported here")
         check_hash_collisions(itertools.chain(
-            ("decision", "decision.verdict", "verdict", "outcome", "idle"),
+            ("decision", "decision.verdict", "decision.unwaived", "verdict", "unwaived",
+             "outcome", "idle"),
             *(decision_keys(r.rule.id) for r in compiled.subsidy_rules)))
         suffix = hashlib.sha256(key.encode()).hexdigest()[:16]
         compliance = {name: d for rule in compiled.rules for name, d in engine_rules(rule).items()}
@@ -213,14 +214,15 @@ class DurableEvaluator:
         """The eligibility table decided by the engine.
 
         The record is asserted once more, with what its compliance evaluation derived (the
-        verdict, the outcome of each subsidy rule, whether an operating facility was idle
-        all year); the first eligibility row and the first amount branch that fire for a
-        subsidy rule apply. Amounts and reasons are then worked out in Python (amounts.py)
-        from the row and branch the engine chose.
+        verdict with and without waivers, the outcome of each subsidy rule, whether an
+        operating facility was idle all year); the first eligibility row and the first
+        amount branch that fire for a subsidy rule apply. Amounts and reasons are then
+        worked out in Python (amounts.py) from the row and branch the engine chose.
         """
         if not self._decisions.parts:
             return []
-        decision: dict[str, Any] = {"verdict": facts.verdict.value}
+        decision: dict[str, Any] = {"verdict": facts.verdict.value,
+                                    "unwaived": facts.without_waivers.value}
         for rule, status in facts.scopes.items():
             idle = facts.idle.get(rule)
             decision[rule] = {"outcome": status.value} if idle is None else \

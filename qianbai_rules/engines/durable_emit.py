@@ -234,9 +234,10 @@ def decision_rules(compiled: CompiledRuleset) -> dict[str, dict[str, Any]]:
     """The eligibility table and amount branches as engine rules over one decision fact.
 
     The decision fact is the record with what its compliance evaluation derived: the
-    verdict, the outcome of each subsidy rule and, for operating subsidies, whether the
-    facility was idle all year. Every row that holds fires ``RULE|rowN`` and every amount
-    branch that holds ``RULE|amountN``; the first of each, in table order, applies.
+    verdict with the waivers that count and without (``unwaived``), the outcome of each
+    subsidy rule and, for operating subsidies, whether the facility was idle all year.
+    Every row that holds fires ``RULE|rowN`` and every amount branch that holds
+    ``RULE|amountN``; the first of each, in table order, applies.
     """
     found: dict[str, dict[str, Any]] = {}
     for rule in compiled.subsidy_rules:
@@ -246,7 +247,7 @@ def decision_rules(compiled: CompiledRuleset) -> dict[str, dict[str, Any]]:
         for i, row in enumerate(compiled.decisions):
             parts: list[dict[str, Any]] = [{outcome_key: row.scope}]
             if row.verdict:
-                parts.append({"decision.verdict": row.verdict})
+                parts.append({row.reads("decision.verdict", "decision.unwaived"): row.verdict})
             if row.blocked:
                 if not subsidy.blocks:
                     continue  # nothing can block this subsidy: the row never holds

@@ -151,7 +151,8 @@ class _SubsidyTest:
     def _holds(self, row: DecisionRow, facts: DecisionFacts) -> bool:
         flat = facts.flat
         return (facts.scopes[self.id] == row.scope
-                and (row.verdict is None or facts.verdict == row.verdict)
+                and (row.verdict is None
+                     or row.reads(facts.verdict, facts.without_waivers) == row.verdict)
                 and (not row.blocked or any(block(flat) is True for block in self.blocks))
                 and (not row.missing or any(f not in flat for f in self.needs))
                 and (not row.idle or facts.idle.get(self.id) is True))

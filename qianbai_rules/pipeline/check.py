@@ -12,6 +12,7 @@ from qianbai_rules.io.inputs import Meter, expand, read
 from qianbai_rules.io.places import joined, located, place, where
 from qianbai_rules.io.sources import InputItem, RawRecord
 from qianbai_rules.model.flat import FlatRecord
+from qianbai_rules.model.inspection import Sidecars
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.model.validation import (
     FieldError,
@@ -22,7 +23,7 @@ from qianbai_rules.model.validation import (
 )
 from qianbai_rules.model.values import id_key
 from qianbai_rules.pipeline.followup import FollowUp
-from qianbai_rules.pipeline.marks import Marks
+from qianbai_rules.pipeline.marks import Marks, apply
 from qianbai_rules.subsidies.amounts import SubsidyOutcome
 from qianbai_rules.subsidies.memo import memo_of
 from qianbai_rules.texts.labels import text
@@ -59,10 +60,33 @@ def assess(flat: FlatRecord, compiled: CompiledRuleset, evaluator: Evaluator,
     return statuses, verdict, subsidies
 
 
+def assess_marked(flat: FlatRecord, compiled: CompiledRuleset, evaluator: Evaluator, year: int,
+                  sidecars: Sidecars, facility: str
+                  ) -> tuple[list[Status], Verdict, list[SubsidyOutcome], Marks] | None:
+    """:func:`assess` with the facility's inspection, attestations and waivers applied
+    (:func:`~qianbai_rules.pipeline.marks.apply`): the subsidies read the attested
+    outcomes, and the eligibility table the verdict with or without the waivers as each
+    of its rows says. None when the sidecars say nothing of the facility."""
+    applied = apply(evaluator.statuses(flat), compiled, sidecars, facility)
+    if applied is None:
+        return None
+    statuses, verdict, marks = applied
+    subsidies = memo_of(compiled, evaluator).outcomes(evaluator, flat, statuses, verdict, year,
+                                                      marks.unwaived)
+    return statuses, verdict, subsidies, marks
+
+
 def evaluate_record(record: FacilityRecord, source: str, compiled: CompiledRuleset,
-                    evaluator: Evaluator, year: int) -> Evaluated:
-    """:func:`assess` of one validated record, with where it came from."""
+                    evaluator: Evaluator, year: int, sidecars: Sidecars | None = None
+                    ) -> Evaluated:
+    """:func:`assess` of one validated record, with where it came from; with ``sidecars``
+    that name its facility, :func:`assess_marked`."""
     flat = FlatRecord.of(record)
+    if sidecars:
+        marked = assess_marked(flat, compiled, evaluator, year, sidecars, id_key(record.id))
+        if marked is not None:
+            statuses, verdict, subsidies, marks = marked
+            return Evaluated(source, record, flat, statuses, verdict, subsidies, marks)
     return Evaluated(source, record, flat, *assess(flat, compiled, evaluator, year))
 
 
@@ -181,27 +205,30 @@ def admit(item: InputItem, unique: Unique | None = None
 
 
 def check_item(item: InputItem, compiled: CompiledRuleset, evaluator: Evaluator,
-               year: int, unique: Unique | None = None) -> tuple[Identity | None, Result]:
+               year: int, unique: Unique | None = None, *, sidecars: Sidecars | None = None
+               ) -> tuple[Identity | None, Result]:
     """One input item validated and evaluated, or rejected with its reason: the one step
     per record of both one process and the ``--jobs`` workers. The identity of a valid
     record is returned even when its evaluation failed: its id is taken all the same.
 
     With ``unique`` (one process) a record whose id came before is rejected here, and not
     evaluated; the workers pass none and the parent, which sees the ids in input order,
-    rejects the duplicates (:mod:`.parallel`)."""
+    rejects the duplicates (:mod:`.parallel`). ``sidecars``: the inspection, attestations
+    and waivers of the run, applied to the records of the facilities they name."""
     identity, admitted = admit(item, unique)
     if isinstance(admitted, Rejected):
         return identity, admitted
     assert identity is not None  # a valid record has one
-    return identity, _guarded_evaluation(admitted, identity.source, compiled, evaluator, year)
+    return identity, _guarded_evaluation(admitted, identity.source, compiled, evaluator, year,
+                                         sidecars)
 
 
 def _guarded_evaluation(record: FacilityRecord, source: str, compiled: CompiledRuleset,
-                        evaluator: Evaluator, year: int) -> Result:
+                        evaluator: Evaluator, year: int, sidecars: Sidecars | None) -> Result:
     """:func:`evaluate_record` with a last line of defence: should an evaluator itself fail
     on a record, that record is rejected with the reason and the run goes on."""
     try:
-        return evaluate_record(record, source, compiled, evaluator, year)
+        return evaluate_record(record, source, compiled, evaluator, year, sidecars)
     except Exception as exc:
         return Rejected(Problem.in_record(source, record.id, None, located(
             text("location.record_id", id=record.id),
@@ -209,8 +236,10 @@ def _guarded_evaluation(record: FacilityRecord, source: str, compiled: CompiledR
 
 
 def run(paths: Iterable[str], compiled: CompiledRuleset, evaluator: Evaluator,
-        year: int, meter: Meter | None = None) -> Iterator[Result]:
-    """Every input record, in input order, evaluated or rejected with its reason."""
+        year: int, meter: Meter | None = None, *, sidecars: Sidecars | None = None
+        ) -> Iterator[Result]:
+    """Every input record, in input order, evaluated or rejected with its reason (with
+    ``sidecars``, as :func:`check_item` says)."""
     unique = Unique()
     for item in items(paths, meter):
-        yield check_item(item, compiled, evaluator, year, unique)[1]
+        yield check_item(item, compiled, evaluator, year, unique, sidecars=sidecars)[1]

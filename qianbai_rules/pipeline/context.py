@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Verdict
 from qianbai_rules.core.problems import Lang
-from qianbai_rules.pipeline.check import Rejected, Result
+from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,16 +40,22 @@ class Tally:
     def __init__(self) -> None:
         self.verdicts: Counter[Verdict] = Counter()
         self.rejected = 0
+        self.waived = 0  # records whose verdict rests on a waiver
 
     def add(self, result: Result) -> None:
-        self.count(None if isinstance(result, Rejected) else result.verdict)
+        if isinstance(result, Rejected):
+            self.count(None)
+        else:
+            self.count(result.verdict, rests_on_waiver(result))
 
-    def count(self, verdict: Verdict | None) -> None:
-        """One record more: evaluated with this verdict, or rejected (None)."""
+    def count(self, verdict: Verdict | None, waived: bool = False) -> None:
+        """One record more: evaluated with this verdict (``waived``: which a waiver gave it),
+        or rejected (None)."""
         if verdict is None:
             self.rejected += 1
         else:
             self.verdicts[verdict] += 1
+            self.waived += waived
 
     def counting(self, results: Iterable[Result]) -> Iterator[Result]:
         """The same results, each counted as it passes."""
@@ -61,7 +67,7 @@ class Tally:
         return {"records": sum(self.verdicts.values()),
                 **{v.value: self.verdicts[v] for v in (Verdict.compliant, Verdict.non_compliant,
                                                        Verdict.incomplete)},
-                "rejected": self.rejected}
+                "rejected": self.rejected, **({"waived": self.waived} if self.waived else {})}
 
     @property
     def exit_status(self) -> int:
@@ -70,3 +76,9 @@ class Tally:
         if self.verdicts[Verdict.non_compliant] or self.verdicts[Verdict.incomplete]:
             return 1
         return 0
+
+
+def rests_on_waiver(result: Evaluated) -> bool:
+    """Whether the record's verdict is not what it would be without waivers."""
+    marks = result.marks
+    return marks is not None and marks.unwaived is not None and marks.unwaived != result.verdict

@@ -30,6 +30,7 @@ from qianbai_rules.engines.evaluator import Evaluator, make_evaluator
 from qianbai_rules.io.inputs import Meter, expand
 from qianbai_rules.io.ranges import LineRange, line_ranges, read_range
 from qianbai_rules.io.sources import InputItem
+from qianbai_rules.model.inspection import Sidecars
 from qianbai_rules.pipeline.check import (
     Identity,
     Result,
@@ -59,12 +60,14 @@ class _Worker(Generic[Rendered]):
     context: RunContext
     evaluator: Evaluator
     render: Callable[[Result], Rendered]
+    sidecars: Sidecars | None
 
 
 _WORKER: _Worker[Any] | None = None
 
 
-def _start(context: RunContext, make_renderer: RendererFactory[Any]) -> None:
+def _start(context: RunContext, make_renderer: RendererFactory[Any],
+           sidecars: Sidecars | None) -> None:
     global _WORKER
     # A worker ends on SIGTERM or SIGHUP as by default, at once, even while it waits on the
     # pool's queue: a Python handler inherited from the parent runs only between bytecodes,
@@ -74,7 +77,7 @@ def _start(context: RunContext, make_renderer: RendererFactory[Any]) -> None:
             signal.signal(number, signal.SIG_DFL)
     # Its own evaluator: durable_rules is not thread-safe and its rulesets are per process.
     _WORKER = _Worker(context, make_evaluator(context.engine, context.compiled),
-                      make_renderer(context))
+                      make_renderer(context), sidecars)
 
 
 def _work(task: Task) -> Done:
@@ -94,7 +97,7 @@ def _work(task: Task) -> Done:
     done: list[tuple[Identity | None, Any]] = []
     for item in batch:
         identity, result = check_item(item, worker.context.compiled, worker.evaluator,
-                                      worker.context.year)
+                                      worker.context.year, sidecars=worker.sidecars)
         done.append((identity, worker.render(result)))
     return done, ended
 
@@ -140,14 +143,16 @@ def _ranges(place: int, source: str, parts: Iterator[LineRange],
 
 
 def pieces(paths: Iterable[str], context: RunContext, make_renderer: RendererFactory[Rendered],
-           jobs: int, meter: Meter | None = None) -> Iterator[Rendered]:
-    """Every input record's rendered piece, in input order, computed by ``jobs`` workers."""
+           jobs: int, meter: Meter | None = None, *, sidecars: Sidecars | None = None
+           ) -> Iterator[Rendered]:
+    """Every input record's rendered piece, in input order, computed by ``jobs`` workers
+    (each given the run's ``sidecars``, as :func:`.check.run` is)."""
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     unique = Unique()
     render = make_renderer(context)  # the duplicates, found here
     ended: set[int] = set()  # the files that ended early
     with multiprocessing.get_context(method).Pool(
-            jobs, initializer=_start, initargs=(context, make_renderer)) as pool:
+            jobs, initializer=_start, initargs=(context, make_renderer, sidecars)) as pool:
         for (place, part), (done, ends) in _in_order(pool, _tasks(paths, meter),
                                                      WINDOW_PER_JOB * jobs):
             if place in ended:

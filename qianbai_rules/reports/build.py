@@ -9,6 +9,7 @@ from qianbai_rules.core.problems import Lang
 from qianbai_rules.pipeline.check import Evaluated
 from qianbai_rules.reports.claims import Claims
 from qianbai_rules.reports.findings import FindingWriter
+from qianbai_rules.reports.marked import marked
 from qianbai_rules.reports.model import RecordReport
 
 
@@ -32,7 +33,7 @@ class Reporter:
         return RecordReport(
             id=record.id, name=record.name, facility_type=record.facility_type.value,
             source=result.source, verdict=result.verdict.value,
-            findings=self.findings.findings(result.statuses, result.flat),
+            findings=marked(self.findings.findings(result.statuses, result.flat), result.marks),
             subsidy=self.claims.subsidy(result.subsidies, result.flat) if has_subsidies else None,
             entitlements=self.claims.entitlements(result.statuses) if has_subsidies else None,
             section_titles=self.section_titles, flat=result.flat, lang=lang,

@@ -17,7 +17,9 @@ key for key, so no information is lost. The lean writer leaves a value out only 
   is ``{"role", "name"}``; an entitlement whose text is its rule's ``entitlement_text`` is
   its rule id.
 
-A key a lean finding does carry always wins over the header's.
+A finding's ``attested`` and ``waived`` (the inspection's, per record) are carried as they
+are, as is a record's ``inspection`` and ``unwaived_verdict``. A key a lean finding does
+carry always wins over the header's.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from qianbai_rules.core.jsontext import compact_bytes, compact_json
 from qianbai_rules.reports.model import Finding, RecordReport
 
 FAIL: Final = "fail"
+MARKS: Final = ("attested", "waived")  # a finding's own, never in the header
 _TYPE: Final = "facility_type"
 _S = TypeVar("_S")
 _T = TypeVar("_T")
@@ -88,6 +91,9 @@ def expand_finding(rule: Mapping[str, Any], lean: Mapping[str, Any],
         if get("interpretation_parameter") is not None:
             full["interpretation_parameter"] = get("interpretation_parameter")
         full["readings"] = get("readings")
+    for key in MARKS:
+        if key in lean:
+            full[key] = lean[key]
     return full
 
 
@@ -145,6 +151,9 @@ class LeanWriter:
         fixed = rule.get("remediation") if status == FAIL else None
         if full.get("remediation") != fixed:
             lean["remediation"] = full.get("remediation")
+        for key in MARKS:
+            if key in full:
+                lean[key] = full[key]
         return lean
 
     def finding_bytes(self, finding: Finding, facility_type: str) -> bytes:
@@ -156,7 +165,7 @@ class LeanWriter:
     def line(self, report: RecordReport) -> bytes:
         """A record's lean line in UTF-8 (no newline)."""
         head = {"id": report.id, "name": report.name, _TYPE: report.facility_type,
-                "source": report.source, "verdict": report.verdict}
+                "source": report.source, "verdict": report.verdict, **report.marked_head()}
         kind = report.facility_type
         if report.flat.get(_TYPE) == kind:
             made = self.finding_bytes

@@ -69,6 +69,11 @@ class Finding:
     interpretation: str | None = None
     interpretation_parameter: str | None = None
     readings: list[str] | None = None
+    # Where the inspection attested or waived the rule (reports/marked.py): a per-record
+    # copy of the shared finding, with the JSON of each and a line for people each.
+    attested: dict[str, Any] | None = None
+    waived: dict[str, Any] | None = None
+    mark_lines: tuple[str, ...] = ()
     _json: dict[str, Any] = field(init=False, repr=False)
     _bytes: bytes | None = field(init=False, repr=False, default=None)
     lean: bytes | None = field(init=False, repr=False, default=None)  # kept by reports/lean.py
@@ -92,6 +97,10 @@ class Finding:
             if self.interpretation_parameter is not None:
                 entry["interpretation_parameter"] = self.interpretation_parameter
             entry["readings"] = self.readings
+        if self.attested is not None:
+            entry["attested"] = self.attested
+        if self.waived is not None:
+            entry["waived"] = self.waived
         self._json = entry
 
     def as_json(self) -> dict[str, Any]:
@@ -158,8 +167,26 @@ class RecordReport:
         return identity_rows(self.flat, self.lang, shown=shown)
 
     def _head(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "facility_type": self.facility_type,
+        head = {"id": self.id, "name": self.name, "facility_type": self.facility_type,
                 "source": self.source, "verdict": self.verdict}
+        return {**head, **self.marked_head()} if self.marks is not None else head
+
+    def marked_head(self) -> dict[str, Any]:
+        """What the inspection adds to the record's keys: the verdict without waivers where
+        it differs, and the inspection where one is given."""
+        entry: dict[str, Any] = {}
+        if self.unwaived_verdict is not None:
+            entry["unwaived_verdict"] = self.unwaived_verdict
+        if self.marks is not None and self.marks.inspection is not None:
+            entry["inspection"] = self.marks.inspection.as_json()
+        return entry
+
+    @property
+    def unwaived_verdict(self) -> str | None:
+        """The verdict without waivers, where waivers changed it (a Verdict value)."""
+        unwaived = self.marks.unwaived if self.marks is not None else None
+        return unwaived.value if unwaived is not None and unwaived.value != self.verdict \
+            else None
 
     def _tail(self) -> dict[str, Any]:
         if self.subsidy is None:
@@ -212,6 +239,12 @@ class RecordReport:
         """The labels of the fields to supply, once each."""
         return list(dict.fromkeys(field_name(name, f.lang) for f in self.supply
                                   for name, value in f.observed.items() if value is None))
+
+    @cached_property
+    def waived(self) -> list[Finding]:
+        """Mandatory failures and unknowns that a waiver in force keeps out of the verdict."""
+        return [f for f in self.fix + self.supply
+                if f.waived is not None and f.waived["standing"] == "counts"]
 
     @cached_property
     def improve(self) -> list[Finding]:

@@ -19,7 +19,7 @@ from typing import IO, Any, TextIO
 from qianbai_rules.compile.compiled import Verdict
 from qianbai_rules.core.jsontext import compact_bytes, indented_json, utf8
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
-from qianbai_rules.pipeline.context import RunContext, Tally
+from qianbai_rules.pipeline.context import RunContext, Tally, rests_on_waiver
 from qianbai_rules.reports import render, textout
 from qianbai_rules.reports.build import Reporter
 from qianbai_rules.reports.lean import LeanWriter
@@ -89,6 +89,7 @@ class Piece:
     verdict: Verdict | None  # None: the record was rejected
     # a RejectedEntry; else the record's JSON item or JSON line (UTF-8), or text block
     payload: Any
+    waived: bool = False  # the verdict rests on a waiver (the summary counts them)
 
 
 def render_piece(result: Result, context: RunContext) -> Piece:
@@ -96,12 +97,13 @@ def render_piece(result: Result, context: RunContext) -> Piece:
         return Piece(None, RejectedEntry.of(result, context.lang))
     report = record_report(result, context)
     fmt = context.fmt
+    waived = rests_on_waiver(result)
     if fmt == "jsonl":
         return Piece(result.verdict, report.line_bytes() if context.findings == "full"
-                     else _kept(context).lean.line(report))
+                     else _kept(context).lean.line(report), waived)
     if fmt == "text":
-        return Piece(result.verdict, utf8(textout.record_text(report, context)))
-    return Piece(result.verdict, utf8(json_item(report.as_json())))
+        return Piece(result.verdict, utf8(textout.record_text(report, context)), waived)
+    return Piece(result.verdict, utf8(json_item(report.as_json())), waived)
 
 
 def jsonl_header(context: RunContext) -> dict[str, Any]:
@@ -169,7 +171,7 @@ def _assemble(pieces: Iterable[Piece], context: RunContext, out: _Sink,
     jsonl = context.fmt == "jsonl"
     for piece in pieces:
         written_before = bool(tally.verdicts)
-        tally.count(piece.verdict)
+        tally.count(piece.verdict, piece.waived)
         payload = piece.payload
         if piece.verdict is None:
             if jsonl:

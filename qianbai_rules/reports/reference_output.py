@@ -35,5 +35,18 @@ def _codes(lang: Lang) -> list[dict[str, Any]]:
 def output_context(lang: Lang) -> dict[str, Any]:
     """What the output contract template reads: the catalogue's ``reference.output``
     section (commands, options, keys) and the codes."""
-    words = labels(lang)["reference"]["output"]
-    return {"O": words, "codes": _codes(lang)}
+    catalogue = labels(lang)
+    words = catalogue["reference"]["output"]
+    return {"O": {**words, "json": _with_marks(words["json"], catalogue["marks"]["json"])},
+            "codes": _codes(lang)}
+
+
+def _with_marks(keys: dict[str, str], marks: dict[str, str]) -> dict[str, str]:
+    """The JSON keys with those the inspection adds, each after the last key of its
+    parent (``summary.waived`` after ``summary``'s)."""
+    items = list(keys.items())
+    for key, meaning in marks.items():
+        parent = key.rsplit(".", 1)[0]
+        last = max(i for i, (known, _) in enumerate(items) if known.startswith(parent))
+        items.insert(last + 1, (key, meaning))
+    return dict(items)

@@ -111,7 +111,8 @@ def _decision(row: DecisionRow, lang: Lang) -> dict[str, str]:
     words = "reference.rules.eligibility"
     when = [label(f"{words}.scope.{row.scope}", lang)]
     if row.verdict is not None:
-        when.append(label(f"{words}.verdict", lang, verdict=label(f"verdict.{row.verdict}", lang)))
+        when.append(label(f"marks.eligibility.{'waived' if row.waivers else 'unwaived'}", lang,
+                          verdict=label(f"verdict.{row.verdict}", lang)))
     when += [label(f"{words}.{flag}", lang) for flag in ("blocked", "missing", "idle")
              if getattr(row, flag)]
     return {"when": label("value.clause_separator", lang).join(when),

@@ -75,6 +75,7 @@ class RecordText:
                  f"{self.open}{_shown(L['severity'][f.severity])}{self.comma}{_shown(f.clause)}"
                  f"{self.close}{tag}\n",
                  f"    {_shown(f.message)}\n"]
+        parts.extend(f"    {_shown(line)}\n" for line in f.mark_lines)
         if f.remediation:
             parts.append(f"    {_shown(render.remedy(f, L))}\n")
         if f.responsible:
@@ -98,6 +99,7 @@ class RecordText:
         L = self.L
         parts = [_shown(fill(L["text"]["todo_line"], {"rule": f.rule, "title": f.title,
                                                       "text": f.message})), "\n"]
+        parts.extend(f"     {_shown(line)}\n" for line in f.mark_lines)
         if f.remediation:
             parts.append(f"     {_shown(render.remedy(f, L))}\n")
         if f.responsible:
@@ -120,7 +122,7 @@ class RecordText:
         name = f" {_shown(record.name)}" if record.name else ""
         parts = [f"\n{RULE}\n{self.record_label}{_shown(record.id)}{name}\n",
                  f"{self.type_label}{_shown(record.type_name)}{self.verdict_label}"
-                 f"{_shown(L['verdict'][record.verdict])}\n"]
+                 f"{_shown(L['verdict'][record.verdict])}{self._unwaived(record)}\n"]
         for which, items in enumerate((record.fix, record.improve)):
             if items:
                 parts.append(self.heading(which, len(items)))
@@ -138,6 +140,11 @@ class RecordText:
         parts.append(f"{_shown(fill(L['text']['counts'], record.counts))}\n{DASHES}\n")
         parts.extend(self.finding(f) for f in record.findings)
         return "".join(parts)
+
+    def _unwaived(self, record: RecordReport) -> str:
+        unwaived = record.unwaived_verdict
+        return "" if unwaived is None else _shown(fill(self.L["marks"]["unwaived"], {
+            "verdict": self.L["verdict"][unwaived]}))
 
     def _subsidy(self, record: RecordReport) -> str:
         L = self.L

@@ -60,10 +60,13 @@ SUBSIDY_KEYS: Final = {"kind", "amounts", "proration", "period", "ineligible_whe
                        "completion", "approved", "paid"}
 CONSTRUCTION_KEYS: Final = ("completion", "approved", "paid")
 OPERATING_KEYS: Final = ("proration", "period", "ineligible_when", "payer")
-ROW_KEYS: Final = {"when", "status", "reasons"}
+ROW_KEYS: Final = {"when", "status", "reasons", "waivers"}
 WHEN_KEYS: Final = {"scope", "verdict", "blocked", "missing", "idle"}
 SCOPES: Final = ("pass", "not_applicable", "unknown")  # how a row's when.scope is written
-VERDICTS: Final = ("compliant", "non_compliant", "incomplete")
+VERDICTS: Final = ("compliant", "non_compliant", "incomplete")  # best first
+# What a waiver can do to a verdict: (with waivers, without), never worse with them.
+VERDICT_PAIRS: Final = tuple((waived, unwaived) for i, waived in enumerate(VERDICTS)
+                             for unwaived in VERDICTS[i:])
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,12 @@ class DecisionRow:
     missing: bool = False
     idle: bool = False
     reasons: ReasonKind | None = None
+    waivers: bool = False  # True (``waivers: count``): ``verdict`` reads the verdict with
+    # the waivers that count; else the verdict without any waiver
+
+    def reads(self, waived: str, unwaived: str) -> str:
+        """The verdict this row's ``verdict`` condition compares, of the two a record has."""
+        return waived if self.waivers else unwaived
 
 
 def _condition(raw: Any, path: str, parameters: Mapping[str, Parameter],
@@ -278,11 +287,12 @@ def parse_decisions(doc: Any, file: str) -> Found[tuple[DecisionRow, ...]]:
         if row is not None:
             rows.append(row)
     for scope in SCOPES:
-        for verdict in VERDICTS:
-            if not any(r.scope == scope and r.verdict in (None, verdict) and not
-                       (r.blocked or r.missing or r.idle) for r in rows):
+        for waived, unwaived in VERDICT_PAIRS:
+            if not any(r.scope == scope and r.verdict in (None, r.reads(waived, unwaived))
+                       and not (r.blocked or r.missing or r.idle) for r in rows):
+                without = "" if waived == unwaived else f" ({unwaived} without its waivers)"
                 yield problem("decisions", f"no row decides a record with scope {scope} and "
-                                           f"verdict {verdict}")
+                                           f"verdict {waived}{without}")
     return tuple(rows)
 
 
@@ -309,6 +319,12 @@ def _row(raw: Any, path: str, at: At) -> Found[DecisionRow | None]:
     for flag in ("blocked", "missing", "idle"):
         if flag in when and when[flag] is not True:
             yield at(f"{path}.when.{flag}", f"{flag} can only be true")
+    waivers = raw.get("waivers")
+    if waivers is not None and waivers != "count":
+        yield at(f"{path}.waivers", "waivers can only be count (the verdict with the waivers "
+                                    "that count; without the column, the verdict without them)")
+    elif waivers is not None and "verdict" not in when:
+        yield at(f"{path}.waivers", "waivers: count needs a verdict condition in when")
     reasons = raw.get("reasons")
     if reasons is not None and reasons not in ReasonKind.__members__:
         yield at(f"{path}.reasons", f"reasons is one of {', '.join(ReasonKind)}")
@@ -316,4 +332,5 @@ def _row(raw: Any, path: str, at: At) -> Found[DecisionRow | None]:
     return DecisionRow(
         status=Decision(str(status)), scope=str(scope), verdict=verdict,
         blocked=bool(when.get("blocked")), missing=bool(when.get("missing")),
-        idle=bool(when.get("idle")), reasons=ReasonKind(reasons) if reasons else None)
+        idle=bool(when.get("idle")), reasons=ReasonKind(reasons) if reasons else None,
+        waivers=waivers == "count")

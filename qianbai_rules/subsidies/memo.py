@@ -96,10 +96,11 @@ class SubsidyMemo:
     memo lives as long as the evaluator does, see :func:`memo_of`.)
 
     Three memos: the operating periods, keyed on the year and the dates they are worked out
-    from; the evaluator's decision, keyed on what the decision fact holds (the verdict, the
-    subsidy rules' outcomes, idleness, the values of the fields it compares and whether the
-    record has the others); the amounts of each subsidy rule, keyed on the choice, the
-    period, the rule's outcome, the year and the fields they read before they are settled.
+    from; the evaluator's decision, keyed on what the decision fact holds (the verdict with
+    and without waivers, the subsidy rules' outcomes, idleness, the values of the fields it
+    compares and whether the record has the others); the amounts of each subsidy rule,
+    keyed on the choice, the period, the rule's outcome, the year and the fields they read
+    before they are settled.
     What was approved and paid (settling), and the reasons of an eligibility row (which
     rules failed), are added to the amounts afterwards, not memoised.
     """
@@ -132,26 +133,30 @@ class SubsidyMemo:
         return found
 
     def _decide(self, evaluator: Evaluator, flat: FlatRecord, verdict: Verdict,
-                scopes: tuple[Status, ...], idle: tuple[tuple[str, bool | None], ...]
-                ) -> tuple[Choice, ...]:
-        key = (verdict, scopes, idle, view(flat, self._compared),
+                scopes: tuple[Status, ...], idle: tuple[tuple[str, bool | None], ...],
+                unwaived: Verdict) -> tuple[Choice, ...]:
+        key = (verdict, unwaived, scopes, idle, view(flat, self._compared),
                tuple(name in flat for name in self._present))
         found = self.decisions.get(key)
         if found is None:
             facts = DecisionFacts(only(flat, self._decision_fields), verdict,
-                                  dict(zip(self._ids, scopes, strict=True)), dict(idle))
+                                  dict(zip(self._ids, scopes, strict=True)), dict(idle),
+                                  unwaived)
             found = self.decisions.put(key, tuple(evaluator.decide(facts)))
         return found
 
     def outcomes(self, evaluator: Evaluator, flat: FlatRecord, statuses: list[Status],
-                 verdict: Verdict, year: int) -> list[SubsidyOutcome]:
+                 verdict: Verdict, year: int, unwaived: Verdict | None = None
+                 ) -> list[SubsidyOutcome]:
         """What each subsidy rule gives the record in ``year``: as
         :func:`~qianbai_rules.subsidies.amounts.decision_facts`, the evaluator's decision
-        and :func:`~qianbai_rules.subsidies.amounts.outcome` give it."""
+        and :func:`~qianbai_rules.subsidies.amounts.outcome` give it (``unwaived``: the
+        verdict without waivers, where it is not ``verdict``)."""
         compiled = self.compiled
         scopes = tuple(statuses[position] for position in self._positions)
         periods, idle = self._periods(flat, year)
-        choices = self._decide(evaluator, flat, verdict, scopes, idle)
+        choices = self._decide(evaluator, flat, verdict, scopes, idle,
+                               verdict if unwaived is None else unwaived)
         rows = compiled.decisions
         found = []
         for index, rule in enumerate(self._rules):
