@@ -317,6 +317,11 @@ class History:
         connection = self._reader()
         return [] if connection is None else assessments.assessments(connection, facility)
 
+    def stored_items(self) -> list[rectification.Stored]:
+        """Every rectification item as the database keeps it."""
+        connection = self._reader()
+        return [] if connection is None else rectification.stored_items(connection)
+
     def items(self, day: dt.date, wanted: ItemFilter | None = None) -> list[RectificationItem]:
         """The rectification items as they stood on ``day`` (:func:`.rectification.items_on`)."""
         connection = self._reader()
