@@ -1,5 +1,5 @@
 """Rectification items kept by the history: the scenarios of
-``tests/cases/rectification/scenarios.yaml`` (recorded checks opening, closing and leaving
+``tests/cases/rectification/scenarios.yml`` (recorded checks opening, closing and leaving
 items overdue), run with both engines; and what a stored assessment keeps."""
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ from qianbai_rules.pipeline.followup import FollowUp, ItemState
 from qianbai_rules.pipeline.marks import AttestedUse, Marks, Standing, WaiverUse
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = ROOT / "tests" / "cases" / "rectification" / "scenarios.yaml"
+# .yml: every *.yaml under tests/cases is read as command-line cases (test_yaml_fast_path)
+CASES = ROOT / "tests" / "cases" / "rectification" / "scenarios.yml"
 ENGINES = ("plain", "durable")
 
 
