@@ -90,8 +90,8 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protected = frozenset(Path(args.db + suffix) for suffix in writing.DB_COMPANIONS)
 
     def body() -> int:
-        items = history.items(day, wanted)
-        history.close()
+        with history:
+            items = history.items(day, wanted)
         with writing.output_policy(writing.OutputPolicy(args.force, protected, sealed)):
             if args.format == "xlsx":
                 listing.write_workbook(items, Path(args.output), names, lang)
