@@ -181,3 +181,17 @@ def test_the_annual_text_and_workbook_show_the_items(db: Path, tmp_path: Path) -
     assert rows[0] == ("责任部门", "上年结转", "本年新立", "本年销号", "未销号", "其中已逾期",
                        "销号率")
     assert rows[-1] == ("全区", 6, 0, 1, 5, 5, round(1 / 6, 4))
+
+
+@pytest.mark.parametrize(("fmt", "shown"), [
+    ("html", '<section data-section="rectification">'),
+    ("md", "| 观音桥街道 | 3 | 0 | 0 | 3 | 3 | 0.0% |"),
+])
+def test_the_annual_report_formats_show_the_items(db: Path, tmp_path: Path, fmt: str,
+                                                  shown: str) -> None:
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(db.read_bytes())
+    status, out, err = run("evaluate", ROOT / "examples" / "jiangbei-registry.xlsx", "--year",
+                           "2020", "--as-of", "2020-02-15", "--db", copy, "--format", fmt)
+    assert status == 0, err
+    assert shown in out and "RD-RECTIFICATION" in out
