@@ -162,7 +162,7 @@ def test_a_history_written_before_failed_rules_were_stored_is_migrated_and_still
     connection.close()
     with History(db) as history:
         version = history.connection.execute("PRAGMA user_version").fetchone()[0]
-        assert version == len(MIGRATIONS) == 3
+        assert version == len(MIGRATIONS) == 4
         # Failed rules of the old row: those mandatory in the rules of today.
         assert history.non_compliant(2019, {"QB-AREA-STATION", "QB-SERVICE-MEALS"}) == {
             "JBR-DSB-S01": ("QB-AREA-STATION",)}

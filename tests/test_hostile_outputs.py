@@ -305,7 +305,8 @@ def test_many_processes_opening_a_new_history_at_once_all_succeed(tmp_path: Path
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                     "ORDER BY name").fetchall()
-    assert tables == [("assessments",), ("evaluations",)]
+    assert tables == [("assessments",), ("evaluations",), ("rectification_items",),
+                      ("report_assessments",), ("reports",)]
 
 
 def test_history_answers_while_another_run_holds_the_write_lock(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from qianbai_rules.annual.rectification import WaivedTally
 from qianbai_rules.compile.compiled import CompiledRuleset, Status, Verdict
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
@@ -144,6 +145,7 @@ class Evaluation:
     undated: list[str] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     records: int = 0
+    waived: WaivedTally = field(default_factory=WaivedTally)
 
     def add(self, result: Result) -> None:
         if isinstance(result, Rejected):
@@ -173,6 +175,7 @@ class Evaluation:
             else:
                 self.completed_unplanned[kind] += 1
         self.verdicts[result.verdict.value] += 1
+        self.waived.add(result, self.compiled)
         if open_at(record, day):
             self._open(result)
         self._money(result, completed.year == self.year)

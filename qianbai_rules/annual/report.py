@@ -15,7 +15,14 @@ from pathlib import PurePath
 from typing import Any
 
 from qianbai_rules.annual.change import COMPLIANCE, Change, YearTotals
-from qianbai_rules.annual.evaluation import ConstructionMoney, Evaluation, Money
+from qianbai_rules.annual.evaluation import ConstructionMoney, Evaluation, Money, cutoff
+from qianbai_rules.annual.rectification import (
+    Rectification,
+    Waived,
+    rectification,
+    street_order,
+    waived,
+)
 from qianbai_rules.compile.compiled import Verdict
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.history.store import History
@@ -223,6 +230,8 @@ class AnnualReport:
     history: HistoryNote | None
     change: Change | None
     readings: list[dict[str, Any]]
+    rectification: Rectification | None = None  # the year's items, with a history
+    waived: Waived | None = None  # where the records came with an inspection's files
 
     @property
     def as_of(self) -> str:
@@ -257,6 +266,9 @@ class AnnualReport:
             "rejected": [r.as_json() for r in self.rejected],
             "history": None if self.history is None else asdict(self.history),
             "change": None if self.change is None else self.change.as_json(),
+            "rectification": None if self.rectification is None
+            else self.rectification.as_json(),
+            "waived": None if self.waived is None else self.waived.as_json(),
             "readings": self.readings,
         }
 
@@ -297,11 +309,7 @@ def _subsidies(evaluation: Evaluation, lottery_fund: int) -> Subsidies:
 def _street_towns(evaluation: Evaluation) -> list[StreetTownFailures]:
     """Open failures by street/town: the plan's in its order, then others by name, then
     facilities that name none."""
-    planned = list(evaluation.plan.streets)
-    def order(name: str | None) -> tuple[int, int, str]:
-        if name is None:
-            return (2, 0, "")
-        return (0, planned.index(name), "") if name in planned else (1, 0, name)
+    order = street_order(list(evaluation.plan.streets))
     return [StreetTownFailures(name, counts["mandatory"], counts["advisory"])
             for name, counts in sorted(evaluation.street_towns.items(),
                                        key=lambda i: order(i[0]))]
@@ -345,7 +353,12 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
         rejected=[RejectedEntry.of(r, lang) for r in evaluation.rejected],
         history=None if history is None else HistoryNote(str(history.path), before is not None),
         change=None,
-        readings=applied(context.compiled.ruleset.readings.values(), True, lang))
+        readings=applied(context.compiled.ruleset.readings.values(), True, lang),
+        rectification=None if history is None else rectification(
+            history.stored_items(), evaluation.year,
+            cutoff(evaluation.year, evaluation.compiled.as_of), list(evaluation.plan.streets),
+            departments, lang),
+        waived=waived(evaluation.waived, evaluation.compiled, lang))
     if before is None:
         return report
     return replace(report, change=Change.between(report.totals(), YearTotals.stored(before)))

@@ -91,6 +91,7 @@ def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
     append_row(unplanned, [L["facility_id"], L["street"]])
     for item in report.unplanned:
         append_row(unplanned, [item.id, item.street_town])
+    _rectification_sheets(workbook, report, lang)
     readings = workbook.create_sheet(sheets["readings"])
     append_row(readings, [words["reading_id"], words["reading_text"], words["reading_rules"]])
     for reading in report.readings:
@@ -104,6 +105,30 @@ def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
         sheet.column_dimensions["A"].width = 28
     _technical_sheet(workbook, technical_note(report, lang), L["tech"])
     save_workbook(workbook, path)
+
+
+def _rectification_sheets(workbook: Workbook, report: AnnualReport, lang: Lang) -> None:
+    """The year's rectification items by street/town and by department (with a history),
+    and the waived findings (where the records came with an inspection's files)."""
+    RA = labels(lang)["rectification"]["annual"]
+    counts = ("carried_over", "opened", "closed", "open", "overdue")
+    found = report.rectification
+    if found is not None:
+        for kind, rows in (("street", [(s.street_town or labels(lang)["annual"]["no_street"],
+                                        s.counts) for s in found.by_street_town]),
+                           ("department", [(d.name, d.counts) for d in found.by_department])):
+            sheet = workbook.create_sheet(RA[f"sheet_{kind}s"])
+            append_row(sheet, [RA[kind], *[RA[c] for c in counts], RA["rate"]])
+            for name, c in [*rows, (RA["total"], found.total)]:
+                append_row(sheet, [name, *[getattr(c, k) for k in counts], c.closure_rate])
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=7, max_col=7):
+                cell.number_format = "0.0%"
+    waived = report.waived
+    if waived is not None:
+        sheet = workbook.create_sheet(RA["sheet_waived"])
+        append_row(sheet, [RA["rule"], RA["findings"]])
+        for r in waived.by_rule:
+            append_row(sheet, [f"{r.rule} {r.title or ''}".strip(), r.findings])
 
 
 def _technical_sheet(workbook: Workbook, note: TechnicalNote, words: dict[str, str]) -> None:

@@ -11,34 +11,32 @@ A new database file is made only when a run first has something to store: a run 
 fails before (a usage error, rules that do not load) or stores nothing leaves no empty
 file behind; a folder where the file cannot be made is refused when the history is opened.
 
-The identity of an assessment is its facility, year, as-of date, kind (check or
-evaluate), the rules' fingerprint and the record's evaluated fields (a digest of the flat
-record); of an evaluation, its year, as-of date, the rules' and the plan's fingerprints
-and its summary. Storing the same again replaces the earlier row (which is then the
-latest), so running the same run twice stores one assessment, not two.
+What is stored and how (the identity of an assessment, a run made again) is
+:mod:`.assessments`; the rectification items, :mod:`.rectification`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import json
 import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
-from qianbai_rules.compile.compiled import CompiledRuleset, Status
+from qianbai_rules.compile.compiled import CompiledRuleset
 from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.problems import Text
+from qianbai_rules.history import assessments, rectification
+from qianbai_rules.history.assessments import Assessment
+from qianbai_rules.history.rectification import ItemFilter
 from qianbai_rules.pipeline.check import Evaluated, Result
-from qianbai_rules.subsidies.amounts import SubsidyOutcome
+from qianbai_rules.pipeline.followup import RectificationItem
 from qianbai_rules.texts.labels import text
 
 MIGRATIONS: Final = (
@@ -148,40 +146,6 @@ def sqlite_problem(path: Path, exc: sqlite3.Error) -> HistoryError:
     key = _SQLITE.get(str(exc))
     reason = text(f"history.sqlite.{key}") if key else Text(str(exc), str(exc))
     return HistoryError(text("history.database_error", path=path.as_posix(), reason=reason))
-
-
-def _identity(*parts: object) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False,
-                                     default=str).encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class Assessment:
-    facility: str
-    year: int
-    as_of: str
-    kind: str
-    fingerprint: str
-    verdict: str
-    findings: dict[str, str]
-    subsidy: list[dict[str, Any]]
-    recorded_at: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {"facility": self.facility, "year": self.year, "as_of": self.as_of,
-                "kind": self.kind, "fingerprint": self.fingerprint, "verdict": self.verdict,
-                "subsidy": self.subsidy, "findings": self.findings,
-                "recorded_at": self.recorded_at}
-
-
-def _compact(outcome: SubsidyOutcome) -> dict[str, Any]:
-    kind = outcome.rule.subsidy.spec.kind.value if outcome.rule.subsidy else "?"
-    key = "total" if kind == "construction" else "amount"
-    compact = {"kind": kind, "rule": outcome.rule.rule.id, "status": outcome.decision.value,
-               "amount": outcome.paid(key)}
-    if outcome.construction is not None:  # one-off: the year it belongs to
-        compact["year"] = outcome.construction.year
-    return compact
 
 
 class History:
@@ -312,79 +276,53 @@ class History:
                   kind: str, keep: Callable[[Evaluated], bool] = lambda result: True,
                   ) -> Iterator[Result]:
         """Pass results through, storing each assessment ``keep`` accepts, in the run's
-        transaction (see :meth:`commit`)."""
+        transaction (see :meth:`commit`). A recorded check is first followed up against
+        the facility's rectification items (:mod:`.rectification`): it passes on with its
+        :class:`.FollowUp`, which is stored with it."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        rule_ids = [r.rule.id for r in compiled.rules]
-        as_of, fingerprint = compiled.as_of.isoformat(), compiled.ruleset.fingerprint
         for result in results:
             if isinstance(result, Evaluated) and keep(result):
-                failed = [rule_ids[i] for i in compiled.mandatory
-                          if result.statuses[i] is Status.failed]
-                identity = _identity(result.record.id, year, as_of, kind, fingerprint,
-                                     result.flat)
                 self._begin()
-                self.connection.execute(
-                    "INSERT OR REPLACE INTO assessments (facility, year, as_of, kind, "
-                    "fingerprint, verdict, findings, subsidy, recorded_at, failed_mandatory, "
-                    "identity) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (result.record.id, year, as_of, kind, fingerprint, result.verdict.value,
-                     json.dumps(dict(zip(rule_ids, (s.value for s in result.statuses),
-                                         strict=True)), ensure_ascii=False),
-                     json.dumps([_compact(o) for o in result.subsidies], ensure_ascii=False),
-                     now, json.dumps(failed), identity))
+                row = assessments.row_of(result, compiled, year, kind, now)
+                followed = None
+                if kind == "check":
+                    same = assessments.stored_as(self.connection, row.identity)
+                    followed = rectification.follow(self.connection, result, compiled, same)
+                    result = replace(result, follow_up=followed.follow_up)
+                stored = assessments.store(self.connection, row,
+                                           followed.follow_up if followed else None)
+                if followed is not None:
+                    rectification.apply(self.connection, followed, stored,
+                                        rectification.check_date(result, compiled))
             yield result
 
     def store_evaluation(self, year: int, compiled: CompiledRuleset, plan: str,
                          summary: dict[str, Any]) -> None:
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        as_of, fingerprint = compiled.as_of.isoformat(), compiled.ruleset.fingerprint
-        stored = json.dumps(summary, ensure_ascii=False)
         self._begin()
-        self.connection.execute(
-            "INSERT OR REPLACE INTO evaluations (year, as_of, fingerprint, plan, summary, "
-            "recorded_at, identity) VALUES (?,?,?,?,?,?,?)",
-            (year, as_of, fingerprint, plan, stored, now,
-             _identity(year, as_of, fingerprint, plan, stored)))
+        assessments.store_evaluation(self.connection, year, compiled, plan, summary,
+                                     dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
 
     def non_compliant(self, year: int, mandatory: AbstractSet[str] = frozenset(),
                       ) -> dict[str, tuple[str, ...]]:
-        """Facilities whose latest stored assessment for ``year`` is non-compliant, each with
-        the mandatory rules it failed. An assessment stored before those were recorded
-        (schema 1) gives its failed rules that are in ``mandatory`` (today's rules)."""
+        """:func:`.assessments.non_compliant`; none while nothing is stored."""
         connection = self._reader()
-        if connection is None:
-            return {}
-        rows = connection.execute(
-            "SELECT facility, verdict, findings, failed_mandatory FROM assessments a "
-            "WHERE year = ? AND id = (SELECT MAX(id) FROM assessments b "
-            "WHERE b.facility = a.facility AND b.year = ?) ORDER BY facility", (year, year))
-        found: dict[str, tuple[str, ...]] = {}
-        for facility, verdict, findings, failed in rows:
-            if verdict != "non_compliant":
-                continue
-            if failed is not None:
-                found[facility] = tuple(json.loads(failed))
-            else:
-                statuses: dict[str, str] = json.loads(findings)
-                found[facility] = tuple(sorted(rule for rule, status in statuses.items()
-                                               if status == "fail" and rule in mandatory))
-        return found
+        return {} if connection is None else \
+            assessments.non_compliant(connection, year, mandatory)
 
     def evaluation(self, year: int) -> dict[str, Any] | None:
         connection = self._reader()
-        if connection is None:
-            return None
-        row = connection.execute(
-            "SELECT summary FROM evaluations WHERE year = ? ORDER BY id DESC LIMIT 1",
-            (year,)).fetchone()
-        return json.loads(row[0]) if row else None
+        return None if connection is None else assessments.evaluation(connection, year)
 
     def assessments(self, facility: str) -> list[Assessment]:
         connection = self._reader()
-        if connection is None:
-            return []
-        rows = connection.execute(
-            "SELECT facility, year, as_of, kind, fingerprint, verdict, findings, subsidy, "
-            "recorded_at FROM assessments WHERE facility = ? ORDER BY year, id", (facility,))
-        return [Assessment(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]),
-                           json.loads(r[7]), r[8]) for r in rows]
+        return [] if connection is None else assessments.assessments(connection, facility)
+
+    def stored_items(self) -> list[rectification.Stored]:
+        """Every rectification item as the database keeps it."""
+        connection = self._reader()
+        return [] if connection is None else rectification.stored_items(connection)
+
+    def items(self, day: dt.date, wanted: ItemFilter | None = None) -> list[RectificationItem]:
+        """The rectification items as they stood on ``day`` (:func:`.rectification.items_on`)."""
+        connection = self._reader()
+        return [] if connection is None else rectification.items_on(connection, day, wanted or ItemFilter())
