@@ -20,7 +20,14 @@ from qianbai_rules.pipeline import rectify
 from qianbai_rules.pipeline.marks import Marks
 from qianbai_rules.reports.model import Finding, FindingSection, RecordReport
 from qianbai_rules.reports.opinion_follow import FollowUpView, follow_up_view
-from qianbai_rules.reports.opinion_marks import AttestedMark, WaiverMark, attested_mark, waiver_mark
+from qianbai_rules.reports.opinion_marks import (
+    AttestedMark,
+    EvidenceFile,
+    WaiverMark,
+    attested_mark,
+    evidence_files,
+    waiver_mark,
+)
 from qianbai_rules.texts import formats
 from qianbai_rules.texts.labels import label
 
@@ -65,10 +72,16 @@ class Opinion:
     date: str | None  # the inspection date, written
     copy_to: list[str]
     follow_up: FollowUpView | None  # the 复查 part, on a re-inspection
+    evidence: list[EvidenceFile]  # for the appendix
 
     @property
     def reinspection(self) -> bool:
         return self.follow_up is not None
+
+    @property
+    def marked(self) -> list[Finding]:
+        """The findings an attestation or a waiver speaks of, in the plan's order."""
+        return [f for f in self.report.findings if f.rule in self.attested or f.rule in self.waived]
 
     @property
     def title(self) -> str:
@@ -194,4 +207,5 @@ def opinion(report: RecordReport, compiled: CompiledRuleset) -> Opinion:
         else None,
         copy_to=_copy_to(report, fix),
         follow_up=follow_up_view(follow, report, compiled.as_of)
-        if follow is not None and follow.is_reinspection else None)
+        if follow is not None and follow.is_reinspection else None,
+        evidence=evidence_files(marks.attested.values()) if marks else [])

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qianbai_rules.core.problems import Lang
@@ -23,6 +24,15 @@ class AttestedMark:
 
 
 @dataclass(frozen=True)
+class EvidenceFile:
+    """An evidence file by its name and SHA-256, for the appendix (a technical fact)."""
+
+    rule: str
+    name: str
+    sha256: str
+
+
+@dataclass(frozen=True)
 class WaiverMark:
     counts: bool
     expired: bool
@@ -35,8 +45,8 @@ def _evidence(evidence: Evidence | None, lang: Lang) -> str | None:
         return None
     parts = []
     if evidence.name is not None:
-        parts.append(label("opinion.evidence_file", lang, name=evidence.name,
-                           sha256=evidence.sha256 or "") if evidence.sha256 else evidence.name)
+        parts.append(label("opinion.evidence_file", lang, name=evidence.name)
+                     if evidence.sha256 else evidence.name)
     if evidence.reference is not None:
         parts.append(evidence.reference)
     return label("opinion.evidence", lang, evidence=formats.listing(parts, lang)) if parts else None
@@ -71,3 +81,10 @@ def waiver_mark(use: WaiverUse, lang: Lang) -> WaiverMark:
         use.standing, "waiver_not_yet")
     return WaiverMark(use.counts, use.standing is Standing.expired, line,
                       label(f"opinion.{key}", lang))
+
+
+def evidence_files(uses: Iterable[AttestedUse]) -> list[EvidenceFile]:
+    """The evidence files of the attestations, each with its SHA-256."""
+    return [EvidenceFile(use.attestation.rule, evidence.name, evidence.sha256)
+            for use in uses if (evidence := use.attestation.evidence) is not None
+            and evidence.name is not None and evidence.sha256 is not None]
