@@ -50,7 +50,7 @@ def test_the_inspector_document_shows_the_verdict_the_applicable_rules_by_sectio
     assert skipped and line is not None
     assert line.get_text(strip=True) == f"另有{skipped}项规则不适用于本设施类型。"
     headings = [h.get_text(strip=True) for h in page.find_all("h2")]
-    for expected in ("设施基本情况", "四、逐条检查结果（按方案条款）",
+    for expected in ("设施基本情况", "五、逐条检查结果（按方案条款）",
                      "补贴与可享受的政策（三（三）、三（四））", "签字确认"):
         assert expected in headings, (expected, headings)
     # the technical facts come last, after the signatures, in an appendix of their own
