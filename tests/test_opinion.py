@@ -9,14 +9,17 @@ import datetime as dt
 import io
 import re
 import subprocess
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status, Verdict, compile_ruleset
 from qianbai_rules.core.problems import Lang
+from qianbai_rules.core.yamlio import load_yaml
 from qianbai_rules.engines import durable
 from qianbai_rules.engines.plain import PlainEvaluator
 from qianbai_rules.model.inspection import (
@@ -39,6 +42,7 @@ from tests.system_tools import IN_CI, needs
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = ROOT / "examples" / "sites"
+CASES = Path(__file__).resolve().parent / "cases" / "opinion"
 AS_OF = dt.date(2019, 12, 31)
 ENGINES = ["plain", pytest.param("durable", marks=pytest.mark.skipif(
     not durable.available(), reason="durable_rules not importable"))]
@@ -162,30 +166,51 @@ def test_a_current_waiver_keeps_a_finding_out_of_the_verdict_and_an_expired_one_
     assert expired.startswith("容缺受理：") and expired.endswith("已过期，恢复计入")
 
 
-def test_a_facility_compliant_only_by_its_waivers_is_told_so_and_given_the_deadline() -> None:
-    result = _evaluated("station-failing.yaml")
-    failed = [r.rule.id for r, s in zip(_compiled().rules, result.statuses, strict=True)
-              if s is Status.failed and r.rule.severity.value == "mandatory"]
-    waivers = {rule: WaiverUse(dataclasses.replace(CURRENT, rule=rule), Standing.counts)
-               for rule in failed}
-    waived = dataclasses.replace(result, verdict=Verdict.compliant, marks=Marks(
-        inspection=INSPECTION, waived=waivers, unwaived=result.verdict))
-    page = _html(waived)
-    assert _text(page, "[data-conclusion]") == (
-        "经检查，该站有3项必备项未达标或无法判断，均已批准限期整改或容缺受理，期限内不计入结论，"
-        "判定为合规。请于2020年3月31日前完成整改或补齐材料，并书面报告重庆市江北区民政局。"
-        "另有5项建议项未达标，建议改进。")
+def _load_cases() -> list[dict[str, Any]]:
+    document = load_yaml((CASES / "conclusions.yaml").read_text(encoding="utf-8"))
+    assert isinstance(document, dict)
+    cases = document["cases"]
+    assert isinstance(cases, list)
+    return cases
 
 
-@pytest.mark.parametrize(("site", "conclusion"), [
-    ("station-compliant.yaml", "经检查，该站各项必备项均已达标，判定为合规。"),
-    ("station-missing-data.yaml", "经检查，该站有15项必备项因缺少资料无法判断，判定为资料不全。"
-                                  "请补充所列材料，并书面报告区民政局。"),
-])
-def test_the_conclusion_has_a_sentence_for_a_compliant_and_an_incomplete_facility(
-        site: str, conclusion: str) -> None:
-    page = _html(_evaluated(site))
-    assert _text(page, "[data-conclusion]").startswith(conclusion)
+def _day(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _case_result(case: Mapping[str, Any]) -> Evaluated:
+    """The case's record with its inspection, attestations and waivers, as pipeline/marks
+    hands them over."""
+    attested = case.get("attested", {})
+    result = _decided(_evaluated(case["site"]),
+                      {rule: Status(found) for rule, found in attested.items()})
+    given = case.get("inspection")
+    inspection = Inspection(
+        facility=result.record.id, unit=given.get("unit"),
+        date=_day(given["date"]) if "date" in given else None,
+        items={rule: InspectionItem(rule, deadline=_day(day))
+               for rule, day in given.get("deadlines", {}).items()}) if given else None
+    standing = {"current": Standing.counts, "expired": Standing.expired}
+    until = {"current": CURRENT.expires_on, "expired": EXPIRED.expires_on}
+    marks = Marks(
+        inspection=inspection,
+        attested={rule: AttestedUse(dataclasses.replace(SUNLIGHT, rule=rule,
+                                                        status=AttestedStatus(found)),
+                                    Status.passed if found == "fail" else Status.failed,
+                                    Standing.counts)
+                  for rule, found in attested.items()},
+        waived={rule: WaiverUse(dataclasses.replace(CURRENT, rule=rule, expires_on=until[kind]),
+                                standing[kind])
+                for rule, kind in case.get("waived", {}).items()},
+        unwaived=result.verdict)
+    verdict = Verdict(case["verdict"]) if "verdict" in case else result.verdict
+    return dataclasses.replace(result, verdict=verdict, marks=marks)
+
+
+@pytest.mark.parametrize("case", _load_cases(), ids=lambda case: case["name"])
+def test_the_conclusion_is_one_sentence(case: dict[str, Any]) -> None:
+    page = _html(_case_result(case), case.get("lang", "zh"))
+    assert _text(page, "[data-conclusion]").startswith(case["conclusion"])
 
 
 def test_without_an_inspection_file_every_particular_is_a_blank_to_fill_and_asked_for() -> None:
