@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import io
 import re
+import shutil
 import subprocess
 from collections.abc import Mapping
 from functools import cache
@@ -326,3 +327,35 @@ def test_the_pdf_starts_each_facility_on_a_page_of_its_own_and_numbers_the_pages
     # the seal, the signatures and the receipt are on one page
     assert seal and all("被检查单位签收" in pages[n] for n in seal)
     assert "已逾期11天" in pages[0] + pages[1]
+
+
+def test_advisory_failures_become_items_to_fix_where_the_rules_say_so(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    setting = rules / "parameters" / "rectification.yaml"
+    setting.write_text(setting.read_text(encoding="utf-8").replace(
+        "2018-12-04: mandatory", "2018-12-04: mandatory_and_advisory"), encoding="utf-8")
+    compiled = compile_ruleset(load_ruleset(rules), AS_OF)
+    result, = run([str(SITES / "station-failing.yaml")], compiled, PlainEvaluator(compiled), 2019)
+    context = RunContext(compiled, "plain", 2019, "zh", "html", "inspector")
+    out = io.StringIO()
+    write_reports([result], context, None, out)
+    page = BeautifulSoup(out.getvalue(), "html.parser")
+    fix = [str(li["data-rule"]) for li in page.select("[data-list=fix] li")]
+    assert len(fix) == 8 and "QB-SERVICE-MARKET" in fix
+    assert page.select("[data-list=advice] li") == []
+    assert _text(page, "[data-conclusion]") == (
+        "经检查，该站有3项必备项未达标，判定为不合规。请于2020年1月30日前完成整改，并书面报告区民政局。")
+
+
+def test_an_expired_attestation_is_shown_and_says_it_no_longer_counts() -> None:
+    expired = dataclasses.replace(SUNLIGHT, expires=dt.date(2019, 12, 25))
+    result = _evaluated("station-failing.yaml")
+    marks = Marks(attested={"QB-SITING-SUNLIGHT": AttestedUse(expired, Status.passed,
+                                                               Standing.expired)})
+    page = _html(dataclasses.replace(result, marks=marks))
+    mark = _text(page, "tr[data-rule=QB-SITING-SUNLIGHT] [data-attested]")
+    assert mark.endswith("现场核查已于2019年12月25日过期，不再计入")
+    assert "与填报情况不一致" not in mark
+    assert [str(li["data-rule"]) for li in page.select("[data-list=marked] li")] == \
+        ["QB-SITING-SUNLIGHT"]
