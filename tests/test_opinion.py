@@ -359,3 +359,19 @@ def test_an_expired_attestation_is_shown_and_says_it_no_longer_counts() -> None:
     assert "与填报情况不一致" not in mark
     assert [str(li["data-rule"]) for li in page.select("[data-list=marked] li")] == \
         ["QB-SITING-SUNLIGHT"]
+
+
+def test_the_inspection_file_s_text_is_shown_as_text_never_as_markup() -> None:
+    hostile = dataclasses.replace(INSPECTION, unit="<script>alert(1)</script>", number="| **x** |",
+                                  inspectors=("<b>张三</b>", "{{ 7*7 }}"), receiver="[a](http://x)")
+    result = _inspected()
+    assert result.marks is not None
+    result = dataclasses.replace(result, marks=dataclasses.replace(result.marks,
+                                                                    inspection=hostile))
+    page = _html(result)
+    assert page.find("script") is None and page.find("b") is None
+    assert "<script>alert(1)</script>" in _text(page, "[data-particular=unit]")
+    assert "{{ 7*7 }}" in _text(page, "[data-particular=inspectors]")
+    markdown = _write(result, "md")
+    assert "<script>" not in markdown and "<b>" not in markdown and "](http" not in markdown
+    assert "\\| \\*\\*x\\*\\* \\|" in markdown
