@@ -140,7 +140,10 @@ def test_the_inspection_s_particulars_head_the_document_and_its_conclusion_is_a_
     assert fix == {"QB-AREA-STATION": "2020-01-19", "QB-SERVICE-MEDICAL": "2020-02-15",
                    "QB-SITING-SUNLIGHT": "2020-01-19", "QB-SITING-TERRAIN": "2020-01-19"}
     first = _text(page, "[data-list=fix] li")
-    assert "整改要求：" in first and "整改期限：2020年1月19日前" in first
+    # the default period is a reading (执行口径); the inspection's own deadline is not
+    assert "整改要求：" in first and "整改期限：2020年1月19日前【执行口径】RD-RECTIFICATION" in first
+    medical = _text(page, "[data-list=fix] li[data-rule=QB-SERVICE-MEDICAL]")
+    assert "整改期限：2020年2月15日前；" in medical and "RD-RECTIFICATION" not in medical
     assert "责任部门：区民政局【执行口径】；责任街镇：大石坝街道" in first
     assert _text(page, "[data-copy-to]") == "抄送：区民政局、区卫生计生委、大石坝街道"
 

@@ -50,6 +50,7 @@ class FixItem:
     finding: Finding
     deadline: str | None
     due: dt.date | None
+    readings: list[str]  # the deadline's readings where it is the default period (执行口径)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ def _ask(particulars: list[Particular], receiver: str | None, lang: Lang) -> str
 def _fix(report: RecordReport, compiled: CompiledRuleset, inspection: Inspection | None,
          opened_on: dt.date) -> list[FixItem]:
     items = []
+    period = compiled.ruleset.parameters.get(rectify.PERIOD)
+    period_readings = list(period.readings) if period is not None else []
     for finding in report.findings:
         if finding.status != Status.failed.value:
             continue
@@ -124,7 +127,9 @@ def _fix(report: RecordReport, compiled: CompiledRuleset, inspection: Inspection
         if not rectify.opens_item(compiled.ruleset, rule, Status.failed, opened_on):
             continue
         due = rectify.deadline(compiled.ruleset, inspection, finding.rule, opened_on)
-        items.append(FixItem(finding, formats.written_date(due, report.lang) if due else None, due))
+        given = inspection is not None and inspection.deadline_of(finding.rule) is not None
+        items.append(FixItem(finding, formats.written_date(due, report.lang) if due else None, due,
+                             [] if given or due is None else period_readings))
     return items
 
 
