@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -34,28 +35,37 @@ def _json(path: Path) -> dict[str, object]:
 
 
 
-def test_the_inspector_report_shows_the_verdict_every_rule_by_section_and_a_signature_block() -> None:
+def test_the_inspector_document_shows_the_verdict_the_applicable_rules_by_section_and_signatures() -> None:
     record = _json(EXAMPLES / "station-failing.yaml")["records"][0]  # type: ignore[index]
     _status, html = _run("check", str(EXAMPLES / "station-failing.yaml"), "--format", "html")
     page = BeautifulSoup(html, "html.parser")
     verdict = page.select_one("[data-verdict]")
     assert verdict is not None and verdict["data-verdict"] == record["verdict"] == "non_compliant"
     rows = {row["data-rule"]: row["data-status"] for row in page.select("tr[data-rule]")}
-    assert rows == {f["rule"]: f["status"] for f in record["findings"]}
+    assert rows == {f["rule"]: f["status"] for f in record["findings"]
+                    if f["status"] != "not_applicable"}
+    # the rules that do not apply are one line (issue 15, Deliver 5), never rows
+    skipped = sum(f["status"] == "not_applicable" for f in record["findings"])
+    line = page.select_one("[data-not-applicable]")
+    assert skipped and line is not None
+    assert line.get_text(strip=True) == f"另有{skipped}项规则不适用于本设施类型。"
     headings = [h.get_text(strip=True) for h in page.find_all("h2")]
-    for expected in ("设施基本情况", "逐条检查结果（按方案条款）",
+    for expected in ("设施基本情况", "五、逐条检查结果（按方案条款）",
                      "补贴与可享受的政策（三（三）、三（四））", "签字确认"):
         assert expected in headings, (expected, headings)
-    # the technical facts come last, after the signatures, in a 技术附注 of their own
-    assert headings[-2:] == ["签字确认", "技术附注"], headings
+    # the technical facts come last, after the signatures, in an appendix of their own
+    assert headings[-3:] == ["签字确认", "附件", "技术附注"], headings
     note = page.select_one("[data-section=tech-note]")
     assert note is not None and "sha256:" in note.get_text()
     assert "area.station_min_m2" in note.get_text()
+    appendix = page.select_one("[data-section=appendix]")
+    assert appendix is not None and "sha256:" in appendix.get_text()
+    body = page.get_text().replace(appendix.get_text(), "")
+    assert "sha256:" not in body and "area.station_min_m2" not in body
     sections = [h.get_text(" ", strip=True) for h in page.find_all("h3")]
     assert "二（一） 设施标准" in sections and "三（三） 资金保障" in sections
-    assert page.select_one(".signature") is not None
+    assert page.select_one("[data-section=seal]") is not None
     assert page.find("script") is None and page.find("link") is None
-    assert "sha256:" in page.get_text()
 
 
 def test_the_operator_checklist_lists_the_mandatory_failures_first_with_what_to_do() -> None:
@@ -129,14 +139,17 @@ def test_a_folder_of_reports_has_one_file_per_record_and_an_index_that_links_the
     assert len(links) == 14
     for link in links:
         report = BeautifulSoup((tmp_path / str(link)).read_text(encoding="utf-8"), "html.parser")
-        assert len(report.select("tr[data-rule]")) == 46
+        skipped = report.select_one("[data-not-applicable]")
+        shown = len(report.select("tr[data-rule]"))
+        assert shown + (int(str(skipped["data-not-applicable"])) if skipped else 0) == 46
 
 
-def test_the_markdown_report_has_every_rule_and_reads_as_markdown() -> None:
+def test_the_markdown_report_has_every_applicable_rule_and_reads_as_markdown() -> None:
     _status, markdown = _run("check", str(EXAMPLES / "station-compliant.yaml"), "--format", "md")
     rows = [line for line in markdown.splitlines() if line.startswith("| QB-")]
-    assert len(rows) == 46
-    assert markdown.startswith("# 社区养老服务设施合规检查报告")
+    skipped = re.search(r"^另有(\d+)项规则不适用于本设施类型。$", markdown, re.MULTILINE)
+    assert skipped is not None and len(rows) + int(skipped.group(1)) == 46
+    assert markdown.startswith("# 社区养老服务设施检查意见书")
 
 
 def test_the_english_report_uses_english_labels() -> None:
@@ -183,4 +196,4 @@ def test_the_pdf_report_holds_the_facility_name_in_chinese(tmp_path: Path) -> No
     text = subprocess.run([pdftotext, "-enc", "UTF-8", str(target), "-"], check=True,
                           capture_output=True, text=True).stdout
     assert "大石坝街道东原社区养老服务站" in text
-    assert "社区养老服务设施合规检查报告" in text
+    assert "社区养老服务设施检查意见书" in text

@@ -47,7 +47,7 @@ def _dumps(count: int = 12) -> dict[str, str]:
 def _embedded() -> dict[str, str]:
     """The YAML files that the command-line cases write, as the readers would see their text."""
     found = {}
-    for case_file in sorted((ROOT / "tests" / "cases").rglob("*.yaml")):
+    for case_file in sorted((ROOT / "tests" / "cases" / "cli").rglob("*.yaml")):
         for case in load_cli_cases(case_file):
             for name, content in (case.spec.get("files") or {}).items():
                 if not str(name).endswith((".yaml", ".yml")):

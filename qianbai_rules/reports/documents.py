@@ -1,9 +1,10 @@
 """The HTML, Markdown and PDF reports of ``qianbai check``: one document for the run, or
 one per record and an index, from the records' reports (:mod:`.model`).
 
-The inspector's report groups every finding by plan section; the operator's self-check
-orders what to do: mandatory failures first, then the data to supply, then advice. The
-record report holds those groupings; the templates choose what to display.
+The inspector's document is the 检查意见书 (:mod:`.opinion`): the inspection's particulars,
+the conclusion in a sentence, the numbered items to put right, the applicable findings by
+plan section, the seal, signature and receipt blocks; the operator's self-check orders what
+to do: mandatory failures first, then the data to supply, then advice.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from qianbai_rules.pipeline.context import RunContext, Tally
 from qianbai_rules.reports import render
 from qianbai_rules.reports.fonts import require_chinese_font
 from qianbai_rules.reports.model import RecordReport, RejectedEntry
+from qianbai_rules.reports.opinion import Opinion, opinion
 from qianbai_rules.reports.output import about, record_report, run_header
 from qianbai_rules.texts.labels import labels
 
@@ -28,6 +30,12 @@ def _index_entry(report: RecordReport, file: str) -> dict[str, Any]:
     return {"id": report.id, "name": report.name, "verdict": report.verdict,
             "type_name": report.type_name, "file": file,
             "construction": subsidy.get("construction"), "operating": subsidy.get("operating")}
+
+
+def _view(report: RecordReport, context: RunContext) -> RecordReport | Opinion:
+    """What the audience's template shows of a record: the inspector's 检查意见书 (or
+    复查意见书), or the operator's self-check of the report itself."""
+    return opinion(report, context.compiled) if context.audience == "inspector" else report
 
 
 def _values(context: RunContext, **values: Any) -> dict[str, Any]:
@@ -59,7 +67,7 @@ def write_reports(results: Iterable[Result], context: RunContext, target: str | 
         return _write_folder(results, context, Path(target))
     tally = Tally()
     rejected: list[RejectedEntry] = []
-    reports = _reports(tally.counting(results), context, rejected)
+    reports = (_view(r, context) for r in _reports(tally.counting(results), context, rejected))
     first = list(itertools.islice(reports, 2))
     title = first[0].title if len(first) == 1 \
         else labels(context.lang)["report"]["batch_title"]
@@ -105,7 +113,7 @@ def _write_folder(results: Iterable[Result], context: RunContext, folder: Path) 
                 continue
             report = record_report(result, context)
             batch.keep(_document(context, "report", _values(
-                context, views=[report], rejected=[], audience=context.audience,
+                context, views=[_view(report, context)], rejected=[], audience=context.audience,
                 title=report.title)))
             ids.append(report.id)
             entries.append(_index_entry(report, ""))
