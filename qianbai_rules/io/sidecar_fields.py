@@ -1,0 +1,206 @@
+"""The fields of the inspection's three files (--inspection, --attestations, --waivers):
+for each kind its fields, the headers people write for them (labels.yaml ``sidecar.field``:
+the Chinese header, the English one, or the field's own name), and how each value is read.
+
+Values are read by the record's own value types (:mod:`qianbai_rules.model.values`): an id
+and a name refuse control, format and invisible characters, text is at most 500 characters,
+a date is any form a record's date may take (:mod:`qianbai_rules.model.dates`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+from functools import cache
+from typing import Any, Final
+
+from pydantic import TypeAdapter, ValidationError
+
+from qianbai_rules.core.limits import MAX_LIST_ITEMS
+from qianbai_rules.core.problems import Text
+from qianbai_rules.io.headers import Vocabulary
+from qianbai_rules.model.dates import DateProblem
+from qianbai_rules.model.inspection import AttestedStatus, Method, WaiverKind
+from qianbai_rules.model.quoting import shown
+from qianbai_rules.model.validation import did_you_mean
+from qianbai_rules.model.values import Date, Identifier, Name, ShortText, ValueProblem
+from qianbai_rules.texts.formats import listing
+from qianbai_rules.texts.labels import text
+from qianbai_rules.texts.suggest import nearest
+
+
+class SidecarKind(StrEnum):
+    """Which of the three files: its option, its YAML list key and its sheet names."""
+
+    inspection = "inspection"
+    attestation = "attestation"
+    waiver = "waiver"
+
+    @property
+    def list_key(self) -> str:
+        return "inspections" if self is SidecarKind.inspection else f"{self.value}s"
+
+    @property
+    def sheets(self) -> tuple[str, ...]:
+        return (label_of(f"sidecar.kind.{self.value}").zh, self.list_key, self.value)
+
+
+class Value(Enum):
+    """How a field's value is read."""
+
+    identifier = "identifier"  # a facility id
+    rule = "rule"  # a rule id (checked against the rules of the run later)
+    name = "name"  # a person's or a unit's name, a document number
+    names = "names"  # names separated by 、，,;； (or a YAML list)
+    text = "text"
+    date = "date"
+    code = "code"
+    items = "items"  # an inspection's items (YAML only)
+
+
+@dataclass(frozen=True)
+class Spec:
+    field: str
+    value: Value
+    required: bool = False
+    codes: type[StrEnum] | None = None
+
+
+_I, _A, _W = SidecarKind.inspection, SidecarKind.attestation, SidecarKind.waiver
+SPECS: Final[dict[SidecarKind, tuple[Spec, ...]]] = {
+    _I: (Spec("facility", Value.identifier, True), Spec("number", Value.name),
+         Spec("unit", Value.name), Spec("date", Value.date), Spec("inspectors", Value.names),
+         Spec("method", Value.code, codes=Method), Spec("receiver", Value.name),
+         Spec("items", Value.items), Spec("rule", Value.rule), Spec("deadline", Value.date)),
+    _A: (Spec("facility", Value.identifier, True), Spec("rule", Value.rule, True),
+         Spec("status", Value.code, True, AttestedStatus),
+         Spec("method", Value.code, True, Method), Spec("evidence", Value.text),
+         Spec("note", Value.text), Spec("inspector", Value.name, True),
+         Spec("date", Value.date, True), Spec("expires", Value.date)),
+    _W: (Spec("facility", Value.identifier, True), Spec("rule", Value.rule, True),
+         Spec("kind", Value.code, True, WaiverKind), Spec("justification", Value.text, True),
+         Spec("approver", Value.name, True), Spec("approved_on", Value.date, True),
+         Spec("expires_on", Value.date, True)),
+}
+# The fields of an inspection's item (a table row with a rule, a value of YAML ``items``).
+ITEM_FIELDS: Final = ("facility", "rule", "method", "deadline")
+
+
+def label_of(key: str) -> Text:
+    return text(key)
+
+
+def field_label(kind: SidecarKind, field: str) -> Text:
+    return text(f"sidecar.field.{kind.value}.{field}")
+
+
+@cache
+def vocabulary(kind: SidecarKind) -> Vocabulary:
+    """The headers of one kind's tables: each field's Chinese and English header and its
+    own name (English headers in any case)."""
+    by_label: dict[str, str] = {}
+    for spec in SPECS[kind]:
+        shown_as = field_label(kind, spec.field)
+        for header in (shown_as.zh, shown_as.en, shown_as.en.capitalize(), spec.field):
+            by_label[header] = spec.field
+    dates = frozenset(spec.field for spec in SPECS[kind] if spec.value is Value.date)
+    return Vocabulary(by_label, frozenset(s.field for s in SPECS[kind]), dates)
+
+
+def field_of(kind: SidecarKind, header: str) -> str | None:
+    """The field a header (or a YAML key) names, or None."""
+    return vocabulary(kind).by_label.get(header)
+
+
+def unknown_header(kind: SidecarKind, header: str) -> Text:
+    hint = did_you_mean(nearest(header, vocabulary(kind).by_label))
+    return text("sidecar.problem.unknown_key", name=header, hint=hint)
+
+
+_ADAPTERS: Final[dict[Value, TypeAdapter[Any]]] = {
+    Value.identifier: TypeAdapter(Identifier), Value.name: TypeAdapter(Name),
+    Value.rule: TypeAdapter(Name), Value.text: TypeAdapter(ShortText),
+    Value.date: TypeAdapter(Date)}
+
+
+class Refused(ValueError):
+    """Why a value is refused, in both languages."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message.en)
+        self.text = message
+
+
+def read_value(spec: Spec, raw: Any) -> Any:
+    """The value of one field, or :class:`Refused` saying what was expected."""
+    if spec.value is Value.code:
+        return read_code(spec, raw)
+    if spec.value is Value.names:
+        items = raw if isinstance(raw, list) else _split(raw)
+        if not items or len(items) > MAX_LIST_ITEMS:
+            raise Refused(_expected_got("sidecar.expected.names", raw))
+        return tuple(_adapted(Value.name, item, raw) for item in items)
+    return _adapted(spec.value, raw, raw)
+
+
+def _split(raw: Any) -> list[Any]:
+    if not isinstance(raw, str):
+        return [raw]
+    for separator in "，,；;":
+        raw = raw.replace(separator, "、")
+    return [part.strip() for part in raw.split("、") if part.strip()]
+
+
+def _adapted(value: Value, raw: Any, whole: Any) -> Any:
+    try:
+        return _ADAPTERS[value].validate_python(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        cause = error.get("ctx", {}).get("error")
+        if isinstance(cause, ValueProblem | DateProblem):
+            raise Refused(cause.text) from None
+        key = ("problem.value.expected.date" if value is Value.date
+               else "sidecar.expected.names" if whole is not raw else "sidecar.expected.text")
+        raise Refused(_expected_got(key, whole)) from None
+
+
+def _expected_got(key: str, got: Any) -> Text:
+    return text("problem.value.expected_got", expected=text(key, max=MAX_LIST_ITEMS),
+                got=shown(got), hint="")
+
+
+def code_names(codes: type[StrEnum]) -> Mapping[str, StrEnum]:
+    """Each code's accepted spellings (the code, its Chinese name) -> the code."""
+    names: dict[str, StrEnum] = {}
+    group = _CODE_GROUP[codes]
+    for code in codes:
+        names[code.value] = code
+        names[text(f"sidecar.value.{group}.{code.value}").zh] = code
+    return names
+
+
+_CODE_GROUP: Final[dict[type[StrEnum], str]] = {AttestedStatus: "status", Method: "method",
+                                                 WaiverKind: "kind"}
+
+
+def read_code(spec: Spec, raw: Any) -> StrEnum:
+    assert spec.codes is not None
+    names = code_names(spec.codes)
+    if isinstance(raw, str) and raw.strip() in names:
+        return names[raw.strip()]
+    if isinstance(raw, str) and raw.strip().casefold() in names:
+        return names[raw.strip().casefold()]
+    group = _CODE_GROUP[spec.codes]
+    # Chinese lists the codes' names (accepted as input), English the codes
+    codes = Text(listing([text(f"sidecar.value.{group}.{code.value}").zh for code in spec.codes],
+                         "zh"), listing([code.value for code in spec.codes], "en"))
+    found = nearest(raw.strip(), names) if isinstance(raw, str) and raw.strip() else None
+    hint = text("problem.value.did_you_mean", name=Text(
+        text(f"sidecar.value.{group}.{names[found].value}").zh, names[found].value)) if found else ""
+    return _raise(text("problem.value.expected_got", expected=text(
+        "sidecar.expected.code", codes=codes), got=shown(raw), hint=hint))
+
+
+def _raise(message: Text) -> StrEnum:
+    raise Refused(message)
