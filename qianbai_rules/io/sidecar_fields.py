@@ -43,7 +43,15 @@ class SidecarKind(StrEnum):
 
     @property
     def sheets(self) -> tuple[str, ...]:
-        return (label_of(f"sidecar.kind.{self.value}").zh, self.list_key, self.value)
+        """The names of a workbook's sheet that holds this kind (else the first sheet)."""
+        return _SHEETS[self]
+
+
+_SHEETS: Final = {
+    SidecarKind.inspection: ("检查", "inspections", "inspection"),
+    SidecarKind.attestation: ("核查", "现场核查", "attestations", "attestation"),
+    SidecarKind.waiver: ("容缺", "waivers", "waiver"),
+}
 
 
 class Value(Enum):
@@ -85,10 +93,6 @@ SPECS: Final[dict[SidecarKind, tuple[Spec, ...]]] = {
 }
 # The fields of an inspection's item (a table row with a rule, a value of YAML ``items``).
 ITEM_FIELDS: Final = ("facility", "rule", "method", "deadline")
-
-
-def label_of(key: str) -> Text:
-    return text(key)
 
 
 def field_label(kind: SidecarKind, field: str) -> Text:

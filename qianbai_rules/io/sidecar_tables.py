@@ -32,6 +32,7 @@ from qianbai_rules.io.sources import (
     too_large,
 )
 from qianbai_rules.model.validation import column_letters, record_label
+from qianbai_rules.texts.formats import listing
 from qianbai_rules.texts.labels import text
 from qianbai_rules.texts.loading import load_problem
 
@@ -76,7 +77,20 @@ class Entry:
 
 
 def read_entries(source: str, kind: SidecarKind) -> Iterator[Entry | Problem]:
-    """Every entry of one file, in order, or the problems that keep entries out."""
+    """Every entry of one file, in order, or the problems that keep entries out; a file
+    with neither (a header alone, an empty list, a workbook without the kind's sheet whose
+    first sheet has no rows) is a problem too: a file given is never silently ignored."""
+    found = False
+    for item in _entries(source, kind):
+        found = True
+        yield item
+    if not found:
+        sheets = listing([f"“{name}”" for name in kind.sheets], "zh")
+        yield file_problem(source, text("sidecar.problem.no_entries", sheets=Text(
+            sheets, ", ".join(kind.sheets))))
+
+
+def _entries(source: str, kind: SidecarKind) -> Iterator[Entry | Problem]:
     path = Path(source)
     suffix = path.suffix.lower()
     if not path.exists():
