@@ -1,6 +1,7 @@
 """The inspection's files (--inspection, --attestations, --waivers): read, checked, located.
 
-The reader cases are data (tests/cases/sidecars/readers.yaml); the command-line cases too
+The reader cases are data (tests/data/sidecars/reader-cases.yaml: not under tests/cases/,
+whose files are all command-line cases); the command-line cases too
 (tests/cases/sidecars/cli.yaml, run as tests/cases/cli/ are); here are the cases that need
 code: evidence files and their hashes, hostile files, the CLI's own decisions.
 """
@@ -52,7 +53,8 @@ def read(kind: str, path: Path) -> tuple[SidecarFiles, Sidecars, list[Problem]]:
 
 
 def _cases() -> list[Any]:
-    doc = load_yaml((CASES / "readers.yaml").read_text(encoding="utf-8"))
+    doc = load_yaml((ROOT / "tests" / "data" / "sidecars" / "reader-cases.yaml").read_text(
+        encoding="utf-8"))
     return [pytest.param(case, id=case["name"]) for case in doc["cases"]]
 
 

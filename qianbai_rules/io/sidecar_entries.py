@@ -18,9 +18,9 @@ from qianbai_rules.io.places import joined, located
 from qianbai_rules.io.sidecar_fields import (
     ITEM_FIELDS,
     SPECS,
-    Refused,
     SidecarKind,
     Spec,
+    ValueRefused,
     field_label,
     field_of,
     read_value,
@@ -62,7 +62,7 @@ class _Fields:
                 continue
             try:
                 self.values[spec.field] = read_value(spec, raw)
-            except Refused as exc:
+            except ValueRefused as exc:
                 self.refuse(spec.field, exc.text)
 
     def refuse(self, name: str, message: Text, under: str | None = None) -> None:
@@ -164,7 +164,7 @@ def _items(raw: Any, fields: _Fields,
                 continue
             try:
                 read[field] = read_value(specs[field], given)
-            except Refused as exc:
+            except ValueRefused as exc:
                 fields.refuse("items", exc.text, rule)
         method: Method | None = read.get("method")
         deadline: dt.date | None = read.get("deadline")

@@ -54,7 +54,7 @@ _SHEETS: Final = {
 }
 
 
-class Value(Enum):
+class FieldValue(Enum):
     """How a field's value is read."""
 
     identifier = "identifier"  # a facility id
@@ -70,26 +70,26 @@ class Value(Enum):
 @dataclass(frozen=True)
 class Spec:
     field: str
-    value: Value
+    value: FieldValue
     required: bool = False
     codes: type[StrEnum] | None = None
 
 
 _I, _A, _W = SidecarKind.inspection, SidecarKind.attestation, SidecarKind.waiver
 SPECS: Final[dict[SidecarKind, tuple[Spec, ...]]] = {
-    _I: (Spec("facility", Value.identifier, True), Spec("number", Value.name),
-         Spec("unit", Value.name), Spec("date", Value.date), Spec("inspectors", Value.names),
-         Spec("method", Value.code, codes=Method), Spec("receiver", Value.name),
-         Spec("items", Value.items), Spec("rule", Value.rule), Spec("deadline", Value.date)),
-    _A: (Spec("facility", Value.identifier, True), Spec("rule", Value.rule, True),
-         Spec("status", Value.code, True, AttestedStatus),
-         Spec("method", Value.code, True, Method), Spec("evidence", Value.text),
-         Spec("note", Value.text), Spec("inspector", Value.name, True),
-         Spec("date", Value.date, True), Spec("expires", Value.date)),
-    _W: (Spec("facility", Value.identifier, True), Spec("rule", Value.rule, True),
-         Spec("kind", Value.code, True, WaiverKind), Spec("justification", Value.text, True),
-         Spec("approver", Value.name, True), Spec("approved_on", Value.date, True),
-         Spec("expires_on", Value.date, True)),
+    _I: (Spec("facility", FieldValue.identifier, True), Spec("number", FieldValue.name),
+         Spec("unit", FieldValue.name), Spec("date", FieldValue.date), Spec("inspectors", FieldValue.names),
+         Spec("method", FieldValue.code, codes=Method), Spec("receiver", FieldValue.name),
+         Spec("items", FieldValue.items), Spec("rule", FieldValue.rule), Spec("deadline", FieldValue.date)),
+    _A: (Spec("facility", FieldValue.identifier, True), Spec("rule", FieldValue.rule, True),
+         Spec("status", FieldValue.code, True, AttestedStatus),
+         Spec("method", FieldValue.code, True, Method), Spec("evidence", FieldValue.text),
+         Spec("note", FieldValue.text), Spec("inspector", FieldValue.name, True),
+         Spec("date", FieldValue.date, True), Spec("expires", FieldValue.date)),
+    _W: (Spec("facility", FieldValue.identifier, True), Spec("rule", FieldValue.rule, True),
+         Spec("kind", FieldValue.code, True, WaiverKind), Spec("justification", FieldValue.text, True),
+         Spec("approver", FieldValue.name, True), Spec("approved_on", FieldValue.date, True),
+         Spec("expires_on", FieldValue.date, True)),
 }
 # The fields of an inspection's item (a table row with a rule, a value of YAML ``items``).
 ITEM_FIELDS: Final = ("facility", "rule", "method", "deadline")
@@ -108,7 +108,7 @@ def vocabulary(kind: SidecarKind) -> Vocabulary:
         shown_as = field_label(kind, spec.field)
         for header in (shown_as.zh, shown_as.en, shown_as.en.capitalize(), spec.field):
             by_label[header] = spec.field
-    dates = frozenset(spec.field for spec in SPECS[kind] if spec.value is Value.date)
+    dates = frozenset(spec.field for spec in SPECS[kind] if spec.value is FieldValue.date)
     return Vocabulary(by_label, frozenset(s.field for s in SPECS[kind]), dates)
 
 
@@ -122,13 +122,13 @@ def unknown_header(kind: SidecarKind, header: str) -> Text:
     return text("sidecar.problem.unknown_key", name=header, hint=hint)
 
 
-_ADAPTERS: Final[dict[Value, TypeAdapter[Any]]] = {
-    Value.identifier: TypeAdapter(Identifier), Value.name: TypeAdapter(Name),
-    Value.rule: TypeAdapter(Name), Value.text: TypeAdapter(ShortText),
-    Value.date: TypeAdapter(Date)}
+_ADAPTERS: Final[dict[FieldValue, TypeAdapter[Any]]] = {
+    FieldValue.identifier: TypeAdapter(Identifier), FieldValue.name: TypeAdapter(Name),
+    FieldValue.rule: TypeAdapter(Name), FieldValue.text: TypeAdapter(ShortText),
+    FieldValue.date: TypeAdapter(Date)}
 
 
-class Refused(ValueError):
+class ValueRefused(ValueError):
     """Why a value is refused, in both languages."""
 
     def __init__(self, message: Text) -> None:
@@ -137,14 +137,14 @@ class Refused(ValueError):
 
 
 def read_value(spec: Spec, raw: Any) -> Any:
-    """The value of one field, or :class:`Refused` saying what was expected."""
-    if spec.value is Value.code:
+    """The value of one field, or :class:`ValueRefused` saying what was expected."""
+    if spec.value is FieldValue.code:
         return read_code(spec, raw)
-    if spec.value is Value.names:
+    if spec.value is FieldValue.names:
         items = raw if isinstance(raw, list) else _split(raw)
         if not items or len(items) > MAX_LIST_ITEMS:
-            raise Refused(_expected_got("sidecar.expected.names", raw))
-        return tuple(_adapted(Value.name, item, raw) for item in items)
+            raise ValueRefused(_expected_got("sidecar.expected.names", raw))
+        return tuple(_adapted(FieldValue.name, item, raw) for item in items)
     return _adapted(spec.value, raw, raw)
 
 
@@ -156,17 +156,17 @@ def _split(raw: Any) -> list[Any]:
     return [part.strip() for part in raw.split("、") if part.strip()]
 
 
-def _adapted(value: Value, raw: Any, whole: Any) -> Any:
+def _adapted(value: FieldValue, raw: Any, whole: Any) -> Any:
     try:
         return _ADAPTERS[value].validate_python(raw)
     except ValidationError as exc:
         error = exc.errors()[0]
         cause = error.get("ctx", {}).get("error")
         if isinstance(cause, ValueProblem | DateProblem):
-            raise Refused(cause.text) from None
-        key = ("problem.value.expected.date" if value is Value.date
+            raise ValueRefused(cause.text) from None
+        key = ("problem.value.expected.date" if value is FieldValue.date
                else "sidecar.expected.names" if whole is not raw else "sidecar.expected.text")
-        raise Refused(_expected_got(key, whole)) from None
+        raise ValueRefused(_expected_got(key, whole)) from None
 
 
 def _expected_got(key: str, got: Any) -> Text:
@@ -207,4 +207,4 @@ def read_code(spec: Spec, raw: Any) -> StrEnum:
 
 
 def _raise(message: Text) -> StrEnum:
-    raise Refused(message)
+    raise ValueRefused(message)
