@@ -204,7 +204,10 @@ def policy(args: argparse.Namespace, err: TextIO) -> writing.OutputPolicy | None
     """What check and evaluate may write: never what they read (records, plan, rules,
     templates), nor the history database and its journal files; ``--db`` naming something
     the run reads is refused (None)."""
-    reads = _input_files(args.inputs)
+    reads = _input_files(args.inputs) | frozenset(
+        Path(name).resolve() for name in (getattr(args, "inspection", None),
+                                          getattr(args, "attestations", None),
+                                          getattr(args, "waivers", None)) if name)
     plan = getattr(args, "plan", None)
     sealed = frozenset(p for p in (rules_dir(), templates_dir(), args.rules) if p)
     policy = writing.OutputPolicy(args.force, reads | ({Path(plan)} if plan else set()),
