@@ -20,7 +20,6 @@ from qianbai_rules.io.sidecar_fields import (
     SPECS,
     SidecarKind,
     Spec,
-    ValueRefused,
     field_label,
     field_of,
     read_value,
@@ -36,6 +35,7 @@ from qianbai_rules.model.inspection import (
     Waiver,
     Where,
 )
+from qianbai_rules.model.values import ValueProblem
 from qianbai_rules.texts.formats import listing, written_text
 from qianbai_rules.texts.labels import text
 
@@ -62,7 +62,7 @@ class _Fields:
                 continue
             try:
                 self.values[spec.field] = read_value(spec, raw)
-            except ValueRefused as exc:
+            except ValueProblem as exc:
                 self.refuse(spec.field, exc.text)
 
     def refuse(self, name: str, message: Text, under: str | None = None) -> None:
@@ -164,7 +164,7 @@ def _items(raw: Any, fields: _Fields,
                 continue
             try:
                 read[field] = read_value(specs[field], given)
-            except ValueRefused as exc:
+            except ValueProblem as exc:
                 fields.refuse("items", exc.text, rule)
         method: Method | None = read.get("method")
         deadline: dt.date | None = read.get("deadline")

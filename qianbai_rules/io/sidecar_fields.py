@@ -128,22 +128,14 @@ _ADAPTERS: Final[dict[FieldValue, TypeAdapter[Any]]] = {
     FieldValue.date: TypeAdapter(Date)}
 
 
-class ValueRefused(ValueError):
-    """Why a value is refused, in both languages."""
-
-    def __init__(self, message: Text) -> None:
-        super().__init__(message.en)
-        self.text = message
-
-
 def read_value(spec: Spec, raw: Any) -> Any:
-    """The value of one field, or :class:`ValueRefused` saying what was expected."""
+    """The value of one field, or :class:`ValueProblem` saying what was expected."""
     if spec.value is FieldValue.code:
         return read_code(spec, raw)
     if spec.value is FieldValue.names:
         items = raw if isinstance(raw, list) else _split(raw)
         if not items or len(items) > MAX_LIST_ITEMS:
-            raise ValueRefused(_expected_got("sidecar.expected.names", raw))
+            raise ValueProblem(_expected_got("sidecar.expected.names", raw))
         return tuple(_adapted(FieldValue.name, item, raw) for item in items)
     return _adapted(spec.value, raw, raw)
 
@@ -163,10 +155,10 @@ def _adapted(value: FieldValue, raw: Any, whole: Any) -> Any:
         error = exc.errors()[0]
         cause = error.get("ctx", {}).get("error")
         if isinstance(cause, ValueProblem | DateProblem):
-            raise ValueRefused(cause.text) from None
+            raise ValueProblem(cause.text) from None
         key = ("problem.value.expected.date" if value is FieldValue.date
                else "sidecar.expected.names" if whole is not raw else "sidecar.expected.text")
-        raise ValueRefused(_expected_got(key, whole)) from None
+        raise ValueProblem(_expected_got(key, whole)) from None
 
 
 def _expected_got(key: str, got: Any) -> Text:
@@ -207,4 +199,4 @@ def read_code(spec: Spec, raw: Any) -> StrEnum:
 
 
 def _raise(message: Text) -> StrEnum:
-    raise ValueRefused(message)
+    raise ValueProblem(message)
