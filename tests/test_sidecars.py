@@ -289,3 +289,12 @@ def test_the_inspection_date_is_the_as_of_date_and_the_examples_evaluate(engine:
     assert verdicts["JB-FS-D01"] == "compliant"  # its one unknown attested
     assert verdicts["JB-DSB-S02"] == "non_compliant"
     assert status == 1
+
+
+def test_a_csv_table_saved_by_chinese_excel_in_gb18030_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_bytes("设施编号,规则编号,容缺类型,理由,批准人,批准日期,到期日期\n"
+                     "X,QB-AREA-STATION,容缺受理,扩建中,民政局,2019/12/1,2020/3/31\n".encode("gb18030"))
+    _, sidecars, problems = read("waiver", path)
+    assert problems == []
+    assert sidecars.waivers["X"][0].justification == "扩建中"

@@ -181,6 +181,7 @@ _CODE_GROUP: Final[dict[type[StrEnum], str]] = {AttestedStatus: "status", Method
 
 
 def read_code(spec: Spec, raw: Any) -> StrEnum:
+    """A code, written as itself (any case) or as its Chinese name (符合, 现场查看, 限期整改)."""
     assert spec.codes is not None
     names = code_names(spec.codes)
     if isinstance(raw, str) and raw.strip() in names:
@@ -194,9 +195,5 @@ def read_code(spec: Spec, raw: Any) -> StrEnum:
     found = nearest(raw.strip(), names) if isinstance(raw, str) and raw.strip() else None
     hint = text("problem.value.did_you_mean", name=Text(
         text(f"sidecar.value.{group}.{names[found].value}").zh, names[found].value)) if found else ""
-    return _raise(text("problem.value.expected_got", expected=text(
+    raise ValueProblem(text("problem.value.expected_got", expected=text(
         "sidecar.expected.code", codes=codes), got=shown(raw), hint=hint))
-
-
-def _raise(message: Text) -> StrEnum:
-    raise ValueProblem(message)

@@ -52,9 +52,11 @@ class Entry:
 
     @property
     def label(self) -> str:
+        """How messages name the entry: its facility, else its place."""
         facility = self.values.get("facility")
-        return str(facility) if isinstance(facility, str | int) and str(facility) else \
-            self.position
+        if isinstance(facility, str | int) and str(facility):
+            return str(facility)
+        return self.position
 
     def at(self, name: str | None, under: str | None = None) -> Text | None:
         """Where a field is: the cell (“核查”表第3行D列（核查日期）) or the entry and the
