@@ -10,12 +10,18 @@ from typing import TextIO
 
 from qianbai_rules.cli import options
 from qianbai_rules.cli.common import (
+    checked_sidecars,
     guarded,
+    inspection_as_of,
+    inspection_files,
     meter,
     open_history,
     prepare,
     rejected_notice,
     say,
+    sidecar_problems,
+    watched,
+    with_sidecars,
 )
 from qianbai_rules.cli.options import USAGE_ERROR
 from qianbai_rules.core.problems import Lang
@@ -43,6 +49,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     options.add_db(check)
     options.add_force(check)
     options.add_quiet(check)
+    options.add_sidecars(check)
     check.add_argument("--jobs", type=options.parse_count, default=1, metavar="N")
     check.add_argument("--findings", choices=("lean", "full"), default=None)
     check.add_argument("--record", action="store_true")
@@ -50,7 +57,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lang: Lang = args.lang
-    prepared = prepare(args, args.as_of or options.default_as_of(args.year), err)
+    files = inspection_files(args)
+    inspected = inspection_as_of(args, files, err)
+    if isinstance(inspected, int):
+        return inspected
+    prepared = prepare(args, args.as_of or inspected or options.default_as_of(args.year), err)
     if prepared is None:
         return USAGE_ERROR
     if args.record and args.db is None:
@@ -66,13 +77,20 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.findings is not None and args.format != "jsonl":
         say(f"qianbai: {label('cli.findings', lang)}", err)
         return USAGE_ERROR
-    context = replace(context, findings=args.findings or "lean", as_of_given=args.as_of is not None)
+    context = replace(context, findings=args.findings or "lean",
+                      as_of_given=args.as_of is not None or inspected is not None)
     if args.jobs < 1 or (args.jobs > 1 and (args.format not in STREAMED or args.record)):
         say(f"qianbai: {label('cli.jobs', lang)}", err)
         return USAGE_ERROR
+    if args.jobs > 1 and files is not None:
+        say(f"qianbai: {label('sidecar.problem.jobs', lang)}", err)
+        return USAGE_ERROR
+    sidecars, problems = checked_sidecars(files, context.compiled, lang, err)
     shown = meter(args, err)
-    outcomes = progress(run(args.inputs, context.compiled, evaluator, context.year, shown),
+    outcomes = progress(run(args.inputs, context.compiled, evaluator, context.year, shown,
+                            **with_sidecars(sidecars)),
                         err, lang, not args.quiet, shown)
+    outcomes = watched(outcomes, sidecars, lang, err)
     if history is not None and args.record:
         outcomes = history.recording(outcomes, context.compiled, context.year, "check")
 
@@ -92,7 +110,8 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if history is not None:
             history.commit()
         rejected_notice(tally.rejected, lang, err)
-        return tally.exit_status
+        sidecar_problems(problems, lang, err)
+        return USAGE_ERROR if problems else tally.exit_status
 
     return guarded(args, err, history, body)
 

@@ -7,7 +7,7 @@ import argparse
 import datetime as dt
 import errno
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Final, TextIO
 
@@ -22,13 +22,17 @@ from qianbai_rules.engines.evaluator import Evaluator, make_evaluator
 from qianbai_rules.history.store import History, HistoryError, sqlite_problem
 from qianbai_rules.io import writing
 from qianbai_rules.io.inputs import Meter, expand
+from qianbai_rules.io.sidecars import SidecarFiles, read_sidecars, unknown_facilities
 from qianbai_rules.io.sources import STDIN
 from qianbai_rules.io.streams import StreamError
 from qianbai_rules.io.writing import ReportError
+from qianbai_rules.model.inspection import Sidecars
+from qianbai_rules.model.values import id_key
+from qianbai_rules.pipeline.check import Evaluated, Result
 from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.rules.ruleset import Ruleset
 from qianbai_rules.subsidies.amounts import year_problems
-from qianbai_rules.texts.formats import label_or, written_date
+from qianbai_rules.texts.formats import label_or, listing, written_date
 from qianbai_rules.texts.labels import label
 
 
@@ -200,7 +204,10 @@ def policy(args: argparse.Namespace, err: TextIO) -> writing.OutputPolicy | None
     """What check and evaluate may write: never what they read (records, plan, rules,
     templates), nor the history database and its journal files; ``--db`` naming something
     the run reads is refused (None)."""
-    reads = _input_files(args.inputs)
+    reads = _input_files(args.inputs) | frozenset(
+        Path(name).resolve() for name in (getattr(args, "inspection", None),
+                                          getattr(args, "attestations", None),
+                                          getattr(args, "waivers", None)) if name)
     plan = getattr(args, "plan", None)
     sealed = frozenset(p for p in (rules_dir(), templates_dir(), args.rules) if p)
     policy = writing.OutputPolicy(args.force, reads | ({Path(plan)} if plan else set()),
@@ -212,3 +219,68 @@ def policy(args: argparse.Namespace, err: TextIO) -> writing.OutputPolicy | None
         return None
     database = {Path(args.db + suffix) for suffix in writing.DB_COMPANIONS}
     return writing.OutputPolicy(args.force, policy.protected | database, sealed)
+
+
+def inspection_files(args: argparse.Namespace) -> SidecarFiles | None:
+    """The inspection's files named by --inspection, --attestations and --waivers, read
+    (None: none named)."""
+    named = (args.inspection, args.attestations, args.waivers)
+    return None if named == (None, None, None) else read_sidecars(*named)
+
+
+def inspection_as_of(args: argparse.Namespace, files: SidecarFiles | None,
+                     err: TextIO) -> dt.date | int | None:
+    """The as-of date an inspection gives where --as-of is not (None: it gives none);
+    inspections on different dates give none, and the user is asked for --as-of (2)."""
+    dates = files.dates() if files is not None and args.as_of is None else []
+    if len(dates) > 1:
+        shown = listing([written_date(day, args.lang) for day in dates], args.lang)
+        say(f"qianbai: {label('sidecar.problem.different_dates', args.lang, dates=shown)}", err)
+        return USAGE_ERROR
+    return dates[0] if dates else None
+
+
+def checked_sidecars(files: SidecarFiles | None, compiled: CompiledRuleset, lang: Lang,
+                     err: TextIO) -> tuple[Sidecars, int]:
+    """The Sidecars of the run, each problem (the entry left out) and warning said on
+    standard error; and how many problems there were."""
+    if files is None:
+        return Sidecars(), 0
+    sidecars, wrong_rules = files.checked([compiled_rule.rule for compiled_rule in compiled.rules])
+    problems = [*files.problems, *wrong_rules]
+    for problem in problems:
+        line = label("sidecar.problem.line", lang, file=problem.file, message=problem.says(lang))
+        say(f"qianbai: {line}", err)
+    warn(files.warnings, lang, err)
+    return sidecars, len(problems)
+
+
+def warn(warnings: list[Problem], lang: Lang, err: TextIO) -> None:
+    for problem in warnings:
+        line = label("sidecar.problem.line", lang, file=problem.file, message=problem.says(lang))
+        say(f"qianbai: {label('sidecar.warning.line', lang, message=line)}", err)
+
+
+def sidecar_problems(count: int, lang: Lang, err: TextIO) -> None:
+    if count:
+        say(f"qianbai: {label('sidecar.problems', lang, count=count)}", err)
+
+
+def watched(results: Iterator[Result], sidecars: Sidecars, lang: Lang,
+            err: TextIO) -> Iterator[Result]:
+    """The results as they come; at their end, a warning for each facility the
+    inspection's files name that no record evaluated has."""
+    if not sidecars:
+        yield from results
+        return
+    seen: set[str] = set()
+    for result in results:
+        if isinstance(result, Evaluated):
+            seen.add(id_key(result.record.id))
+        yield result
+    warn(unknown_facilities(sidecars, seen), lang, err)
+
+
+def with_sidecars(sidecars: Sidecars) -> dict[str, Sidecars]:
+    """``run``'s keyword for the inspection's files; none given, the run is as before."""
+    return {"sidecars": sidecars} if sidecars else {}

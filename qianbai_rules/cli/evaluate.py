@@ -8,12 +8,17 @@ from typing import TextIO
 
 from qianbai_rules.cli import options
 from qianbai_rules.cli.common import (
+    checked_sidecars,
     guarded,
+    inspection_files,
     meter,
     open_history,
     prepare,
     rejected_notice,
     say,
+    sidecar_problems,
+    watched,
+    with_sidecars,
 )
 from qianbai_rules.cli.options import USAGE_ERROR
 from qianbai_rules.core.problems import Lang, RulesError
@@ -37,6 +42,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     options.add_force(evaluation)
     options.add_quiet(evaluation)
     options.add_db(evaluation)
+    options.add_sidecars(evaluation)
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -46,6 +52,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from qianbai_rules.rules.plan import load_plan
 
     lang: Lang = args.lang
+    files = inspection_files(args)
     prepared = prepare(args, args.as_of or options.default_as_of(args.year), err)
     if prepared is None:
         return USAGE_ERROR
@@ -60,9 +67,11 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return history
     context, evaluator = prepared
     compiled, year = context.compiled, args.year
+    sidecars, problems = checked_sidecars(files, compiled, lang, err)
     shown = meter(args, err)
-    results = progress(run(args.inputs, compiled, evaluator, year, shown), err, lang,
-                       not args.quiet, shown)
+    results = watched(progress(run(args.inputs, compiled, evaluator, year, shown,
+                                   **with_sidecars(sidecars)), err, lang, not args.quiet, shown),
+                      sidecars, lang, err)
 
     def body() -> int:
         mandatory = {compiled.rules[i].rule.id for i in compiled.mandatory}
@@ -82,6 +91,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if history is not None:
             history.commit()
         rejected_notice(len(evaluation.rejected), lang, err)
-        return USAGE_ERROR if evaluation.rejected else 0
+        sidecar_problems(problems, lang, err)
+        return USAGE_ERROR if evaluation.rejected or problems else 0
 
     return guarded(args, err, history, body)

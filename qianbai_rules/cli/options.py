@@ -118,3 +118,9 @@ def add_force(parser: argparse.ArgumentParser, help: str | None = None) -> None:
 
 def add_quiet(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true")
+
+
+def add_sidecars(parser: argparse.ArgumentParser) -> None:
+    """The inspection's files (三（五）): the inspection, attestations, waivers."""
+    for name in ("--inspection", "--attestations", "--waivers"):
+        parser.add_argument(name, metavar="FILE")

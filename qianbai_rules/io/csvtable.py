@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 
 from qianbai_rules.core.problems import Text
-from qianbai_rules.io.headers import Header
+from qianbai_rules.io.headers import RECORD, Header, Vocabulary
 from qianbai_rules.io.places import table_row
 from qianbai_rules.io.sources import InputItem, RawRecord, file_problem, line_problem, trim
 from qianbai_rules.texts import labels
@@ -26,10 +26,11 @@ def _physical_lines(text: str) -> list[str]:
     return (_CR_LINES if "\n" not in text and "\r" in text else _LF_LINES).findall(text)
 
 
-def read_csv(source: str, text: str) -> Iterator[InputItem]:
-    """A CSV table, row by row. A row whose quotes do not balance (a quote never closed,
-    or one that would swallow the following rows into a cell) is rejected on its own and
-    the following lines are read as rows: nothing vanishes into one cell."""
+def read_csv(source: str, text: str, vocabulary: Vocabulary = RECORD) -> Iterator[InputItem]:
+    """A CSV table, row by row, its headers naming fields of ``vocabulary``. A row whose
+    quotes do not balance (a quote never closed, or one that would swallow the following
+    rows into a cell) is rejected on its own and the following lines are read as rows:
+    nothing vanishes into one cell."""
     rows = _CsvRows(_physical_lines(text))
     header, error = rows.next(0)
     if error is not None:
@@ -46,7 +47,7 @@ def read_csv(source: str, text: str) -> Iterator[InputItem]:
             yield file_problem(source, labels.text("problem.csv.bad_header", column=column,
                                                    what=what))
             return
-    table = Header(header)
+    table = Header(header, vocabulary=vocabulary)
     number = 1
     while rows.index < len(rows.lines):
         number += 1

@@ -10,7 +10,8 @@ it rejects refer to that row. Its cells are not read as fields.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 from qianbai_rules.core.limits import SERIALS_1904_OFFSET
@@ -26,21 +27,36 @@ from qianbai_rules.texts.suggest import nearest
 _SERIAL_TEXT: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a table's headers may name: the facility record's fields (:data:`RECORD`), or
+    the fields of another table read by the same readers (an inspection's files)."""
+
+    by_label: Mapping[str, str]  # a header as people write it -> the field it names
+    fields: Collection[str]  # the names a header may also be written as
+    dates: Collection[str]  # the fields whose cells are dates
+
+
+RECORD: Final = Vocabulary(BY_LABEL, {*FIELDS, *GROUPS},
+                           frozenset(n for n, spec in FIELDS.items() if spec.kind is Kind.date))
+
+
 class Header:
     """A table's header row: its headers as the user wrote them, in column order."""
 
     def __init__(self, names: Sequence[str], sheet: str | None = None, row: int = 1,
-                 date1904: bool = False) -> None:
+                 date1904: bool = False, vocabulary: Vocabulary = RECORD) -> None:
         self.names = tuple(names)
         # a number cell of a workbook in Excel's 1904 date system counts from 1904-01-01
         self._offset = SERIALS_1904_OFFSET if date1904 else 0
         self.sheet, self.row = sheet, row
-        fields = [BY_LABEL.get(name, name) for name in self.names]
+        self._vocabulary = vocabulary
+        fields = [vocabulary.by_label.get(name, name) for name in self.names]
         self.dates = tuple(name for name, field in zip(self.names, fields, strict=True)
-                           if field in FIELDS and FIELDS[field].kind is Kind.date)
+                           if field in vocabulary.dates)
         self.unknown = {name: column for column, (name, field)
                         in enumerate(zip(self.names, fields, strict=True), start=1)
-                        if field not in FIELDS and field not in GROUPS}
+                        if field not in vocabulary.fields}
         self._explained: dict[str, str] = {}  # an unknown header: the row that explains it
 
     def cells(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -68,7 +84,8 @@ class Header:
             first = self._explained.get(name)
             if first is None:
                 self._explained[name] = position
-                hint = did_you_mean(nearest(name, [*BY_LABEL, *FIELDS]))
+                known = self._vocabulary
+                hint = did_you_mean(nearest(name, [*known.by_label, *known.fields]))
                 message = located(header_place(self.sheet, self.row, column),
                                   text("location.unknown_header", header=name, hint=hint))
             else:

@@ -11,7 +11,7 @@ from typing import Any
 
 from qianbai_rules.core import limits
 from qianbai_rules.core.problems import Problem, Text
-from qianbai_rules.io.headers import Header
+from qianbai_rules.io.headers import RECORD, Header, Vocabulary
 from qianbai_rules.io.places import joined, located, place, sheet_row
 from qianbai_rules.io.sources import InputItem, RawRecord, line_problem, trim
 from qianbai_rules.io.xlsx import WorkbookReader
@@ -46,8 +46,11 @@ def _problem(source: str, message: Text, position: str | None = None,
                          position, column)
 
 
-def read_xlsx(source: str) -> Iterator[InputItem]:
-    """Records of a workbook: the sheet named 设施 (or facilities), else the first sheet.
+def read_xlsx(source: str, sheets: tuple[str, ...] = SHEET_NAMES,
+              vocabulary: Vocabulary = RECORD) -> Iterator[InputItem]:
+    """Records of a workbook: the sheet named 设施 (or facilities), else the first sheet
+    (another table's rows: the first of ``sheets`` present, its headers naming fields of
+    ``vocabulary``).
 
     Positions name the sheet and the row (``设施!row 4``), messages the sheet, row, column
     and header (“设施”表第4行G列（建筑面积（平方米））) so that an official finds them.
@@ -60,16 +63,17 @@ def read_xlsx(source: str) -> Iterator[InputItem]:
         yield _problem(source, exc.text)
         return
     try:
-        yield from _records(source, workbook)
+        yield from _records(source, workbook, sheets, vocabulary)
     except WorkbookError as exc:
         yield _problem(source, exc.text)
     finally:
         workbook.close()
 
 
-def _records(source: str, workbook: WorkbookReader) -> Iterator[InputItem]:
+def _records(source: str, workbook: WorkbookReader, sheets: tuple[str, ...],
+             vocabulary: Vocabulary) -> Iterator[InputItem]:
     names = list(workbook.sheets)
-    chosen = next((n for n in SHEET_NAMES if n in names), names[0] if names else None)
+    chosen = next((n for n in sheets if n in names), names[0] if names else None)
     if chosen is None:
         yield _problem(source, text("problem.workbook.no_sheet"))
         return
@@ -107,7 +111,7 @@ def _records(source: str, workbook: WorkbookReader) -> Iterator[InputItem]:
                 "problem.workbook.bad_header", sheet=sheet, column=at, what=what), column=at)
             return
     table = Header(header, chosen, header_row.number if header_row is not None else 1,
-                   workbook.date1904)
+                   workbook.date1904, vocabulary)
     for row in rows:
         position = sheet_row(chosen, row.number)
         values = {header[c - 1]: _cell(v) for c, v in row.cells.items() if c <= len(header)}
