@@ -17,7 +17,7 @@ from types import FrameType
 from typing import TextIO
 
 from qianbai_rules import __version__
-from qianbai_rules.cli import check, evaluate, history, options, rules, template
+from qianbai_rules.cli import check, evaluate, history, options, rules, template, verify
 from qianbai_rules.cli.common import policy
 from qianbai_rules.cli.options import USAGE_ERROR, out_of_range
 from qianbai_rules.cli.parser import Parser, chosen_lang, speaking
@@ -42,6 +42,7 @@ def _parser(lang: Lang) -> Parser:
     history.add_parser(commands)
     rules.add_parser(commands)
     template.add_parsers(commands)
+    verify.add_parser(commands)
     return parser
 
 
@@ -134,6 +135,8 @@ def _main(argv: Sequence[str] | None, out: Checked, err: Checked) -> int:
                 else evaluate.command(args, out, err)
     if args.command == "history":
         return history.command(args, out, err)
+    if args.command == "verify":
+        return verify.command(args, out, err)
     if args.command == "template":
         return template.template_command(args, out, err)
     if args.command == "rules":
