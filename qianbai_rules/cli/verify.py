@@ -34,7 +34,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     lang: Lang = getattr(commands, "lang", "zh")
     verify = commands.add_parser("verify", help=label("issued.command", lang),
                                  description=label("issued.description", lang))
-    verify.add_argument("report", metavar="REPORT", help=label("issued.option.report", lang))
+    verify.add_argument("report", metavar="FILE", help=label("issued.option.report", lang))
     options.add_db(verify, required=True)
     options.add_format(verify, ("text", "json"))
     options.add_lang(verify)

@@ -127,8 +127,8 @@ class Issue:
         """Keep every document written, in the run's transaction (committed with it)."""
         assert self._digests is not None
         documents = self._digests.documents()
-        if not documents:
-            return
+        if not documents or (self.kind == "check" and not any(a for _, a in self.shown)):
+            return  # a check that stored no assessment keeps nothing (and makes no database)
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         everything = [(index, a) for index, a in self.shown if a is not None]
         if self.folder and len(documents) == len(self.shown) + 1:
