@@ -94,8 +94,9 @@ def _evaluated(kept: Kept, context: RunContext, evaluator: Any) -> Evaluated:
         raise ReissueError(text("issued.record_invalid", facility=kept.facility))
     result = evaluate_record(record, kept.source or "", context.compiled, evaluator,
                              context.year)
-    # The attestations and waivers are applied again where the pipeline takes them
-    # (history/kept.sidecars_of gives them as read); the follow-up is kept, not recomputed.
+    # The follow-up is the one kept, never recomputed. The attestations and waivers the
+    # marks used are given back as read by history.kept.sidecars_of, for the pipeline to
+    # apply again where it takes them (issue 15, task B's ``sidecars=``).
     return replace(result, marks=marks_of(kept.marks), follow_up=follow_up_of(kept.follow_up))
 
 
