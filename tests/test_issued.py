@@ -15,6 +15,7 @@ import pytest
 
 from qianbai_rules.cli.app import main
 from qianbai_rules.core.resources import rules_dir
+from tests.cli_cases import CliCase, load_cli_cases, run_cli_case
 from tests.issued_helper import keep_records
 
 SITES = Path(__file__).resolve().parents[1] / "examples" / "sites"
@@ -86,7 +87,8 @@ def test_each_file_of_a_folder_output_is_a_report_made_again(tmp_path: Path, fmt
 @pytest.mark.parametrize("engine", ["durable", "plain"])
 def test_a_pdf_report_is_made_again_byte_for_byte(tmp_path: Path, engine: str) -> None:
     target = tmp_path / "report.pdf"
-    db, _, _ = recorded(tmp_path, "--format", "pdf", "-o", str(target), "--engine", engine)
+    db, _, out = recorded(tmp_path, "--format", "pdf", "--engine", engine)
+    target.write_bytes(out)  # written to standard output, as to a pipe
     output = tmp_path / "again.pdf"
     status, _, err = shown(db, FACILITY, "1", "-o", str(output))
     assert status == 0, err
@@ -156,17 +158,52 @@ def test_an_assessment_kept_without_its_record_cannot_be_made_again(tmp_path: Pa
     assert status == 2 and not out and "无法重新生成报告" in err
 
 
-def test_evaluate_reports_are_verifiable(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["html", "xlsx", "text"])
+def test_evaluate_reports_are_verifiable(tmp_path: Path, fmt: str) -> None:
     db = tmp_path / "h.db"
-    target = tmp_path / "evaluation.html"
-    status, _, err = run("evaluate", *INPUTS, "--year", "2019", "--db", str(db), "--format",
-                         "html", "-o", str(target))
+    target = tmp_path / f"evaluation.{fmt}"
+    to_file = ["-o", str(target)] if fmt != "text" else []
+    status, out, err = run("evaluate", *INPUTS, "--year", "2019", "--db", str(db), "--format",
+                           fmt, *to_file)
     assert status in (0, 1), err
+    if not to_file:
+        target.write_bytes(out)
     status, out, _ = run("verify", str(target), "--db", str(db))
     assert status == 0 and "年度绩效评价" in out.decode("utf-8")
+    number = json.loads(run("history", FACILITY, "--db", str(db), "--format", "json")[1])
+    assert number["assessments"][0]["kind"] == "evaluate"
+    status, out, err = shown(db)
+    assert status == 2 and not out and "年度绩效评价报告" in err
 
 
 def test_a_run_without_a_database_keeps_nothing_and_writes_the_same(tmp_path: Path) -> None:
     plain = run("check", *INPUTS, "--as-of", "2019-12-31", "--format", "json")[1]
     _, _, kept = recorded(tmp_path, "--format", "json")
     assert plain == kept
+
+
+REFUSALS = load_cli_cases(Path(__file__).parent / "cases" / "issued" / "refusals.yaml")
+
+
+@pytest.mark.parametrize("case", REFUSALS, ids=[c.name for c in REFUSALS])
+def test_refusals_written_as_data(case: CliCase, tmp_path: Path) -> None:
+    assert run_cli_case(case, tmp_path) == []
+
+
+def test_a_report_that_comes_out_different_is_not_written(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    db, _, _ = recorded(tmp_path, "--format", "json", "-o", str(target))
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE reports SET sha256 = ?", ("0" * 64,))
+    status, out, err = shown(db)
+    assert status == 1 and not out and "不一致" in err
+
+
+def test_a_run_whose_output_fails_keeps_no_report(tmp_path: Path) -> None:
+    taken = tmp_path / "report.json"
+    taken.write_text("{}\n", encoding="utf-8")
+    db = tmp_path / "h.db"
+    status, _, err = run("check", INPUTS[0], "--record", "--db", str(db), "--format", "json",
+                         "-o", str(taken))
+    assert status == 2 and "已存在" in err
+    assert not db.exists()  # nothing stored: the run made no database

@@ -52,10 +52,10 @@ def find(history: History, facility: str, number: int) -> IssuedReport:
         raise ReissueError(text("issued.no_number", facility=facility, number=number,
                                 count=len(ids)))
     report = issued_in(history.connection, ids[number - 1])
+    if report is not None and report.kind != "check":
+        raise ReissueError(text("issued.annual", number=number))
     if report is None or any(kept.record is None for kept in report.shown):
         raise ReissueError(text("issued.not_kept", number=number))
-    if report.kind != "check":
-        raise ReissueError(text("issued.annual", number=number))
     return report
 
 
