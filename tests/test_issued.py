@@ -207,3 +207,27 @@ def test_a_run_whose_output_fails_keeps_no_report(tmp_path: Path) -> None:
                          "-o", str(taken))
     assert status == 2 and "已存在" in err
     assert not db.exists()  # nothing stored: the run made no database
+
+
+def test_a_report_dated_today_is_made_again_on_a_later_day(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import types
+
+    from qianbai_rules.reports import runview
+
+    db = tmp_path / "h.db"
+    status, out, err = run("check", INPUTS[0], "--record", "--db", str(db), "--format", "text")
+    assert status == 1, err
+    keep_records(db, [INPUTS[0]])
+
+    class Tomorrow(dt.date):
+        @classmethod
+        def today(cls) -> Tomorrow:
+            day = dt.date.today() + dt.timedelta(days=1)
+            return cls(day.year, day.month, day.day)
+
+    monkeypatch.setattr(runview, "dt", types.SimpleNamespace(date=Tomorrow))
+    status, again, err = shown(db)
+    assert status == 0, err
+    assert again == out

@@ -15,7 +15,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from qianbai_rules.core.problems import Text
 from qianbai_rules.history.store import History
@@ -116,7 +116,7 @@ class Issue:
                 self.shown.append((index, row[0] if row else None))
             yield result
 
-    def output(self, out: Any, body: Callable[[Any], int]) -> int:
+    def output(self, out: TextIO, body: Callable[[TextIO], int]) -> int:
         """Run ``body`` with standard output, collecting the digest of every document it
         writes (files and standard output)."""
         with collecting() as digests:
