@@ -78,9 +78,9 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _found_text(report: IssuedReport, lang: Lang) -> str:
-    facilities = listing([f"{k.facility}（{k.name}）" if lang == "zh" and k.name
-                          else f"{k.facility} ({k.name})" if k.name else k.facility
-                          for k in report.shown], lang) or label("issued.no_facility", lang)
+    facilities = listing([label("issued.facility", lang, id=k.facility, name=k.name) if k.name
+                          else k.facility for k in report.shown], lang) \
+        or label("issued.no_facility", lang)
     lines = [label(f"issued.found.{report.kind}", lang),
              label("issued.kind", lang, kind=label(f"issued.kinds.{report.kind}", lang)),
              label("issued.issued_at", lang, time=local_time(report.issued_at, lang)),
