@@ -23,7 +23,7 @@ from qianbai_rules.core.problems import Lang
 ROOT = Path(__file__).resolve().parent.parent
 SITE = (ROOT / "examples" / "sites" / "station-compliant.yaml").as_posix()
 FAILING = (ROOT / "examples" / "sites" / "station-failing.yaml").as_posix()
-COMMANDS = [[], ["check"], ["evaluate"], ["history"], ["rules"], ["rules", "list"],
+COMMANDS = [[], ["check"], ["evaluate"], ["history"], ["verify"], ["rules"], ["rules", "list"],
             ["rules", "show"], ["rules", "lint"], ["rules", "test"], ["schema"], ["template"]]
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9]|[A-Za-z]")
 _ENGLISH = ("usage", "options", "positional", "arguments", "show", "help", "message", "exit")
@@ -193,9 +193,10 @@ def test_history_shows_headers_local_time_and_chinese_words(tmp_path: Path) -> N
     assert status == 0
     lines = out.splitlines()
     assert lines[0] == "评估历史：JB-DSB-S02"
-    assert lines[1].split() == ["年度", "评估基准日", "类型", "结论", "记录时间"]
-    assert lines[2].split()[:4] == ["2019年", "2019年12月31日", "检查", "不合规"]
-    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d", " ".join(lines[2].split()[4:]))
+    assert lines[1].split() == ["序号", "年度", "评估基准日", "类型", "结论", "记录时间"]
+    assert lines[2].split()[:5] == ["1", "2019年", "2019年12月31日", "检查", "不合规"]
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d", " ".join(lines[2].split()[5:]))
     assert "技术附注" in out and "T" not in lines[2] and stamp not in out
     english = run("history", "JB-DSB-S02", "--db", str(db), "--lang", "en")[1]
-    assert english.splitlines()[2].split()[:4] == ["2019", "2019-12-31", "check", "non-compliant"]
+    assert english.splitlines()[2].split()[:5] == ["1", "2019", "2019-12-31", "check",
+                                                   "non-compliant"]

@@ -17,7 +17,16 @@ from types import FrameType
 from typing import TextIO
 
 from qianbai_rules import __version__
-from qianbai_rules.cli import check, evaluate, history, options, rectification, rules, template
+from qianbai_rules.cli import (
+    check,
+    evaluate,
+    history,
+    options,
+    rectification,
+    rules,
+    template,
+    verify,
+)
 from qianbai_rules.cli.common import policy
 from qianbai_rules.cli.options import USAGE_ERROR, out_of_range
 from qianbai_rules.cli.parser import Parser, chosen_lang, speaking
@@ -43,6 +52,7 @@ def _parser(lang: Lang) -> Parser:
     rectification.add_parser(commands)
     rules.add_parser(commands)
     template.add_parsers(commands)
+    verify.add_parser(commands)
     return parser
 
 
@@ -137,6 +147,8 @@ def _main(argv: Sequence[str] | None, out: Checked, err: Checked) -> int:
         return history.command(args, out, err)
     if args.command == "rectification":
         return rectification.command(args, out, err)
+    if args.command == "verify":
+        return verify.command(args, out, err)
     if args.command == "template":
         return template.template_command(args, out, err)
     if args.command == "rules":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -25,6 +26,7 @@ from qianbai_rules.cli.common import (
 )
 from qianbai_rules.cli.options import USAGE_ERROR
 from qianbai_rules.core.problems import Lang
+from qianbai_rules.history.issued import Issue
 from qianbai_rules.io import writing
 from qianbai_rules.io.inputs import Meter
 from qianbai_rules.io.progress import progress
@@ -91,10 +93,13 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                             **with_sidecars(sidecars)),
                         err, lang, not args.quiet, shown)
     outcomes = watched(outcomes, sidecars, lang, err)
+    issue = None
     if history is not None and args.record:
-        outcomes = history.recording(outcomes, context.compiled, context.year, "check")
+        issue = Issue.of(history, "check", context, args.output, args.rules)  # the reports kept
+        outcomes = issue.recording(outcomes, partial(
+            history.recording, compiled=context.compiled, year=context.year, kind="check"))
 
-    def body() -> int:
+    def body(out: TextIO) -> int:
         if args.format not in STREAMED:
             from qianbai_rules.reports.documents import write_reports
             tally = write_reports(outcomes, context, args.output, out)
@@ -107,13 +112,16 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else:
             tally = _stream(args, context, outcomes, out, err, shown)
         out.flush()  # all written, or nothing stored
+        if issue is not None:
+            issue.store()
         if history is not None:
             history.commit()
         rejected_notice(tally.rejected, lang, err)
         sidecar_problems(problems, lang, err)
         return USAGE_ERROR if problems else tally.exit_status
 
-    return guarded(args, err, history, body)
+    return guarded(args, err, history,
+                   lambda: issue.output(out, body) if issue is not None else body(out))
 
 
 def _stream(args: argparse.Namespace, context: RunContext, outcomes: Iterator[Result],

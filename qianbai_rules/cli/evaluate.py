@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -23,6 +24,7 @@ from qianbai_rules.cli.common import (
 from qianbai_rules.cli.options import USAGE_ERROR
 from qianbai_rules.core.problems import Lang, RulesError
 from qianbai_rules.core.resources import rules_dir
+from qianbai_rules.history.issued import Issue
 from qianbai_rules.io.progress import progress
 from qianbai_rules.pipeline.check import run
 
@@ -72,26 +74,33 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     results = watched(progress(run(args.inputs, compiled, evaluator, year, shown,
                                    **with_sidecars(sidecars)), err, lang, not args.quiet, shown),
                       sidecars, lang, err)
+    issue = None if history is None else Issue.of(  # the reports kept
+        history, "evaluate", context, args.output, args.rules, plan=plan.fingerprint,
+        lottery_fund=args.lottery_fund)
 
-    def body() -> int:
+    def body(out: TextIO) -> int:
         mandatory = {compiled.rules[i].rule.id for i in compiled.mandatory}
         previous = history.non_compliant(year - 1, mandatory) if history else {}
         before = history.evaluation(year - 1) if history else None
         results_ = results
-        if history is not None:
+        if history is not None and issue is not None:
             day = cutoff(year, compiled.as_of)
-            results_ = history.recording(results, compiled, year, "evaluate",
-                                         lambda result: built_by(result.record, day))
+            results_ = issue.recording(results, partial(
+                history.recording, compiled=compiled, year=year, kind="evaluate",
+                keep=lambda result: built_by(result.record, day)))
         evaluation = evaluate_year(results_, plan, compiled, year, previous)
         report = annual_report(evaluation, context, args.lottery_fund, before, history)
         if history is not None:
             history.store_evaluation(year, compiled, plan.fingerprint, report.as_json())
         write_annual(report, context, args.output, out)
         out.flush()  # all written, or nothing stored
+        if issue is not None:
+            issue.store()
         if history is not None:
             history.commit()
         rejected_notice(len(evaluation.rejected), lang, err)
         sidecar_problems(problems, lang, err)
         return USAGE_ERROR if evaluation.rejected or problems else 0
 
-    return guarded(args, err, history, body)
+    return guarded(args, err, history,
+                   lambda: issue.output(out, body) if issue is not None else body(out))

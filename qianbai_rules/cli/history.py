@@ -23,6 +23,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     options.add_db(history, required=True)
     options.add_format(history, ("text", "json"))
     options.add_lang(history)
+    lang: Lang = getattr(commands, "lang", "zh")
+    history.add_argument("--show", type=options.parse_count, metavar="N",
+                         help=label("issued.option.show", lang))
+    options.add_output(history, help=label("issued.option.output", lang))
+    options.add_rules(history)
+    options.add_force(history)
 
 
 def local_time(stamp: str, lang: Lang) -> str:
@@ -35,19 +41,20 @@ def local_time(stamp: str, lang: Lang) -> str:
 
 def _row(stored: dict[str, Any], lang: Lang) -> dict[str, str]:
     """One assessment as a person reads it."""
-    return {"year": label("history.year_value", lang, year=stored["year"]),
+    return {"number": str(stored["number"]), "year": label("history.year_value", lang, year=stored["year"]),
             "as_of": written_date(dt.date.fromisoformat(stored["as_of"]), lang),
             "kind": label_or(f"history.kind.{stored['kind']}", lang, stored["kind"]),
             "verdict": label_or(f"verdict.{stored['verdict']}", lang, stored["verdict"]),
             "recorded_at": local_time(stored["recorded_at"], lang)}
 
 
-_COLUMNS = ("year", "as_of", "kind", "verdict", "recorded_at")
+_COLUMNS = ("number", "year", "as_of", "kind", "verdict", "recorded_at")
 
 
 def _table(rows: list[dict[str, str]], lang: Lang) -> list[str]:
     """The header and the rows, each column as wide as its widest cell."""
-    header = {"year": label("history.year", lang), "as_of": label("history.as_of", lang),
+    header = {"number": label("issued.number", lang), "year": label("history.year", lang),
+              "as_of": label("history.as_of", lang),
               "kind": label("history.kind_header", lang),
               "verdict": label("history.verdict", lang),
               "recorded_at": label("history.recorded_at", lang)}
@@ -61,8 +68,12 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     history = open_history(args, err, create=False)
     if not isinstance(history, History):
         return USAGE_ERROR if history is not None else 0
+    if args.show is not None:
+        from qianbai_rules.cli.verify import show
+        return show(args, history, out, err)
     with history:
-        rows = [a.as_json() for a in history.assessments(args.facility)]
+        rows = [{"number": number, **a.as_json()}
+                for number, a in enumerate(history.assessments(args.facility), start=1)]
     if args.format == "json":
         out.write(indented_json({"facility": args.facility, "assessments": rows}) + "\n")
     else:

@@ -35,6 +35,7 @@ from typing import Any, TextIO
 
 from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.problems import Text
+from qianbai_rules.io.digests import Written, current
 from qianbai_rules.io.fileid import file_identity
 from qianbai_rules.texts.labels import pair
 
@@ -248,13 +249,18 @@ def _atomic(path: Path, binary: bool) -> Iterator[Any]:
     """A file written whole or not at all, under the output policy."""
     policy = _POLICY.get()
     target = policy.target(path)
+    digests = current()
     if target.stream:
         with _into_stream(target.path, binary) as stream:
-            yield stream
+            yield stream if digests is None else digests.hashing(stream, binary, str(path))
+        if digests is not None:
+            digests.close(str(path))
         return
     with _temporary(target.path.parent, target.path.name, binary) as (stream, temporary):
-        yield stream
+        yield stream if digests is None else digests.hashing(stream, binary, str(path))
     _place(temporary, path, policy)
+    if digests is not None:
+        digests.close(str(path))
 
 
 def atomic_text(path: Path) -> AbstractContextManager[TextIO]:
@@ -280,12 +286,14 @@ class Batch:
             raise ReportError(*pair("problem.output_folder_is_input", folder=folder))
         self.folder = folder
         self.pending: list[str] = []
+        self.digests: list[str] = []  # of each document kept, in order
 
     def keep(self, data: bytes) -> int:
         """Keep a document; returns its number in the batch."""
         with _temporary(self.folder, "qianbai", binary=True) as (stream, temporary):
             stream.write(data)
         self.pending.append(temporary)
+        self.digests.append(hashlib.sha256(data).hexdigest() if current() else "")
         return len(self.pending) - 1
 
     def place(self, names: Sequence[str]) -> None:
@@ -297,11 +305,15 @@ class Batch:
                 raise ReportError(*pair("problem.output_not_replaced", path=path))
         for temporary, path in zip(self.pending, paths, strict=True):
             _place(temporary, path, policy)
+        digests = current()
+        if digests is not None:
+            digests.written.extend(Written(str(path), digest)
+                                   for path, digest in zip(paths, self.digests, strict=True))
 
     def discard(self) -> None:
         for temporary in self.pending:
             _TEMPORARIES.remove(temporary)
-        self.pending = []
+        self.pending, self.digests = [], []
 
 
 def _digest(text: str, length: int) -> str:

@@ -28,6 +28,7 @@ class RunContext:
     audience: str = "inspector"
     findings: str = "lean"  # JSON Lines: lean (static fields in the header) or full
     as_of_given: bool = True  # False: the as-of date defaulted (the reports say so)
+    today: dt.date | None = None  # the day the reports are dated by (None: today)
 
     @property
     def as_of(self) -> dt.date:

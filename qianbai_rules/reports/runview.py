@@ -105,6 +105,6 @@ def run_about(context: RunContext, version: str) -> RunAbout:
     return RunAbout(
         formats.written_date(context.as_of, lang), label("text.year_value", lang, year=context.year),
         as_of_note(context.as_of, context.year, context.as_of_given,
-                   plan_period(compiled.ruleset.root), lang),
+                   plan_period(compiled.ruleset.root), lang, context.today),
         [_row(a, lang) for a in compiled.applied], parameter_names(compiled.ruleset, lang),
         version)
