@@ -1,6 +1,5 @@
-"""What an assessment keeps of its marks and follow-up is the JSON the objects are rebuilt
-from, unchanged; a report made again evaluates with them and keeps the follow-up as it was
-(never recomputed)."""
+"""A report made again evaluates the stored record with the attestations and waivers its
+marks used, and keeps the follow-up as it was (never recomputed)."""
 
 from __future__ import annotations
 
@@ -13,14 +12,8 @@ from qianbai_rules.cli.app import main
 from qianbai_rules.compile.compiled import Status, Verdict
 from qianbai_rules.core.resources import rules_dir
 from qianbai_rules.engines.admit import load_runnable
+from qianbai_rules.history.codec import follow_up_json, sidecars_of
 from qianbai_rules.history.issued import issued_in, numbered
-from qianbai_rules.history.kept import (
-    follow_up_json,
-    follow_up_of,
-    marks_json,
-    marks_of,
-    sidecars_of,
-)
 from qianbai_rules.history.reissue import reissue
 from qianbai_rules.history.store import History
 from qianbai_rules.model.inspection import (
@@ -37,7 +30,6 @@ from qianbai_rules.model.inspection import (
 from qianbai_rules.model.values import id_key
 from qianbai_rules.pipeline.followup import FollowUp, ItemState, RectificationItem
 from qianbai_rules.pipeline.marks import AttestedUse, Marks, Standing, WaiverUse
-from tests.issued_helper import keep_records
 
 DAY = dt.date(2019, 12, 10)
 ATTESTED = Attestation("JB-DSB-S02", "QB-AREA-STATION", AttestedStatus.failed, Method.site,
@@ -63,20 +55,6 @@ FOLLOW_UP = FollowUp(dt.date(2019, 11, 1), "江北民养检〔2019〕第8号",
                      overdue=(ITEM,))
 
 
-def _round_trip(value: object) -> object:
-    return json.loads(json.dumps(value, ensure_ascii=False))
-
-
-def test_marks_are_rebuilt_from_their_json_unchanged() -> None:
-    assert marks_of(_round_trip(marks_json(MARKS))) == MARKS
-    assert marks_json(None) is None and marks_of(None) is None
-
-
-def test_a_follow_up_is_rebuilt_from_its_json_unchanged() -> None:
-    assert follow_up_of(_round_trip(follow_up_json(FOLLOW_UP))) == FOLLOW_UP
-    assert follow_up_json(None) is None and follow_up_of(None) is None
-
-
 def test_the_attestations_and_waivers_used_are_given_back_as_read_for_the_facility() -> None:
     sidecars = sidecars_of("JB-DSB-S02", MARKS)
     key = id_key("JB-DSB-S02")
@@ -93,7 +71,6 @@ def test_a_report_is_made_again_from_an_assessment_that_kept_its_follow_up(tmp_p
                    "--format", "json", "-o", str(tmp_path / "r.json")], io.StringIO(),
                   io.StringIO())
     assert status == 1
-    keep_records(db, [site])
     with History(db, create=False) as history:
         history.connection.execute("UPDATE assessments SET follow_up = ?",
                                    (json.dumps(follow_up_json(FOLLOW_UP)),))

@@ -15,10 +15,12 @@ from qianbai_rules.model.inspection import (
     Inspection,
     InspectionItem,
     Method,
+    Sidecars,
     Waiver,
     WaiverKind,
     Where,
 )
+from qianbai_rules.model.values import id_key
 from qianbai_rules.pipeline.followup import FollowUp, ItemState, RectificationItem
 from qianbai_rules.pipeline.marks import AttestedUse, Marks, Standing, WaiverUse
 
@@ -124,3 +126,16 @@ def follow_up_of(raw: dict[str, Any]) -> FollowUp:
     """:func:`follow_up_json` read back."""
     parts = {part: tuple(item_of(item) for item in raw[part]) for part in _PARTS}
     return FollowUp(_date(raw["previous_on"]), raw["previous_number"], **parts)
+
+
+def sidecars_of(facility: str, marks: Marks | None) -> Sidecars:
+    """What the inspection's files said of one facility, as its run read them: the
+    inspection and the attestations and waivers its marks used (to evaluate it again)."""
+    if marks is None:
+        return Sidecars()
+    key = id_key(facility)
+    attestations = tuple(use.attestation for use in marks.attested.values())
+    waivers = tuple(use.waiver for use in marks.waived.values())
+    return Sidecars({key: marks.inspection} if marks.inspection else {},
+                    {key: attestations} if attestations else {},
+                    {key: waivers} if waivers else {})

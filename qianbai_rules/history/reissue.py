@@ -18,8 +18,8 @@ from qianbai_rules.compile.compiled import compile_ruleset
 from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.problems import Problem, Text
 from qianbai_rules.engines.evaluator import make_evaluator
+from qianbai_rules.history.codec import follow_up_of, marks_of, sidecars_of
 from qianbai_rules.history.issued import INDEX, RECORD, IssuedReport, Kept, issued_in, numbered
-from qianbai_rules.history.kept import follow_up_of, marks_of
 from qianbai_rules.history.store import History
 from qianbai_rules.model.validation import parse_record
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result, evaluate_record
@@ -92,12 +92,11 @@ def _evaluated(kept: Kept, context: RunContext, evaluator: Any) -> Evaluated:
     record = parse_record(kept.record)
     if isinstance(record, list):
         raise ReissueError(text("issued.record_invalid", facility=kept.facility))
+    marks = marks_of(kept.marks) if kept.marks else None
     result = evaluate_record(record, kept.source or "", context.compiled, evaluator,
-                             context.year)
-    # The follow-up is the one kept, never recomputed. The attestations and waivers the
-    # marks used are given back as read by history.kept.sidecars_of, for the pipeline to
-    # apply again where it takes them (issue 15, task B's ``sidecars=``).
-    return replace(result, marks=marks_of(kept.marks), follow_up=follow_up_of(kept.follow_up))
+                             context.year, sidecars_of(record.id, marks))
+    # The follow-up is the one kept, never recomputed: it told what the database held then.
+    return replace(result, follow_up=follow_up_of(kept.follow_up) if kept.follow_up else None)
 
 
 def _rejected(entry: dict[str, Any]) -> Rejected:
