@@ -129,9 +129,9 @@ def _new_items(result: Evaluated, compiled: CompiledRuleset, on: dt.date,
         rule = compiled_rule.rule
         if rule.id in pending or not opens_item(ruleset, rule, status, on):
             continue
-        due = deadline(ruleset, inspection, rule.id, on)
+        due = deadline(ruleset, result.marks, rule.id, on)
         if due is not None:
-            yield RectificationItem(result.record.id, rule.id, on, due,
+            yield RectificationItem(result.record.id, rule.id, on, due.on,
                                     result.record.street_town, rule.department,
                                     inspection.number if inspection is not None else None,
                                     ItemState.open)

@@ -126,10 +126,10 @@ def _fix(report: RecordReport, compiled: CompiledRuleset, inspection: Inspection
         rule = compiled.by_id[finding.rule].rule
         if not rectify.opens_item(compiled.ruleset, rule, Status.failed, opened_on):
             continue
-        due = rectify.deadline(compiled.ruleset, inspection, finding.rule, opened_on)
-        given = inspection is not None and inspection.deadline_of(finding.rule) is not None
-        items.append(FixItem(finding, formats.written_date(due, report.lang) if due else None, due,
-                             [] if given or due is None else period_readings))
+        due = rectify.deadline(compiled.ruleset, report.marks, finding.rule, opened_on)
+        day = due.on if due is not None else None
+        items.append(FixItem(finding, formats.written_date(day, report.lang) if day else None, day,
+                             period_readings if due is not None and due.reading else []))
     return items
 
 
