@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status
 from qianbai_rules.core.problems import Lang
-from qianbai_rules.model.inspection import Inspection
+from qianbai_rules.model.inspection import Inspection, Method
 from qianbai_rules.pipeline import rectify
 from qianbai_rules.pipeline.marks import Marks
 from qianbai_rules.reports.model import Finding, FindingSection, RecordReport
@@ -99,9 +99,9 @@ def _particulars(inspection: Inspection | None, lang: Lang) -> list[Particular]:
 
     if inspection is None:
         return [of(key, None) for key in ("number", "unit", "date", "methods", "inspectors")]
-    methods = [inspection.method] if inspection.method else []
-    methods += [item.method for item in inspection.items.values() if item.method]
-    shown = [label(f"opinion.method.{m.value}", lang) for m in dict.fromkeys(methods)]
+    used = {inspection.method, *(item.method for item in inspection.items.values())}
+    shown = [label(f"opinion.method.{m.value}", lang) for m in Method if m in used]  # in the
+    # methods' own order, never the file's: the document is the same however its items come
     return [of("number", inspection.number), of("unit", inspection.unit),
             of("date", formats.written_date(inspection.date, lang) if inspection.date else None),
             of("methods", formats.listing(shown, lang)),
