@@ -24,8 +24,7 @@ from qianbai_rules.io.sources import (
     InputItem,
     cannot_read_file,
     file_problem,
-    read_limited,
-    too_large,
+    read_bytes,
 )
 from qianbai_rules.io.stdin import read_stdin
 from qianbai_rules.texts.labels import text
@@ -137,16 +136,15 @@ def _read(source: str, meter: Meter | None) -> Iterator[InputItem]:
 
         yield from read_xlsx(source)
         return
-    try:
-        if suffix == ".jsonl" and source != STDIN:
+    if suffix == ".jsonl" and source != STDIN:
+        try:
             yield from read_jsonl(source, meter.reading if meter is not None else None)
-            return
-        data = read_limited(source)
-    except OSError as exc:
-        yield file_problem(source, cannot_read_file(exc))
+        except OSError as exc:
+            yield file_problem(source, cannot_read_file(exc))
         return
-    if data is None:
-        yield too_large(source)
+    data = read_bytes(source)
+    if isinstance(data, Problem):
+        yield data
         return
     if source == STDIN:
         yield from read_stdin(data)

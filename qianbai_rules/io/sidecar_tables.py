@@ -26,10 +26,8 @@ from qianbai_rules.io.sidecar_fields import (
 )
 from qianbai_rules.io.sources import (
     RawRecord,
-    cannot_read_file,
     file_problem,
-    read_limited,
-    too_large,
+    read_bytes,
 )
 from qianbai_rules.model.validation import column_letters, record_label
 from qianbai_rules.texts.formats import listing
@@ -108,13 +106,9 @@ def _entries(source: str, kind: SidecarKind) -> Iterator[Entry | Problem]:
         for item in read_xlsx(source, kind.sheets, vocabulary(kind)):
             yield item if isinstance(item, Problem) else _table_entry(item, kind)
         return
-    try:
-        data = read_limited(source)
-    except OSError as exc:
-        yield file_problem(source, cannot_read_file(exc))
-        return
-    if data is None:
-        yield too_large(source)
+    data = read_bytes(source)
+    if isinstance(data, Problem):
+        yield data
         return
     decoded = as_text(source, data, allow_gb18030=suffix == ".csv")
     if isinstance(decoded, Problem):

@@ -66,16 +66,20 @@ def line_problem(source: str, position: str | None, message: Text) -> Problem:
                              position)
 
 
-def read_limited(source: str) -> bytes | None:
-    """A file's bytes, or None when it holds more than MAX_DOCUMENT_BYTES (a device or a
-    pipe without end included: never more than the limit is read)."""
+def read_bytes(source: str) -> bytes | Problem:
+    """A file's bytes, or the problem with it: it cannot be read, or it holds more than
+    MAX_DOCUMENT_BYTES (a device or a pipe without end included: never more than the limit
+    is read)."""
     limit = limits.MAX_DOCUMENT_BYTES
-    if source == STDIN:
-        data = sys.stdin.buffer.read(limit + 1)
-    else:
-        with open(source, "rb") as handle:
-            data = handle.read(limit + 1)
-    return None if len(data) > limit else data
+    try:
+        if source == STDIN:
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read(limit + 1)
+    except OSError as exc:
+        return file_problem(source, cannot_read_file(exc))
+    return too_large(source) if len(data) > limit else data
 
 
 def too_large(source: str) -> Problem:
