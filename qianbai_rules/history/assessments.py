@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status
-from qianbai_rules.history.codec import follow_up_json, marks_json
+from qianbai_rules.history.codec import column_text, follow_up_json, marks_json
 from qianbai_rules.pipeline.check import Evaluated
 from qianbai_rules.pipeline.followup import FollowUp
 from qianbai_rules.subsidies.amounts import SubsidyOutcome
@@ -31,9 +31,6 @@ def identity(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False,
                                      default=str).encode("utf-8")).hexdigest()
 
-
-def _text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -90,7 +87,7 @@ def row_of(result: Evaluated, compiled: CompiledRuleset, year: int, kind: str,
         "subsidy": json.dumps([_compact(o) for o in result.subsidies], ensure_ascii=False),
         "recorded_at": recorded_at, "failed_mandatory": json.dumps(failed),
         "record": result.record.model_dump_json(), "source": result.source,
-        "marks": None if marks is None else _text(marks), "follow_up": None})
+        "marks": None if marks is None else column_text(marks), "follow_up": None})
 
 
 def stored_as(connection: sqlite3.Connection, identity: str) -> int | None:
@@ -113,7 +110,7 @@ def store(connection: sqlite3.Connection, row: StoredRow,
     if earlier is not None:
         connection.execute("UPDATE assessments SET identity = NULL WHERE id = ?", (earlier,))
     values = {**row.values, "identity": row.identity,
-              "follow_up": None if follow_up is None else _text(follow_up_json(follow_up))}
+              "follow_up": None if follow_up is None else column_text(follow_up_json(follow_up))}
     names = ", ".join(values)
     cursor = connection.execute(
         f"INSERT INTO assessments ({names}) VALUES ({', '.join('?' * len(values))})",

@@ -5,6 +5,7 @@ assessment is what its report is made again from."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from qianbai_rules.compile.compiled import Status, Verdict
@@ -23,6 +24,11 @@ from qianbai_rules.model.inspection import (
 from qianbai_rules.model.values import id_key
 from qianbai_rules.pipeline.followup import FollowUp, ItemState, RectificationItem
 from qianbai_rules.pipeline.marks import AttestedUse, Marks, Standing, WaiverUse
+
+
+def column_text(value: Any) -> str:
+    """JSON as a column of the history keeps it: keys sorted, text as written."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _day(value: dt.date | None) -> str | None:

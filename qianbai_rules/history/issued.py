@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from qianbai_rules.core.problems import Text
+from qianbai_rules.history.codec import column_text
 from qianbai_rules.history.store import History
 from qianbai_rules.io.digests import Digests, Written, collecting
 from qianbai_rules.io.writing import is_folder
@@ -52,7 +53,7 @@ def settings_of(context: RunContext, output: str | None, rules: str | None,
             "output": output or "-", **more}
 
 
-def rejected_json(rejected: Rejected, index: int) -> dict[str, Any]:
+def rejectedcolumn_text(rejected: Rejected, index: int) -> dict[str, Any]:
     """A rejected record as kept, enough to rebuild it (:func:`rejected_of`)."""
     problem = rejected.problem
     message = problem.message if isinstance(problem.message, Text) \
@@ -108,7 +109,7 @@ class Issue:
         for result in results:
             index, self._count = self._count, self._count + 1
             if isinstance(result, Rejected):
-                self.rejected.append(rejected_json(result, index))
+                self.rejected.append(rejectedcolumn_text(result, index))
             else:
                 row = self.history.connection.execute(
                     "SELECT assessment FROM issued_seen WHERE rowid > ? ORDER BY rowid DESC "
@@ -150,15 +151,12 @@ class Issue:
         cursor = connection.execute(
             "INSERT INTO reports (sha256, kind, format, settings, rejected, issued_at) "
             "VALUES (?,?,?,?,?,?)",
-            (written.sha256, self.kind, settings["format"], _json(settings), _json(rejected),
+            (written.sha256, self.kind, settings["format"], column_text(settings), column_text(rejected),
              now))
         connection.executemany(
             "INSERT INTO report_assessments (report, position, assessment) VALUES (?,?,?)",
             [(cursor.lastrowid, position, assessment) for position, assessment in shown])
 
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 @dataclass(frozen=True)
