@@ -12,8 +12,9 @@ from qianbai_rules.cli.app import main
 from qianbai_rules.compile.compiled import Status, Verdict
 from qianbai_rules.core.resources import rules_dir
 from qianbai_rules.engines.admit import load_runnable
+from qianbai_rules.history.assessments import numbered
 from qianbai_rules.history.codec import follow_up_json, sidecars_of
-from qianbai_rules.history.issued import issued_in, numbered
+from qianbai_rules.history.issued import issued_in
 from qianbai_rules.history.reissue import reissue
 from qianbai_rules.history.store import History
 from qianbai_rules.model.inspection import (

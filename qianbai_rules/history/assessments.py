@@ -22,6 +22,7 @@ from typing import Any
 
 from qianbai_rules.compile.compiled import CompiledRuleset, Status
 from qianbai_rules.history.codec import column_text, follow_up_json, marks_json
+from qianbai_rules.model.values import id_key
 from qianbai_rules.pipeline.check import Evaluated
 from qianbai_rules.pipeline.followup import FollowUp
 from qianbai_rules.subsidies.amounts import SubsidyOutcome
@@ -80,7 +81,8 @@ def row_of(result: Evaluated, compiled: CompiledRuleset, year: int, kind: str,
     if marks is not None:  # without, the identity is the one schema 3 gave
         parts = (*parts, marks)
     return StoredRow(identity(*parts), {
-        "facility": result.record.id, "year": year, "as_of": as_of, "kind": kind,
+        "facility": result.record.id, "facility_key": id_key(result.record.id), "year": year,
+        "as_of": as_of, "kind": kind,
         "fingerprint": fingerprint, "verdict": result.verdict.value,
         "findings": json.dumps(dict(zip(rule_ids, (s.value for s in result.statuses),
                                         strict=True)), ensure_ascii=False),
@@ -165,9 +167,20 @@ def evaluation(connection: sqlite3.Connection, year: int) -> dict[str, Any] | No
     return json.loads(row[0]) if row else None
 
 
+_OF_FACILITY = "FROM assessments WHERE facility_key = ? ORDER BY year, id"  # as history lists
+
+
 def assessments(connection: sqlite3.Connection, facility: str) -> list[Assessment]:
+    """A facility's assessments (its id compared in its NFKC form), in the order ``qianbai
+    history`` numbers them."""
     rows = connection.execute(
         "SELECT facility, year, as_of, kind, fingerprint, verdict, findings, subsidy, "
-        "recorded_at FROM assessments WHERE facility = ? ORDER BY year, id", (facility,))
+        f"recorded_at {_OF_FACILITY}", (id_key(facility),))
     return [Assessment(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]),
                        json.loads(r[7]), r[8]) for r in rows]
+
+
+def numbered(connection: sqlite3.Connection, facility: str) -> list[int]:
+    """The ids of the facility's assessments by number (1 is the first), as listed."""
+    return [row[0] for row in connection.execute(f"SELECT id {_OF_FACILITY}",
+                                                 (id_key(facility),))]

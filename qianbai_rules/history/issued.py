@@ -220,13 +220,6 @@ def by_sha256(connection: sqlite3.Connection, sha256: str) -> list[IssuedReport]
     return [_report(connection, row) for row in rows]
 
 
-def numbered(connection: sqlite3.Connection, facility: str) -> list[int]:
-    """The facility's assessments by number (1 is the first), in the order ``qianbai
-    history`` lists them."""
-    return [row[0] for row in connection.execute(
-        "SELECT id FROM assessments WHERE facility = ? ORDER BY year, id", (facility,))]
-
-
 def issued_in(connection: sqlite3.Connection, assessment: int) -> IssuedReport | None:
     """The report an assessment was issued in: of the latest run that wrote one showing
     it, its own (a folder's file of the record) rather than the whole run's."""

@@ -59,7 +59,8 @@ def _stored(row: Sequence[object]) -> Stored:
 
 def stored_items(connection: sqlite3.Connection, facility: str | None = None) -> list[Stored]:
     """Every item (of one facility), in the order they were opened."""
-    where, values = ("WHERE facility = ?", (facility,)) if facility is not None else ("", ())
+    where, values = ("WHERE facility_key = ?", (id_key(facility),)) if facility is not None \
+        else ("", ())
     rows = connection.execute(f"SELECT {_COLUMNS} FROM rectification_items {where} "
                               "ORDER BY id", values)
     return [_stored(row) for row in rows]
@@ -112,8 +113,10 @@ def follow(connection: sqlite3.Connection, result: Evaluated, compiled: Compiled
         (overdue if item.deadline < on else still_open).append(
             replace(item, state=ItemState.overdue if item.deadline < on else ItemState.open,
                     closed_on=None))
-    opens = list(_new_items(result, compiled, on, pending)) if same is None else []
-    previous_on, previous_number = _previous(connection, facility, same)
+    # An identical check stored before opened these items already (they are in pending);
+    # one stored before items were kept (schema 3) opened none, and this one opens them.
+    opens = list(_new_items(result, compiled, on, pending))
+    previous_on, previous_number = _previous(connection, facility, on)
     return Followed(FollowUp(previous_on, previous_number, tuple(closed), tuple(still_open),
                              tuple(overdue), tuple(opened) + tuple(opens)),
                     tuple(closes), tuple(opens))
@@ -138,20 +141,21 @@ def _new_items(result: Evaluated, compiled: CompiledRuleset, on: dt.date,
 
 
 def _previous(connection: sqlite3.Connection, facility: str,
-              same: int | None) -> tuple[dt.date | None, str | None]:
-    """The date and number of the facility's previous recorded check (before ``same``,
-    where this check was stored before)."""
-    bound = "AND id < ?" if same is not None else ""
-    values: tuple[object, ...] = (facility, same) if same is not None else (facility,)
-    row = connection.execute(
-        f"SELECT as_of, marks FROM assessments WHERE facility = ? AND kind = 'check' {bound} "
-        "ORDER BY id DESC LIMIT 1", values).fetchone()
-    if row is None:
-        return None, None
-    inspection = marks_of(json.loads(row[1])).inspection if row[1] is not None else None
-    if inspection is not None and inspection.date is not None:
-        return inspection.date, inspection.number
-    return dt.date.fromisoformat(row[0]), inspection.number if inspection is not None else None
+              on: dt.date) -> tuple[dt.date | None, str | None]:
+    """The date and number of the facility's latest recorded check dated before ``on``
+    (by the checks' dates, not by when they were stored: a check stored again later is
+    still the one it was)."""
+    found: tuple[dt.date, int, str | None] | None = None
+    for id_, as_of, marks in connection.execute(
+            "SELECT id, as_of, marks FROM assessments WHERE facility_key = ? AND kind = 'check'",
+            (id_key(facility),)):
+        inspection = marks_of(json.loads(marks)).inspection if marks is not None else None
+        day = inspection.date if inspection is not None and inspection.date is not None \
+            else dt.date.fromisoformat(as_of)
+        number = inspection.number if inspection is not None else None
+        if day < on and (found is None or (day, id_) > found[:2]):
+            found = (day, id_, number)
+    return (None, None) if found is None else (found[0], found[2])
 
 
 def apply(connection: sqlite3.Connection, followed: Followed, assessment: int,
@@ -162,9 +166,11 @@ def apply(connection: sqlite3.Connection, followed: Followed, assessment: int,
                            "WHERE id = ?", (assessment, on.isoformat(), item_id))
     for item in followed.opens:
         connection.execute(
-            "INSERT INTO rectification_items (facility, rule, opened_by, opened_on, deadline, "
-            "street_town, department, inspection) VALUES (?,?,?,?,?,?,?,?)",
-            (item.facility, item.rule, assessment, item.opened_on.isoformat(),
+            "INSERT INTO rectification_items (facility, facility_key, rule, opened_by, "
+            "opened_on, deadline, street_town, department, inspection) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            (item.facility, id_key(item.facility), item.rule, assessment,
+             item.opened_on.isoformat(),
              item.deadline.isoformat(), item.street_town, item.department, item.inspection))
 
 

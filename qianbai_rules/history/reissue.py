@@ -18,8 +18,9 @@ from qianbai_rules.compile.compiled import compile_ruleset
 from qianbai_rules.core.errors import QianbaiError
 from qianbai_rules.core.problems import Problem, Text
 from qianbai_rules.engines.evaluator import make_evaluator
+from qianbai_rules.history.assessments import numbered
 from qianbai_rules.history.codec import follow_up_of, marks_of, sidecars_of
-from qianbai_rules.history.issued import INDEX, RECORD, IssuedReport, Kept, issued_in, numbered
+from qianbai_rules.history.issued import INDEX, RECORD, IssuedReport, Kept, issued_in
 from qianbai_rules.history.store import History
 from qianbai_rules.model.validation import parse_record
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result, evaluate_record

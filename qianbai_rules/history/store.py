@@ -82,15 +82,21 @@ MIGRATIONS: Final = (
     # record as evaluated and its source; the inspection, attestations and waivers used;
     # what it found of earlier rectification items), so that its report can be made
     # again; rectification items are opened and closed by recorded checks; every report a
-    # run writes is kept by its SHA-256 with the assessments it shows, in order.
+    # run writes is kept by its SHA-256 with the assessments it shows, in order. A facility
+    # is found by its id's NFKC form (facility_key: model/values.id_key), as a run compares
+    # ids; rows stored before keep their id as written there.
     """
     ALTER TABLE assessments ADD COLUMN record TEXT;
     ALTER TABLE assessments ADD COLUMN source TEXT;
     ALTER TABLE assessments ADD COLUMN marks TEXT;
     ALTER TABLE assessments ADD COLUMN follow_up TEXT;
+    ALTER TABLE assessments ADD COLUMN facility_key TEXT;
+    UPDATE assessments SET facility_key = facility;
+    CREATE INDEX assessments_by_facility_key ON assessments (facility_key, kind);
     CREATE TABLE rectification_items (
         id INTEGER PRIMARY KEY,
         facility TEXT NOT NULL,
+        facility_key TEXT NOT NULL,
         rule TEXT NOT NULL,
         opened_by INTEGER NOT NULL REFERENCES assessments (id),
         opened_on TEXT NOT NULL,
@@ -101,7 +107,7 @@ MIGRATIONS: Final = (
         closed_by INTEGER REFERENCES assessments (id),
         closed_on TEXT
     );
-    CREATE INDEX rectification_by_facility ON rectification_items (facility, rule);
+    CREATE INDEX rectification_by_facility ON rectification_items (facility_key, rule);
     CREATE TABLE reports (
         id INTEGER PRIMARY KEY,
         sha256 TEXT NOT NULL,
