@@ -132,9 +132,9 @@ def test_the_inspection_s_particulars_head_the_document_and_its_conclusion_is_a_
                            "inspectors": "张三、李四"}
     assert page.select_one("[data-note=ask]") is None
     # 4 mandatory failures (area, medical, terrain, sunlight); the medical one is waived
-    # until 2020-03-31; the latest deadline is the inspection's own for the medical item
+    # until 2020-03-31; the deadlines differ, so the conclusion names the first
     assert _text(page, "[data-conclusion]") == (
-        "经检查，该站有3项必备项未达标，判定为不合规。请于2020年2月15日前完成整改，"
+        "经检查，该站有3项必备项未达标，判定为不合规。请按所列期限完成整改，最早一项须于2020年1月19日前完成，"
         "并书面报告重庆市江北区民政局。另有5项建议项未达标，建议改进。")
     fix = {str(li["data-rule"]): str(li["data-deadline"]) for li in page.select("[data-list=fix] li")}
     assert fix == {"QB-AREA-STATION": "2020-01-19", "QB-SERVICE-MEDICAL": "2020-02-15",
@@ -301,7 +301,7 @@ def test_the_english_document_has_the_same_structure_in_english() -> None:
     assert _text(page, "h1") == "Re-inspection opinion"
     conclusion = _text(page, "[data-conclusion]")
     assert conclusion.startswith("On inspection, 3 mandatory requirement(s) of the station are not met")
-    assert "by 2020-02-15" in conclusion
+    assert "the first by 2020-01-19" in conclusion and "1 of them are overdue" in conclusion
     assert _text(page, "[data-not-applicable]") == "13 more rules do not apply to this type of facility."
     seal = _text(page, "[data-section=seal]")
     for name in ("张三", "李四", "赵六", "大石坝街道"):  # the data's own words stay as written

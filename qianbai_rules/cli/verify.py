@@ -56,11 +56,16 @@ def _covers(report: IssuedReport) -> dict[str, Any]:
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lang: Lang = args.lang
+    report = Path(args.report)
     try:
-        sha256 = _digest(Path(args.report))
+        # a folder, a FIFO or a device is never a report (and reading one may not end)
+        sha256 = _digest(report) if report.is_file() or not report.exists() else None
     except OSError as exc:
-        why = label("issued.unreadable", lang, path=args.report, reason=os_reason(exc, lang))
-        say(f"qianbai: {why}", err)
+        sha256, reason = None, os_reason(exc, lang)
+    else:
+        reason = label("issued.not_regular", lang)
+    if sha256 is None:
+        say(f"qianbai: {label('issued.unreadable', lang, path=args.report, reason=reason)}", err)
         return USAGE_ERROR
     history = open_history(args, err, create=False)
     if not isinstance(history, History):

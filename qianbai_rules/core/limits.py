@@ -82,6 +82,9 @@ MIB: Final = 1024 * 1024
 
 # A YAML, JSON or CSV file (or standard input) is read whole: at most this many bytes.
 MAX_DOCUMENT_BYTES: Final = 64 * MIB
+# An evidence file of an attestation is hashed up to this size and refused beyond: a scan
+# or a photograph is far smaller, and a "file" of /proc (pagemap) would never end.
+MAX_EVIDENCE_BYTES: Final = 256 * MIB
 # A JSON Lines file is read one line at a time: each line at most this many bytes.
 MAX_LINE_BYTES: Final = 1 * MIB
 # Nesting of lists and mappings in a YAML or JSON document.

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from qianbai_rules.core import limits
 from qianbai_rules.core.problems import Problem, Text
 from qianbai_rules.io.places import joined, located
 from qianbai_rules.io.sidecar_fields import (
@@ -36,7 +37,7 @@ from qianbai_rules.model.inspection import (
     Where,
 )
 from qianbai_rules.model.values import ValueProblem
-from qianbai_rules.texts.formats import listing, written_text
+from qianbai_rules.texts.formats import count, listing, written_text
 from qianbai_rules.texts.labels import text
 
 Parsed = dict[str, Any]
@@ -143,6 +144,21 @@ def inspection_parts(entry: Entry) -> tuple[Parsed, dict[str, tuple[InspectionIt
     return problem if problem is not None else (fields.values, items)
 
 
+def head_date(entry: Entry) -> dt.date | None:
+    """The date of an inspection entry refused for another field, where the date itself is
+    valid: the run's as-of date still follows the inspection (a faulty receiver must not
+    move the evaluation to another day)."""
+    raw = entry.values.get("date")
+    if "rule" in entry.values or raw is None:
+        return None
+    spec = next(spec for spec in SPECS[SidecarKind.inspection] if spec.field == "date")
+    try:
+        value = read_value(spec, raw)
+    except ValueProblem:
+        return None
+    return value if isinstance(value, dt.date) else None
+
+
 def _items(raw: Any, fields: _Fields,
            specs: Mapping[str, Spec]) -> dict[str, tuple[InspectionItem, str | None]]:
     """A YAML inspection's ``items``: rule -> {method, deadline} (or nothing)."""
@@ -185,13 +201,18 @@ def _evidence(value: str, entry: Entry, fields: _Fields) -> Evidence | None:
         is_file = False
     if path is not None and is_file:
         try:
-            digest = hashlib.sha256()
+            digest, size = hashlib.sha256(), 0
             with path.open("rb") as handle:
-                while chunk := handle.read(_CHUNK):
+                while size <= limits.MAX_EVIDENCE_BYTES and (chunk := handle.read(_CHUNK)):
                     digest.update(chunk)
+                    size += len(chunk)
         except OSError as exc:
             fields.refuse("evidence", text("sidecar.problem.evidence_unreadable", path=value,
                                            reason=exc.strerror or type(exc).__name__))
+            return None
+        if size > limits.MAX_EVIDENCE_BYTES:
+            fields.refuse("evidence", text("sidecar.problem.evidence_too_large", path=value,
+                                           limit=count(limits.MAX_EVIDENCE_BYTES // limits.MIB)))
             return None
         return Evidence(name=value, sha256=digest.hexdigest())
     if not _PATH_LIKE.fullmatch(value):

@@ -18,8 +18,14 @@ from typing import Any
 
 from qianbai_rules.core.problems import Problem, Text
 from qianbai_rules.io.places import joined, place
-from qianbai_rules.io.sidecar_entries import Parsed, attestation, inspection_parts, waiver
-from qianbai_rules.io.sidecar_fields import SidecarKind
+from qianbai_rules.io.sidecar_entries import (
+    Parsed,
+    attestation,
+    head_date,
+    inspection_parts,
+    waiver,
+)
+from qianbai_rules.io.sidecar_fields import SidecarKind, field_label
 from qianbai_rules.io.sidecar_tables import Entry, read_entries
 from qianbai_rules.model.inspection import (
     Attestation,
@@ -32,6 +38,7 @@ from qianbai_rules.model.inspection import (
 from qianbai_rules.model.validation import did_you_mean
 from qianbai_rules.model.values import id_key
 from qianbai_rules.rules.rulefile import Rule, Severity
+from qianbai_rules.texts.formats import written_text
 from qianbai_rules.texts.labels import text
 from qianbai_rules.texts.suggest import nearest
 
@@ -59,10 +66,13 @@ class SidecarFiles:
     waivers: list[tuple[Waiver, _Rule]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    refused_dates: set[dt.date] = field(default_factory=set)  # of inspections refused
 
     def dates(self) -> list[dt.date]:
-        """The inspections' dates, each once, in order."""
-        return sorted({i.date for i, _, _ in self.inspections if i.date is not None})
+        """The inspections' dates, each once, in order: those refused for another field
+        included."""
+        return sorted({i.date for i, _, _ in self.inspections if i.date is not None}
+                      | self.refused_dates)
 
     def checked(self, rules: Collection[Rule]) -> tuple[Sidecars, list[Problem]]:
         """The entries that name rules of the run as their kind may (an attestation an
@@ -151,6 +161,9 @@ def _read_inspections(source: str, files: SidecarFiles) -> None:
         parts = inspection_parts(entry)
         if isinstance(parts, Problem):
             files.problems.append(parts)
+            day = head_date(entry)
+            if day is not None:
+                files.refused_dates.add(day)
             continue
         head, found = parts
         key = id_key(str(head["facility"]))
@@ -173,7 +186,8 @@ def _read_inspections(source: str, files: SidecarFiles) -> None:
             mine[rule] = (item, _Rule(rule, entry, under))
     for key, (facility, first) in facilities.items():
         head, entry = heads.get(key, ({}, first))
-        given = items.get(key, {})
+        given = {rule: found for rule, found in items.get(key, {}).items()
+                 if not _due_before(found, head.get("date"), files)}
         inspection = Inspection(
             facility=facility, number=head.get("number"), unit=head.get("unit"),
             date=head.get("date"), inspectors=head.get("inspectors", ()),
@@ -185,6 +199,21 @@ def _read_inspections(source: str, files: SidecarFiles) -> None:
                 "sidecar.warning.few_inspectors", facility=facility,
                 count=len(inspection.inspectors))))
         files.inspections.append((inspection, {r: ref for r, (_, ref) in given.items()}, entry))
+
+
+def _due_before(found: tuple[InspectionItem, _Rule], day: dt.date | None,
+                files: SidecarFiles) -> bool:
+    """An item due before its inspection's date is refused (it would open overdue)."""
+    item, ref = found
+    if item.deadline is None or day is None or item.deadline >= day:
+        return False
+    files.problems.append(ref.entry.problem(
+        "deadline" if ref.under is None else "items", text(
+            "sidecar.problem.expires_before", end=field_label(SidecarKind.inspection, "deadline"),
+            end_date=written_text(item.deadline),
+            start=field_label(SidecarKind.inspection, "date"), start_date=written_text(day)),
+        ref.under))
+    return True
 
 
 def unknown_facilities(sidecars: Sidecars, evaluated: Collection[str]) -> list[Problem]:

@@ -120,14 +120,19 @@ def _fix(report: RecordReport, compiled: CompiledRuleset, inspection: Inspection
     items = []
     period = compiled.ruleset.parameters.get(rectify.PERIOD)
     period_readings = list(period.readings) if period is not None else []
+    follow_up = report.follow_up
+    # an item opened before and still open keeps the deadline it was given then
+    carried = {item.rule: item.deadline for item in (*follow_up.still_open, *follow_up.overdue)} \
+        if follow_up is not None else {}
     for finding in report.findings:
         if finding.status != Status.failed.value:
             continue
         rule = compiled.by_id[finding.rule].rule
         if not rectify.opens_item(compiled.ruleset, rule, Status.failed, opened_on):
             continue
-        due = rectify.deadline(compiled.ruleset, report.marks, finding.rule, opened_on)
-        day = due.on if due is not None else None
+        due = None if finding.rule in carried else \
+            rectify.deadline(compiled.ruleset, report.marks, finding.rule, opened_on)
+        day = carried.get(finding.rule, due.on if due is not None else None)
         items.append(FixItem(finding, formats.written_date(day, report.lang) if day else None, day,
                              period_readings if due is not None and due.reading else []))
     return items
@@ -140,16 +145,18 @@ def _lead_unit(compiled: CompiledRuleset, lang: Lang) -> str:
 
 def _conclusion(report: RecordReport, marks: Marks | None, fix: list[FixItem],
                 unit: str, lang: Lang) -> str:
-    blank = label("opinion.blank", lang)
     subject = label(f"opinion.subject.{report.facility_type}", lang)
-    dues = [item.due for item in fix if item.due is not None]
-    deadline = formats.written_date(max(dues), lang) if dues else blank
+    late = {item.rule for item in report.follow_up.overdue} if report.follow_up else set()
+    dues = [item.due for item in fix if item.due is not None and item.finding.rule not in late]
+    overdue = sum(1 for item in fix if item.finding.rule in late)
     waived = {rule for rule, use in (marks.waived.items() if marks else ()) if use.counts}
     sentences: list[str] = []
     if report.verdict == "non_compliant":
         count = sum(1 for f in report.fix if f.rule not in waived)
         sentences.append(label("opinion.conclusion.non_compliant", lang, subject=subject,
-                               count=count, deadline=deadline, unit=unit))
+                               count=count, request=_request("fix", dues, lang), unit=unit))
+        if overdue:
+            sentences.append(label("opinion.conclusion.overdue", lang, count=overdue))
         supply = sum(1 for f in report.supply if f.rule not in waived)
         if supply:
             sentences.append(label("opinion.conclusion.also_supply", lang, count=supply))
@@ -161,13 +168,23 @@ def _conclusion(report: RecordReport, marks: Marks | None, fix: list[FixItem],
         until = [marks.waived[r].waiver.expires_on for r in waived]
         sentences.append(label("opinion.conclusion.waived", lang, subject=subject,
                                count=len(waived), unit=unit,
-                               deadline=formats.written_date(max([*until, *dues]), lang)))
+                               request=_request("fix_or_supply", [*until, *dues], lang)))
     else:
         sentences.append(label("opinion.conclusion.compliant", lang, subject=subject))
     advice = [f for f in report.improve if f.rule not in {i.finding.rule for i in fix}]
     if advice:
         sentences.append(label("opinion.conclusion.also_advice", lang, count=len(advice)))
     return "".join(sentences) if lang == "zh" else " ".join(sentences)
+
+
+def _request(what: str, dues: list[dt.date], lang: Lang) -> str:
+    """By when to act: the one deadline of every item, or, where they differ, the items'
+    own deadlines with the earliest named (never more time than the first item has)."""
+    if not dues:
+        return label(f"opinion.request.{what}.one", lang, deadline=label("opinion.blank", lang))
+    staged = "one" if len(set(dues)) == 1 else "staged"
+    return label(f"opinion.request.{what}.{staged}", lang,
+                 deadline=formats.written_date(min(dues), lang))
 
 
 def _copy_to(report: RecordReport, fix: list[FixItem]) -> list[str]:
