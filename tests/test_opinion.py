@@ -135,7 +135,8 @@ def test_the_inspection_s_particulars_head_the_document_and_its_conclusion_is_a_
     # until 2020-03-31; the deadlines differ, so the conclusion names the first
     assert _text(page, "[data-conclusion]") == (
         "经检查，该站有3项必备项未达标，判定为不合规。请按所列期限完成整改，最早一项须于2020年1月19日前完成，"
-        "并书面报告重庆市江北区民政局。另有5项建议项未达标，建议改进。")
+        "并书面报告重庆市江北区民政局。另有1项已批准限期整改或容缺受理，期限内不计入结论，仍须按期完成。"
+        "另有5项建议项未达标，建议改进。")
     fix = {str(li["data-rule"]): str(li["data-deadline"]) for li in page.select("[data-list=fix] li")}
     assert fix == {"QB-AREA-STATION": "2020-01-19", "QB-SERVICE-MEDICAL": "2020-02-15",
                    "QB-SITING-SUNLIGHT": "2020-01-19", "QB-SITING-TERRAIN": "2020-01-19"}

@@ -157,6 +157,9 @@ def _conclusion(report: RecordReport, marks: Marks | None, fix: list[FixItem],
                                count=count, request=_request("fix", dues, lang), unit=unit))
         if overdue:
             sentences.append(label("opinion.conclusion.overdue", lang, count=overdue))
+        excused = sum(1 for f in (*report.fix, *report.supply) if f.rule in waived)
+        if excused:
+            sentences.append(label("opinion.conclusion.also_waived", lang, count=excused))
         supply = sum(1 for f in report.supply if f.rule not in waived)
         if supply:
             sentences.append(label("opinion.conclusion.also_supply", lang, count=supply))
