@@ -313,9 +313,9 @@ def test_history_answers_while_another_run_holds_the_write_lock(tmp_path: Path) 
     db = tmp_path / "h.db"
     with History(db) as history:
         history.connection.execute(
-            "INSERT INTO assessments (facility, year, as_of, kind, fingerprint, verdict, "
-            "findings, subsidy, recorded_at) VALUES ('JB-W1', 2019, '2019-12-31', 'check', "
-            "'f', 'compliant', '{}', '[]', '2020-01-01T00:00:00+00:00')")
+            "INSERT INTO assessments (facility, facility_key, year, as_of, kind, fingerprint, "
+            "verdict, findings, subsidy, recorded_at) VALUES ('JB-W1', 'JB-W1', 2019, "
+            "'2019-12-31', 'check', 'f', 'compliant', '{}', '[]', '2020-01-01T00:00:00+00:00')")
     writer = sqlite3.connect(db, isolation_level=None)
     writer.execute("BEGIN EXCLUSIVE")  # as a run does while it commits or spills to disk
     writer.execute("DELETE FROM assessments")
