@@ -6,7 +6,6 @@ counted again. The outcomes are those examples/README.md states."""
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from qianbai_rules.cli.app import main
+from tests.running import run
 from tests.system_tools import needs
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -29,14 +28,6 @@ SECOND = [str(AGAIN / "station-failing-2020-01.yaml"),
           "--attestations", str(AGAIN / "attestations.csv"),
           "--waivers", str(INSPECTION / "waivers.yaml")]
 
-
-def run(*argv: str) -> tuple[int, bytes, str]:
-    buffer = io.BytesIO()
-    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
-    err = io.StringIO()
-    status = main(list(argv), out, err)
-    out.flush()
-    return status, buffer.getvalue(), err.getvalue()
 
 
 def pdf_text(path: Path) -> str:

@@ -5,7 +5,6 @@ tells an issued, unchanged report from any other file."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import shutil
 import sqlite3
@@ -13,22 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from qianbai_rules.cli.app import main
 from qianbai_rules.core.resources import rules_dir
 from tests.cli_cases import CliCase, load_cli_cases, run_cli_case
+from tests.running import run
 
 SITES = Path(__file__).resolve().parents[1] / "examples" / "sites"
 INPUTS = [str(SITES / "station-failing.yaml"), str(SITES / "several-sites.yaml")]
 FACILITY = "JB-DSB-S02"  # in station-failing.yaml
 
-
-def run(*argv: str) -> tuple[int, bytes, str]:
-    buffer = io.BytesIO()
-    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
-    err = io.StringIO()
-    status = main(list(argv), out, err)
-    out.flush()
-    return status, buffer.getvalue(), err.getvalue()
 
 
 def sha(data: bytes) -> str:
