@@ -118,9 +118,9 @@ def _target_sheets(workbook: Workbook, report: AnnualReport, lang: Lang) -> None
         append_row(sheet, [L["type"], fill(TG["year_target"], {"year": year}),
                            fill(TG["year_completed"], {"year": year}), L["rate"]])
         progress = report.year_progress
-        for name, c in [*[(types[k], c) for k, c in progress.by_type.items()],
-                        (L["all_types"], progress.total)]:
-            append_row(sheet, [name, c.target, c.completed, c.rate])
+        for name, count in [*[(types[k], n) for k, n in progress.by_type.items()],
+                            (L["all_types"], progress.total)]:
+            append_row(sheet, [name, count.target, count.completed, count.rate])
         for (cell,) in sheet.iter_rows(min_row=2, min_col=4, max_col=4):
             cell.number_format = "0.0%"
         kinds = list(progress.by_type)
