@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from qianbai_rules.annual.rectification import WaivedTally
+from qianbai_rules.annual.targets import TargetTally
 from qianbai_rules.compile.compiled import CompiledRuleset, Status, Verdict
 from qianbai_rules.model.record import FacilityRecord
 from qianbai_rules.pipeline.check import Evaluated, Rejected, Result
@@ -146,6 +147,7 @@ class Evaluation:
     rejected: list[Rejected] = field(default_factory=list)
     records: int = 0
     waived: WaivedTally = field(default_factory=WaivedTally)
+    targets: TargetTally = field(default_factory=TargetTally)  # yearly targets (targets.py)
 
     def add(self, result: Result) -> None:
         if isinstance(result, Rejected):
@@ -174,6 +176,8 @@ class Evaluation:
                     self.pilots_done.add(street)
             else:
                 self.completed_unplanned[kind] += 1
+        if planned and kind in self.plan.types:
+            self.targets.add(self.plan, self.year, record, result.verdict, day)
         self.verdicts[result.verdict.value] += 1
         self.waived.add(result, self.compiled)
         if open_at(record, day):

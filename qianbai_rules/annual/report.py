@@ -10,12 +10,23 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import PurePath
 from typing import Any
 
 from qianbai_rules.annual.change import COMPLIANCE, Change, YearTotals
 from qianbai_rules.annual.evaluation import ConstructionMoney, Evaluation, Money, cutoff
+from qianbai_rules.annual.progress import (
+    BuiltCompliant,
+    LateFacility,
+    StreetYear,
+    YearProgress,
+    built_compliant,
+    completion_rate,
+    late,
+    street_year,
+    year_progress,
+)
 from qianbai_rules.annual.rectification import (
     Rectification,
     Waived,
@@ -31,9 +42,7 @@ from qianbai_rules.reports.model import RejectedEntry, RunHeader
 from qianbai_rules.reports.output import run_header
 from qianbai_rules.rules.readings import applied
 
-
-def _rate(done: int, target: int) -> float | None:
-    return round(done / target, 4) if target else None
+_rate = completion_rate
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,7 @@ class StreetProgress:
     completed: dict[str, int]
     targets_by_year: dict[str, int] | None  # the plan's target by the evaluated year
     pilot_on_time: bool | None  # None: no pilot, or not due yet
+    by_year: StreetYear | None = None  # the evaluated year's target and completions
 
     def as_json(self) -> dict[str, Any]:
         entry: dict[str, Any] = {"street_town": self.street_town, "targets": self.targets,
@@ -100,6 +110,8 @@ class StreetProgress:
         if self.targets_by_year is not None:
             entry["targets_by_year"] = self.targets_by_year
         entry["pilot_on_time"] = self.pilot_on_time
+        if self.by_year is not None:
+            entry["by_year"] = self.by_year.as_json()
         return entry
 
 
@@ -232,6 +244,10 @@ class AnnualReport:
     readings: list[dict[str, Any]]
     rectification: Rectification | None = None  # the year's items, with a history
     waived: Waived | None = None  # where the records came with an inspection's files
+    # yearly targets, late completions, built versus compliant (progress.py)
+    year_progress: YearProgress | None = None
+    late: list[LateFacility] = field(default_factory=list)
+    built_compliant: BuiltCompliant | None = None
 
     @property
     def as_of(self) -> str:
@@ -270,7 +286,15 @@ class AnnualReport:
             else self.rectification.as_json(),
             "waived": None if self.waived is None else self.waived.as_json(),
             "readings": self.readings,
+            **self._targets_json(),
         }
+
+    def _targets_json(self) -> dict[str, Any]:
+        return {"year_progress": None if self.year_progress is None
+                else self.year_progress.as_json(),
+                "late": [asdict(f) for f in self.late],
+                "built_compliant": None if self.built_compliant is None
+                else self.built_compliant.as_json()}
 
 
 def _district(evaluation: Evaluation) -> DistrictProgress:
@@ -295,7 +319,8 @@ def _streets(evaluation: Evaluation) -> list[StreetProgress]:
             name, {kind: street.total.get(kind, 0) for kind in plan.types},
             {kind: done[kind] for kind in plan.types},
             None if by_year is None else {kind: by_year.get(kind, 0) for kind in plan.types},
-            None if pilot is None or year < pilot.year else name in evaluation.pilots_done))
+            None if pilot is None or year < pilot.year else name in evaluation.pilots_done,
+            street_year(evaluation, name)))
     return streets
 
 
@@ -358,7 +383,9 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
             history.stored_items(), evaluation.year,
             cutoff(evaluation.year, evaluation.compiled.as_of), list(evaluation.plan.streets),
             departments, lang),
-        waived=waived(evaluation.waived, evaluation.compiled, lang))
+        waived=waived(evaluation.waived, evaluation.compiled, lang),
+        year_progress=year_progress(evaluation), late=late(evaluation),
+        built_compliant=built_compliant(evaluation))
     if before is None:
         return report
     return replace(report, change=Change.between(report.totals(), YearTotals.stored(before)))

@@ -53,6 +53,7 @@ def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
             L["pilot_values"]["true" if s.pilot_on_time else "false"]
         append_row(streets, [s.street_town, *[s.targets[k] for k in kinds],
                              *[s.completed[k] for k in kinds], pilot])
+    _target_sheets(workbook, report, lang)
     money = workbook.create_sheet(sheets["subsidies"])
     append_row(money, [L["money_kind"], L["total"], L["city"], L["district"], L["facilities"],
                        L["undetermined"]])
@@ -105,6 +106,54 @@ def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
         sheet.column_dimensions["A"].width = 28
     _technical_sheet(workbook, technical_note(report, lang), L["tech"])
     save_workbook(workbook, path)
+
+
+def _target_sheets(workbook: Workbook, report: AnnualReport, lang: Lang) -> None:
+    """The year's targets against completions, the streets' period totals beside their
+    figures of the year, the facilities completed late, and completed/accepted/compliant."""
+    L, TG, types = labels(lang)["annual"], labels(lang)["annual_targets"], type_names(lang)
+    year, start, end = report.year, report.plan.start.year, report.plan.end.year
+    if report.year_progress is not None:
+        sheet = workbook.create_sheet(TG["sheet"]["year"])
+        append_row(sheet, [L["type"], fill(TG["year_target"], {"year": year}),
+                           fill(TG["year_completed"], {"year": year}), L["rate"]])
+        progress = report.year_progress
+        for name, count in [*[(types[k], n) for k, n in progress.by_type.items()],
+                            (L["all_types"], progress.total)]:
+            append_row(sheet, [name, count.target, count.completed, count.rate])
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=4, max_col=4):
+            cell.number_format = "0.0%"
+        kinds = list(progress.by_type)
+        sheet = workbook.create_sheet(TG["sheet"]["streets"])
+        append_row(sheet, [L["street"], *[fill(TG[key], {"type": types[k], "year": year,
+                                                         "start": start, "end": end})
+                                          for k in kinds
+                                          for key in ("street_total_type", "street_done_type",
+                                                      "street_year_target_type",
+                                                      "street_year_done_type")]])
+        for s in report.streets:
+            if s.by_year is not None:
+                target = s.by_year.target
+                append_row(sheet, [s.street_town, *[v for k in kinds for v in (
+                    s.targets[k], s.completed[k], None if target is None else target[k],
+                    s.by_year.completed[k])]])
+        sheet = workbook.create_sheet(TG["sheet"]["late"])
+        append_row(sheet, [TG["id"], TG["name"], L["street"], L["type"], TG["completed_on"],
+                           TG["final_year"]])
+        for f in report.late:
+            append_row(sheet, [f.id, f.name, f.street_town, types[f.type], f.completed_on,
+                               f.final_year])
+    built = report.built_compliant
+    if built is not None:
+        sheet = workbook.create_sheet(TG["sheet"]["built"])
+        append_row(sheet, [L["street"], L["type"], TG["completed"], TG["accepted"],
+                           TG["acceptance_unrecorded"], TG["compliant"]])
+        rows = [*[(L["all_types"], types[k], c) for k, c in built.by_type.items()],
+                *[(s.street_town, L["all_types"], s.counts) for s in built.by_street],
+                (L["all_types"], L["all_types"], built.total)]
+        for street, kind, c in rows:
+            append_row(sheet, [street, kind, c.completed, c.accepted, c.acceptance_unrecorded,
+                               c.compliant])
 
 
 def _rectification_sheets(workbook: Workbook, report: AnnualReport, lang: Lang) -> None:
