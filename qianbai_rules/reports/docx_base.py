@@ -101,17 +101,18 @@ class Word:
         """A numbered item whose number is text, so an edit in Word never renumbers it."""
         return self.para(f"{number}. ", *parts)
 
-    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-        """A table with a header row that repeats on each page."""
-        table = self.doc.add_table(rows=1, cols=len(header))
+    def table(self, header: Sequence[str] | None, rows: Sequence[Sequence[str]]) -> None:
+        """A table with a header row that repeats on each page (None: facts, no header)."""
+        width = len(header) if header is not None else len(rows[0]) if rows else 2
+        table = self.doc.add_table(rows=0, cols=width)
         table.style = "Table Grid"
-        head = table.rows[0]
-        tr_pr = head._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        tr_pr.append(repeat)
-        for cell, text in zip(head.cells, header, strict=True):
-            cell.paragraphs[0].add_run(visible(text)).bold = True
+        if header is not None:
+            head = table.add_row()
+            repeat = OxmlElement("w:tblHeader")
+            repeat.set(qn("w:val"), "true")
+            head._tr.get_or_add_trPr().append(repeat)
+            for cell, text in zip(head.cells, header, strict=True):
+                cell.paragraphs[0].add_run(visible(text)).bold = True
         for row in rows:
             cells = table.add_row().cells
             for cell, text in zip(cells, row, strict=True):

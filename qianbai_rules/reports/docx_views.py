@@ -43,7 +43,7 @@ def _marks(word: Word, o: Opinion, f: Finding, L: Labels) -> None:
 
 
 def _facts(word: Word, rows: Sequence[tuple[str, str]]) -> None:
-    word.table(["", ""], [list(row) for row in rows])
+    word.table(None, [list(row) for row in rows])
 
 
 def _todo(word: Word, o: Opinion, L: Labels) -> None:
