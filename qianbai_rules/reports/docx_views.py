@@ -149,6 +149,32 @@ def _subsidy(word: Word, r: RecordReport, L: Labels) -> None:
         word.para(R["none"])
 
 
+def _run(word: Word, about: RunAbout, L: Labels) -> None:
+    """The as-of date, the subsidy year, and why that date."""
+    _facts(word, [(L["text"]["as_of"], about.as_of), (L["text"]["year"], about.year)])
+    if about.note:
+        word.para(about.note)
+
+
+def _readings(word: Word, run: Mapping[str, Any], about: RunAbout, L: Labels) -> None:
+    """The readings (执行口径) the run applies, a section of their own."""
+    readings = run.get("readings") or []
+    if not readings:
+        return
+    G, sep = L["reading"], L["value"]["list_separator"]
+    word.heading(G["heading"], 2)
+    for number, r in enumerate(readings, 1):
+        word.item(number, (r["id"], True), f"{_p(L, 'colon')}{r['text']}")
+        if r.get("rules"):
+            word.para(fill(G["rules"], {"rules": sep.join(r["rules"])}))
+        if r.get("parameters"):
+            names = sep.join(about.names.get(p, p) for p in r["parameters"])
+            word.para(fill(G["parameters"], {"parameters": names}))
+        if r.get("outputs"):
+            shown = sep.join(G["output"][o] for o in r["outputs"])
+            word.para(fill(G["outputs"], {"outputs": shown}))
+
+
 def technote(word: Word, run: Mapping[str, Any], about: RunAbout, L: Labels) -> None:
     """The 技术附注: ruleset, fingerprint, engine, version, parameter keys and dates."""
     R = L["report"]
@@ -175,6 +201,7 @@ def inspector(word: Word, o: Opinion, run: Mapping[str, Any], about: RunAbout,
         word.para(o.ask)
     word.heading(R["identity"], 2)
     _facts(word, [(row["label"], row["value"]) for row in r.identity])
+    _run(word, about, L)
     word.heading(OP["conclusion_heading"], 2)
     word.para((o.conclusion, True))
     word.para(fill(L["text"]["counts"], r.counts))
@@ -192,6 +219,7 @@ def inspector(word: Word, o: Opinion, run: Mapping[str, Any], about: RunAbout,
         word.heading(OP["new_findings"], 2)
     _todo(word, o, L)
     _sections(word, o, L)
+    _readings(word, run, about, L)
     _subsidy(word, r, L)
     _seal(word, o, L)
     word.heading(OP["appendix"], 1)
@@ -224,6 +252,7 @@ def operator(word: Word, r: RecordReport, run: Mapping[str, Any], about: RunAbou
     word.new_page()
     word.heading(R["operator_title"], 0)
     word.para(f"{r.name or r.id}{_p(L, 'open')}{r.type_name}{_p(L, 'close')}")
+    _run(word, about, L)
     word.para((f"{L['symbol'][r.verdict]} {L['verdict'][r.verdict]}", True))
     word.para(fill(R["operator_verdict"][r.verdict], {"count": len(r.fix)}))
     if r.unwaived_verdict:
@@ -247,6 +276,7 @@ def operator(word: Word, r: RecordReport, run: Mapping[str, Any], about: RunAbou
     if not r.improve:
         word.para(R["nothing_to_improve"])
     _subsidy(word, r, L)
+    _readings(word, run, about, L)
     technote(word, run, about, L)
 
 
