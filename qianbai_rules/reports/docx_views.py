@@ -130,17 +130,20 @@ def _subsidy(word: Word, r: RecordReport, L: Labels) -> None:
     R = L["report"]
     word.heading(R["subsidy"], 2)
     s = r.subsidy or {}
-    rows = []
+    rows, messages = [], []
     c, op = s.get("construction"), s.get("operating")
     if isinstance(c, ConstructionClaim):
         rows.append([R["construction"], R["subsidy_status"][c.status], formats.money(c.total),
-                     formats.money(c.city), formats.money(c.district), c.message])
+                     formats.money(c.city), formats.money(c.district)])
+        messages.append((R["construction"], c.message))
     if isinstance(op, OperatingClaim):
-        rows.append([f"{R['operating']}{_p(L, 'open')}{op.year}{_p(L, 'close')}",
-                     R["subsidy_status"][op.status], formats.money(op.amount), "", "",
-                     op.message])
-    if rows:
-        word.table(["", R["col_status"], R["total"], R["city"], R["district"], ""], rows)
+        name = f"{R['operating']}{_p(L, 'open')}{op.year}{_p(L, 'close')}"
+        rows.append([name, R["subsidy_status"][op.status], formats.money(op.amount), "", ""])
+        messages.append((name, op.message))
+    if rows:  # each claim's explanation under the table, at the page's width
+        word.table(["", R["col_status"], R["total"], R["city"], R["district"]], rows)
+    for name, message in messages:
+        word.para((f"{name}{_p(L, 'colon')}", True), message)
     word.heading(R["claims"], 3)
     for e in r.entitlements or []:
         word.para((e["title"], True), f"{_p(L, 'open')}{e['clause']}{_p(L, 'comma')}"
