@@ -175,3 +175,7 @@ def test_libreoffice_lays_the_document_out(tmp_path: Path) -> None:
     subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
                     str(source)], check=True, capture_output=True, timeout=120)
     assert (tmp_path / "report.pdf").stat().st_size > 10_000
+    if shutil.which("pdftotext"):  # laid out: the title, and the footer's page number filled in
+        first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(tmp_path / "report.pdf"),
+                                "-"], check=True, capture_output=True, text=True).stdout
+        assert labels("zh")["opinion"]["title"] in first and "第1页" in first
