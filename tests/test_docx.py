@@ -179,3 +179,53 @@ def test_libreoffice_lays_the_document_out(tmp_path: Path) -> None:
         first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(tmp_path / "report.pdf"),
                                 "-"], check=True, capture_output=True, text=True).stdout
         assert labels("zh")["opinion"]["title"] in first and "第1页" in first
+
+
+INSPECTION = ROOT / "examples" / "inspection"
+FIRST = [FAILING, SEVERAL, "--inspection", str(INSPECTION / "inspection.yaml"),
+         "--attestations", str(INSPECTION / "attestations.csv"),
+         "--waivers", str(INSPECTION / "waivers.yaml")]
+SECOND = [str(INSPECTION / "reinspection" / "station-failing-2020-01.yaml"),
+          "--inspection", str(INSPECTION / "reinspection" / "inspection.yaml"),
+          "--attestations", str(INSPECTION / "reinspection" / "attestations.csv"),
+          "--waivers", str(INSPECTION / "waivers.yaml")]
+
+
+def _lines(data: bytes) -> str:
+    return "\n".join(body_text(read(data)))
+
+
+@pytest.mark.parametrize("engine", ["durable", "plain"])
+def test_the_inspection_and_the_reinspection_carry_their_marks_and_follow_up(
+        tmp_path: Path, engine: str) -> None:
+    db = str(tmp_path / "h.db")
+    options = ("--record", "--db", db, "--engine", engine)
+    status, html, err = run("check", *FIRST, "--format", "html", "--engine", engine)
+    assert status in (0, 1, 2), err
+    status, first, err = run("check", *FIRST, *options, "--format", "docx")
+    assert status in (0, 1, 2), err
+    text = _lines(first)
+    page = BeautifulSoup(html, "html.parser")
+    marks = [div.get_text(" ", strip=True).split("\n")[0] for div in page.select("[data-waived]")]
+    assert marks
+    for mark in marks:  # the waiver's line and its standing
+        assert all(part in text for part in mark.split(" ") if part), mark
+    assert "江北民养检〔2019〕第12号" in text
+    status, second, err = run("check", *SECOND, *options, "--format", "docx")
+    assert status in (0, 1, 2), err
+    again = body_text(read(second))
+    OP = labels("zh")["opinion"]
+    assert again[0] == OP["title_reinspection"]
+    assert OP["reinspection"] in again and OP["new_findings"] in again
+
+
+def test_input_text_goes_in_as_text_never_as_markup(tmp_path: Path) -> None:
+    source = Path(FAILING).read_text(encoding="utf-8")
+    name = '大石坝<w:p>&amp;"站"</w:p>'
+    site = tmp_path / "site.yaml"
+    site.write_text(source.replace("大石坝街道东原社区养老服务站", name.replace('"', '\\"'), 1)
+                    if '"大石坝街道东原社区养老服务站"' in source
+                    else source.replace("大石坝街道东原社区养老服务站", f"'{name}'", 1),
+                    encoding="utf-8")
+    lines = body_text(read(made(str(site), "--format", "docx")))
+    assert name in lines
