@@ -72,6 +72,11 @@ class Word:
             style = styles[name]
             _fonts(style.element, *HEADING_FONT)
             style.font.color.rgb = None
+        title = styles["Title"]
+        title.paragraph_format.alignment = 1  # centred, without the template's rule below
+        borders = title.element.pPr.find(qn("w:pBdr")) if title.element.pPr is not None else None
+        if borders is not None:
+            title.element.pPr.remove(borders)
         footer = section.footer.paragraphs[0]
         footer.alignment = 1  # centred
         footer.add_run(page_before)
