@@ -124,7 +124,7 @@ def show(args: argparse.Namespace, history: History, out: TextIO, err: TextIO) -
 
     def body() -> int:
         with writing.output_policy(allowed):
-            writing.emit(made.data, args.output, out, binary=report.format == "pdf")
+            writing.emit(made.data, args.output, out, binary=report.format in ("pdf", "docx"))
         return 0
 
     return guarded(args, err, None, body)

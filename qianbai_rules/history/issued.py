@@ -83,7 +83,7 @@ class Issue:
     @classmethod
     def of(cls, history: History, kind: str, context: RunContext, output: str | None,
            rules: Any, **more: Any) -> Issue:
-        folder = context.fmt in ("html", "md", "pdf") and is_folder(output)
+        folder = context.fmt in ("html", "md", "pdf", "docx") and is_folder(output)
         return cls(history, kind, settings_of(context, output, None if rules is None
                                               else str(rules), **more), folder)
 

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from qianbai_rules.io import writing
 from qianbai_rules.pipeline.check import Rejected, Result
 from qianbai_rules.pipeline.context import RunContext, Tally
-from qianbai_rules.reports import render
+from qianbai_rules.reports import docx_write, render
 from qianbai_rules.reports.fonts import require_chinese_font
 from qianbai_rules.reports.model import RecordReport, RejectedEntry
 from qianbai_rules.reports.opinion import Opinion, opinion
@@ -51,16 +51,16 @@ def _document(context: RunContext, template: str, values: dict[str, Any]) -> byt
 
 def write_reports(results: Iterable[Result], context: RunContext, target: str | None,
                   out: TextIO) -> Tally:
-    """Reports in html, md or pdf: one document for all records, or, when ``target`` is a
-    folder, one file per record and an index (see :func:`_write_folder`).
+    """Reports in html, md, pdf or docx: one document for all records, or, when ``target`` is
+    a folder, one file per record and an index (see :func:`_write_folder`).
 
     The one document is written as its records come: the template is rendered lazily
     (Jinja's ``generate``) over a stream of the records' reports, and only its title waits
     for the second record (one record's report is named after it). The rejected records are
     kept for the end of the document. PDF is the exception: WeasyPrint lays out the whole
     HTML at once, so that document is held whole (as text, not as reports) before it is
-    converted. A PDF is refused before the first record is read when no font covers
-    Chinese (:mod:`.fonts`)."""
+    converted; so is a Word document (:mod:`.docx_write`). A PDF is refused before the
+    first record is read when no font covers Chinese (:mod:`.fonts`)."""
     if context.fmt == "pdf":
         require_chinese_font()
     if target and writing.is_folder(target):
@@ -68,6 +68,10 @@ def write_reports(results: Iterable[Result], context: RunContext, target: str | 
     tally = Tally()
     rejected: list[RejectedEntry] = []
     reports = (_view(r, context) for r in _reports(tally.counting(results), context, rejected))
+    if context.fmt == "docx":
+        writing.emit(docx_write.document(reports, rejected, context)[0], target, out,
+                     binary=True)
+        return tally
     first = list(itertools.islice(reports, 2))
     title = first[0].title if len(first) == 1 \
         else labels(context.lang)["report"]["batch_title"]
@@ -101,7 +105,7 @@ def _write_folder(results: Iterable[Result], context: RunContext, folder: Path) 
     file names are decided for the whole run (unique by construction), and the reports and
     the index are put in place together, every path checked before any is written."""
     tally = Tally()
-    suffix = {"html": ".html", "md": ".md", "pdf": ".pdf"}[context.fmt]
+    suffix = {"html": ".html", "md": ".md", "pdf": ".pdf", "docx": ".docx"}[context.fmt]
     batch = writing.Batch(folder)
     ids: list[str] = []
     entries: list[dict[str, Any]] = []  # the index's, without the file name until known
@@ -112,17 +116,19 @@ def _write_folder(results: Iterable[Result], context: RunContext, folder: Path) 
                 rejected.append(RejectedEntry.of(result, context.lang))
                 continue
             report = record_report(result, context)
-            batch.keep(_document(context, "report", _values(
-                context, views=[_view(report, context)], rejected=[], audience=context.audience,
-                title=report.title)))
+            batch.keep(docx_write.document([_view(report, context)], [], context)[0]
+                       if context.fmt == "docx" else _document(context, "report", _values(
+                           context, views=[_view(report, context)], rejected=[],
+                           audience=context.audience, title=report.title)))
             ids.append(report.id)
             entries.append(_index_entry(report, ""))
         files = [name + suffix for name in writing.file_names(ids)]
         for entry, file in zip(entries, files, strict=True):
             entry["file"] = file
-        batch.keep(_document(context, "index",
-                             _values(context, entries=entries, rejected=rejected,
-                                      summary=tally.summary())))
+        batch.keep(docx_write.index(entries, rejected, tally.summary(), context)
+                   if context.fmt == "docx" else _document(
+                       context, "index", _values(context, entries=entries, rejected=rejected,
+                                                 summary=tally.summary())))
         batch.place([*files, f"index{suffix}"])
     finally:
         batch.discard()

@@ -26,7 +26,7 @@ from qianbai_rules.reports.lean import LeanWriter
 from qianbai_rules.reports.model import RecordReport, RejectedEntry, RunHeader, RunReport
 from qianbai_rules.reports.runview import RunAbout, run_about
 
-FORMATS = ("text", "json", "jsonl", "html", "md", "pdf")
+FORMATS = ("text", "json", "jsonl", "html", "md", "pdf", "docx")
 STREAMED = ("text", "json", "jsonl")
 SPOOL_MEMORY = 16 * 1024 * 1024  # characters of --format json records held in memory
 
