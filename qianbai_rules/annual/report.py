@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import PurePath
 from typing import Any
 
 from qianbai_rules.annual.change import COMPLIANCE, Change, YearTotals
 from qianbai_rules.annual.evaluation import ConstructionMoney, Evaluation, Money, cutoff
+from qianbai_rules.annual.facilities import Facility, facilities, open_items
 from qianbai_rules.annual.rectification import (
     Rectification,
     Waived,
@@ -232,6 +233,7 @@ class AnnualReport:
     readings: list[dict[str, Any]]
     rectification: Rectification | None = None  # the year's items, with a history
     waived: Waived | None = None  # where the records came with an inspection's files
+    facilities: list[Facility] = field(default_factory=list)  # every evaluated record
 
     @property
     def as_of(self) -> str:
@@ -270,6 +272,7 @@ class AnnualReport:
             else self.rectification.as_json(),
             "waived": None if self.waived is None else self.waived.as_json(),
             "readings": self.readings,
+            "facilities": [f.as_json() for f in self.facilities],
         }
 
 
@@ -358,7 +361,12 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
             history.stored_items(), evaluation.year,
             cutoff(evaluation.year, evaluation.compiled.as_of), list(evaluation.plan.streets),
             departments, lang),
-        waived=waived(evaluation.waived, evaluation.compiled, lang))
+        waived=waived(evaluation.waived, evaluation.compiled, lang),
+        facilities=facilities(evaluation.facilities, evaluation.compiled, departments,
+                              None if history is None else open_items(
+                                  history.stored_items(),
+                                  cutoff(evaluation.year, evaluation.compiled.as_of)),
+                              lang))
     if before is None:
         return report
     return replace(report, change=Change.between(report.totals(), YearTotals.stored(before)))
