@@ -17,6 +17,7 @@ from typing import Any
 from qianbai_rules.annual.change import COMPLIANCE, Change, YearTotals
 from qianbai_rules.annual.evaluation import ConstructionMoney, Evaluation, Money, cutoff
 from qianbai_rules.annual.facilities import Facility, facilities, open_items
+from qianbai_rules.annual.operators import Operator, operators
 from qianbai_rules.annual.rectification import (
     Rectification,
     Waived,
@@ -27,6 +28,7 @@ from qianbai_rules.annual.rectification import (
 from qianbai_rules.compile.compiled import Verdict
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.history.store import History
+from qianbai_rules.model.display import type_names
 from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.reports.model import RejectedEntry, RunHeader
 from qianbai_rules.reports.output import run_header
@@ -234,6 +236,7 @@ class AnnualReport:
     rectification: Rectification | None = None  # the year's items, with a history
     waived: Waived | None = None  # where the records came with an inspection's files
     facilities: list[Facility] = field(default_factory=list)  # every evaluated record
+    operators: list[Operator] = field(default_factory=list)  # the facilities by operator
 
     @property
     def as_of(self) -> str:
@@ -273,6 +276,7 @@ class AnnualReport:
             "waived": None if self.waived is None else self.waived.as_json(),
             "readings": self.readings,
             "facilities": [f.as_json() for f in self.facilities],
+            "operators": [o.as_json() for o in self.operators],
         }
 
 
@@ -336,6 +340,10 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
     """The report of ``evaluation``; ``before`` is the previous year's stored evaluation."""
     lang = context.lang
     departments = evaluation.compiled.department_names
+    listed = facilities(evaluation.facilities, evaluation.compiled, departments,
+                        None if history is None else open_items(
+                            history.stored_items(),
+                            cutoff(evaluation.year, evaluation.compiled.as_of)), lang)
     report = AnnualReport(
         header=run_header(context), year=evaluation.year,
         plan=PlanInfo(evaluation.plan.name(lang), evaluation.plan.source,
@@ -362,11 +370,7 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
             cutoff(evaluation.year, evaluation.compiled.as_of), list(evaluation.plan.streets),
             departments, lang),
         waived=waived(evaluation.waived, evaluation.compiled, lang),
-        facilities=facilities(evaluation.facilities, evaluation.compiled, departments,
-                              None if history is None else open_items(
-                                  history.stored_items(),
-                                  cutoff(evaluation.year, evaluation.compiled.as_of)),
-                              lang))
+        facilities=listed, operators=operators(listed, type_names(lang)))
     if before is None:
         return report
     return replace(report, change=Change.between(report.totals(), YearTotals.stored(before)))

@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from qianbai_rules.annual.report import AnnualReport
 from qianbai_rules.annual.wording import TechnicalNote, notice, technical_note
-from qianbai_rules.annual.workbook_sheets import facilities_sheet
+from qianbai_rules.annual.workbook_sheets import facilities_sheet, operators_sheet
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.io.workbooks import append_row, save_workbook
 from qianbai_rules.model.display import type_names
@@ -100,6 +100,7 @@ def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
                               labels(lang)["value"]["list_separator"].join(reading["rules"])])
     _rejected_sheet(workbook.create_sheet(sheets["rejected"]), report.rejected, lang)
     facilities_sheet(workbook, report, lang)
+    operators_sheet(workbook, report, lang)
     for sheet in workbook.worksheets:
         if sheet.max_row > 1:
             sheet.auto_filter.ref = filters.get(sheet.title, sheet.dimensions)

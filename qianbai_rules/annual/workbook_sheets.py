@@ -1,5 +1,6 @@
-"""Sheets of the annual workbook that hold one row per facility: the list of facilities
-(设施清单), with dates as real dates and money as numbers, formatted as officials read them."""
+"""Sheets of the annual workbook about single facilities: the list of facilities (设施清单),
+with dates as real dates and money as numbers formatted as officials read them, and the
+facilities by operator (运营主体)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from qianbai_rules.annual.report import AnnualReport
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.io.workbooks import append_row
 from qianbai_rules.model.display import render_value, type_names
-from qianbai_rules.texts.labels import labels
+from qianbai_rules.texts.labels import fill, labels
 
 DATE = 'yyyy"年"m"月"d"日"'
 MONEY = "#,##0"
@@ -52,3 +53,21 @@ def facilities_sheet(workbook: Workbook, report: AnnualReport, lang: Lang) -> No
     for column, number_format in formats.items():
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = number_format
+
+
+def operators_sheet(workbook: Workbook, report: AnnualReport, lang: Lang) -> None:
+    """Facilities by operator: count, by type, by verdict, and their ids."""
+    words = labels(lang)
+    AF, verdicts = words["annual_facilities"], words["verdict"]
+    types = type_names(lang)
+    order = ("compliant", "non_compliant", "incomplete")
+    sheet = workbook.create_sheet(AF["operators_sheet"])
+    append_row(sheet, [AF["operator"], AF["operator_facilities"],
+                       *[fill(AF["operator_type"], {"type": types[k]}) for k in types],
+                       *[fill(AF["operator_verdict"], {"verdict": verdicts[v]}) for v in order],
+                       AF["operator_ids"]])
+    for o in report.operators:
+        append_row(sheet, [o.name or AF["no_operator"], len(o.facilities),
+                           *[o.by_type.get(k, 0) for k in types],
+                           *[o.verdicts[v] for v in order],
+                           words["value"]["list_separator"].join(o.facilities)])
