@@ -13,7 +13,7 @@ from qianbai_rules.compile.compiled import Verdict
 
 
 @dataclass(frozen=True)
-class Operator:
+class OperatorFacilities:
     """One operator (None: facilities whose record names none) and the facilities it runs."""
 
     name: str | None
@@ -27,7 +27,7 @@ class Operator:
                 "facility_ids": self.facilities}
 
 
-def operators(listed: Iterable[Facility], types: Iterable[str]) -> list[Operator]:
+def operators(listed: Iterable[Facility], types: Iterable[str]) -> list[OperatorFacilities]:
     """Every operator of the list: most facilities first, then by name; an operator not
     recorded last."""
     kinds = list(types)
@@ -39,7 +39,7 @@ def operators(listed: Iterable[Facility], types: Iterable[str]) -> list[Operator
         by_type = Counter(f.row.type for f in runs)
         verdicts = Counter(f.row.verdict for f in runs)
         order = kinds + sorted(k for k in by_type if k not in kinds)
-        found.append(Operator(name, {k: by_type[k] for k in order if by_type[k]},
+        found.append(OperatorFacilities(name, {k: by_type[k] for k in order if by_type[k]},
                               {v.value: verdicts[v.value] for v in Verdict},
                               [f.row.id for f in runs]))
     return sorted(found, key=lambda o: (o.name is None, -len(o.facilities), o.name or ""))

@@ -17,7 +17,7 @@ from typing import Any
 from qianbai_rules.annual.change import COMPLIANCE, Change, YearTotals
 from qianbai_rules.annual.evaluation import ConstructionMoney, Evaluation, Money, cutoff
 from qianbai_rules.annual.facilities import Facility, facilities, open_items
-from qianbai_rules.annual.operators import Operator, operators
+from qianbai_rules.annual.operators import OperatorFacilities, operators
 from qianbai_rules.annual.rectification import (
     Rectification,
     Waived,
@@ -236,7 +236,7 @@ class AnnualReport:
     rectification: Rectification | None = None  # the year's items, with a history
     waived: Waived | None = None  # where the records came with an inspection's files
     facilities: list[Facility] = field(default_factory=list)  # every evaluated record
-    operators: list[Operator] = field(default_factory=list)  # the facilities by operator
+    operators: list[OperatorFacilities] = field(default_factory=list)  # the facilities by operator
 
     @property
     def as_of(self) -> str:
