@@ -174,7 +174,7 @@ def test_the_html_report_ends_with_the_facility_annex_before_the_technical_note(
     cells = [td.get_text() for td in rows["JBR-GJT-D01"].find_all("td")]
     assert cells[3].startswith("2019年9月18日") and "1,900,000（2019年度）" in cells
     assert cells[4] == "合规"
-    dsb = rows["JBR-DSB-S01"].find(attrs={"data-verdict": True})
+    dsb = rows["JBR-DSB-S01"].find("span", attrs={"data-verdict": True})
     assert dsb is not None and dsb.get_text() == "不合规"
     assert "QB-AREA-STATION" in rows["JBR-DSB-S01"].get_text()
 

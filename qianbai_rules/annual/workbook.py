@@ -92,6 +92,8 @@ def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
     append_row(unplanned, [L["facility_id"], L["street"]])
     for item in report.unplanned:
         append_row(unplanned, [item.id, item.street_town])
+    facilities_sheet(workbook, report, lang)
+    operators_sheet(workbook, report, lang)
     _rectification_sheets(workbook, report, lang)
     readings = workbook.create_sheet(sheets["readings"])
     append_row(readings, [words["reading_id"], words["reading_text"], words["reading_rules"]])
@@ -99,8 +101,6 @@ def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
         append_row(readings, [reading["id"], reading["text"],
                               labels(lang)["value"]["list_separator"].join(reading["rules"])])
     _rejected_sheet(workbook.create_sheet(sheets["rejected"]), report.rejected, lang)
-    facilities_sheet(workbook, report, lang)
-    operators_sheet(workbook, report, lang)
     for sheet in workbook.worksheets:
         if sheet.max_row > 1:
             sheet.auto_filter.ref = filters.get(sheet.title, sheet.dimensions)
