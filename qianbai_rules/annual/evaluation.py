@@ -1,7 +1,7 @@
 """The annual performance evaluation (年度绩效评价) of a registry against the plan.
 
-Records stream through the check pipeline once; only counts, sums and short id lists are
-kept, so a registry of any size is evaluated in flat memory.
+Records stream through the check pipeline once; only counts, sums, short id lists and one
+row of plain values per facility (:mod:`.facilities`) are kept.
 
 Definitions (requirements.md §7, plan.md); "the cut-off" is 31 December Y, or the as-of
 date when that is earlier:
@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from qianbai_rules.annual.facilities import FacilityRow, row_of
 from qianbai_rules.annual.rectification import WaivedTally
 from qianbai_rules.annual.targets import TargetTally
 from qianbai_rules.compile.compiled import CompiledRuleset, Status, Verdict
@@ -148,12 +149,14 @@ class Evaluation:
     records: int = 0
     waived: WaivedTally = field(default_factory=WaivedTally)
     targets: TargetTally = field(default_factory=TargetTally)  # yearly targets (targets.py)
+    facilities: list[FacilityRow] = field(default_factory=list)  # every evaluated record
 
     def add(self, result: Result) -> None:
         if isinstance(result, Rejected):
             self.rejected.append(result)
             return
         self.records += 1
+        self.facilities.append(row_of(result, self.compiled))
         record = result.record
         street = record.street_town or ""
         planned = street in self.plan.streets

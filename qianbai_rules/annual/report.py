@@ -16,6 +16,8 @@ from typing import Any
 
 from qianbai_rules.annual.change import COMPLIANCE, Change, YearTotals
 from qianbai_rules.annual.evaluation import ConstructionMoney, Evaluation, Money, cutoff
+from qianbai_rules.annual.facilities import Facility, facilities, open_items
+from qianbai_rules.annual.operators import OperatorFacilities, operators
 from qianbai_rules.annual.progress import (
     BuiltCompliant,
     LateFacility,
@@ -37,6 +39,7 @@ from qianbai_rules.annual.rectification import (
 from qianbai_rules.compile.compiled import Verdict
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.history.store import History
+from qianbai_rules.model.display import type_names
 from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.reports.model import RejectedEntry, RunHeader
 from qianbai_rules.reports.output import run_header
@@ -248,6 +251,8 @@ class AnnualReport:
     year_progress: YearProgress | None = None
     late: list[LateFacility] = field(default_factory=list)
     built_compliant: BuiltCompliant | None = None
+    facilities: list[Facility] = field(default_factory=list)  # every evaluated record
+    operators: list[OperatorFacilities] = field(default_factory=list)  # the facilities by operator
 
     @property
     def as_of(self) -> str:
@@ -287,6 +292,8 @@ class AnnualReport:
             "waived": None if self.waived is None else self.waived.as_json(),
             "readings": self.readings,
             **self._targets_json(),
+            "facilities": [f.as_json() for f in self.facilities],
+            "operators": [o.as_json() for o in self.operators],
         }
 
     def _targets_json(self) -> dict[str, Any]:
@@ -358,6 +365,10 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
     """The report of ``evaluation``; ``before`` is the previous year's stored evaluation."""
     lang = context.lang
     departments = evaluation.compiled.department_names
+    listed = facilities(evaluation.facilities, evaluation.compiled, departments,
+                        None if history is None else open_items(
+                            history.stored_items(),
+                            cutoff(evaluation.year, evaluation.compiled.as_of)), lang)
     report = AnnualReport(
         header=run_header(context), year=evaluation.year,
         plan=PlanInfo(evaluation.plan.name(lang), evaluation.plan.source,
@@ -385,7 +396,8 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
             departments, lang),
         waived=waived(evaluation.waived, evaluation.compiled, lang),
         year_progress=year_progress(evaluation), late=late(evaluation),
-        built_compliant=built_compliant(evaluation))
+        built_compliant=built_compliant(evaluation),
+        facilities=listed, operators=operators(listed, type_names(lang)))
     if before is None:
         return report
     return replace(report, change=Change.between(report.totals(), YearTotals.stored(before)))

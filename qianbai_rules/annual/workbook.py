@@ -11,6 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from qianbai_rules.annual.report import AnnualReport
 from qianbai_rules.annual.wording import TechnicalNote, notice, technical_note
+from qianbai_rules.annual.workbook_sheets import facilities_sheet, operators_sheet
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.io.workbooks import append_row, save_workbook
 from qianbai_rules.model.display import type_names
@@ -92,6 +93,8 @@ def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
     append_row(unplanned, [L["facility_id"], L["street"]])
     for item in report.unplanned:
         append_row(unplanned, [item.id, item.street_town])
+    facilities_sheet(workbook, report, lang)
+    operators_sheet(workbook, report, lang)
     _rectification_sheets(workbook, report, lang)
     readings = workbook.create_sheet(sheets["readings"])
     append_row(readings, [words["reading_id"], words["reading_text"], words["reading_rules"]])
