@@ -45,9 +45,6 @@ from qianbai_rules.reports.model import RejectedEntry, RunHeader
 from qianbai_rules.reports.output import run_header
 from qianbai_rules.rules.readings import applied
 
-_rate = completion_rate
-
-
 @dataclass(frozen=True)
 class PlanInfo:
     name: str
@@ -71,7 +68,7 @@ class Progress:
 
     @property
     def rate(self) -> float | None:
-        return _rate(self.completed, self.target)
+        return completion_rate(self.completed, self.target)
 
     def as_json(self) -> dict[str, Any]:
         return {"target": self.target, "completed": self.completed, "rate": self.rate}
@@ -297,11 +294,10 @@ class AnnualReport:
         }
 
     def _targets_json(self) -> dict[str, Any]:
-        return {"year_progress": None if self.year_progress is None
-                else self.year_progress.as_json(),
+        progress, built = self.year_progress, self.built_compliant
+        return {"year_progress": None if progress is None else progress.as_json(),
                 "late": [asdict(f) for f in self.late],
-                "built_compliant": None if self.built_compliant is None
-                else self.built_compliant.as_json()}
+                "built_compliant": None if built is None else built.as_json()}
 
 
 def _district(evaluation: Evaluation) -> DistrictProgress:
