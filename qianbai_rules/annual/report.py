@@ -45,6 +45,7 @@ from qianbai_rules.reports.model import RejectedEntry, RunHeader
 from qianbai_rules.reports.output import run_header
 from qianbai_rules.rules.readings import applied
 
+
 @dataclass(frozen=True)
 class PlanInfo:
     name: str
