@@ -3,9 +3,13 @@ rendering of the one :class:`.AnnualReport`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from qianbai_rules.annual.facilities import Facility
+from qianbai_rules.annual.operators import OperatorFacilities
 from qianbai_rules.annual.report import AnnualReport
 from qianbai_rules.annual.wording import notice, technical_note
 from qianbai_rules.core.jsontext import indented_json
@@ -28,8 +32,11 @@ def write_annual(report: AnnualReport, context: RunContext, target: str | None,
         suffix = {"text": "txt"}.get(fmt, fmt)
         target = str(Path(target) / f"evaluation-{report.year}.{suffix}")
     if fmt == "json":
-        text = indented_json(report.as_json()) + "\n"
-        writing.emit(text.encode("utf-8"), target, out)
+        if target:
+            with writing.atomic_text(Path(target)) as handle:
+                handle.writelines(json_pieces(report))
+        else:
+            out.writelines(json_pieces(report))
         return
     if fmt == "xlsx":
         if not target:
@@ -50,6 +57,34 @@ def write_annual(report: AnnualReport, context: RunContext, target: str | None,
     rendered = render.render(template, values)
     data = render.to_pdf(rendered) if fmt == "pdf" else rendered.encode("utf-8")
     writing.emit(data, target, out, binary=fmt == "pdf")
+
+
+_LISTED = ("facilities", "operators")  # the last keys of the JSON, one entry per facility
+
+
+def without_lists(report: AnnualReport) -> dict[str, Any]:
+    """The evaluation's JSON with its per-facility lists empty: what the history keeps of
+    it (the figures, not a copy of the registry)."""
+    return replace(report, facilities=[], operators=[]).as_json()
+
+
+def json_pieces(report: AnnualReport) -> Iterator[str]:
+    """``indented_json(report.as_json())`` and a line feed, the same bytes, written piece by
+    piece: the lists with an entry per facility are encoded one entry at a time, so a
+    registry of any size never becomes one string (or one tree of dicts) in memory."""
+    head = indented_json(without_lists(report))
+    empty = "".join(f',\n  "{key}": []' for key in _LISTED) + "\n}"
+    assert head.endswith(empty), "facilities and operators are the JSON's last keys"
+    yield head[:-len(empty)]
+    lists: tuple[tuple[str, Sequence[Facility | OperatorFacilities]], ...] = (
+        ("facilities", report.facilities), ("operators", report.operators))
+    for key, entries in lists:
+        yield f',\n  "{key}": ['
+        for index, entry in enumerate(entries):
+            text = indented_json(entry.as_json()).replace("\n", "\n    ")
+            yield f'{"," if index else ""}\n    {text}'
+        yield "\n  ]" if entries else "]"
+    yield "\n}\n"
 
 
 BAR = 18

@@ -48,7 +48,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qianbai_rules.annual.document import write_annual
+    from qianbai_rules.annual.document import without_lists, write_annual
     from qianbai_rules.annual.evaluation import built_by, cutoff, evaluate_year
     from qianbai_rules.annual.report import annual_report
     from qianbai_rules.rules.plan import load_plan
@@ -91,7 +91,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         evaluation = evaluate_year(results_, plan, compiled, year, previous)
         report = annual_report(evaluation, context, args.lottery_fund, before, history)
         if history is not None:
-            history.store_evaluation(year, compiled, plan.fingerprint, report.as_json())
+            history.store_evaluation(year, compiled, plan.fingerprint, without_lists(report))
         write_annual(report, context, args.output, out)
         out.flush()  # all written, or nothing stored
         if issue is not None:
