@@ -17,8 +17,8 @@ def completion_rate(done: int, target: int) -> float | None:
 
 
 @dataclass(frozen=True)
-class YearCount:
-    """Facilities completed in the year against the plan's target for that year."""
+class Progress:
+    """Facilities completed against a target: the cumulative one, or the year's."""
 
     target: int
     completed: int
@@ -36,8 +36,8 @@ class YearProgress:
     """The district's target for the evaluated year (the plan's ``targets``) and completions."""
 
     year: int
-    by_type: dict[str, YearCount]
-    total: YearCount
+    by_type: dict[str, Progress]
+    total: Progress
 
     def as_json(self) -> dict[str, Any]:
         return {"year": self.year, "by_type": {k: c.as_json() for k, c in self.by_type.items()},
@@ -103,8 +103,8 @@ def _counts(counter: Counter[str]) -> BuiltCounts:
 def year_progress(evaluation: Evaluation) -> YearProgress:
     plan, year = evaluation.plan, evaluation.year
     targets, done = plan.targets.get(year, {}), evaluation.targets.year_completed
-    by_type = {kind: YearCount(targets.get(kind, 0), done[kind]) for kind in plan.types}
-    return YearProgress(year, by_type, YearCount(sum(c.target for c in by_type.values()),
+    by_type = {kind: Progress(targets.get(kind, 0), done[kind]) for kind in plan.types}
+    return YearProgress(year, by_type, Progress(sum(c.target for c in by_type.values()),
                                                  sum(c.completed for c in by_type.values())))
 
 

@@ -21,10 +21,10 @@ from qianbai_rules.annual.operators import OperatorFacilities, operators
 from qianbai_rules.annual.progress import (
     BuiltCompliant,
     LateFacility,
+    Progress,
     StreetYear,
     YearProgress,
     built_compliant,
-    completion_rate,
     late,
     street_year,
     year_progress,
@@ -58,21 +58,6 @@ class PlanInfo:
     def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "source": self.source, "fingerprint": self.fingerprint,
                 "from": self.start.isoformat(), "to": self.end.isoformat()}
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Facilities completed against the cumulative target."""
-
-    target: int
-    completed: int
-
-    @property
-    def rate(self) -> float | None:
-        return completion_rate(self.completed, self.target)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"target": self.target, "completed": self.completed, "rate": self.rate}
 
 
 @dataclass(frozen=True)
