@@ -46,7 +46,7 @@ COMMANDS: dict[str, list[str]] = {
     "check registry csv json 2020": ["check", "examples/jiangbei-registry.csv", "--as-of",
                                      "2020-12-31", "--format", "json"],
     "check one site plain engine": ["check", "examples/sites/station-failing.yaml", "--engine",
-                                    "plain", "--format", "json"],
+                                    "plain", "--as-of", "2019-12-31", "--format", "json"],
     "evaluate 2019 json": ["evaluate", "examples/jiangbei-registry.xlsx", "--year", "2019",
                            "--format", "json"],
     "evaluate 2019 text": ["evaluate", "examples/jiangbei-registry.xlsx", "--year", "2019"],
