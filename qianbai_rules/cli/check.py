@@ -22,7 +22,6 @@ from qianbai_rules.cli.common import (
     say,
     sidecar_problems,
     watched,
-    with_sidecars,
 )
 from qianbai_rules.cli.options import USAGE_ERROR
 from qianbai_rules.core.problems import Lang
@@ -90,7 +89,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     sidecars, problems = checked_sidecars(files, context.compiled, lang, err)
     shown = meter(args, err)
     outcomes = progress(run(args.inputs, context.compiled, evaluator, context.year, shown,
-                            **with_sidecars(sidecars)),
+                            sidecars=sidecars),
                         err, lang, not args.quiet, shown)
     outcomes = watched(outcomes, sidecars, lang, err)
     issue = None

@@ -279,8 +279,3 @@ def watched(results: Iterator[Result], sidecars: Sidecars, lang: Lang,
             seen.add(id_key(result.record.id))
         yield result
     warn(unknown_facilities(sidecars, seen), lang, err)
-
-
-def with_sidecars(sidecars: Sidecars) -> dict[str, Sidecars]:
-    """``run``'s keyword for the inspection's files; none given, the run is as before."""
-    return {"sidecars": sidecars} if sidecars else {}

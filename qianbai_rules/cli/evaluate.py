@@ -19,7 +19,6 @@ from qianbai_rules.cli.common import (
     say,
     sidecar_problems,
     watched,
-    with_sidecars,
 )
 from qianbai_rules.cli.options import USAGE_ERROR
 from qianbai_rules.core.problems import Lang, RulesError
@@ -72,7 +71,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     sidecars, problems = checked_sidecars(files, compiled, lang, err)
     shown = meter(args, err)
     results = watched(progress(run(args.inputs, compiled, evaluator, year, shown,
-                                   **with_sidecars(sidecars)), err, lang, not args.quiet, shown),
+                                   sidecars=sidecars), err, lang, not args.quiet, shown),
                       sidecars, lang, err)
     issue = None if history is None else Issue.of(  # the reports kept
         history, "evaluate", context, args.output, args.rules, plan=plan.fingerprint,

@@ -166,3 +166,8 @@ class Sidecars:
 
     def __bool__(self) -> bool:
         return bool(self.inspections or self.attestations or self.waivers)
+
+    def names(self, facility: str) -> bool:
+        """Whether anything was read of the facility (its id as ``id_key`` gives it)."""
+        return facility in self.inspections or facility in self.attestations \
+            or facility in self.waivers

@@ -82,11 +82,12 @@ def evaluate_record(record: FacilityRecord, source: str, compiled: CompiledRules
     """:func:`assess` of one validated record, with where it came from; with ``sidecars``
     that name its facility, :func:`assess_marked`."""
     flat = FlatRecord.of(record)
-    if sidecars:
-        marked = assess_marked(flat, compiled, evaluator, year, sidecars, id_key(record.id))
-        if marked is not None:
-            statuses, verdict, subsidies, marks = marked
-            return Evaluated(source, record, flat, statuses, verdict, subsidies, marks)
+    key = id_key(record.id) if sidecars else ""
+    if sidecars and sidecars.names(key):  # asked first: the rules are evaluated once
+        marked = assess_marked(flat, compiled, evaluator, year, sidecars, key)
+        assert marked is not None  # the sidecars name the facility
+        statuses, verdict, subsidies, marks = marked
+        return Evaluated(source, record, flat, statuses, verdict, subsidies, marks)
     return Evaluated(source, record, flat, *assess(flat, compiled, evaluator, year))
 
 

@@ -113,11 +113,11 @@ def apply(statuses: list[Status], compiled: CompiledRuleset, sidecars: Sidecars,
     attestation that counts), the verdict counting the waivers that count, and the marks;
     None when the sidecars say nothing of the facility (``facility``: its id as
     :func:`~qianbai_rules.model.values.id_key` gives it), whose outcomes stay as they are."""
+    if not sidecars.names(facility):
+        return None
     inspection = sidecars.inspections.get(facility)
     attestations = sidecars.attestations.get(facility, ())
     waivers = sidecars.waivers.get(facility, ())
-    if inspection is None and not attestations and not waivers:
-        return None
     as_of = compiled.as_of
     positions = {rule.rule.id: position for position, rule in enumerate(compiled.rules)}
     attested: dict[str, AttestedUse] = {}
