@@ -1,0 +1,126 @@
+"""The evaluation's figures by name: the one vocabulary the indicator scheme's formulas, the
+drafted 存在问题 and 下一步建议, and the JSON's traces of them share.
+
+A figure is a count, a rate (0..1, rounded to four places), or an amount in yuan; None when
+the evaluation does not know it (no history, no funds given, no target to measure against).
+Names are public: a scheme file names them, so they are extended, never renamed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from qianbai_rules.annual.progress import completion_rate
+from qianbai_rules.annual.report import AnnualReport
+from qianbai_rules.core.problems import Lang
+from qianbai_rules.texts.labels import label
+
+FigureValue = int | float | None
+
+
+class Unit(Enum):
+    count = "count"  # facilities, items, streets
+    rate = "rate"  # a share, 0..1
+    yuan = "yuan"
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    unit: Unit
+    value: FigureValue
+
+
+Path = tuple[str, ...]  # attributes (or keys) from the report to the value
+
+
+def _at(report: AnnualReport, path: Path) -> FigureValue:
+    """The value at ``path``; None where a part on the way is absent (no history, no
+    yearly target)."""
+    node: object = report
+    for step in path:
+        if node is None:
+            return None
+        node = node[step] if isinstance(node, dict) else getattr(node, step)
+    assert node is None or isinstance(node, int | float)
+    return node
+
+
+def _progress(types: Iterable[str]) -> Iterator[tuple[str, Unit, Path]]:
+    yield "year.target", Unit.count, ("year_progress", "total", "target")
+    yield "year.completed", Unit.count, ("year_progress", "total", "completed")
+    yield "year.rate", Unit.rate, ("year_progress", "total", "rate")
+    for kind in types:
+        for key in ("target", "completed"):
+            yield f"year.{key}.{kind}", Unit.count, ("year_progress", "by_type", kind, key)
+            yield f"cumulative.{key}.{kind}", Unit.count, ("district", "by_type", kind, key)
+    yield "cumulative.target", Unit.count, ("district", "total", "target")
+    yield "cumulative.completed", Unit.count, ("district", "total", "completed")
+    yield "cumulative.rate", Unit.rate, ("district", "total", "rate")
+
+
+def _quality() -> Iterator[tuple[str, Unit, Path]]:
+    for key in ("completed", "accepted", "acceptance_unrecorded", "compliant"):
+        yield f"built.{key}", Unit.count, ("built_compliant", "total", key)
+    for key in ("compliant", "non_compliant", "incomplete", "in_service"):
+        yield f"compliance.{key}", Unit.count, ("compliance", key)
+    for key in ("carried_over", "opened", "closed", "open", "overdue", "closure_rate"):
+        unit = Unit.rate if key == "closure_rate" else Unit.count
+        yield f"rectification.{key}", unit, ("rectification", "total", key)
+
+
+def _money() -> Iterator[tuple[str, Unit, Path]]:
+    for kind in ("construction", "operating"):
+        for key in ("total", "city", "district", "facilities", "undetermined"):
+            unit = Unit.count if key in ("facilities", "undetermined") else Unit.yuan
+            yield f"subsidies.{kind}.{key}", unit, ("subsidies", kind, key)
+    for key in ("standard", "paid", "owed", "overpaid", "paid_facilities"):
+        unit = Unit.count if key == "paid_facilities" else Unit.yuan
+        yield f"subsidies.construction.{key}", unit, ("subsidies", "construction", key)
+    for key in ("district_owed", "lottery_fund", "pooled_and_budget", "city",
+                "lottery_fund_available", "lottery_fund_unused"):
+        yield f"funding.{key}", Unit.yuan, ("subsidies", "funding", key)
+
+
+def _derived(report: AnnualReport) -> Iterator[Figure]:
+    """Figures that are counts of a list or sums over a table, not one value of the report."""
+    yield Figure("late.facilities", Unit.count, len(report.late))
+    yield Figure("pilots.late", Unit.count,
+                 sum(s.pilot_on_time is False for s in report.streets))
+    yield Figure("unplanned.facilities", Unit.count, len(report.unplanned))
+    yield Figure("compliance.rate", Unit.rate, completion_rate(
+        report.compliance.compliant, report.compliance.in_service))
+    for severity in ("mandatory", "advisory"):
+        yield Figure(f"failures.{severity}", Unit.count,
+                     sum(c.get(severity, 0) for c in report.departments.values()))
+    history = report.history
+    yield Figure("exit_review.facilities", Unit.count,
+                 None if history is None or not history.previous_year_found
+                 else len(report.exit_review))
+
+
+def figures(report: AnnualReport) -> dict[str, Figure]:
+    """Every figure of ``report`` by name, in a stable order."""
+    found = {name: Figure(name, unit, _at(report, path))
+             for source in (_progress(report.district.by_type), _quality(), _money())
+             for name, unit, path in source}
+    found.update((f.name, f) for f in _derived(report))
+    return found
+
+
+def values(report: AnnualReport) -> Mapping[str, FigureValue]:
+    return {name: f.value for name, f in figures(report).items()}
+
+
+def figure_name(name: str, lang: Lang, types: Mapping[str, str]) -> str:
+    """What a figure is called in ``lang``; a figure of one facility type names the type."""
+    head, _, kind = name.rpartition(".")
+    if kind in types and head:
+        return label(f"figures.{_key(head)}_kind", lang, type=types[kind])
+    return label(f"figures.{_key(name)}", lang)
+
+
+def _key(name: str) -> str:
+    return name.replace(".", "_")  # a label's key is a path of dotted parts
