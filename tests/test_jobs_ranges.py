@@ -171,7 +171,9 @@ def test_a_file_changed_or_removed_during_a_run_is_one_problem_naming_it(
         change: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "BATCH", 2)
     path = tmp_path / "moving.jsonl"
-    path.write_bytes(_records(9))
+    # Every record valid: a range read before the change is records, never a rejection,
+    # however far the workers got before it.
+    path.write_bytes(b"".join(_line(i) + b"\n" for i in range(9)))
     cut = line_ranges
 
     def cut_then_change(source: str, lines: int) -> Iterator[LineRange]:
