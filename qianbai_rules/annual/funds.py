@@ -6,8 +6,9 @@ in total, what was budgeted, received and paid, 到位率 (received ÷ budgeted)
 (received − paid). Beside them what the rules say is owed for the year: the construction
 subsidies of the facilities completed in it and the year's operating subsidies, the city's
 and the district's parts; the district's part is met first from the welfare-lottery fund
-(三（三）“补贴资金优先使用福彩公益金”): here the fund's line received in the year, the rest
-from pooled funds and the budget. The gap is owed − paid (negative: paid beyond what is owed
+(三（三）“补贴资金优先使用福彩公益金”): here what the fund's line received in the year (without
+one, ``--lottery-fund``, as :class:`.report.Funding`), the rest from pooled funds and the
+budget. The gap is owed − paid (negative: paid beyond what is owed
 for the year, e.g. arrears of earlier years).
 
 Per facility, wherever the registry says what was paid of its construction subsidy
@@ -160,15 +161,18 @@ class Funds:
                 "facilities": [f.as_json() for f in self.facilities]}
 
 
-def funds(evaluation: Evaluation, given: Sequence[FundLine] | None) -> Funds:
-    """The funds of the evaluated year (``given`` None: no funds given)."""
+def funds(evaluation: Evaluation, given: Sequence[FundLine] | None,
+          lottery_fund: int) -> Funds:
+    """The funds of the evaluated year (``given`` None: no funds given); ``lottery_fund``
+    is the fund available (``--lottery-fund``) where the funds give no line of it."""
     year = evaluation.year
     mine = sorted((line for line in given or () if line.year == year),
                   key=lambda line: list(FundSource).index(line.source))
     built, run = evaluation.construction, evaluation.operating
     district = built.district + run.district
-    lottery = sum(line.received for line in mine if line.source is FundSource.lottery_fund)
-    owed = Owed(built.city + run.city, district, min(lottery, district))
+    fund = [line.received for line in mine if line.source is FundSource.lottery_fund]
+    owed = Owed(built.city + run.city, district,
+                min(sum(fund) if fund else max(lottery_fund, 0), district))
     lines = [FundsLine(line.budgeted, line.received, line.paid, line.level, line.source,
                        owed.of(line.source), line.note) for line in mine]
     by_level = [LevelFunds(level, FundAmounts.summed(of) if (of := [

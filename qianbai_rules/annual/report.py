@@ -385,7 +385,7 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
         year_progress=year_progress(evaluation), late=late(evaluation),
         built_compliant=built_compliant(evaluation),
         facilities=listed, operators=operators(listed, type_names(lang)),
-        funds=funds(evaluation, funds_given))
+        funds=funds(evaluation, funds_given, lottery_fund))
     if before is None:
         return report
     return replace(report, change=Change.between(report.totals(), YearTotals.stored(before)))
