@@ -67,7 +67,8 @@ def _comparison(found: Funds, lang: Lang) -> list[Block]:
             execution=_rate(total.execution_rate, lang),
             unspent=money_text(total.unspent, lang))))
     blocks.append(Para(label(
-        f"annual_funds.{'owed_line' if owed.lottery_fund else 'owed_no_fund'}", lang, year=found.year, total=money_text(owed.total, lang),
+        f"annual_funds.{'owed_line' if owed.lottery_fund else 'owed_no_fund'}", lang,
+        year=found.year, total=money_text(owed.total, lang),
         city=money_text(owed.city, lang), district=money_text(owed.district, lang),
         lottery=money_text(owed.lottery_fund, lang),
         pooled=money_text(owed.pooled_and_budget, lang))))
