@@ -24,9 +24,10 @@ from qianbai_rules.annual.workbook import write_evaluation
 from qianbai_rules.cli.app import main
 from qianbai_rules.core.problems import Lang, Problem
 from qianbai_rules.core.yamlio import load_yaml
-from qianbai_rules.io.funds import read_funds
+from qianbai_rules.io.funds import FIELDS, read_funds, vocabulary
 from qianbai_rules.io.registry import read_xlsx
 from qianbai_rules.io.sources import RawRecord
+from qianbai_rules.texts.labels import labels
 from tests.annual_example import REGISTRY, ROOT, example_report
 from tests.cli_cases import load_cli_cases, run_cli_case
 
@@ -208,3 +209,13 @@ def test_without_funds_the_blocks_say_so_and_show_only_what_is_owed() -> None:
     assert not any("到位率" in b.text and "%" in b.text for b in blocks if isinstance(b, Para))
     english = _texts("en", 2020, lines=[])
     assert isinstance(english[0], Para) and english[0].text.startswith("The funds hold no row")
+
+
+def test_the_documented_funds_columns_are_the_headers_the_reader_knows() -> None:
+    documented = labels("zh")["reference"]["output"]["funds_columns"]
+    fields = labels("zh")["annual_funds"]["field"]
+    english = labels("en")["annual_funds"]["field"]
+    assert list(documented) == [f"{fields[name]} / {english[name]}" for name in FIELDS]
+    for name in FIELDS:
+        assert vocabulary().by_label[fields[name]] == name
+        assert vocabulary().by_label[english[name]] == name
