@@ -219,3 +219,20 @@ def test_the_documented_funds_columns_are_the_headers_the_reader_knows() -> None
     for name in FIELDS:
         assert vocabulary().by_label[fields[name]] == name
         assert vocabulary().by_label[english[name]] == name
+
+
+def test_the_hand_count_in_the_figures_document_is_the_one_tested() -> None:
+    """The totals rows of the figures document's funds table are the HAND figures."""
+    figures = (ROOT / "examples" / "jiangbei-registry-figures.md").read_text(encoding="utf-8")
+    section = figures.split("## 资金到位与使用 / Funds")[1].split("\n## ")[0]
+    for year in (2019, 2020):
+        line = next(x for x in section.splitlines() if x.startswith(f"| {year} | **合计"))
+        cells = [c.strip().strip("*").replace(",", "") for c in line.strip("|").split("|")]
+        budgeted, received, paid, arrival, execution, owed, gap = cells[2:]
+        assert (int(budgeted), int(received), int(paid), int(gap)) == tuple(
+            HAND[year][f"funds.{k}"] for k in ("budgeted", "received", "paid", "gap"))
+        assert float(arrival.rstrip("%")) / 100 == pytest.approx(HAND[year]["funds.arrival_rate"])
+        assert float(execution.rstrip("%")) / 100 == pytest.approx(
+            HAND[year]["funds.execution_rate"])
+        report, _ = example_report(year)
+        assert report.funds is not None and int(owed) == report.funds.owed.total

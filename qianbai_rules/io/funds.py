@@ -287,7 +287,7 @@ def run_funds(given: str | None, inputs: Iterable[str]) -> FundsRead | None:
     if given is None:
         return None if sheet is None else read_funds(sheet)
     found = read_funds(given)
-    if sheet is not None:
+    if sheet is not None and Path(sheet).resolve() != Path(given).resolve():
         found.warnings.insert(0, file_problem(given, text(
             "annual_funds.problem.both", sheet=Text(f"{sheet}（{FUNDS_SHEETS[0]}）", sheet))))
     return found
