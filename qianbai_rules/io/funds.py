@@ -36,7 +36,7 @@ from qianbai_rules.io.xmlparts import WorkbookError
 from qianbai_rules.model.funds import FundLevel, FundLine, FundSource
 from qianbai_rules.model.quoting import shown
 from qianbai_rules.model.validation import column_letters, did_you_mean
-from qianbai_rules.texts.formats import money
+from qianbai_rules.texts.formats import listing, money
 from qianbai_rules.texts.labels import text
 from qianbai_rules.texts.loading import load_problem
 from qianbai_rules.texts.suggest import nearest
@@ -275,7 +275,8 @@ def _code(group: str, raw: Any) -> StrEnum | Text:
     choices = [_name(group, code) for code in codes]
     found = nearest(raw.strip(), [c.zh for c in choices]) if isinstance(raw, str) else None
     return text(f"annual_funds.problem.unknown_{group}", value=shown(raw),
-                names=Text("、".join(c.zh for c in choices), ", ".join(c.en for c in choices)),
+                names=Text(listing([c.zh for c in choices], "zh"),
+                           listing([c.en for c in choices], "en")),
                 hint=did_you_mean(found))
 
 
@@ -288,6 +289,6 @@ def run_funds(given: str | None, inputs: Iterable[str]) -> FundsRead | None:
         return None if sheet is None else read_funds(sheet)
     found = read_funds(given)
     if sheet is not None and Path(sheet).resolve() != Path(given).resolve():
-        found.warnings.insert(0, file_problem(given, text(
-            "annual_funds.problem.both", sheet=Text(f"{sheet}（{FUNDS_SHEETS[0]}）", sheet))))
+        found.warnings.insert(0, file_problem(given, text("annual_funds.problem.both",
+                                                          registry=sheet)))
     return found
