@@ -14,6 +14,7 @@ from qianbai_rules.core.problems import Lang
 from qianbai_rules.core.resources import rules_dir
 from qianbai_rules.engines.admit import load_runnable
 from qianbai_rules.engines.evaluator import make_evaluator
+from qianbai_rules.io.funds import run_funds
 from qianbai_rules.pipeline.check import run
 from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.rules.plan import load_plan
@@ -38,4 +39,6 @@ def example_report(year: int, lang: Lang = "zh", engine: str = "plain",
     plan = load_plan(rules_dir() / "plans" / "jiangbei-2018-2020.yaml")
     results = run([str(REGISTRY)], compiled, evaluator, year)
     evaluation = evaluate_year(results, plan, compiled, year, {})
-    return annual_report(evaluation, context, lottery_fund, None, None), context
+    funds = run_funds(None, [str(REGISTRY)])  # the workbook's funds sheet
+    return annual_report(evaluation, context, lottery_fund, None, None,
+                         None if funds is None else funds.lines), context

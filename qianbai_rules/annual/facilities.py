@@ -42,6 +42,10 @@ class FacilityRow:
     construction_year: int | None  # the year the subsidy belongs to (of completion)
     operating_status: str | None
     operating_amount: int | None
+    # what the registry says was paid of the construction subsidy, and the settlement
+    construction_paid: int | None = None
+    construction_owed: int | None = None
+    construction_overpaid: int | None = None
 
 
 def _subsidy(outcome: SubsidyOutcome | None, key: str) -> tuple[str | None, int | None]:
@@ -55,9 +59,12 @@ def row_of(result: Evaluated, compiled: CompiledRuleset) -> FacilityRow:
     operation = record.operation
     failed = tuple(compiled.rules[i].rule.id for i in compiled.mandatory
                    if result.statuses[i] is Status.failed)
-    built_status, built = _subsidy(chosen(result.subsidies, SubsidyKind.construction), "total")
+    construction = chosen(result.subsidies, SubsidyKind.construction)
+    built_status, built = _subsidy(construction, "total")
     run_status, run = _subsidy(chosen(result.subsidies, SubsidyKind.operating), "amount")
     completed = record.status.completed_on
+    settled = None if construction is None or built_status is None \
+        else construction.settlement()
     return FacilityRow(
         record.id, record.name, record.street_town, record.facility_type.value,
         operation.operator_name,
@@ -65,7 +72,8 @@ def row_of(result: Evaluated, compiled: CompiledRuleset) -> FacilityRow:
         operation.operator_credit_code, completed, record.status.opened_on,
         result.verdict.value, failed, built_status, built,
         None if built_status is None or completed is None else completed.year,
-        run_status, run)
+        run_status, run, *((None, None, None) if settled is None or settled.paid is None
+                           else (settled.paid, settled.owed, settled.overpaid)))
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,14 @@ def _money() -> Iterator[tuple[str, Unit, Path]]:
         yield f"funding.{key}", Unit.yuan, ("subsidies", "funding", key)
 
 
+def _funds() -> Iterator[tuple[str, Unit, Path]]:
+    """The year's funds in total (None without funds given for the year: funds.py)."""
+    for key in ("budgeted", "received", "paid", "unspent", "arrival_rate", "execution_rate"):
+        yield f"funds.{key}", Unit.rate if key.endswith("rate") else Unit.yuan, \
+            ("funds", "total", key)
+    yield "funds.gap", Unit.yuan, ("funds", "gap")
+
+
 def _derived(report: AnnualReport) -> Iterator[Figure]:
     """Figures that are counts of a list or sums over a table, not one value of the report."""
     yield Figure("late.facilities", Unit.count, len(report.late))
@@ -104,7 +112,8 @@ def _derived(report: AnnualReport) -> Iterator[Figure]:
 def figures(report: AnnualReport) -> dict[str, Figure]:
     """Every figure of ``report`` by name, in a stable order."""
     found = {name: Figure(name, unit, _at(report, path))
-             for source in (_progress(report.district.by_type), _quality(), _money())
+             for source in (_progress(report.district.by_type), _quality(), _money(),
+                            _funds())
              for name, unit, path in source}
     found.update((f.name, f) for f in _derived(report))
     return found

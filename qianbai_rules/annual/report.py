@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import PurePath
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from qianbai_rules.annual.change import COMPLIANCE, Change, YearTotals
 from qianbai_rules.annual.evaluation import ConstructionMoney, Evaluation, Money, cutoff
 from qianbai_rules.annual.facilities import Facility, facilities, open_items
+from qianbai_rules.annual.funds import Funds, funds
 from qianbai_rules.annual.operators import OperatorFacilities, operators
 from qianbai_rules.annual.progress import (
     BuiltCompliant,
@@ -40,6 +41,7 @@ from qianbai_rules.compile.compiled import Verdict
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.history.store import History
 from qianbai_rules.model.display import type_names
+from qianbai_rules.model.funds import FundLine
 from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.reports.model import RejectedEntry, RunHeader
 from qianbai_rules.reports.output import run_header
@@ -236,6 +238,7 @@ class AnnualReport:
     built_compliant: BuiltCompliant | None = None
     facilities: list[Facility] = field(default_factory=list)  # every evaluated record
     operators: list[OperatorFacilities] = field(default_factory=list)  # the facilities by operator
+    funds: Funds | None = None  # budgeted, received, paid beside what is owed (funds.py)
 
     @property
     def as_of(self) -> str:
@@ -274,6 +277,7 @@ class AnnualReport:
             else self.rectification.as_json(),
             "waived": None if self.waived is None else self.waived.as_json(),
             "readings": self.readings,
+            "funds": None if self.funds is None else self.funds.as_json(),
             **self._targets_json(),
             "facilities": [f.as_json() for f in self.facilities],
             "operators": [o.as_json() for o in self.operators],
@@ -343,7 +347,8 @@ def _exit_review(evaluation: Evaluation, lang: Lang) -> list[OperatorReview]:
 
 
 def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int,
-                  before: Mapping[str, Any] | None, history: History | None) -> AnnualReport:
+                  before: Mapping[str, Any] | None, history: History | None,
+                  funds_given: Sequence[FundLine] | None = None) -> AnnualReport:
     """The report of ``evaluation``; ``before`` is the previous year's stored evaluation."""
     lang = context.lang
     departments = evaluation.compiled.department_names
@@ -379,7 +384,8 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
         waived=waived(evaluation.waived, evaluation.compiled, lang),
         year_progress=year_progress(evaluation), late=late(evaluation),
         built_compliant=built_compliant(evaluation),
-        facilities=listed, operators=operators(listed, type_names(lang)))
+        facilities=listed, operators=operators(listed, type_names(lang)),
+        funds=funds(evaluation, funds_given, lottery_fund))
     if before is None:
         return report
     return replace(report, change=Change.between(report.totals(), YearTotals.stored(before)))

@@ -248,11 +248,17 @@ def checked_sidecars(files: SidecarFiles | None, compiled: CompiledRuleset, lang
         return Sidecars(), 0
     sidecars, wrong_rules = files.checked([compiled_rule.rule for compiled_rule in compiled.rules])
     problems = [*files.problems, *wrong_rules]
+    say_located(problems, files.warnings, lang, err)
+    return sidecars, len(problems)
+
+
+def say_located(problems: list[Problem], warnings: list[Problem], lang: Lang,
+                err: TextIO) -> None:
+    """An input file's problems (what was left out) and warnings, each with its file."""
     for problem in problems:
         line = label("sidecar.problem.line", lang, file=problem.file, message=problem.says(lang))
         say(f"qianbai: {line}", err)
-    warn(files.warnings, lang, err)
-    return sidecars, len(problems)
+    warn(warnings, lang, err)
 
 
 def warn(warnings: list[Problem], lang: Lang, err: TextIO) -> None:

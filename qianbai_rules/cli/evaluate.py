@@ -17,6 +17,7 @@ from qianbai_rules.cli.common import (
     prepare,
     rejected_notice,
     say,
+    say_located,
     sidecar_problems,
     watched,
 )
@@ -26,6 +27,7 @@ from qianbai_rules.core.resources import rules_dir
 from qianbai_rules.history.issued import Issue
 from qianbai_rules.io.progress import progress
 from qianbai_rules.pipeline.check import run
+from qianbai_rules.texts.labels import label
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,12 +46,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     options.add_quiet(evaluation)
     options.add_db(evaluation)
     options.add_sidecars(evaluation)
+    evaluation.add_argument("--funds", metavar="FILE")
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from qianbai_rules.annual.document import without_lists, write_annual
     from qianbai_rules.annual.evaluation import built_by, cutoff, evaluate_year
     from qianbai_rules.annual.report import annual_report
+    from qianbai_rules.io.funds import run_funds
     from qianbai_rules.rules.plan import load_plan
 
     lang: Lang = args.lang
@@ -69,6 +73,9 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     context, evaluator = prepared
     compiled, year = context.compiled, args.year
     sidecars, problems = checked_sidecars(files, compiled, lang, err)
+    funds = run_funds(args.funds, args.inputs)
+    if funds is not None:
+        say_located(funds.problems, funds.warnings, lang, err)
     shown = meter(args, err)
     results = watched(progress(run(args.inputs, compiled, evaluator, year, shown,
                                    sidecars=sidecars), err, lang, not args.quiet, shown),
@@ -88,7 +95,8 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 history.recording, compiled=compiled, year=year, kind="evaluate",
                 keep=lambda result: built_by(result.record, day)))
         evaluation = evaluate_year(results_, plan, compiled, year, previous)
-        report = annual_report(evaluation, context, args.lottery_fund, before, history)
+        report = annual_report(evaluation, context, args.lottery_fund, before, history,
+                               None if funds is None else funds.lines)
         if history is not None:
             history.store_evaluation(year, compiled, plan.fingerprint, without_lists(report))
         write_annual(report, context, args.output, out)
@@ -99,7 +107,10 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             history.commit()
         rejected_notice(len(evaluation.rejected), lang, err)
         sidecar_problems(problems, lang, err)
-        return USAGE_ERROR if evaluation.rejected or problems else 0
+        refused = 0 if funds is None else len(funds.problems)
+        if refused:
+            say(f"qianbai: {label('annual_funds.problem.refused', lang, count=refused)}", err)
+        return USAGE_ERROR if evaluation.rejected or problems or refused else 0
 
     return guarded(args, err, history,
                    lambda: issue.output(out, body) if issue is not None else body(out))

@@ -23,6 +23,8 @@ from qianbai_rules.texts.formats import count
 from qianbai_rules.texts.labels import text
 
 SHEET_NAMES = ("设施", "facilities")
+# A registry workbook may hold the funds (io/funds.py): never read as facility records.
+FUNDS_SHEETS = ("资金", "资金到位", "funds")
 
 
 def _cell(value: Any) -> Any:
@@ -73,7 +75,8 @@ def read_xlsx(source: str, sheets: tuple[str, ...] = SHEET_NAMES,
 def _records(source: str, workbook: WorkbookReader, sheets: tuple[str, ...],
              vocabulary: Vocabulary) -> Iterator[InputItem]:
     names = list(workbook.sheets)
-    chosen = next((n for n in sheets if n in names), names[0] if names else None)
+    others = [n for n in names if n not in FUNDS_SHEETS or sheets == FUNDS_SHEETS]
+    chosen = next((n for n in sheets if n in names), others[0] if others else None)
     if chosen is None:
         yield _problem(source, text("problem.workbook.no_sheet"))
         return

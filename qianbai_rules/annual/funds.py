@@ -1,0 +1,185 @@
+"""The funds of the evaluated year beside what the rules say is owed (issue 16, 资金).
+
+From the funds given (:mod:`qianbai_rules.io.funds`): by line (level × source), by level and
+in total, what was budgeted, received and paid, 到位率 (received ÷ budgeted), 执行率
+(paid ÷ received; each None when its denominator is 0, never 0%) and what is unspent
+(received − paid). Beside them what the rules say is owed for the year: the construction
+subsidies of the facilities completed in it and the year's operating subsidies, the city's
+and the district's parts; the district's part is met first from the welfare-lottery fund
+(三（三）“补贴资金优先使用福彩公益金”): here what the fund's line received in the year (without
+one, ``--lottery-fund``, as :class:`.report.Funding`), the rest from pooled funds and the
+budget. The gap is owed − paid (negative: paid beyond what is owed
+for the year, e.g. arrears of earlier years).
+
+Per facility, wherever the registry says what was paid of its construction subsidy
+(``subsidy.construction_paid_yuan``), whatever year the subsidy belongs to: what is due
+(approved or standard), paid, still owed and overpaid. Without funds given, no budget,
+receipt or payment is invented: ``given`` is false and the amounts are None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from qianbai_rules.annual.evaluation import Evaluation
+from qianbai_rules.annual.progress import completion_rate
+from qianbai_rules.model.funds import FundLevel, FundLine, FundSource
+
+
+@dataclass(frozen=True)
+class FundAmounts:
+    budgeted: int
+    received: int
+    paid: int
+
+    @property
+    def unspent(self) -> int:
+        return self.received - self.paid
+
+    @property
+    def arrival_rate(self) -> float | None:
+        return completion_rate(self.received, self.budgeted)
+
+    @property
+    def execution_rate(self) -> float | None:
+        return completion_rate(self.paid, self.received)
+
+    @staticmethod
+    def summed(lines: Iterable[FundAmounts]) -> FundAmounts:
+        found = list(lines)
+        return FundAmounts(sum(f.budgeted for f in found), sum(f.received for f in found),
+                           sum(f.paid for f in found))
+
+    def as_json(self) -> dict[str, Any]:
+        return {"budgeted": self.budgeted, "received": self.received, "paid": self.paid,
+                "unspent": self.unspent, "arrival_rate": self.arrival_rate,
+                "execution_rate": self.execution_rate}
+
+
+_AMOUNT_KEYS = ("budgeted", "received", "paid", "unspent", "arrival_rate", "execution_rate")
+
+
+@dataclass(frozen=True)
+class FundsLine(FundAmounts):
+    level: FundLevel
+    source: FundSource
+    owed: int  # what the rules say this source pays for the year
+    note: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"level": self.level.value, "source": self.source.value, **super().as_json(),
+                "owed": self.owed, "note": self.note}
+
+
+@dataclass(frozen=True)
+class LevelFunds:
+    level: FundLevel
+    amounts: FundAmounts | None  # None: no line of the level for the year
+    owed: int
+
+    @property
+    def gap(self) -> int | None:
+        return None if self.amounts is None else self.owed - self.amounts.paid
+
+    def as_json(self) -> dict[str, Any]:
+        return {"level": self.level.value,
+                **(self.amounts.as_json() if self.amounts else dict.fromkeys(_AMOUNT_KEYS)),
+                "owed": self.owed, "gap": self.gap}
+
+
+@dataclass(frozen=True)
+class Owed:
+    """What the rules say is owed for the year, by who pays it."""
+
+    city: int
+    district: int
+    lottery_fund: int  # of the district's part, met from the fund's receipts first
+
+    @property
+    def pooled_and_budget(self) -> int:
+        return self.district - self.lottery_fund
+
+    @property
+    def total(self) -> int:
+        return self.city + self.district
+
+    def of(self, source: FundSource) -> int:
+        return {FundSource.city_subsidy: self.city, FundSource.lottery_fund: self.lottery_fund,
+                FundSource.pooled_and_budget: self.pooled_and_budget}[source]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"total": self.total, "city": self.city, "district": self.district,
+                "lottery_fund": self.lottery_fund, "pooled_and_budget": self.pooled_and_budget}
+
+
+@dataclass(frozen=True)
+class FacilityPayment:
+    """A facility whose record says what was paid of its construction subsidy."""
+
+    id: str
+    name: str | None
+    street_town: str | None
+    year: int | None  # the year the subsidy belongs to
+    due: int | None  # approved or standard; 0 when not eligible; None undetermined
+    paid: int
+    owed: int | None
+    overpaid: int | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "street_town": self.street_town,
+                "year": self.year, "due": self.due, "paid": self.paid, "owed": self.owed,
+                "overpaid": self.overpaid}
+
+
+@dataclass(frozen=True)
+class Funds:
+    year: int
+    given: bool  # funds were given (a file, or the registry's funds sheet)
+    lines: list[FundsLine]  # the year's, by level then source, in the plan's order
+    by_level: list[LevelFunds]
+    owed: Owed
+    facilities: list[FacilityPayment]
+
+    @property
+    def total(self) -> FundAmounts | None:
+        return FundAmounts.summed(self.lines) if self.lines else None
+
+    @property
+    def gap(self) -> int | None:
+        total = self.total
+        return None if total is None else self.owed.total - total.paid
+
+    def as_json(self) -> dict[str, Any]:
+        total = self.total
+        return {"year": self.year, "given": self.given,
+                "lines": [line.as_json() for line in self.lines],
+                "by_level": [level.as_json() for level in self.by_level],
+                "total": None if total is None else total.as_json(),
+                "owed": self.owed.as_json(), "gap": self.gap,
+                "facilities": [f.as_json() for f in self.facilities]}
+
+
+def funds(evaluation: Evaluation, given: Sequence[FundLine] | None,
+          lottery_fund: int) -> Funds:
+    """The funds of the evaluated year (``given`` None: no funds given); ``lottery_fund``
+    is the fund available (``--lottery-fund``) where the funds give no line of it."""
+    year = evaluation.year
+    mine = sorted((line for line in given or () if line.year == year),
+                  key=lambda line: list(FundSource).index(line.source))
+    built, run = evaluation.construction, evaluation.operating
+    district = built.district + run.district
+    fund = [line.received for line in mine if line.source is FundSource.lottery_fund]
+    owed = Owed(built.city + run.city, district,
+                min(sum(fund) if fund else max(lottery_fund, 0), district))
+    lines = [FundsLine(line.budgeted, line.received, line.paid, line.level, line.source,
+                       owed.of(line.source), line.note) for line in mine]
+    by_level = [LevelFunds(level, FundAmounts.summed(of) if (of := [
+        line for line in lines if line.level is level]) else None,
+        owed.city if level is FundLevel.city else owed.district) for level in FundLevel]
+    return Funds(year, given is not None, lines, by_level, owed, [
+        FacilityPayment(r.id, r.name, r.street_town, r.construction_year,
+                        r.construction_amount, r.construction_paid, r.construction_owed,
+                        r.construction_overpaid)
+        for r in evaluation.facilities if r.construction_paid is not None])

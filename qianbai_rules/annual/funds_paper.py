@@ -1,0 +1,115 @@
+"""The report's 资金 part as plain blocks (:mod:`.blocks`): the year's funds by line with
+their rates, what the rules say is owed and how far payments fall short of it, and the
+facilities' construction payments. Without funds given it says so and shows only what is
+owed: no budget is invented."""
+
+from __future__ import annotations
+
+from qianbai_rules.annual.blocks import Block, Para, Table, TableRow
+from qianbai_rules.annual.funds import FundAmounts, Funds
+from qianbai_rules.annual.report import AnnualReport
+from qianbai_rules.core.problems import Lang
+from qianbai_rules.texts.formats import money, money_text, percent
+from qianbai_rules.texts.labels import label
+
+_LINE_COLUMNS = ("level", "source", "budgeted", "received", "paid", "unspent", "arrival_rate",
+                 "execution_rate", "owed", "gap")
+_FACILITY_COLUMNS = ("facility", "name", "street", "year", "due", "facility_paid",
+                     "still_owed", "overpaid")
+
+
+def _col(key: str, lang: Lang) -> str:
+    return label(f"annual_funds.col.{key}", lang)
+
+
+def _amounts(amounts: FundAmounts | None) -> tuple[str, ...]:
+    if amounts is None:
+        return (money(None),) * 6
+    return (money(amounts.budgeted), money(amounts.received), money(amounts.paid),
+            money(amounts.unspent), percent(amounts.arrival_rate, 1),
+            percent(amounts.execution_rate, 1))
+
+
+def _lines_table(found: Funds, lang: Lang) -> Table:
+    rows: list[TableRow] = []
+    for level in found.by_level:
+        shown = label(f"annual_funds.level.{level.level.value}", lang)
+        for line in found.lines:
+            if line.level is level.level:
+                source = label(f"annual_funds.source.{line.source.value}", lang)
+                rows.append(TableRow((shown, source, *_amounts(line), money(line.owed), ""),
+                                     key=line.source.value))
+        rows.append(TableRow((label("annual_funds.subtotal", lang, level=shown), "",
+                              *_amounts(level.amounts), money(level.owed), money(level.gap)),
+                             key=level.level.value, total=True))
+    total = found.total
+    gap = found.gap
+    rows.append(TableRow((label("annual_funds.total", lang), "", *_amounts(total),
+                          money(found.owed.total), money(gap)), key="total", total=True))
+    return Table("funds_lines", tuple(_col(c, lang) for c in _LINE_COLUMNS), tuple(rows),
+                 (False, False, *(True,) * 8),
+                 caption=label("annual_funds.lines_caption", lang, year=found.year))
+
+
+def _rate(value: float | None, lang: Lang) -> str:
+    return label("annual_funds.no_rate", lang) if value is None else percent(value, 1)
+
+
+def _comparison(found: Funds, lang: Lang) -> list[Block]:
+    """The totals in a sentence, what is owed, and each level's gap."""
+    blocks: list[Block] = []
+    total, owed = found.total, found.owed
+    if total is not None:
+        blocks.append(Para(label(
+            "annual_funds.funds_line", lang, year=found.year,
+            budgeted=money_text(total.budgeted, lang), received=money_text(total.received, lang),
+            arrival=_rate(total.arrival_rate, lang), paid=money_text(total.paid, lang),
+            execution=_rate(total.execution_rate, lang),
+            unspent=money_text(total.unspent, lang))))
+    blocks.append(Para(label(
+        f"annual_funds.{'owed_line' if owed.lottery_fund else 'owed_no_fund'}", lang,
+        year=found.year, total=money_text(owed.total, lang),
+        city=money_text(owed.city, lang), district=money_text(owed.district, lang),
+        lottery=money_text(owed.lottery_fund, lang),
+        pooled=money_text(owed.pooled_and_budget, lang))))
+    if total is None:
+        return blocks
+    for level in found.by_level:
+        shown = label(f"annual_funds.level.{level.level.value}", lang)
+        gap = level.gap
+        if level.amounts is None or gap is None:
+            blocks.append(Para(label("annual_funds.gap_none", lang, level=shown,
+                                     year=found.year)))
+            continue
+        blocks.append(Para(label(
+            f"annual_funds.{'gap_line' if gap > 0 else 'gap_more' if gap else 'gap_zero'}", lang,
+            level=shown, paid=money_text(level.amounts.paid, lang),
+            owed=money_text(level.owed, lang), gap=money_text(abs(gap), lang))))
+    return blocks
+
+
+def _facilities(found: Funds, lang: Lang) -> list[Block]:
+    if not found.facilities:
+        return [Para(label("annual_funds.no_facilities", lang))]
+    rows = tuple(TableRow((f.id, f.name or "", f.street_town or "",
+                           "" if f.year is None else str(f.year), money(f.due), money(f.paid),
+                           money(f.owed), money(f.overpaid)), key=f.id)
+                 for f in found.facilities)
+    return [Table("funds_facilities", tuple(_col(c, lang) for c in _FACILITY_COLUMNS), rows,
+                  (False, False, False, False, True, True, True, True),
+                  caption=label("annual_funds.facilities_heading", lang))]
+
+
+def funds_blocks(report: AnnualReport, lang: Lang) -> list[Block]:
+    """The blocks of the report's 资金 part, in order."""
+    found = report.funds
+    if found is None:
+        return []
+    blocks: list[Block] = []
+    if not found.given:
+        blocks.append(Para(label("annual_funds.none_given", lang)))
+    elif not found.lines:
+        blocks.append(Para(label("annual_funds.none_for_year", lang, year=found.year)))
+    else:
+        blocks.append(_lines_table(found, lang))
+    return [*blocks, *_comparison(found, lang), *_facilities(found, lang)]

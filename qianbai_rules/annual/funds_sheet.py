@@ -1,0 +1,84 @@
+"""The annual workbook's sheet 资金到位与使用: the year's funds by line, level and in total,
+beside what the rules say is owed (filters on the table, header frozen), then the facilities
+whose record says what was paid of their construction subsidy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl import Workbook
+
+from qianbai_rules.annual.funds import FundAmounts, Funds
+from qianbai_rules.annual.report import AnnualReport
+from qianbai_rules.annual.workbook_sheets import MONEY
+from qianbai_rules.core.problems import Lang
+from qianbai_rules.io.workbooks import append_row
+from qianbai_rules.texts.labels import fill, label, labels
+
+RATE = "0.0%"
+_COLUMNS = ("level", "source", "budgeted", "received", "paid", "unspent", "arrival_rate",
+            "execution_rate", "owed", "gap", "note")
+
+
+def _amounts(amounts: FundAmounts | None) -> list[Any]:
+    if amounts is None:
+        return [None] * 6
+    return [amounts.budgeted, amounts.received, amounts.paid, amounts.unspent,
+            amounts.arrival_rate, amounts.execution_rate]
+
+
+def funds_sheet(workbook: Workbook, report: AnnualReport, lang: Lang) -> None:
+    """The sheet, placed after the subsidies' sheet (or last, before the technical note)."""
+    found = report.funds
+    if found is None:
+        return
+    AF, sheets = labels(lang)["annual_funds"], labels(lang)["workbook"]["sheet"]
+    names = workbook.sheetnames
+    at = names.index(sheets["subsidies"]) + 1 if sheets["subsidies"] in names else None
+    sheet = workbook.create_sheet(AF["sheet"], at)
+    col = AF["col"]
+    append_row(sheet, [col[c] for c in _COLUMNS])
+    rows = _rows(found, lang)
+    for row in rows:
+        append_row(sheet, row)
+    sheet.auto_filter.ref = sheet.dimensions
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(_COLUMNS, start=1):
+        number_format = RATE if name.endswith("rate") else MONEY if index > 2 else None
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            if number_format is not None:
+                cell.number_format = number_format
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 26
+    append_row(sheet, [])
+    if not found.given or not found.lines:
+        append_row(sheet, [AF["none_given"] if not found.given
+                           else fill(AF["none_for_year"], {"year": found.year})])
+        append_row(sheet, [])
+    append_row(sheet, [AF["facilities_heading"]])
+    first = sheet.max_row + 1
+    append_row(sheet, [col[c] for c in ("facility", "name", "street", "year", "due",
+                                        "facility_paid", "still_owed", "overpaid")])
+    for f in found.facilities:
+        append_row(sheet, [f.id, f.name, f.street_town, f.year, f.due, f.paid, f.owed,
+                           f.overpaid])
+    for row in sheet.iter_rows(min_row=first + 1, min_col=5, max_col=8):
+        for cell in row:
+            cell.number_format = MONEY
+
+
+def _rows(found: Funds, lang: Lang) -> list[list[Any]]:
+    """Each line, each level's subtotal (with what it owes and the gap), the total."""
+    AF = labels(lang)["annual_funds"]
+    rows: list[list[Any]] = []
+    for level in found.by_level:
+        shown = label(f"annual_funds.level.{level.level.value}", lang)
+        for line in found.lines:
+            if line.level is level.level:
+                rows.append([shown, label(f"annual_funds.source.{line.source.value}", lang),
+                             *_amounts(line), line.owed, None, line.note])
+        rows.append([fill(AF["subtotal"], {"level": shown}), None, *_amounts(level.amounts),
+                     level.owed, level.gap, None])
+    rows.append([AF["total"], None, *_amounts(found.total), found.owed.total, found.gap,
+                 None])
+    return rows
