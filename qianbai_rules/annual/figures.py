@@ -110,6 +110,18 @@ def figures(report: AnnualReport) -> dict[str, Figure]:
     return found
 
 
+# The names _derived yields, for a scheme checked before any report exists (``names``).
+DERIVED: tuple[str, ...] = ("late.facilities", "pilots.late", "unplanned.facilities",
+                            "compliance.rate", "failures.mandatory", "failures.advisory",
+                            "exit_review.facilities")
+
+
+def names(types: Iterable[str]) -> list[str]:
+    """Every figure's name for a plan of ``types``: what ``figures`` of its report holds."""
+    return [*(name for source in (_progress(types), _quality(), _money())
+              for name, _, _ in source), *DERIVED]
+
+
 def values(report: AnnualReport) -> Mapping[str, FigureValue]:
     return {name: f.value for name, f in figures(report).items()}
 

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qianbai_rules.annual.change import COMPLIANCE, Change, YearTotals
 from qianbai_rules.annual.evaluation import ConstructionMoney, Evaluation, Money, cutoff
@@ -44,6 +44,10 @@ from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.reports.model import RejectedEntry, RunHeader
 from qianbai_rules.reports.output import run_header
 from qianbai_rules.rules.readings import applied
+
+if TYPE_CHECKING:  # scoring reads the report's figures: imported where the report is built
+    from qianbai_rules.annual.scoring import Score
+    from qianbai_rules.rules.indicators import IndicatorScheme
 
 
 @dataclass(frozen=True)
@@ -236,6 +240,7 @@ class AnnualReport:
     built_compliant: BuiltCompliant | None = None
     facilities: list[Facility] = field(default_factory=list)  # every evaluated record
     operators: list[OperatorFacilities] = field(default_factory=list)  # the facilities by operator
+    score: Score | None = None  # under the indicator scheme (scoring.py)
 
     @property
     def as_of(self) -> str:
@@ -274,6 +279,7 @@ class AnnualReport:
             else self.rectification.as_json(),
             "waived": None if self.waived is None else self.waived.as_json(),
             "readings": self.readings,
+            "score": None if self.score is None else self.score.as_json(),
             **self._targets_json(),
             "facilities": [f.as_json() for f in self.facilities],
             "operators": [o.as_json() for o in self.operators],
@@ -343,7 +349,8 @@ def _exit_review(evaluation: Evaluation, lang: Lang) -> list[OperatorReview]:
 
 
 def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int,
-                  before: Mapping[str, Any] | None, history: History | None) -> AnnualReport:
+                  before: Mapping[str, Any] | None, history: History | None,
+                  scheme: IndicatorScheme | None = None) -> AnnualReport:
     """The report of ``evaluation``; ``before`` is the previous year's stored evaluation."""
     lang = context.lang
     departments = evaluation.compiled.department_names
@@ -380,6 +387,8 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
         year_progress=year_progress(evaluation), late=late(evaluation),
         built_compliant=built_compliant(evaluation),
         facilities=listed, operators=operators(listed, type_names(lang)))
+    from qianbai_rules.annual.scoring import scored
+    report = replace(report, score=scored(report, scheme, lang))
     if before is None:
         return report
     return replace(report, change=Change.between(report.totals(), YearTotals.stored(before)))
