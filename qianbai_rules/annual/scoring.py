@@ -11,18 +11,27 @@ grade is given.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from math import floor
+from pathlib import Path
 from typing import Any
 
-from qianbai_rules.annual.figures import FigureValue, Unit, figures
+from qianbai_rules.annual.figures import FigureValue, Unit, figures, names
 from qianbai_rules.annual.report import AnnualReport
-from qianbai_rules.core.problems import Lang
-from qianbai_rules.rules.indicators import Indicator, IndicatorScheme, ScoringRule
+from qianbai_rules.core.problems import Lang, Problem, RulesError
+from qianbai_rules.core.resources import yaml_files
+from qianbai_rules.rules.indicators import (
+    Indicator,
+    IndicatorScheme,
+    ScoringRule,
+    load_scheme,
+    shipped_scheme,
+)
+from qianbai_rules.rules.plan import TYPES
 
 PLACES = 1  # a score's decimal places
 RATE_PLACES = 4  # a ratio's, as the figures give rates
@@ -57,6 +66,7 @@ class IndicatorScore:
     level2: str
     name: str
     figures: dict[str, FigureValue]  # the figures the formula read, by name
+    units: dict[str, Unit]  # theirs
     value: Fraction | None  # None: a figure unknown, or a ratio over 0
     unit: Unit  # of the value: a ratio is a rate
     score: Fraction | None  # rounded; None: not scored
@@ -89,6 +99,9 @@ class Score:
     total: Fraction  # of the scored indicators
     out_of: Fraction  # their weights
     grade: str | None  # None: an indicator not scored
+    year: int = 0  # what was scored, for the conclusion's sentence
+    plan: str = ""
+    readings: tuple[str, ...] = ()  # the readings (执行口径) scoring applies
 
     @property
     def partial(self) -> bool:
@@ -148,7 +161,8 @@ def score_figures(found: Mapping[str, FigureValue], units: Mapping[str, Unit],
         unit = Unit.rate if formula.kind == "ratio" else units.get(formula.names[0], Unit.count)
         rows.append(IndicatorScore(
             indicator, indicator.level1(lang), indicator.level2(lang), indicator.name(lang),
-            {name: found.get(name) for name in formula.names}, value, unit,
+            {name: found.get(name) for name in formula.names},
+            {name: units.get(name, Unit.count) for name in formula.names}, value, unit,
             None if value is None
             else half_up(points(indicator.scoring, indicator.weight, value))))
     scored = [r for r in rows if r.score is not None]
@@ -164,5 +178,27 @@ def scored(report: AnnualReport, scheme: IndicatorScheme | None, lang: Lang) -> 
     if scheme is None:
         return None
     found = figures(report)
-    return score_figures({n: f.value for n, f in found.items()},
-                         {n: f.unit for n, f in found.items()}, scheme, lang)
+    return replace(score_figures({n: f.value for n, f in found.items()},
+                                 {n: f.unit for n, f in found.items()}, scheme, lang),
+                   year=report.year, plan=report.plan.name,
+                   readings=tuple(r["id"] for r in report.readings if "score" in r["outputs"]))
+
+
+def scheme_for(path: Path | None, types: Iterable[str]
+               ) -> tuple[IndicatorScheme | None, list[Problem]]:
+    """The scheme at ``path`` (the shipped example without one), checked against the
+    figures of a plan of ``types``; or None and every problem found in it."""
+    try:
+        return load_scheme(path or shipped_scheme(), names(types)), []
+    except RulesError as exc:
+        return None, exc.problems
+
+
+def folder_problems(folder: Path) -> list[Problem]:
+    """Every problem of the schemes in a rule folder's ``indicators/`` (``rules lint``),
+    checked against the figures of a plan of every facility type."""
+    files, wrong = yaml_files(folder / "indicators")
+    problems = [Problem.in_rules(path.as_posix(), message) for path, message in wrong]
+    for path in files:
+        problems += scheme_for(path, TYPES)[1]
+    return problems

@@ -25,8 +25,9 @@ from typing import Any, Final
 
 from qianbai_rules.core.limits import number_problem
 from qianbai_rules.core.problems import Found, Problem, RulesError, Text, collect, unknown_keys
-from qianbai_rules.core.resources import read_rule_bytes, shipped
+from qianbai_rules.core.resources import read_rule_bytes, rules_dir, shipped
 from qianbai_rules.core.yamlio import StrictLoadError, load_yaml
+from qianbai_rules.texts.suggest import nearest
 
 SCHEME_KEYS: Final = {"name", "issuer", "source", "example", "grades", "indicators"}
 GRADES_KEYS: Final = {"source", "bands"}
@@ -142,11 +143,11 @@ def _text(raw: Any, where: str, at: Any) -> Found[Text | None]:
     return text
 
 
-def _fraction(raw: Any, where: str, at: Any, low: int = 0,
-              high: int | None = None) -> Found[Fraction | None]:
+def _fraction(raw: Any, where: str, at: Any, low: int = 0, high: int | None = None,
+              what: str = "a number") -> Found[Fraction | None]:
     """A number written in the file, exactly (0.1 is one tenth), between low and high."""
     if isinstance(raw, bool) or not isinstance(raw, int | float):
-        yield at(where, "a number")
+        yield at(where, what)
         return None
     wrong = number_problem(raw)
     if wrong is not None:
@@ -154,8 +155,8 @@ def _fraction(raw: Any, where: str, at: Any, low: int = 0,
         return None
     value = Fraction(Decimal(repr(raw)))
     if value < low or (high is not None and value > high):
-        yield at(where, f"a number from {low} to {high}" if high is not None
-                 else f"a number, {low} or more")
+        yield at(where, f"{what} from {low} to {high}" if high is not None
+                 else f"{what}, {low} or more")
         return None
     return value
 
@@ -234,14 +235,16 @@ def _indicators(raw: Any, file: str, known: Collection[str]
         yield at("indicators", f"at most {MAX_INDICATORS} indicators")
         return None
     found: dict[str, Indicator] = {}
+    seen: set[str] = set()
     wrong = False
     for index, item in enumerate(raw):
         name = item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str) \
             and item["id"].strip() else f"#{index + 1}"
-        if name in found:
+        if name in seen:
             yield _at(file, name)("id", f"duplicate indicator id (indicator #{index + 1})")
             wrong = True
             continue
+        seen.add(name)
         indicator = yield from _indicator(item, _at(file, name), known)
         if indicator is None:
             wrong = True
@@ -271,7 +274,8 @@ def _indicator(raw: Any, at: Any, known: Collection[str]) -> Found[Indicator | N
     level2 = yield from _text(raw["level2"], "level2", at)
     name = yield from _text(raw["name"], "name", at)
     formula = yield from _formula(raw["formula"], at, known)
-    weight = yield from _fraction(raw["weight"], "weight", at, 0, FULL_MARKS)
+    weight = yield from _fraction(raw["weight"], "weight", at, 0, FULL_MARKS,
+                                  "a weight (points of the 100)")
     if weight == 0:
         yield at("weight", "a weight above 0")
         weight = None
@@ -308,7 +312,9 @@ def _formula(raw: Any, at: Any, known: Collection[str]) -> Found[IndicatorFormul
         return None
     unknown = [n for n in names if n not in known]
     for n in unknown:
-        yield at(where, f"unknown figure {n!r} (docs/indicator-scheme.md lists the figures)")
+        near = nearest(n, known)
+        yield at(where, f"unknown figure {n!r}" + (f"; did you mean {near!r}?" if near else
+                                                   " (docs/indicator-scheme.md lists them)"))
     return None if unknown else IndicatorFormula(kind, tuple(names))
 
 
@@ -356,3 +362,8 @@ def _score_bands(raw: Any, where: str, at: Any) -> Found[ScoringRule | None]:
             wrong = True
         bands.append(ScoreBand(start, share))
     return None if wrong else ScoringRule("bands", bands=tuple(bands))
+
+
+def shipped_scheme() -> Path:
+    """The example scheme shipped with the package: what ``evaluate`` scores by default."""
+    return rules_dir() / "indicators" / "example.yaml"
