@@ -68,7 +68,7 @@ def technical_note(report: AnnualReport, lang: Lang) -> TechnicalNote:
         scheme = report.score.scheme
         facts.append((label("annual_score.tech", lang), label(
             "annual_score.tech_value", lang, file=PurePath(scheme.file).name,
-            digest=scheme.sha256)))
+            digest=f"sha256:{scheme.sha256}")))
     parameters = [{"name": str(p["name"]), "value": quantity(p["value"]),
                    "since": written_date(dt.date.fromisoformat(p["since"]), lang)}
                   for p in ruleset.parameters]
