@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from qianbai_rules.annual.blocks import Para, Table
 from qianbai_rules.annual.figures import figures, names
@@ -60,7 +61,6 @@ def _written(case: dict[str, Any], tmp_path: Path) -> Path:
         _set(doc, key, value)
     for key in case.get("drop", []):
         _set(doc, key, None, drop=True)
-    import yaml
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     return path
 
@@ -149,7 +149,7 @@ def test_the_shipped_registry_scores_70_3_in_2019_as_counted_by_hand(engine: str
     assert score is not None
     assert {r.indicator.id: r.score for r in score.indicators} == {
         k: Fraction(v) for k, v in HAND_COUNT_2019.items()}
-    assert (score.total, score.out_of, score.grade) == (Fraction("70.3"), 100, "中")
+    assert (score.total, score.out_of, score.grade) == (Fraction("70.3"), Fraction(100), "中")
     assert score.as_json()["scheme"]["example"] is True
 
 
@@ -193,3 +193,20 @@ def test_the_indicator_schemes_have_a_fingerprint_of_their_own(tmp_path: Path) -
     before = fingerprint(root)
     (root / "indicators" / "example.yaml").write_text("changed: true\n", encoding="utf-8")
     assert fingerprint(root) == before
+
+
+@pytest.mark.parametrize("doc", ["docs/indicator-scheme.md", "docs/en/indicator-scheme.md"])
+def test_the_scheme_page_lists_every_figure_and_its_example_loads(doc: str,
+                                                                  tmp_path: Path) -> None:
+    text = (DATA.parent.parent.parent / doc).read_text(encoding="utf-8")
+    report, _ = example_report(2019)
+    listed = set(re.findall(r"^\| ([a-z_]+\.[a-z_.]+) \|", text, flags=re.MULTILINE))
+    assert listed == set(names(report.district.by_type))
+    example = re.findall(r"```yaml\n(name: .*?)```", text, flags=re.DOTALL)[0]
+    shipped = load_yaml(shipped_scheme().read_text(encoding="utf-8"))
+    grades = yaml.safe_dump({"grades": shipped["grades"]}, allow_unicode=True)
+    path = tmp_path / "scheme.yaml"
+    path.write_text(re.sub(r"grades: \.\.\..*\n", lambda _: grades, example), encoding="utf-8")
+    scheme = load_scheme(path, KNOWN)
+    assert [i.id for i in scheme.indicators] == ["OUT-QTY-YEAR", "OUT-TIME-LATE",
+                                                 "OUT-QUALITY-COMPLIANCE"]
