@@ -5,12 +5,14 @@ shipped registry's 2019 score under the shipped example, counted by hand."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 import shutil
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import yaml
 
@@ -18,6 +20,7 @@ from qianbai_rules.annual.blocks import Para, Table
 from qianbai_rules.annual.figures import figures, names
 from qianbai_rules.annual.score_paper import score_blocks
 from qianbai_rules.annual.scoring import half_up, score_figures, scored
+from qianbai_rules.annual.workbook import write_evaluation
 from qianbai_rules.core.limits import MAX_RULE_FILE_BYTES
 from qianbai_rules.core.problems import RulesError
 from qianbai_rules.core.resources import rules_dir
@@ -210,3 +213,19 @@ def test_the_scheme_page_lists_every_figure_and_its_example_loads(doc: str,
     scheme = load_scheme(path, KNOWN)
     assert [i.id for i in scheme.indicators] == ["OUT-QTY-YEAR", "OUT-TIME-LATE",
                                                  "OUT-QUALITY-COMPLIANCE"]
+
+
+def test_the_workbook_has_a_score_sheet_of_numbers_to_sort_and_filter(tmp_path: Path) -> None:
+    report, _ = example_report(2019)
+    score = scored(report, load_scheme(shipped_scheme(), KNOWN), "zh")
+    path = tmp_path / "e.xlsx"
+    write_evaluation(dataclasses.replace(report, score=score), path, "zh")
+    sheet = openpyxl.load_workbook(path)["绩效评分"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:6] == ("一级指标", "二级指标", "指标", "权重（分）", "指标值", "得分")
+    assert [r[5] for r in rows[1:7]] == [25, 14.1, 21.1, 5, 5.1, 70.3]
+    assert rows[3][4] == 0.8421 and sheet.cell(4, 5).number_format == "0.0%"
+    assert sheet.auto_filter.ref == "A1:H6" and sheet.freeze_panes == "A2"
+    said = {r[0]: r[1] for r in rows[8:]}
+    assert said["评价等级"] == "中" and said["制定单位"] == "本系统（示例，非主管部门制定）"
+    assert "本指标体系为示例" in said["示例"]
