@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import re
 import shutil
 from fractions import Fraction
@@ -15,6 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
+from jsonschema import Draft202012Validator
 
 from qianbai_rules.annual.blocks import Para, Table
 from qianbai_rules.annual.figures import figures, names
@@ -32,6 +34,7 @@ from tests.annual_example import example_report
 
 DATA = Path(__file__).resolve().parent / "data" / "scoring"
 KNOWN = names(TYPES)
+SCHEMA = rules_dir() / "schema" / "indicator-scheme.schema.json"
 
 
 def _cases(name: str) -> list[dict[str, Any]]:
@@ -85,6 +88,18 @@ def test_a_hostile_scheme_is_refused_saying_where_and_what(case: dict[str, Any],
     for expected in case["says"]:
         assert any(expected in line for line in said), (expected, said)
     assert len(said) == len(case["says"]), said
+
+
+@pytest.mark.parametrize("case", [c for c in _cases("lint.yaml") if c.get("schema")],
+                         ids=lambda c: c["name"])
+def test_the_schema_refuses_what_an_editor_can_see(case: dict[str, Any],
+                                                    tmp_path: Path) -> None:
+    schema = json.loads((SCHEMA).read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema)
+    shipped = load_yaml(shipped_scheme().read_text(encoding="utf-8"))
+    assert list(validator.iter_errors(shipped)) == []
+    broken = load_yaml(_written(case, tmp_path).read_text(encoding="utf-8"))
+    assert list(validator.iter_errors(broken)), case["name"]
 
 
 def test_the_lint_cases_can_fail_the_shipped_scheme_is_sound(tmp_path: Path) -> None:

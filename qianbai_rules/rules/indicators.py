@@ -24,7 +24,15 @@ from pathlib import Path
 from typing import Any, Final
 
 from qianbai_rules.core.limits import number_problem
-from qianbai_rules.core.problems import Found, Problem, RulesError, Text, collect, unknown_keys
+from qianbai_rules.core.problems import (
+    At,
+    Found,
+    Problem,
+    RulesError,
+    Text,
+    collect,
+    unknown_keys,
+)
 from qianbai_rules.core.resources import read_rule_bytes, rules_dir, shipped
 from qianbai_rules.core.yamlio import StrictLoadError, load_yaml
 from qianbai_rules.texts.suggest import nearest
@@ -129,21 +137,21 @@ def load_scheme(path: Path, known: Collection[str]) -> IndicatorScheme:
     return scheme
 
 
-def _at(file: str, indicator: str | None = None) -> Any:
+def _at(file: str, indicator: str | None = None) -> At:
     def problem(field: str, message: str) -> Problem:
         return Problem.in_rules(file, message, rule=indicator, field=field,
                                 kind="indicator")
     return problem
 
 
-def _text(raw: Any, where: str, at: Any) -> Found[Text | None]:
+def _text(raw: Any, where: str, at: At) -> Found[Text | None]:
     text = Text.parse(raw)
     if text is None:
         yield at(where, "a text in both languages: {zh: ..., en: ...}")
     return text
 
 
-def _fraction(raw: Any, where: str, at: Any, low: int = 0, high: int | None = None,
+def _fraction(raw: Any, where: str, at: At, low: int = 0, high: int | None = None,
               what: str = "a number") -> Found[Fraction | None]:
     """A number written in the file, exactly (0.1 is one tenth), between low and high."""
     if isinstance(raw, bool) or not isinstance(raw, int | float):
@@ -186,7 +194,7 @@ def _scheme(raw: Any, file: str, known: Collection[str], sha256: str
                            indicators, sha256, file)
 
 
-def _grades(raw: Any, at: Any) -> Found[tuple[tuple[GradeBand, ...], Text] | None]:
+def _grades(raw: Any, at: At) -> Found[tuple[tuple[GradeBand, ...], Text] | None]:
     if not isinstance(raw, dict):
         yield at("grades", "grades is {source: {zh, en}, bands: [{grade: {zh, en}, from: N}, "
                  "...]}")
@@ -259,7 +267,7 @@ def _indicators(raw: Any, file: str, known: Collection[str]
     return tuple(found.values())
 
 
-def _indicator(raw: Any, at: Any, known: Collection[str]) -> Found[Indicator | None]:
+def _indicator(raw: Any, at: At, known: Collection[str]) -> Found[Indicator | None]:
     if not isinstance(raw, dict):
         yield at("", f"an indicator is a mapping with {', '.join(sorted(INDICATOR_KEYS))}")
         return None
@@ -287,7 +295,7 @@ def _indicator(raw: Any, at: Any, known: Collection[str]) -> Found[Indicator | N
     return Indicator(raw["id"], level1, level2, name, formula, weight, scoring)
 
 
-def _one_key(raw: Any, kinds: tuple[str, ...], where: str, at: Any) -> Found[str | None]:
+def _one_key(raw: Any, kinds: tuple[str, ...], where: str, at: At) -> Found[str | None]:
     if not isinstance(raw, dict) or len(raw) != 1 or next(iter(raw)) not in kinds:
         shown = next(iter(raw)) if isinstance(raw, dict) and len(raw) == 1 else None
         yield at(where, (f"unknown {where} kind {shown!r}; " if shown is not None else "")
@@ -296,7 +304,7 @@ def _one_key(raw: Any, kinds: tuple[str, ...], where: str, at: Any) -> Found[str
     return str(next(iter(raw)))
 
 
-def _formula(raw: Any, at: Any, known: Collection[str]) -> Found[IndicatorFormula | None]:
+def _formula(raw: Any, at: At, known: Collection[str]) -> Found[IndicatorFormula | None]:
     kind = yield from _one_key(raw, FORMULAS, "formula", at)
     if kind is None:
         return None
@@ -318,7 +326,7 @@ def _formula(raw: Any, at: Any, known: Collection[str]) -> Found[IndicatorFormul
     return None if unknown else IndicatorFormula(kind, tuple(names))
 
 
-def _scoring(raw: Any, at: Any) -> Found[ScoringRule | None]:
+def _scoring(raw: Any, at: At) -> Found[ScoringRule | None]:
     kind = yield from _one_key(raw, SCORINGS, "scoring", at)
     if kind is None:
         return None
@@ -339,7 +347,7 @@ def _scoring(raw: Any, at: Any) -> Found[ScoringRule | None]:
         else ScoringRule(kind, per_unit=number)
 
 
-def _score_bands(raw: Any, where: str, at: Any) -> Found[ScoringRule | None]:
+def _score_bands(raw: Any, where: str, at: At) -> Found[ScoringRule | None]:
     if not isinstance(raw, list) or not raw:
         yield at(where, "a list of bands, highest first: {from: VALUE, share: 0..1}")
         return None
