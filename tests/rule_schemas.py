@@ -13,13 +13,24 @@ import json
 from pathlib import Path
 from typing import Any, Final
 
+from qianbai_rules.annual.figures import names
 from qianbai_rules.compile.compiled import Status, Verdict
 from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE
 from qianbai_rules.model.codes import FacilityType
 from qianbai_rules.model.fields import FIELDS
+from qianbai_rules.rules.indicators import (
+    FORMULAS,
+    FULL_MARKS,
+    GRADE_KEYS,
+    GRADES_KEYS,
+    INDICATOR_KEYS,
+    MAX_INDICATORS,
+    SCHEME_KEYS,
+    SCORINGS,
+)
 from qianbai_rules.rules.operators import WRITTEN as OPERATORS
 from qianbai_rules.rules.parameters import PARAMETER_KEYS, VALUE_KEYS
-from qianbai_rules.rules.plan import PLAN_KEYS, STREET_KEYS
+from qianbai_rules.rules.plan import PLAN_KEYS, STREET_KEYS, TYPES
 from qianbai_rules.rules.readings import READING_ID
 from qianbai_rules.rules.rulefile import (
     FILE_KEYS,
@@ -219,6 +230,46 @@ def case_file() -> dict[str, Any]:
                              ("cases",)), {"case": case})
 
 
+def indicator_scheme() -> dict[str, Any]:
+    """An indicator scheme (rules/indicators): a figure is one of the evaluation's names."""
+    text = {"$ref": "#/$defs/text"}
+    figure = {"enum": names(TYPES)}
+    def one(kind: str, value: dict[str, Any]) -> dict[str, Any]:
+        return _closed({kind: value}, (kind,))
+    def above_zero(key: str) -> dict[str, Any]:
+        return _closed({key: {"type": "number", "exclusiveMinimum": 0}}, (key,))
+    formulas: dict[str, dict[str, Any]] = {"figure": figure,
+                "ratio": {"type": "array", "items": figure, "minItems": 2, "maxItems": 2},
+                "sum": {"type": "array", "items": figure, "minItems": 2}}
+    bands = {"type": "array", "minItems": 1, "items": _closed(
+        {"from": {"type": "number", "minimum": 0},
+         "share": {"type": "number", "minimum": 0, "maximum": 1}}, ("from", "share"))}
+    scorings: dict[str, dict[str, Any]] = {"proportional": above_zero("target"), "bands": bands,
+                "deduct": above_zero("per_unit")}
+    assert tuple(formulas) == FORMULAS and tuple(scorings) == SCORINGS
+    indicator_properties = {
+        "id": {"type": "string", "pattern": r"\S"}, "level1": text, "level2": text,
+        "name": text, "formula": {"oneOf": [one(k, v) for k, v in formulas.items()]},
+        "weight": {"type": "number", "exclusiveMinimum": 0, "maximum": FULL_MARKS},
+        "scoring": {"oneOf": [one(k, v) for k, v in scorings.items()]}}
+    assert set(indicator_properties) == INDICATOR_KEYS
+    grade = _closed({"grade": text, "from": {"type": "number", "minimum": 0,
+                                             "maximum": FULL_MARKS}}, sorted(GRADE_KEYS))
+    properties = {
+        "name": text, "issuer": text, "source": text, "example": {"type": "boolean"},
+        "grades": _closed({"source": text, "bands": {"type": "array", "items": grade,
+                                                     "minItems": 1}}, sorted(GRADES_KEYS)),
+        "indicators": {"type": "array", "items": {"$ref": "#/$defs/indicator"},
+                       "minItems": 1, "maxItems": MAX_INDICATORS}}
+    assert set(properties) == SCHEME_KEYS
+    return _document("indicator-scheme", "An indicator scheme of the annual evaluation "
+                     "(rules/indicators): indicators, formulas over the evaluation's figures, "
+                     "weights, scoring rules and grades.",
+                     _closed(properties, sorted(SCHEME_KEYS)),
+                     {"text": _text(),
+                      "indicator": _closed(indicator_properties, sorted(INDICATOR_KEYS))})
+
+
 def _document(name: str, title: str, body: dict[str, Any],
               defs: dict[str, Any]) -> dict[str, Any]:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -226,7 +277,8 @@ def _document(name: str, title: str, body: dict[str, Any],
 
 
 SCHEMAS: Final = {"rule-file": rule_file, "parameter-file": parameter_file,
-                  "plan-file": plan_file, "test-file": case_file}
+                  "plan-file": plan_file, "test-file": case_file,
+                  "indicator-scheme": indicator_scheme}
 
 
 def rendered(schema: dict[str, Any]) -> str:

@@ -146,7 +146,7 @@ def test_catalogue_readings_are_marked_on_their_rules(ruleset: Ruleset) -> None:
     for name in [*parameters, "subsidy.operating.payer", "subsidy.operating.proration"]:
         assert ruleset.parameters[name].readings, name
     outputs = {o for r in ruleset.readings.values() for o in r.outputs}
-    assert outputs == {"department", "exit_review", "funding", "rectification"}
+    assert outputs == {"department", "exit_review", "funding", "rectification", "score"}
     rule = ruleset.rule("QB-AREA-PER-CAPITA-OLD")
     assert rule is not None and rule.severity.value == "advisory"
     payer = ruleset.parameters["subsidy.operating.payer"]

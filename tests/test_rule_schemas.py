@@ -37,6 +37,8 @@ def _shipped(name: str) -> list[Path]:
         return sorted((RULES / "parameters").rglob("*.yaml"))
     if name == "plan-file":
         return sorted((RULES / "plans").glob("*.yaml"))
+    if name == "indicator-scheme":
+        return sorted((RULES / "indicators").glob("*.yaml"))
     return sorted(RULES.rglob("*.test.yaml"))
 
 

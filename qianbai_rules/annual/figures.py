@@ -109,14 +109,29 @@ def _derived(report: AnnualReport) -> Iterator[Figure]:
                  else len(report.exit_review))
 
 
+def _paths(types: Iterable[str]) -> Iterator[tuple[str, Unit, Path]]:
+    """Every figure that is one value of the report: its name, unit and path."""
+    for source in (_progress(types), _quality(), _money(), _funds()):
+        yield from source
+
+
 def figures(report: AnnualReport) -> dict[str, Figure]:
     """Every figure of ``report`` by name, in a stable order."""
     found = {name: Figure(name, unit, _at(report, path))
-             for source in (_progress(report.district.by_type), _quality(), _money(),
-                            _funds())
-             for name, unit, path in source}
+             for name, unit, path in _paths(report.district.by_type)}
     found.update((f.name, f) for f in _derived(report))
     return found
+
+
+# The names _derived yields, for a scheme checked before any report exists (``names``).
+DERIVED: tuple[str, ...] = ("late.facilities", "pilots.late", "unplanned.facilities",
+                            "compliance.rate", "failures.mandatory", "failures.advisory",
+                            "exit_review.facilities")
+
+
+def names(types: Iterable[str]) -> list[str]:
+    """Every figure's name for a plan of ``types``: what ``figures`` of its report holds."""
+    return [*(name for name, _, _ in _paths(types)), *DERIVED]
 
 
 def values(report: AnnualReport) -> Mapping[str, FigureValue]:

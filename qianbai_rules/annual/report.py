@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qianbai_rules.annual.change import COMPLIANCE, Change, YearTotals
 from qianbai_rules.annual.evaluation import ConstructionMoney, Evaluation, Money, cutoff
@@ -46,6 +46,10 @@ from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.reports.model import RejectedEntry, RunHeader
 from qianbai_rules.reports.output import run_header
 from qianbai_rules.rules.readings import applied
+
+if TYPE_CHECKING:  # scoring reads the report's figures: imported where the report is built
+    from qianbai_rules.annual.scoring import Score
+    from qianbai_rules.rules.indicators import IndicatorScheme
 
 
 @dataclass(frozen=True)
@@ -239,6 +243,7 @@ class AnnualReport:
     facilities: list[Facility] = field(default_factory=list)  # every evaluated record
     operators: list[OperatorFacilities] = field(default_factory=list)  # the facilities by operator
     funds: Funds | None = None  # budgeted, received, paid beside what is owed (funds.py)
+    score: Score | None = None  # under the indicator scheme (scoring.py)
 
     @property
     def as_of(self) -> str:
@@ -278,6 +283,7 @@ class AnnualReport:
             "waived": None if self.waived is None else self.waived.as_json(),
             "readings": self.readings,
             "funds": None if self.funds is None else self.funds.as_json(),
+            "score": None if self.score is None else self.score.as_json(),
             **self._targets_json(),
             "facilities": [f.as_json() for f in self.facilities],
             "operators": [o.as_json() for o in self.operators],
@@ -348,7 +354,8 @@ def _exit_review(evaluation: Evaluation, lang: Lang) -> list[OperatorReview]:
 
 def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int,
                   before: Mapping[str, Any] | None, history: History | None,
-                  funds_given: Sequence[FundLine] | None = None) -> AnnualReport:
+                  funds_given: Sequence[FundLine] | None = None,
+                  scheme: IndicatorScheme | None = None) -> AnnualReport:
     """The report of ``evaluation``; ``before`` is the previous year's stored evaluation."""
     lang = context.lang
     departments = evaluation.compiled.department_names
@@ -386,6 +393,8 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
         built_compliant=built_compliant(evaluation),
         facilities=listed, operators=operators(listed, type_names(lang)),
         funds=funds(evaluation, funds_given, lottery_fund))
+    from qianbai_rules.annual.scoring import scored
+    report = replace(report, score=scored(report, scheme, lang))
     if before is None:
         return report
     return replace(report, change=Change.between(report.totals(), YearTotals.stored(before)))

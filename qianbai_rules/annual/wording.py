@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from qianbai_rules.annual.evaluation import cutoff
 from qianbai_rules.annual.report import AnnualReport
@@ -63,6 +64,11 @@ def technical_note(report: AnnualReport, lang: Lang) -> TechnicalNote:
         (said("engine"), header.engine),
         (said("version"), f"qianbai-rules {header.version}"),
     ]
+    if report.score is not None:  # whose indicator scheme scored the evaluation
+        scheme = report.score.scheme
+        facts.append((label("annual_score.tech", lang), label(
+            "annual_score.tech_value", lang, file=PurePath(scheme.file).name,
+            digest=f"sha256:{scheme.sha256}")))
     parameters = [{"name": str(p["name"]), "value": quantity(p["value"]),
                    "since": written_date(dt.date.fromisoformat(p["since"]), lang)}
                   for p in ruleset.parameters]

@@ -11,6 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from qianbai_rules.annual.funds_sheet import funds_sheet
 from qianbai_rules.annual.report import AnnualReport
+from qianbai_rules.annual.scoring_sheet import score_sheet
 from qianbai_rules.annual.wording import TechnicalNote, notice, technical_note
 from qianbai_rules.annual.workbook_sheets import facilities_sheet, operators_sheet
 from qianbai_rules.core.problems import Lang
@@ -109,6 +110,7 @@ def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
         sheet.freeze_panes = "A2"
         sheet.column_dimensions["A"].width = 28
     funds_sheet(workbook, report, lang)
+    score_sheet(workbook, report, lang)
     _technical_sheet(workbook, technical_note(report, lang), L["tech"])
     save_workbook(workbook, path)
 

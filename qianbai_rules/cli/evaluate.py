@@ -36,6 +36,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     options.add_year(evaluation, required=True)
     evaluation.add_argument("--plan", type=Path, metavar="FILE")
     evaluation.add_argument("--lottery-fund", type=options.parse_yuan, default=0, metavar="YUAN")
+    evaluation.add_argument("--indicators", type=Path, metavar="FILE")
     options.add_format(evaluation, ("text", "json", "html", "md", "pdf", "xlsx"))
     options.add_output(evaluation)
     options.add_as_of(evaluation)
@@ -53,6 +54,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from qianbai_rules.annual.document import without_lists, write_annual
     from qianbai_rules.annual.evaluation import built_by, cutoff, evaluate_year
     from qianbai_rules.annual.report import annual_report
+    from qianbai_rules.annual.scoring import scheme_for
     from qianbai_rules.io.funds import run_funds
     from qianbai_rules.rules.plan import load_plan
 
@@ -67,6 +69,9 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for problem in exc.problems:
             say(problem, err)
         return USAGE_ERROR
+    scheme, unread = scheme_for(args.indicators, plan.types)  # unread: evaluated, not scored
+    for problem in unread:
+        say(problem, err)
     history = open_history(args, err)
     if isinstance(history, int):
         return history
@@ -96,7 +101,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 keep=lambda result: built_by(result.record, day)))
         evaluation = evaluate_year(results_, plan, compiled, year, previous)
         report = annual_report(evaluation, context, args.lottery_fund, before, history,
-                               None if funds is None else funds.lines)
+                               None if funds is None else funds.lines, scheme)
         if history is not None:
             history.store_evaluation(year, compiled, plan.fingerprint, without_lists(report))
         write_annual(report, context, args.output, out)
@@ -110,7 +115,9 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         refused = 0 if funds is None else len(funds.problems)
         if refused:
             say(f"qianbai: {label('annual_funds.problem.refused', lang, count=refused)}", err)
-        return USAGE_ERROR if evaluation.rejected or problems or refused else 0
+        if unread:
+            say(f"qianbai: {label('annual_score.unread', lang)}", err)
+        return USAGE_ERROR if evaluation.rejected or problems or refused or unread else 0
 
     return guarded(args, err, history,
                    lambda: issue.output(out, body) if issue is not None else body(out))

@@ -51,10 +51,12 @@ def _no_rule(rule_id: str, ruleset: Ruleset, lang: Lang, err: TextIO) -> None:
 
 
 def _lint(ruleset: Ruleset, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from qianbai_rules.annual.scoring import folder_problems
     from qianbai_rules.ruletest.cases import load_cases
     from qianbai_rules.ruletest.coverage import coverage_problems
 
     cases, problems = collect(load_cases(ruleset.root))
+    problems += folder_problems(ruleset.root)  # the indicator schemes
     for problem in problems:
         say(problem, err)
     uncovered = [] if problems else list(coverage_problems(ruleset, cases))

@@ -43,10 +43,10 @@ def read_rule_bytes(path: Path) -> bytes:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise RuleFileError(exc.strerror or str(exc)) from None
+    if not stat.S_ISREG(os.fstat(handle).st_mode):  # before fdopen, which refuses a folder
+        os.close(handle)
+        raise RuleFileError("not a regular file (a folder, device, FIFO or socket)")
     with os.fdopen(handle, "rb") as stream:
-        mode = os.fstat(handle).st_mode
-        if not stat.S_ISREG(mode):
-            raise RuleFileError("not a regular file (a folder, device, FIFO or socket)")
         data = stream.read(MAX_RULE_FILE_BYTES + 1)
     if len(data) > MAX_RULE_FILE_BYTES:
         raise RuleFileError(f"larger than {MAX_RULE_FILE_BYTES:,} bytes")

@@ -28,8 +28,8 @@ from qianbai_rules.texts.labels import label
 READING_ID: Final = re.compile(r"^RD-[A-Z0-9]+(-[A-Z0-9]+)*$")
 READING_KEYS: Final = {"id", "zh", "en", "rules", "parameters", "outputs"}
 # Parts of outputs that rest on a reading without being one rule's finding.
-OUTPUTS: Final = ("department", "exit_review", "funding", "rectification")
-ANNUAL_ONLY: Final = ("exit_review", "funding")  # shown by the annual evaluation only
+OUTPUTS: Final = ("department", "exit_review", "funding", "rectification", "score")
+ANNUAL_ONLY: Final = ("exit_review", "funding", "score")  # shown by the annual evaluation only
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ Layout::
     rules/fixtures.yaml         base records the test cases build on
     rules/readings.yaml         the project's readings of the plan (执行口径, readings.py)
     rules/eligibility.yaml      the subsidy decision table (subsidy_spec.py)
+    rules/plans/*.yaml          plans, rules/indicators/*.yaml indicator schemes: read by the
+                                annual evaluation (plan.py, indicators.py), not by this loader
 
 Every problem found is yielded with its file, rule and key path; loading fails only after
 the whole folder has been read, so ``qianbai rules lint`` reports everything at once.
@@ -36,6 +38,7 @@ from qianbai_rules.rules.subsidy_spec import DecisionRow, parse_decisions
 
 CASE_SUFFIX: Final = ".test.yaml"  # a file of rule test cases, beside the rule file it tests
 FIXTURES: Final = "fixtures.yaml"  # at the root of a rule folder: the cases' base records
+OWN_FINGERPRINT: Final = ("plans", "indicators")  # folders whose files the reports name apart
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,10 +66,11 @@ class Ruleset:
 
 def fingerprint(root: Path) -> str:
     """sha256 over the rule files and parameters (paths and bytes); test cases, their base
-    records and plans (which have a fingerprint of their own) excluded."""
+    records, plans and indicator schemes (which have a fingerprint of their own) excluded."""
     digest = hashlib.sha256()
     files = sorted(p for p in yaml_files(root, recursive=True)[0]
-                   if p.relative_to(root).parts[0] != "plans" and not p.name.endswith(CASE_SUFFIX)
+                   if p.relative_to(root).parts[0] not in OWN_FINGERPRINT
+                   and not p.name.endswith(CASE_SUFFIX)
                    and p != root / FIXTURES)
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
