@@ -42,6 +42,10 @@ class FacilityRow:
     construction_year: int | None  # the year the subsidy belongs to (of completion)
     operating_status: str | None
     operating_amount: int | None
+    # for the problem list (problems.py): mandatory rules without the data to decide, and
+    # the day the facility closed
+    unknown_mandatory: tuple[str, ...] = ()
+    closed_on: dt.date | None = None
 
 
 def _subsidy(outcome: SubsidyOutcome | None, key: str) -> tuple[str | None, int | None]:
@@ -55,6 +59,8 @@ def row_of(result: Evaluated, compiled: CompiledRuleset) -> FacilityRow:
     operation = record.operation
     failed = tuple(compiled.rules[i].rule.id for i in compiled.mandatory
                    if result.statuses[i] is Status.failed)
+    unknown = tuple(compiled.rules[i].rule.id for i in compiled.mandatory
+                    if result.statuses[i] is Status.unknown)
     built_status, built = _subsidy(chosen(result.subsidies, SubsidyKind.construction), "total")
     run_status, run = _subsidy(chosen(result.subsidies, SubsidyKind.operating), "amount")
     completed = record.status.completed_on
@@ -65,7 +71,7 @@ def row_of(result: Evaluated, compiled: CompiledRuleset) -> FacilityRow:
         operation.operator_credit_code, completed, record.status.opened_on,
         result.verdict.value, failed, built_status, built,
         None if built_status is None or completed is None else completed.year,
-        run_status, run)
+        run_status, run, unknown, record.status.closed_on)
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from qianbai_rules.annual.progress import completion_rate
-from qianbai_rules.annual.report import AnnualReport
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.texts.labels import label
+
+if TYPE_CHECKING:  # report.py drafts its 存在问题 from these figures (drafting.py)
+    from qianbai_rules.annual.report import AnnualReport, StreetProgress
 
 FigureValue = int | float | None
 
@@ -107,6 +110,7 @@ def figures(report: AnnualReport) -> dict[str, Figure]:
              for source in (_progress(report.district.by_type), _quality(), _money())
              for name, unit, path in source}
     found.update((f.name, f) for f in _derived(report))
+    found.update((f.name, f) for f in _problems(report))
     return found
 
 
@@ -124,3 +128,43 @@ def figure_name(name: str, lang: Lang, types: Mapping[str, str]) -> str:
 
 def _key(name: str) -> str:
     return name.replace(".", "_")  # a label's key is a path of dotted parts
+
+
+def _problems(report: AnnualReport) -> Iterator[Figure]:
+    """The figures the drafted 存在问题 name: the problem list, its failed mandatory items by
+    lead department (its code last), the streets/towns behind their targets and their overdue
+    rectification items (the street's name last)."""
+    listed = report.problem_facilities
+    yield Figure("problems.facilities", Unit.count, len(listed))
+    yield Figure("problems.incomplete", Unit.count,
+                 sum(p.verdict == "incomplete" for p in listed))
+    codes = dict.fromkeys(i.department for p in listed for i in p.failed_mandatory)
+    for code in codes:
+        yield Figure(f"failures.mandatory.{code}", Unit.count,
+                     sum(i.department == code for p in listed for i in p.failed_mandatory))
+        yield Figure(f"problems.non_compliant.{code}", Unit.count,
+                     sum(any(i.department == code for i in p.failed_mandatory) for p in listed))
+    short = {s.street_town: n for s, n in ((s, shortfall(report, s)) for s in report.streets)
+             if n is not None}
+    yield Figure("streets.behind", Unit.count,
+                 sum(n > 0 for n in short.values()) if short else None)
+    for street, n in short.items():
+        if n:
+            yield Figure(f"streets.short.{street}", Unit.count, n)
+    if report.rectification is not None:
+        for s in report.rectification.by_street_town:
+            if s.street_town is not None and s.counts.overdue:
+                yield Figure(f"rectification.overdue.{s.street_town}", Unit.count,
+                             s.counts.overdue)
+
+
+def shortfall(report: AnnualReport, street: StreetProgress) -> int | None:
+    """Facilities ``street`` is short of the target due by the evaluated year: the plan's
+    ``by_year`` where it gives one, its period totals in the plan's last year; None when
+    no target is due yet."""
+    due = street.targets_by_year
+    if due is None and report.year >= report.plan.end.year:
+        due = street.targets
+    if due is None:
+        return None
+    return sum(max(due.get(k, 0) - street.completed.get(k, 0), 0) for k in due)

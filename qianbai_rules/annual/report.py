@@ -15,9 +15,11 @@ from pathlib import PurePath
 from typing import Any
 
 from qianbai_rules.annual.change import COMPLIANCE, Change, YearTotals
+from qianbai_rules.annual.drafting import Drafted, drafted
 from qianbai_rules.annual.evaluation import ConstructionMoney, Evaluation, Money, cutoff
 from qianbai_rules.annual.facilities import Facility, facilities, open_items
 from qianbai_rules.annual.operators import OperatorFacilities, operators
+from qianbai_rules.annual.problems import ProblemFacility
 from qianbai_rules.annual.progress import (
     BuiltCompliant,
     LateFacility,
@@ -236,6 +238,10 @@ class AnnualReport:
     built_compliant: BuiltCompliant | None = None
     facilities: list[Facility] = field(default_factory=list)  # every evaluated record
     operators: list[OperatorFacilities] = field(default_factory=list)  # the facilities by operator
+    # the problem list, 存在问题 and 下一步建议 (problems.py, drafting.py)
+    problem_facilities: list[ProblemFacility] = field(default_factory=list)
+    problems: list[Drafted] = field(default_factory=list)
+    suggestions: list[Drafted] = field(default_factory=list)
 
     @property
     def as_of(self) -> str:
@@ -274,6 +280,9 @@ class AnnualReport:
             else self.rectification.as_json(),
             "waived": None if self.waived is None else self.waived.as_json(),
             "readings": self.readings,
+            "problem_facilities": [p.as_json() for p in self.problem_facilities],
+            "problems": [p.as_json() for p in self.problems],
+            "suggestions": [s.as_json() for s in self.suggestions],
             **self._targets_json(),
             "facilities": [f.as_json() for f in self.facilities],
             "operators": [o.as_json() for o in self.operators],
@@ -380,6 +389,7 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
         year_progress=year_progress(evaluation), late=late(evaluation),
         built_compliant=built_compliant(evaluation),
         facilities=listed, operators=operators(listed, type_names(lang)))
+    report = drafted(report, evaluation, lang)
     if before is None:
         return report
     return replace(report, change=Change.between(report.totals(), YearTotals.stored(before)))

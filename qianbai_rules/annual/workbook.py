@@ -9,6 +9,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from qianbai_rules.annual.problems_sheet import problems_sheet
 from qianbai_rules.annual.report import AnnualReport
 from qianbai_rules.annual.wording import TechnicalNote, notice, technical_note
 from qianbai_rules.annual.workbook_sheets import facilities_sheet, operators_sheet
@@ -94,6 +95,7 @@ def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
     for item in report.unplanned:
         append_row(unplanned, [item.id, item.street_town])
     facilities_sheet(workbook, report, lang)
+    problems_sheet(workbook, report, lang)
     operators_sheet(workbook, report, lang)
     _rectification_sheets(workbook, report, lang)
     readings = workbook.create_sheet(sheets["readings"])
