@@ -182,19 +182,35 @@ def _drafts(facts: _Facts) -> list[_Draft]:
     return [_Draft("none", ("problems.facilities",), slots)]
 
 
+def sentences(report: AnnualReport, departments: Mapping[str, str],
+              lang: Lang) -> tuple[list[Drafted], list[Drafted]]:
+    """The drafted problems and their suggestions; ``departments``: names by code, the lead
+    department first."""
+    facts = _Facts(report, departments, lang)
+    drafts = _drafts(facts)
+
+    def drafted(part: str) -> list[Drafted]:
+        return [Drafted(d.kind, label(f"annual_problems.{part}.{d.kind}", lang, **d.slots),
+                        {n: facts.values[n] for n in d.figures}) for d in drafts]
+    return drafted("problem"), drafted("suggestion")
+
+
 def drafted(report: AnnualReport, evaluation: Evaluation, lang: Lang) -> AnnualReport:
     """``report`` with its problem list, its drafted 存在问题 and its 下一步建议."""
     compiled = evaluation.compiled
-    names = {code: name(lang) for code, name in compiled.department_names.items()}
     listed: list[ProblemFacility] = problem_facilities(
         report.facilities, report.exit_review, compiled, compiled.department_names,
         list(evaluation.plan.streets), cutoff(evaluation.year, compiled.as_of), lang)
     report = replace(report, problem_facilities=listed)
-    facts = _Facts(report, names, lang)
-    drafts = _drafts(facts)
+    problems, suggestions = sentences(
+        report, {code: name(lang) for code, name in compiled.department_names.items()}, lang)
+    return replace(report, problems=problems, suggestions=suggestions)
 
-    def sentences(part: str) -> list[Drafted]:
-        return [Drafted(d.kind, label(f"annual_problems.{part}.{d.kind}", lang,
-                                      **d.slots),
-                        {n: facts.values[n] for n in d.figures}) for d in drafts]
-    return replace(report, problems=sentences("problem"), suggestions=sentences("suggestion"))
+
+def subjects(report: AnnualReport, lang: Lang) -> dict[str, str]:
+    """What the last part of a figure's name stands for (a facility type, a department's
+    code, a street/town), by name in ``lang``: for :func:`.figure_name`."""
+    found = dict(type_names(lang))
+    found.update((d.department, d.name) for p in report.problem_facilities
+                 for d in p.departments)
+    return found

@@ -119,11 +119,16 @@ def values(report: AnnualReport) -> Mapping[str, FigureValue]:
 
 
 def figure_name(name: str, lang: Lang, types: Mapping[str, str]) -> str:
-    """What a figure is called in ``lang``; a figure of one facility type names the type."""
+    """What a figure is called in ``lang``; a figure of one facility type names the type, one
+    of a department or street/town its name when ``types`` gives it (else its code or name:
+    see drafting.subjects)."""
     head, _, kind = name.rpartition(".")
     if kind in types and head:
         return label(f"figures.{_key(head)}_kind", lang, type=types[kind])
-    return label(f"figures.{_key(name)}", lang)
+    try:
+        return label(f"figures.{_key(name)}", lang)
+    except KeyError:  # of one department or street/town not in ``types``: its code or name
+        return label(f"figures.{_key(head)}_kind", lang, type=kind)
 
 
 def _key(name: str) -> str:
