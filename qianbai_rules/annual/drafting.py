@@ -137,14 +137,10 @@ def _targets(facts: _Facts) -> Iterator[_Draft]:
         yield _Draft("late_facilities", ("late.facilities",), slots)
 
 
-def _money_and_follow_up(facts: _Facts) -> Iterator[_Draft]:
+def _follow_up(facts: _Facts) -> Iterator[_Draft]:
+    """Overdue rectification items (with a history), the exit review, the facilities in
+    streets/towns the plan does not list."""
     report, values = facts.report, facts.values
-    for kind in ("owed", "overpaid"):
-        name = f"subsidies.construction.{kind}"
-        if values.get(name):
-            slots = {"year": report.year, "amount": facts.money(name),
-                     "finance": facts.finance, "lead": facts.lead}
-            yield _Draft(f"construction_{kind}", (name,), slots)
     found = report.rectification
     if found is not None and values.get("rectification.overdue"):
         streets = [s.street_town for s in found.by_street_town
@@ -154,18 +150,24 @@ def _money_and_follow_up(facts: _Facts) -> Iterator[_Draft]:
                                    count=facts.n(n)) for s, n in zip(streets, names,
                                                                      strict=True)), facts.lang)
         slots = {"count": facts.n("rectification.overdue"), "by_street": by_street,
-                 "streets": facts.streets(streets) if streets else "", "lead": facts.lead}
+                 "streets": facts.streets(streets), "lead": facts.lead}
         yield _Draft("rectification_overdue", ("rectification.overdue", *names), slots)
     if values.get("exit_review.facilities"):
-        slots = {"count": facts.n("exit_review.facilities"), "ids": facts.ids(report.exit_review),
-                 "lead": facts.lead}
+        slots = {"count": facts.n("exit_review.facilities"),
+                 "ids": facts.ids(report.exit_review), "lead": facts.lead}
         yield _Draft("exit_review", ("exit_review.facilities",), slots)
-    if values.get("unplanned.facilities"):
-        slots = {"count": facts.n("unplanned.facilities"),
-                 "ids": facts.ids([u.id for u in report.unplanned]),
-                 "streets": facts.streets([u.street_town for u in report.unplanned]),
-                 "lead": facts.lead, "planning": facts.planning}
-        yield _Draft("unplanned", ("unplanned.facilities",), slots)
+
+
+def _money(facts: _Facts) -> Iterator[_Draft]:
+    """Construction subsidies still owed or paid beyond what is due; funds not spent (task
+    F's figures, where the evaluation has them)."""
+    report, values = facts.report, facts.values
+    for kind in ("owed", "overpaid"):
+        name = f"subsidies.construction.{kind}"
+        if values.get(name):
+            slots = {"year": report.year, "amount": facts.money(name),
+                     "finance": facts.finance, "lead": facts.lead}
+            yield _Draft(f"construction_{kind}", (name,), slots)
     unspent, rate = values.get("funds.unspent"), values.get("funds.execution_rate")
     if isinstance(unspent, int) and unspent > 0 and rate is not None and rate < 1:
         slots = {"amount": facts.money("funds.unspent"), "rate": percent(rate, 1),
@@ -173,8 +175,19 @@ def _money_and_follow_up(facts: _Facts) -> Iterator[_Draft]:
         yield _Draft("funds_unspent", ("funds.unspent", "funds.execution_rate"), slots)
 
 
+def _unplanned(facts: _Facts) -> Iterator[_Draft]:
+    report = facts.report
+    if facts.values.get("unplanned.facilities"):
+        slots = {"count": facts.n("unplanned.facilities"),
+                 "ids": facts.ids([u.id for u in report.unplanned]),
+                 "streets": facts.streets([u.street_town for u in report.unplanned]),
+                 "lead": facts.lead, "planning": facts.planning}
+        yield _Draft("unplanned", ("unplanned.facilities",), slots)
+
+
 def _drafts(facts: _Facts) -> list[_Draft]:
-    found = [*_targets(facts), *_departments(facts), *_money_and_follow_up(facts)]
+    found = [*_targets(facts), *_departments(facts), *_follow_up(facts), *_money(facts),
+             *_unplanned(facts)]
     usable = [d for d in found if all(facts.values.get(n) is not None for n in d.figures)]
     if usable:
         return usable
