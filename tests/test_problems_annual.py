@@ -17,7 +17,7 @@ import pytest
 
 from qianbai_rules.annual import drafting
 from qianbai_rules.annual.blocks import Items, Para, Table
-from qianbai_rules.annual.drafting import sentences, subjects
+from qianbai_rules.annual.drafting import Drafting, sentences, subjects
 from qianbai_rules.annual.figures import Figure, Unit, figure_name, figures
 from qianbai_rules.annual.problems_paper import problems_blocks, suggestions_blocks
 from qianbai_rules.annual.progress import LateFacility
@@ -127,7 +127,7 @@ def test_a_case_drafts_the_problems_and_suggestions_it_names(
 def test_the_problem_list_holds_the_facilities_the_hand_count_finds_wanting(
         engine: str, year: int) -> None:
     report, _ = example_report(year, "zh", engine)
-    listed = report.problem_facilities
+    listed = report.drafting.facilities
     assert {p.id: p.verdict for p in listed} == LISTED[year]
     assert [p.id for p in listed] == list(LISTED[year])  # the plan's order of streets
     for p in listed:
@@ -145,8 +145,8 @@ def test_the_problem_list_holds_the_facilities_the_hand_count_finds_wanting(
 def test_every_sentence_rests_on_figures_of_the_report(engine: str, year: int) -> None:
     report, _ = example_report(year, "zh", engine)
     found = figures(report)
-    assert report.problems and len(report.problems) == len(report.suggestions)
-    for sentence in [*report.problems, *report.suggestions]:
+    assert report.drafting.problems and len(report.drafting.problems) == len(report.drafting.suggestions)
+    for sentence in [*report.drafting.problems, *report.drafting.suggestions]:
         assert sentence.figures
         for name, value in sentence.figures.items():
             assert found[name].value == value is not None, (sentence.text, name)
@@ -155,7 +155,7 @@ def test_every_sentence_rests_on_figures_of_the_report(engine: str, year: int) -
 @pytest.mark.parametrize("year", [2019, 2020])
 def test_a_chinese_sentence_has_no_ascii_word_but_ids(year: int) -> None:
     report, _ = example_report(year)
-    for sentence in [*report.problems, *report.suggestions]:
+    for sentence in [*report.drafting.problems, *report.drafting.suggestions]:
         assert not re.search(r"[A-Za-z]", ID.sub("", sentence.text)), sentence.text
         assert not re.search(r"[,;:()]", sentence.text), sentence.text  # full-width in zh
 
@@ -188,7 +188,7 @@ def test_the_blocks_give_the_numbered_problems_then_the_problem_list() -> None:
     report, _ = example_report(2019)
     items, table = problems_blocks(report, "zh")
     assert isinstance(items, Items) and isinstance(table, Table)
-    assert items.items[0].startswith("（1）") and len(items.items) == len(report.problems)
+    assert items.items[0].startswith("（1）") and len(items.items) == len(report.drafting.problems)
     assert table.key == "problem_facilities"
     assert [r.key for r in table.rows] == list(LISTED[2019])
     assert table.header[:4] == ("序号", "设施编号", "设施名称", "责任街镇")
@@ -196,12 +196,12 @@ def test_the_blocks_give_the_numbered_problems_then_the_problem_list() -> None:
     assert row["未达标必备项"] == "QB-AREA-STATION 社区养老服务站建筑面积"
     assert row["责任部门"] == "区民政局" and row["评估结论"] == "不合规"
     (suggested,) = suggestions_blocks(report, "zh")
-    assert isinstance(suggested, Items) and len(suggested.items) == len(report.suggestions)
+    assert isinstance(suggested, Items) and len(suggested.items) == len(report.drafting.suggestions)
 
 
 def test_without_a_facility_needing_action_the_list_says_so() -> None:
     report, _ = example_report(2019)
-    blocks = problems_blocks(dataclasses.replace(report, problem_facilities=[]), "en")
+    blocks = problems_blocks(dataclasses.replace(report, drafting=Drafting()), "en")
     assert blocks[-1] == Para("No facility needs action.")
 
 

@@ -43,6 +43,20 @@ class Drafted:
 
 
 @dataclass(frozen=True)
+class Drafting:
+    """The problem list (problems.py) and the sentences drafted from the figures."""
+
+    facilities: list[ProblemFacility] = field(default_factory=list)
+    problems: list[Drafted] = field(default_factory=list)
+    suggestions: list[Drafted] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"problem_facilities": [p.as_json() for p in self.facilities],
+                "problems": [p.as_json() for p in self.problems],
+                "suggestions": [s.as_json() for s in self.suggestions]}
+
+
+@dataclass(frozen=True)
 class _Draft:
     kind: str
     figures: tuple[str, ...]
@@ -79,23 +93,25 @@ class _Facts:
 def _departments(facts: _Facts) -> Iterator[_Draft]:
     """One sentence per lead department with open mandatory failures; one for the
     facilities whose data are incomplete."""
-    listed = facts.report.problem_facilities
+    listed = facts.report.drafting.facilities
     names = {d.department: d.name for p in listed for d in p.departments}
-    for code in dict.fromkeys(i.department for p in listed for i in p.failed_mandatory):
+    for code in dict.fromkeys(i.department for p in listed for i in p.failed_mandatory
+                              if i.department):
         concerned = [p for p in listed if any(i.department == code for i in p.failed_mandatory)]
         used = (f"failures.mandatory.{code}", f"problems.non_compliant.{code}")
-        slots = {"department": names.get(code or "", code),
+        slots = {"department": names.get(code, code),
                  "ids": facts.ids([p.id for p in concerned]),
                  "streets": facts.streets([p.street_town for p in concerned]),
                  "failures": facts.n(used[0]), "facilities": facts.n(used[1])}
         yield _Draft("department_failures", used, slots)
     incomplete = [p for p in listed if p.verdict == "incomplete"]
     if incomplete:
-        codes = dict.fromkeys(i.department for p in incomplete for i in p.missing_mandatory)
+        codes = dict.fromkeys(i.department for p in incomplete for i in p.missing_mandatory
+                              if i.department)
         slots = {"count": facts.n("problems.incomplete"),
                  "ids": facts.ids([p.id for p in incomplete]),
                  "streets": facts.streets([p.street_town for p in incomplete]),
-                 "departments": listing((names.get(c or "", c or "") for c in codes), facts.lang)}
+                 "departments": listing((names.get(c, c) for c in codes), facts.lang)}
         yield _Draft("incomplete", ("problems.incomplete",), slots)
 
 
@@ -214,16 +230,16 @@ def drafted(report: AnnualReport, evaluation: Evaluation, lang: Lang) -> AnnualR
     listed: list[ProblemFacility] = problem_facilities(
         report.facilities, report.exit_review, compiled, compiled.department_names,
         list(evaluation.plan.streets), cutoff(evaluation.year, compiled.as_of), lang)
-    report = replace(report, problem_facilities=listed)
+    report = replace(report, drafting=Drafting(listed))
     problems, suggestions = sentences(
         report, {code: name(lang) for code, name in compiled.department_names.items()}, lang)
-    return replace(report, problems=problems, suggestions=suggestions)
+    return replace(report, drafting=Drafting(listed, problems, suggestions))
 
 
 def subjects(report: AnnualReport, lang: Lang) -> dict[str, str]:
     """What the last part of a figure's name stands for (a facility type, a department's
     code, a street/town), by name in ``lang``: for :func:`.figure_name`."""
     found = dict(type_names(lang))
-    found.update((d.department, d.name) for p in report.problem_facilities
+    found.update((d.department, d.name) for p in report.drafting.facilities
                  for d in p.departments)
     return found

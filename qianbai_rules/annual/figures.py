@@ -139,11 +139,12 @@ def _problems(report: AnnualReport) -> Iterator[Figure]:
     """The figures the drafted 存在问题 name: the problem list, its failed mandatory items by
     lead department (its code last), the streets/towns behind their targets and their overdue
     rectification items (the street's name last)."""
-    listed = report.problem_facilities
+    listed = report.drafting.facilities
     yield Figure("problems.facilities", Unit.count, len(listed))
     yield Figure("problems.incomplete", Unit.count,
                  sum(p.verdict == "incomplete" for p in listed))
-    codes = dict.fromkeys(i.department for p in listed for i in p.failed_mandatory)
+    codes = dict.fromkeys(i.department for p in listed for i in p.failed_mandatory
+                          if i.department)
     for code in codes:
         yield Figure(f"failures.mandatory.{code}", Unit.count,
                      sum(i.department == code for p in listed for i in p.failed_mandatory))

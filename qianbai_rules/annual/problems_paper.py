@@ -38,7 +38,7 @@ def cells(report: AnnualReport, lang: Lang, lines: str) -> list[tuple[ProblemFac
     def items(found: Sequence[ProblemItem]) -> str:
         return lines.join(f"{i.rule} {i.title or ''}".strip() for i in found)
     rows = []
-    for n, p in enumerate(report.problem_facilities, 1):
+    for n, p in enumerate(report.drafting.facilities, 1):
         values: dict[str, Cell] = {
             "number": n, "id": p.id, "name": p.name,
             "street": p.street_town or words["annual"]["no_street"],
@@ -59,8 +59,8 @@ def _numbered(sentences: Sequence[Drafted], key: str, lang: Lang) -> Items:
 
 def problems_blocks(report: AnnualReport, lang: Lang) -> list[Block]:
     """存在问题: the drafted problems, then the problem list."""
-    blocks: list[Block] = [_numbered(report.problems, "problems", lang)]
-    if not report.problem_facilities:
+    blocks: list[Block] = [_numbered(report.drafting.problems, "problems", lang)]
+    if not report.drafting.facilities:
         return [*blocks, Para(label("annual_problems.list_none", lang))]
     rows = tuple(TableRow(tuple("" if c is None else str(c) for c in values), key=p.id)
                  for p, values in cells(report, lang, label("annual_problems.item_separator",
@@ -72,4 +72,4 @@ def problems_blocks(report: AnnualReport, lang: Lang) -> list[Block]:
 
 def suggestions_blocks(report: AnnualReport, lang: Lang) -> list[Block]:
     """下一步建议: one numbered item per drafted suggestion."""
-    return [_numbered(report.suggestions, "suggestions", lang)]
+    return [_numbered(report.drafting.suggestions, "suggestions", lang)]

@@ -15,11 +15,10 @@ from pathlib import PurePath
 from typing import Any
 
 from qianbai_rules.annual.change import COMPLIANCE, Change, YearTotals
-from qianbai_rules.annual.drafting import Drafted, drafted
+from qianbai_rules.annual.drafting import Drafting, drafted
 from qianbai_rules.annual.evaluation import ConstructionMoney, Evaluation, Money, cutoff
 from qianbai_rules.annual.facilities import Facility, facilities, open_items
 from qianbai_rules.annual.operators import OperatorFacilities, operators
-from qianbai_rules.annual.problems import ProblemFacility
 from qianbai_rules.annual.progress import (
     BuiltCompliant,
     LateFacility,
@@ -238,10 +237,7 @@ class AnnualReport:
     built_compliant: BuiltCompliant | None = None
     facilities: list[Facility] = field(default_factory=list)  # every evaluated record
     operators: list[OperatorFacilities] = field(default_factory=list)  # the facilities by operator
-    # the problem list, 存在问题 and 下一步建议 (problems.py, drafting.py)
-    problem_facilities: list[ProblemFacility] = field(default_factory=list)
-    problems: list[Drafted] = field(default_factory=list)
-    suggestions: list[Drafted] = field(default_factory=list)
+    drafting: Drafting = field(default_factory=Drafting)  # 问题清单, 存在问题, 下一步建议
 
     @property
     def as_of(self) -> str:
@@ -280,9 +276,7 @@ class AnnualReport:
             else self.rectification.as_json(),
             "waived": None if self.waived is None else self.waived.as_json(),
             "readings": self.readings,
-            "problem_facilities": [p.as_json() for p in self.problem_facilities],
-            "problems": [p.as_json() for p in self.problems],
-            "suggestions": [s.as_json() for s in self.suggestions],
+            **self.drafting.as_json(),
             **self._targets_json(),
             "facilities": [f.as_json() for f in self.facilities],
             "operators": [o.as_json() for o in self.operators],
