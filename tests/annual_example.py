@@ -31,14 +31,16 @@ def context_of(year: int, lang: Lang = "zh", engine: str = "plain",
 
 @cache
 def example_report(year: int, lang: Lang = "zh", engine: str = "plain",
-                   lottery_fund: int = 0) -> tuple[AnnualReport, RunContext]:
-    """The report of ``year`` over ``examples/jiangbei-registry.xlsx``."""
+                   lottery_fund: int = 0, funds_sheet: bool = True
+                   ) -> tuple[AnnualReport, RunContext]:
+    """The report of ``year`` over ``examples/jiangbei-registry.xlsx`` (``funds_sheet``:
+    with the funds its sheet 资金 gives, else as its CSV twin, without any)."""
     context = context_of(year, lang, engine)
     compiled = context.compiled
     evaluator = make_evaluator(engine, compiled)
     plan = load_plan(rules_dir() / "plans" / "jiangbei-2018-2020.yaml")
     results = run([str(REGISTRY)], compiled, evaluator, year)
     evaluation = evaluate_year(results, plan, compiled, year, {})
-    funds = run_funds(None, [str(REGISTRY)])  # the workbook's funds sheet
+    funds = run_funds(None, [str(REGISTRY)]) if funds_sheet else None
     return annual_report(evaluation, context, lottery_fund, None, None,
                          None if funds is None else funds.lines), context

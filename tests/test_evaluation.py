@@ -570,7 +570,8 @@ def test_the_evaluation_workbook_has_the_district_the_12_plan_streets_and_the_su
     assert workbook.sheetnames == ["全区", "绩效评分", "街镇", "年度目标", "街镇年度完成", "逾期建成",
                                    "建成验收合规", "补贴", "资金到位与使用",
                                    "部门", "街镇问题", "退出评估", "计划外",
-                                   "设施清单", "运营主体", "执行口径", "未能评估的记录", "技术附注"]
+                                   "设施清单", "问题清单", "运营主体", "执行口径", "未能评估的记录",
+                                   "技术附注"]
     streets = list(workbook["街镇"].iter_rows(values_only=True))
     assert len(streets) == 1 + 12
     assert [row[0] for row in streets[1:]] == PLAN_STREETS

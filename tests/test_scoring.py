@@ -19,7 +19,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from qianbai_rules.annual.blocks import Para, Table
-from qianbai_rules.annual.figures import figures, names
+from qianbai_rules.annual.figures import by_subject, figures, names
 from qianbai_rules.annual.score_paper import score_blocks
 from qianbai_rules.annual.scoring import half_up, score_figures, scored
 from qianbai_rules.annual.workbook import write_evaluation
@@ -153,27 +153,31 @@ def test_half_up_rounds_halves_up_exactly() -> None:
 #   累计建设任务完成率    16 ÷ 17 = 94.1%                                    → 15 × 16/17 = 14.1
 #   设施合规率           16 compliant ÷ 19 built = 84.2%                    → 25 × 16/19 = 21.1
 #   逾期完成的试点和设施  1 late pilot + 0 late facilities = 1               → 10 − 5 × 1 = 5.0
-#   建设补贴拨付率       1,750,000 paid ÷ 8,650,000 due = 20.2%             → 25 × 0.2023 = 5.1
-#   total 25.0 + 14.1 + 21.1 + 5.0 + 5.1 = 70.3 of 100: 中 (60 ≤ 70.3 < 80)
+#   资金到位率           9,000,000 received ÷ 9,700,000 budgeted = 92.8%   → 10 × 0.9278 = 9.3
+#   资金执行率           7,850,000 paid ÷ 9,000,000 received = 87.2%       → 10 × 0.8722 = 8.7
+#   建设补贴拨付率       1,750,000 paid ÷ 8,650,000 due = 20.2%             → 5 × 0.2023  = 1.0
+#   total 25.0 + 14.1 + 21.1 + 5.0 + 9.3 + 8.7 + 1.0 = 84.2 of 100: 良 (80 ≤ 84.2 < 90)
 HAND_COUNT_2019 = {"OUT-QTY-YEAR": "25", "OUT-QTY-CUMULATIVE": "14.1",
                    "OUT-QUALITY-COMPLIANCE": "21.1", "OUT-TIME-LATE": "5",
-                   "PROC-FUNDS-PAID": "5.1"}
+                   "PROC-FUNDS-ARRIVAL": "9.3", "PROC-FUNDS-EXECUTION": "8.7",
+                   "PROC-FUNDS-PAID": "1"}
 
 
 @pytest.mark.parametrize("engine", ["plain", "durable"])
-def test_the_shipped_registry_scores_70_3_in_2019_as_counted_by_hand(engine: str) -> None:
+def test_the_shipped_registry_scores_84_2_in_2019_as_counted_by_hand(engine: str) -> None:
     report, _ = example_report(2019, engine=engine)
     score = scored(report, load_scheme(shipped_scheme(), names(report.district.by_type)), "zh")
     assert score is not None
     assert {r.indicator.id: r.score for r in score.indicators} == {
         k: Fraction(v) for k, v in HAND_COUNT_2019.items()}
-    assert (score.total, score.out_of, score.grade) == (Fraction("70.3"), Fraction(100), "中")
+    assert (score.total, score.out_of, score.grade) == (Fraction("84.2"), Fraction(100), "良")
     assert score.as_json()["scheme"]["example"] is True
 
 
 def test_every_figure_a_scheme_may_name_is_a_figure_of_the_report() -> None:
     report, _ = example_report(2019)
-    assert set(names(report.district.by_type)) == set(figures(report))
+    assert set(names(report.district.by_type)) == {
+        name for name in figures(report) if not by_subject(name)}
 
 
 def test_the_conclusion_names_the_grade_the_example_and_the_reading() -> None:
@@ -184,13 +188,14 @@ def test_the_conclusion_names_the_grade_the_example_and_the_reading() -> None:
     first = blocks[0]
     assert isinstance(first, Para)
     assert first.text.startswith("经综合评价，2019年度")
-    assert "得分70.3分，评价等级为“中”（按示例指标体系评分）" in first.text
+    assert "得分84.2分，评价等级为“良”（按示例指标体系评分）" in first.text
     assert first.readings == ("RD-SCORE-PARTIAL",)
     texts = " ".join(b.text for b in blocks if isinstance(b, Para))
     assert "本指标体系为示例" in texts and "财预〔2020〕10号" in texts
     table = next(b for b in blocks if isinstance(b, Table))
     assert table.header[:6] == ("一级指标", "二级指标", "指标", "权重（分）", "指标值", "得分")
-    assert [row.cells[5] for row in table.rows] == ["25.0", "14.1", "21.1", "5.0", "5.1", "70.3"]
+    assert [row.cells[5] for row in table.rows] == ["25.0", "14.1", "21.1", "5.0", "9.3", "8.7", "1.0",
+                                                            "84.2"]
     assert table.rows[0].cells[4] == "114.3%（8÷7）"
 
 
@@ -238,9 +243,9 @@ def test_the_workbook_has_a_score_sheet_of_numbers_to_sort_and_filter(tmp_path: 
     sheet = openpyxl.load_workbook(path)["绩效评分"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:6] == ("一级指标", "二级指标", "指标", "权重（分）", "指标值", "得分")
-    assert [r[5] for r in rows[1:7]] == [25, 14.1, 21.1, 5, 5.1, 70.3]
+    assert [r[5] for r in rows[1:9]] == [25, 14.1, 21.1, 5, 9.3, 8.7, 1, 84.2]
     assert rows[3][4] == 0.8421 and sheet.cell(4, 5).number_format == "0.0%"
-    assert sheet.auto_filter.ref == "A1:H6" and sheet.freeze_panes == "A2"
-    said = {r[0]: r[1] for r in rows[8:]}
-    assert said["评价等级"] == "中" and said["制定单位"] == "本系统（示例，非主管部门制定）"
+    assert sheet.auto_filter.ref == "A1:H8" and sheet.freeze_panes == "A2"
+    said = {r[0]: r[1] for r in rows[10:]}
+    assert said["评价等级"] == "良" and said["制定单位"] == "本系统（示例，非主管部门制定）"
     assert "本指标体系为示例" in said["示例"]

@@ -46,6 +46,10 @@ class FacilityRow:
     construction_paid: int | None = None
     construction_owed: int | None = None
     construction_overpaid: int | None = None
+    # for the problem list (problems.py): mandatory rules without the data to decide, and
+    # the day the facility closed
+    unknown_mandatory: tuple[str, ...] = ()
+    closed_on: dt.date | None = None
 
 
 def _subsidy(outcome: SubsidyOutcome | None, key: str) -> tuple[str | None, int | None]:
@@ -59,6 +63,8 @@ def row_of(result: Evaluated, compiled: CompiledRuleset) -> FacilityRow:
     operation = record.operation
     failed = tuple(compiled.rules[i].rule.id for i in compiled.mandatory
                    if result.statuses[i] is Status.failed)
+    unknown = tuple(compiled.rules[i].rule.id for i in compiled.mandatory
+                    if result.statuses[i] is Status.unknown)
     construction = chosen(result.subsidies, SubsidyKind.construction)
     built_status, built = _subsidy(construction, "total")
     run_status, run = _subsidy(chosen(result.subsidies, SubsidyKind.operating), "amount")
@@ -72,8 +78,10 @@ def row_of(result: Evaluated, compiled: CompiledRuleset) -> FacilityRow:
         operation.operator_credit_code, completed, record.status.opened_on,
         result.verdict.value, failed, built_status, built,
         None if built_status is None or completed is None else completed.year,
-        run_status, run, *((None, None, None) if settled is None or settled.paid is None
-                           else (settled.paid, settled.owed, settled.overpaid)))
+        run_status, run, unknown_mandatory=unknown, closed_on=record.status.closed_on,
+        **({} if settled is None or settled.paid is None else {
+            "construction_paid": settled.paid, "construction_owed": settled.owed,
+            "construction_overpaid": settled.overpaid}))
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from qianbai_rules.annual.progress import completion_rate
-from qianbai_rules.annual.report import AnnualReport
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.texts.labels import label
+
+if TYPE_CHECKING:  # report.py drafts its 存在问题 from these figures (drafting.py)
+    from qianbai_rules.annual.report import AnnualReport, StreetProgress
 
 FigureValue = int | float | None
 
@@ -120,6 +123,7 @@ def figures(report: AnnualReport) -> dict[str, Figure]:
     found = {name: Figure(name, unit, _at(report, path))
              for name, unit, path in _paths(report.district.by_type)}
     found.update((f.name, f) for f in _derived(report))
+    found.update((f.name, f) for f in _problems(report))
     return found
 
 
@@ -129,9 +133,23 @@ DERIVED: tuple[str, ...] = ("late.facilities", "pilots.late", "unplanned.facilit
                             "exit_review.facilities")
 
 
+# The names _problems yields whatever the report, and the families of the names it yields
+# for one department or street/town (the family, a dot, the code or name): the drafted
+# sentences' traces name those, a scheme cannot (it is written before the subjects are known).
+PROBLEMS: tuple[str, ...] = ("problems.facilities", "problems.incomplete", "streets.behind")
+BY_SUBJECT: tuple[str, ...] = ("failures.mandatory", "problems.non_compliant", "streets.short",
+                               "rectification.overdue")
+
+
 def names(types: Iterable[str]) -> list[str]:
-    """Every figure's name for a plan of ``types``: what ``figures`` of its report holds."""
-    return [*(name for name, _, _ in _paths(types)), *DERIVED]
+    """Every figure's name for a plan of ``types``: what ``figures`` of its report holds but
+    the figures of one department or street/town."""
+    return [*(name for name, _, _ in _paths(types)), *DERIVED, *PROBLEMS]
+
+
+def by_subject(name: str) -> bool:
+    """Whether ``name`` is a figure of one department or street/town (``BY_SUBJECT``)."""
+    return name.rpartition(".")[0] in BY_SUBJECT
 
 
 def values(report: AnnualReport) -> Mapping[str, FigureValue]:
@@ -139,12 +157,58 @@ def values(report: AnnualReport) -> Mapping[str, FigureValue]:
 
 
 def figure_name(name: str, lang: Lang, types: Mapping[str, str]) -> str:
-    """What a figure is called in ``lang``; a figure of one facility type names the type."""
+    """What a figure is called in ``lang``; a figure of one facility type names the type, one
+    of a department or street/town its name when ``types`` gives it (else its code or name:
+    see drafting.subjects)."""
     head, _, kind = name.rpartition(".")
     if kind in types and head:
         return label(f"figures.{_key(head)}_kind", lang, type=types[kind])
-    return label(f"figures.{_key(name)}", lang)
+    try:
+        return label(f"figures.{_key(name)}", lang)
+    except KeyError:  # of one department or street/town not in ``types``: its code or name
+        return label(f"figures.{_key(head)}_kind", lang, type=kind)
 
 
 def _key(name: str) -> str:
     return name.replace(".", "_")  # a label's key is a path of dotted parts
+
+
+def _problems(report: AnnualReport) -> Iterator[Figure]:
+    """The figures the drafted 存在问题 name: the problem list, its failed mandatory items by
+    lead department (its code last), the streets/towns behind their targets and their overdue
+    rectification items (the street's name last)."""
+    listed = report.drafting.facilities
+    yield Figure("problems.facilities", Unit.count, len(listed))
+    yield Figure("problems.incomplete", Unit.count,
+                 sum(p.verdict == "incomplete" for p in listed))
+    codes = dict.fromkeys(i.department for p in listed for i in p.failed_mandatory
+                          if i.department)
+    for code in codes:
+        yield Figure(f"failures.mandatory.{code}", Unit.count,
+                     sum(i.department == code for p in listed for i in p.failed_mandatory))
+        yield Figure(f"problems.non_compliant.{code}", Unit.count,
+                     sum(any(i.department == code for i in p.failed_mandatory) for p in listed))
+    short = {s.street_town: n for s, n in ((s, shortfall(report, s)) for s in report.streets)
+             if n is not None}
+    yield Figure("streets.behind", Unit.count,
+                 sum(n > 0 for n in short.values()) if short else None)
+    for street, n in short.items():
+        if n:
+            yield Figure(f"streets.short.{street}", Unit.count, n)
+    if report.rectification is not None:
+        for s in report.rectification.by_street_town:
+            if s.street_town is not None and s.counts.overdue:
+                yield Figure(f"rectification.overdue.{s.street_town}", Unit.count,
+                             s.counts.overdue)
+
+
+def shortfall(report: AnnualReport, street: StreetProgress) -> int | None:
+    """Facilities ``street`` is short of the target due by the evaluated year: the plan's
+    ``by_year`` where it gives one, its period totals in the plan's last year; None when
+    no target is due yet."""
+    due = street.targets_by_year
+    if due is None and report.year >= report.plan.end.year:
+        due = street.targets
+    if due is None:
+        return None
+    return sum(max(due.get(k, 0) - street.completed.get(k, 0), 0) for k in due)

@@ -15,7 +15,9 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from qianbai_rules.annual.change import COMPLIANCE, Change, YearTotals
+from qianbai_rules.annual.drafting import Drafting, drafted
 from qianbai_rules.annual.evaluation import ConstructionMoney, Evaluation, Money, cutoff
+from qianbai_rules.annual.exit_review import OperatorReview, exit_review
 from qianbai_rules.annual.facilities import Facility, facilities, open_items
 from qianbai_rules.annual.funds import Funds, funds
 from qianbai_rules.annual.operators import OperatorFacilities, operators
@@ -38,7 +40,6 @@ from qianbai_rules.annual.rectification import (
     waived,
 )
 from qianbai_rules.compile.compiled import Verdict
-from qianbai_rules.core.problems import Lang
 from qianbai_rules.history.store import History
 from qianbai_rules.model.display import type_names
 from qianbai_rules.model.funds import FundLine
@@ -167,32 +168,6 @@ class Subsidies:
 
 
 @dataclass(frozen=True)
-class FailedRule:
-    rule: str
-    title: str | None  # None: a rule no longer in the rules
-
-
-@dataclass(frozen=True)
-class ExitYear:
-    year: int
-    failed_mandatory: list[FailedRule]
-
-
-@dataclass(frozen=True)
-class ExitFacility:
-    id: str
-    name: str | None
-    street_town: str | None
-    years: list[ExitYear]  # the previous year, then the evaluated one
-
-
-@dataclass(frozen=True)
-class OperatorReview:
-    operator_name: str | None
-    facilities: list[ExitFacility]
-
-
-@dataclass(frozen=True)
 class StreetTownFailures:
     """Open failures in one street/town (None: facilities that name none)."""
 
@@ -244,6 +219,7 @@ class AnnualReport:
     operators: list[OperatorFacilities] = field(default_factory=list)  # the facilities by operator
     funds: Funds | None = None  # budgeted, received, paid beside what is owed (funds.py)
     score: Score | None = None  # under the indicator scheme (scoring.py)
+    drafting: Drafting = field(default_factory=Drafting)  # 问题清单, 存在问题, 下一步建议
 
     @property
     def as_of(self) -> str:
@@ -284,6 +260,7 @@ class AnnualReport:
             "readings": self.readings,
             "funds": None if self.funds is None else self.funds.as_json(),
             "score": None if self.score is None else self.score.as_json(),
+            **self.drafting.as_json(),
             **self._targets_json(),
             "facilities": [f.as_json() for f in self.facilities],
             "operators": [o.as_json() for o in self.operators],
@@ -339,19 +316,6 @@ def _street_towns(evaluation: Evaluation) -> list[StreetTownFailures]:
                                        key=lambda i: order(i[0]))]
 
 
-def _exit_review(evaluation: Evaluation, lang: Lang) -> list[OperatorReview]:
-    """The exit review by operator (by name; an operator not recorded comes last)."""
-    by_id = evaluation.compiled.by_id
-    def rules(ids: tuple[str, ...]) -> list[FailedRule]:
-        return [FailedRule(i, by_id[i].rule.title(lang) if i in by_id else None) for i in ids]
-    return [OperatorReview(operator, [
-                ExitFacility(f.id, f.name, f.street_town,
-                             [ExitYear(year, rules(ids)) for year, ids in f.years])
-                for f in facilities])
-            for operator, facilities in sorted(evaluation.exit_by_operator.items(),
-                                               key=lambda i: (i[0] is None, i[0] or ""))]
-
-
 def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int,
                   before: Mapping[str, Any] | None, history: History | None,
                   funds_given: Sequence[FundLine] | None = None,
@@ -374,7 +338,7 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
                               evaluation.verdicts[Verdict.incomplete.value], evaluation.undated),
         subsidies=_subsidies(evaluation, lottery_fund),
         exit_review=evaluation.exit_review,
-        exit_review_by_operator=_exit_review(evaluation, lang),
+        exit_review_by_operator=exit_review(evaluation, lang),
         departments={departments[code](lang): dict(counts)
                      for code, counts in sorted(evaluation.departments.items())},
         street_towns=_street_towns(evaluation),
@@ -395,6 +359,7 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
         funds=funds(evaluation, funds_given, lottery_fund))
     from qianbai_rules.annual.scoring import scored
     report = replace(report, score=scored(report, scheme, lang))
+    report = drafted(report, evaluation, lang)
     if before is None:
         return report
     return replace(report, change=Change.between(report.totals(), YearTotals.stored(before)))

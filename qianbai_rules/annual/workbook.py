@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qianbai_rules.annual.funds_sheet import funds_sheet
+from qianbai_rules.annual.problems_sheet import problems_sheet
 from qianbai_rules.annual.report import AnnualReport
 from qianbai_rules.annual.scoring_sheet import score_sheet
 from qianbai_rules.annual.wording import TechnicalNote, notice, technical_note
@@ -96,6 +97,7 @@ def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
     for item in report.unplanned:
         append_row(unplanned, [item.id, item.street_town])
     facilities_sheet(workbook, report, lang)
+    problems_sheet(workbook, report, lang)
     operators_sheet(workbook, report, lang)
     _rectification_sheets(workbook, report, lang)
     readings = workbook.create_sheet(sheets["readings"])
