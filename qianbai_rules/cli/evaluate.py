@@ -34,7 +34,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     options.add_year(evaluation, required=True)
     evaluation.add_argument("--plan", type=Path, metavar="FILE")
     evaluation.add_argument("--lottery-fund", type=options.parse_yuan, default=0, metavar="YUAN")
-    options.add_format(evaluation, ("text", "json", "html", "md", "pdf", "xlsx"))
+    options.add_format(evaluation, ("text", "json", "html", "md", "pdf", "docx", "xlsx"))
     options.add_output(evaluation)
     options.add_as_of(evaluation)
     options.add_lang(evaluation)
