@@ -48,26 +48,16 @@ def write_annual(report: AnnualReport, context: RunContext, target: str | None,
     ruleset, lang = context.compiled.ruleset, context.lang
     reading_tags = tags(ruleset.readings.values(), (r.id for r in ruleset.rules if r.subsidy))
     names = parameter_names(ruleset, lang)  # the readings name parameters in words
-    if fmt in ("html", "pdf", "docx"):
-        outline = paper(report, words(lang, reading_tags, names))
-        if fmt == "docx":
-            from qianbai_rules.annual.word import word_document
-            writing.emit(word_document(outline, report.header.as_of), target, out, binary=True)
-            return
-        rendered = render.render("html/annual.html", render.run_context(
-            lang, report.header.as_json(), paper=outline, kind=lambda b: type(b).__name__))
-        data = render.to_pdf(rendered) if fmt == "pdf" else rendered.encode("utf-8")
-        writing.emit(data, target, out, binary=fmt == "pdf")
+    outline = paper(report, words(lang, reading_tags, names))
+    if fmt == "docx":
+        from qianbai_rules.annual.word import word_document
+        writing.emit(word_document(outline, report.header.as_of), target, out, binary=True)
         return
-    values = render.run_context(
-        lang, report.header.as_json(), doc=report, types=type_names(lang),
-        chart=_chart(report), tags=reading_tags,
-        notice=notice(report, lang), tech=technical_note(report, lang),
-        about={"names": names},
-        as_of=written_date(report.header.as_of, lang),
-        money=lambda amount: money_text(amount, lang))
-    template = {"text": "text/annual.txt", "md": "md/annual.md"}[fmt]
-    writing.emit(render.render(template, values).encode("utf-8"), target, out, binary=False)
+    template = {"text": "text/annual.txt", "md": "md/annual.md"}.get(fmt, "html/annual.html")
+    rendered = render.render(template, render.run_context(
+        lang, report.header.as_json(), paper=outline, kind=lambda b: type(b).__name__))
+    data = render.to_pdf(rendered) if fmt == "pdf" else rendered.encode("utf-8")
+    writing.emit(data, target, out, binary=fmt == "pdf")
 
 
 _LISTED = ("facilities", "operators")  # the last keys of the JSON, one entry per facility

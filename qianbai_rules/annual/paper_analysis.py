@@ -77,7 +77,11 @@ def _quality(report: AnnualReport, w: Words) -> tuple[Block | Part, ...]:
     rows = [TableRow((fill(L["verdict_header"], {"verdict": V[v]}), str(getattr(c, v))), v)
             for v in ("compliant", "non_compliant", "incomplete")]
     rows.append(TableRow((L["in_service"], str(c.in_service)), "in_service", total=True))
+    said = [fill(L["verdict_count"], {"verdict": V[v], "count": getattr(c, v)})
+            for v in ("compliant", "non_compliant", "incomplete")]
     blocks: list[Block | Part] = [
+        Para(fill(L["built_count"], {"count": c.in_service}) + w.L["punct"]["colon"]
+             + w.L["punct"]["comma"].join(said)),
         Table("compliance", (L["compliance"], L["facility_count"]), tuple(rows),
               (False, True))]
     if c.undated:
@@ -163,7 +167,16 @@ def _funds(report: AnnualReport, w: Words) -> tuple[Block, ...]:
     line = fill(L["funding_line"], {"owed": w.money(f.district_owed),
                                     "lottery": w.money(f.lottery_fund),
                                     "pooled": w.money(f.pooled_and_budget)})
-    return (Table("money", (L["money_kind"], L["total"], L["city"], L["district"],
+    built, run = s.construction, s.operating
+    amounts = Items((
+        fill(L["construction_line"], {
+            "kind": L["construction"], "total": w.money(built.total),
+            "city": w.money(built.city), "district": w.money(built.district),
+            "facilities": built.facilities, "undetermined": built.undetermined}),
+        fill(L["operating_line"], {
+            "kind": L["operating"], "total": w.money(run.total), "facilities": run.facilities,
+            "undetermined": run.undetermined})), numbered=False, key="money")
+    return (amounts, Table("money", (L["money_kind"], L["total"], L["city"], L["district"],
                             L["facilities"], L["undetermined"]), rows,
                   (False,) + (True,) * 5, readings=w.tag("money")),
             Para(settlement, small=True),
