@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from qianbai_rules.annual.blocks import Block, Items, Paper, Para, Part, Signature, Table, TableRow
+from qianbai_rules.annual.blocks import Block, Paper, Para, Part, Signature, Table, TableRow
 from qianbai_rules.annual.paper_analysis import indicators, other, problems
 from qianbai_rules.annual.paper_progress import progress
 from qianbai_rules.annual.report import AnnualReport
@@ -55,7 +55,10 @@ def words(lang: Lang, tags: Mapping[str, list[str]],
 def paper(report: AnnualReport, w: Words, unit: str | None = None) -> Paper:
     """The whole report, in the outline's order."""
     P = w.L["annual_paper"]
-    sections: list[Part] = [
+    said = notice(report, w.lang)  # at the top, where a reader meets it first
+    sections: list[Part] = [Part("notice", "", (Para(said, lead=w.L["annual"]["notice"][
+        "heading"] + w.L["punct"]["colon"]),))] if said else []
+    sections += [
         _basic(report, w), _conclusion(report, w), progress(report, w), indicators(report, w)]
     sections.extend(problems(report, w))
     sections.append(other(report, w))
@@ -96,9 +99,6 @@ def _basic(report: AnnualReport, w: Words) -> Part:
         Para(fill(L["dates"], {"year": report.year,
                                "as_of": written_date(report.header.as_of, w.lang)})),
         Para(fill(L["records"], report.summary))]
-    said = notice(report, w.lang)
-    if said:
-        scope.append(Para(said, lead=L["notice"]["heading"] + w.L["punct"]["colon"]))
     return Part("basic", P["basic"], (
         Part("overview", P["overview"], (Para(overview),)),
         Part("goals", P["goals"], tuple(goals)),
@@ -187,5 +187,3 @@ def _technical(report: AnnualReport, w: Words) -> Part:
     return Part("technical", w.L["annual_paper"]["annex_technical"],
                 (facts, Para(note.parameters_heading, small=True), parameters), new_page=True)
 
-
-__all__ = ["Items", "Words", "paper", "words"]

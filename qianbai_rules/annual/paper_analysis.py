@@ -227,8 +227,9 @@ def other(report: AnnualReport, w: Words) -> Part:
     if report.rejected:
         parts.append(Part("rejected", R["rejected"], (Table(
             "rejected", (R["col_source"], R["col_reason"]), tuple(
-                TableRow((x.source, e.message), x.record or "")
-                for x in report.rejected for e in (x.errors or [x]))),)))
+                TableRow((x.source, message), x.record or "")
+                for x in report.rejected
+                for message in ([e.message for e in x.errors] if x.errors else [x.message]))),)))
     return Part("other", P["other"], numbered(parts, w))
 
 

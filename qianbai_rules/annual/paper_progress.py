@@ -145,8 +145,8 @@ def _late(report: AnnualReport, w: Words) -> tuple[Block, ...]:
     if not report.late:
         return (Para(TG["late_about"], small=True), Para(TG["late_none"]))
     rows = tuple(TableRow((f.id, f.name or "", f.street_town, w.types[f.type],
-                           written_date(dt.date.fromisoformat(f.completed_on), w.lang), str(f.final_year)), f.id)
-                 for f in report.late)
+                           written_date(dt.date.fromisoformat(f.completed_on), w.lang),
+                           str(f.final_year)), f.id) for f in report.late)
     return (Para(TG["late_about"], small=True),
             Table("late", (TG["id"], TG["name"], L["street"], L["type"], TG["completed_on"],
                            TG["final_year"]), rows, (False,) * 5 + (True,)))

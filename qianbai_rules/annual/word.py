@@ -9,13 +9,14 @@ import datetime as dt
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 
 from qianbai_rules.annual.blocks import Block, Chart, Items, Paper, Para, Part, Signature, Table
+from qianbai_rules.core.problems import Lang
 from qianbai_rules.reports.docx_base import Word
 from qianbai_rules.texts.labels import labels
 
 
-def word_document(paper: Paper, on: dt.date) -> bytes:
+def word_document(paper: Paper, lang: Lang, on: dt.date) -> bytes:
     """The document's bytes, dated ``on`` (the evaluation's as-of date)."""
-    L = labels(paper.lang)
+    L = labels(lang)
     word = Word(L["docx"]["page_before"], L["docx"]["page_after"])
     word.heading(paper.title, 0)
     word.para(paper.subtitle).alignment = WD_ALIGN_PARAGRAPH.CENTER
