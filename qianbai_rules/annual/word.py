@@ -7,11 +7,14 @@ from __future__ import annotations
 import datetime as dt
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Pt
 
 from qianbai_rules.annual.blocks import Block, Chart, Items, Paper, Para, Part, Signature, Table
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.reports.docx_base import Word
 from qianbai_rules.texts.labels import labels
+
+WIDE = 5  # columns beyond which a table is set in smaller type
 
 
 def word_document(paper: Paper, lang: Lang, on: dt.date) -> bytes:
@@ -76,3 +79,17 @@ def _table(word: Word, table: Table, L: dict[str, object]) -> None:
         word.para((_tagged(table.caption, table.readings, L), True))
     header = table.header if any(table.header) else None
     word.table(header, [row.cells for row in table.rows])
+    made = word.doc.tables[-1]
+    offset = 0 if header is None else 1
+    small = len(table.header) > WIDE  # a wide table in smaller type, so its cells keep words
+    for index, row in enumerate(made.rows):
+        source = table.rows[index - offset] if index >= offset else None
+        for cell, right in zip(row.cells, table.aligned(), strict=True):
+            for paragraph in cell.paragraphs:
+                if right and source is not None:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                for run in paragraph.runs:
+                    if source is not None and source.total:
+                        run.bold = True
+                    if small:
+                        run.font.size = Pt(9)
