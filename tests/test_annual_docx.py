@@ -73,7 +73,7 @@ def test_every_facility_of_the_registry_has_its_row_with_its_verdict_and_money(
         if r.operating_status == "eligible":
             assert row[6] == money(r.operating_amount), r.id
     gjt = next(row for row in body if row[0].startswith("JBR-GJT-D01"))
-    assert gjt[5] == "1,900,000\n（2019年度）" and gjt[4] == "合规"
+    assert gjt[5] == "1,900,000（2019年度）" and gjt[4] == "合规"
 
 
 def test_the_headings_follow_the_outline() -> None:
@@ -160,7 +160,7 @@ def test_the_same_input_gives_the_same_bytes(engine: str) -> None:
 
 def test_the_english_document_and_the_technical_facts_only_in_the_annex() -> None:
     english = body_text(read(made("--lang", "en")))
-    assert english[0] == "Annual performance evaluation 2019"
+    assert english[0] == "Annual performance evaluation 2019 (江北区)"  # the plan names it so
     lines = body_text(read(made()))
     note = lines.index(P["annex_technical"])
     fingerprint = json.loads(run("evaluate", str(REGISTRY), "--year", "2019", "--format",

@@ -124,7 +124,7 @@ def _conclusion(report: AnnualReport, w: Words) -> Part:
     lines.append(fill(P["conclusion_money"], {
         "construction": w.money(s.construction.total), "operating": w.money(s.operating.total),
         "district": w.money(s.funding.district_owed)}))
-    return Part("conclusion", P["conclusion"], (Para("".join(lines)),))
+    return Part("conclusion", P["conclusion"], (Para(P["sentence_separator"].join(lines)),))
 
 
 def _signature(w: Words, unit: str | None) -> Signature:
@@ -158,7 +158,7 @@ def _facilities(report: AnnualReport, w: Words) -> Block:
             verdict.append(AF["departments"] + L["punct"]["colon"] + sep.join(f.departments))
         built = "" if r.construction_status is None else status[r.construction_status]
         if r.construction_status == "eligible":
-            built = money(r.construction_amount) + "\n" + L["punct"]["open"] + fill(
+            built = money(r.construction_amount) + L["punct"]["open"] + fill(
                 AF["year"], {"year": r.construction_year}) + L["punct"]["close"]
         run = "" if r.operating_status is None else status[r.operating_status]
         if r.operating_status == "eligible":
