@@ -18,7 +18,11 @@ if TYPE_CHECKING:
 def numbered(parts: Sequence[Part], w: Words) -> tuple[Part, ...]:
     """Sub-parts numbered （一）（二）… in the order they are present."""
     P = w.L["annual_paper"]
-    return tuple(Part(p.key, fill(P["sub"], {"n": P["numerals"][i % 10], "title": p.title}),
+    numerals = P["numerals"]
+
+    def n(i: int) -> str:
+        return numerals[i] if i < len(numerals) else str(i + 1)
+    return tuple(Part(p.key, fill(P["sub"], {"n": n(i), "title": p.title}),
                       p.blocks, p.readings, p.new_page) for i, p in enumerate(parts))
 
 
