@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qianbai_rules.annual.blocks import Block, Paper, Para, Part, Signature, Table, TableRow
-from qianbai_rules.annual.paper_analysis import indicators, other, problems
+from qianbai_rules.annual.paper_analysis import indicators, numbered, other, problems
 from qianbai_rules.annual.paper_progress import progress
 from qianbai_rules.annual.report import AnnualReport
 from qianbai_rules.annual.wording import notice, technical_note
@@ -58,10 +58,9 @@ def paper(report: AnnualReport, w: Words, unit: str | None = None) -> Paper:
     said = notice(report, w.lang)  # at the top, where a reader meets it first
     sections: list[Part] = [Part("notice", "", (Para(said, lead=w.L["annual"]["notice"][
         "heading"] + w.L["punct"]["colon"]),))] if said else []
-    sections += [
-        _basic(report, w), _conclusion(report, w), progress(report, w), indicators(report, w)]
-    sections.extend(problems(report, w))
-    sections.append(other(report, w))
+    sections += numbered([_basic(report, w), _conclusion(report, w), progress(report, w),
+                          indicators(report, w), *problems(report, w), other(report, w)],
+                         w, "top")  # numbered as present: no gap where a part is left out
     sections.append(Part("signature", "", (_signature(w, unit),)))
     sections.append(Part("facilities", P["annex_facilities"], (_facilities(report, w),),
                          new_page=True))

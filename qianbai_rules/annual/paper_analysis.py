@@ -15,14 +15,15 @@ if TYPE_CHECKING:
     from qianbai_rules.annual.paper import Words
 
 
-def numbered(parts: Sequence[Part], w: Words) -> tuple[Part, ...]:
-    """Sub-parts numbered （一）（二）… in the order they are present."""
+def numbered(parts: Sequence[Part], w: Words, form: str = "sub") -> tuple[Part, ...]:
+    """Parts numbered in the order they are present: sub-parts （一）（二）…, the report's
+    parts (``top``) 一、二、…"""
     P = w.L["annual_paper"]
     numerals = P["numerals"]
 
     def n(i: int) -> str:
         return numerals[i] if i < len(numerals) else str(i + 1)
-    return tuple(Part(p.key, fill(P["sub"], {"n": n(i), "title": p.title}),
+    return tuple(Part(p.key, fill(P[form], {"n": n(i), "title": p.title}),
                       p.blocks, p.readings, p.new_page) for i, p in enumerate(parts))
 
 
