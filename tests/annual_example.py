@@ -9,6 +9,7 @@ from pathlib import Path
 
 from qianbai_rules.annual.evaluation import evaluate_year
 from qianbai_rules.annual.report import AnnualReport, annual_report
+from qianbai_rules.annual.scoring import scheme_for
 from qianbai_rules.compile.compiled import compile_ruleset
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.core.resources import rules_dir
@@ -31,10 +32,11 @@ def context_of(year: int, lang: Lang = "zh", engine: str = "plain",
 
 @cache
 def example_report(year: int, lang: Lang = "zh", engine: str = "plain",
-                   lottery_fund: int = 0, funds_sheet: bool = True
+                   lottery_fund: int | None = None, funds_sheet: bool = True
                    ) -> tuple[AnnualReport, RunContext]:
-    """The report of ``year`` over ``examples/jiangbei-registry.xlsx`` (``funds_sheet``:
-    with the funds its sheet 资金 gives, else as its CSV twin, without any)."""
+    """The report of ``year`` over ``examples/jiangbei-registry.xlsx``, scored under the
+    shipped example scheme (``funds_sheet``: with the funds its sheet 资金 gives, else as its
+    CSV twin, without any)."""
     context = context_of(year, lang, engine)
     compiled = context.compiled
     evaluator = make_evaluator(engine, compiled)
@@ -42,5 +44,6 @@ def example_report(year: int, lang: Lang = "zh", engine: str = "plain",
     results = run([str(REGISTRY)], compiled, evaluator, year)
     evaluation = evaluate_year(results, plan, compiled, year, {})
     funds = run_funds(None, [str(REGISTRY)]) if funds_sheet else None
+    scheme, _ = scheme_for(None, plan.types)  # the shipped example, as evaluate applies it
     return annual_report(evaluation, context, lottery_fund, None, None,
-                         None if funds is None else funds.lines), context
+                         None if funds is None else funds.lines, scheme), context

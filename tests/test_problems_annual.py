@@ -189,7 +189,7 @@ def test_the_blocks_give_the_numbered_problems_then_the_problem_list() -> None:
     report, _ = example_report(2019)
     items, table = problems_blocks(report, "zh")
     assert isinstance(items, Items) and isinstance(table, Table)
-    assert items.items[0].startswith("（1）") and len(items.items) == len(report.drafting.problems)
+    assert items.numbered and items.items == tuple(p.text for p in report.drafting.problems)
     assert table.key == "problem_facilities"
     assert [r.key for r in table.rows] == list(LISTED[2019])
     assert table.header[:4] == ("序号", "设施编号", "设施名称", "责任街镇")

@@ -170,8 +170,8 @@ def test_the_annual_text_and_workbook_show_the_items(db: Path, tmp_path: Path) -
     copy = tmp_path / "copy.db"
     copy.write_bytes(db.read_bytes())
     _, text, _ = run("evaluate", registry, "--year", "2020", "--as-of", "2020-02-15", "--db", copy)
-    assert ("观音桥街道：上年结转3项，本年新立0项，本年销号0项，未销号3项（其中已逾期3项），"
-            "销号率0.0%") in text
+    assert ("  观音桥街道\n    上年结转：3\n    本年新立：0\n    本年销号：0\n    未销号：3\n"
+            "    其中已逾期：3\n    销号率：0.0%\n") in text
     target = tmp_path / "evaluation.xlsx"
     status, _, err = run("evaluate", registry, "--year", "2020", "--as-of", "2020-02-15", "--db",
                          copy, "--format", "xlsx", "-o", target)

@@ -10,16 +10,14 @@ from typing import Any, TextIO
 
 from qianbai_rules.annual.facilities import Facility
 from qianbai_rules.annual.operators import OperatorFacilities
+from qianbai_rules.annual.paper import paper, words
 from qianbai_rules.annual.report import AnnualReport
-from qianbai_rules.annual.wording import notice, technical_note
 from qianbai_rules.core.jsontext import indented_json
 from qianbai_rules.io import writing
-from qianbai_rules.model.display import type_names
 from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.reports import render
 from qianbai_rules.reports.runview import parameter_names
 from qianbai_rules.rules.readings import tags
-from qianbai_rules.texts.formats import money_text, written_date
 from qianbai_rules.texts.labels import pair
 
 
@@ -45,16 +43,16 @@ def write_annual(report: AnnualReport, context: RunContext, target: str | None,
         write_evaluation(report, Path(target), context.lang)
         return
     ruleset, lang = context.compiled.ruleset, context.lang
-    values = render.run_context(
-        lang, report.header.as_json(), doc=report, types=type_names(lang),
-        chart=_chart(report),
-        tags=tags(ruleset.readings.values(), (r.id for r in ruleset.rules if r.subsidy)),
-        notice=notice(report, lang), tech=technical_note(report, lang),
-        about={"names": parameter_names(ruleset, lang)},  # the readings name parameters in words
-        as_of=written_date(report.header.as_of, lang),
-        money=lambda amount: money_text(amount, lang))
+    reading_tags = tags(ruleset.readings.values(), (r.id for r in ruleset.rules if r.subsidy))
+    names = parameter_names(ruleset, lang)  # the readings name parameters in words
+    outline = paper(report, words(lang, reading_tags, names))
+    if fmt == "docx":
+        from qianbai_rules.annual.word import word_document
+        writing.emit(word_document(outline, lang, report.header.as_of), target, out, binary=True)
+        return
     template = {"text": "text/annual.txt", "md": "md/annual.md"}.get(fmt, "html/annual.html")
-    rendered = render.render(template, values)
+    rendered = render.render(template, render.run_context(
+        lang, report.header.as_json(), paper=outline, kind=lambda b: type(b).__name__))
     data = render.to_pdf(rendered) if fmt == "pdf" else rendered.encode("utf-8")
     writing.emit(data, target, out, binary=fmt == "pdf")
 
@@ -86,28 +84,3 @@ def json_pieces(report: AnnualReport) -> Iterator[str]:
         yield "\n  ]" if entries else "]"
     yield "\n}\n"
 
-
-BAR = 18
-GAP = 8
-LABEL_WIDTH = 110
-SCALE = 110  # pixels per facility
-
-
-def _chart(report: AnnualReport) -> dict[str, Any]:
-    """Geometry of the progress chart (drawn as inline SVG by the template)."""
-    rows: list[dict[str, Any]] = []
-    kinds = list(report.district.by_type)
-    y = 0
-    for street in report.streets:
-        bars: list[dict[str, Any]] = []
-        for i, kind in enumerate(kinds):
-            target = street.targets.get(kind, 0)
-            done = street.completed.get(kind, 0)
-            bars.append({"kind": kind, "y": y + i * (BAR // 2 + 2), "target": target, "done": done,
-                         "target_width": target * SCALE, "done_width": done * SCALE})
-        rows.append({"street": street.street_town, "y": y, "bars": bars})
-        y += len(kinds) * (BAR // 2 + 2) + GAP
-    widest = max((b["target_width"] for r in rows for b in r["bars"]), default=SCALE)
-    widest = max(widest, max((b["done_width"] for r in rows for b in r["bars"]), default=0))
-    return {"rows": rows, "height": y + 20, "width": LABEL_WIDTH + widest + 60,
-            "label_width": LABEL_WIDTH, "bar": BAR // 2}

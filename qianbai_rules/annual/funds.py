@@ -161,18 +161,28 @@ class Funds:
                 "facilities": [f.as_json() for f in self.facilities]}
 
 
+def lottery_available(given: Sequence[FundLine] | None, year: int,
+                      lottery_fund: int | None) -> int:
+    """The welfare-lottery fund available for ``year``'s subsidies: ``lottery_fund``
+    (``--lottery-fund``) where it is given, else what the funds say was received of it in
+    the year, else nothing."""
+    if lottery_fund is not None:
+        return max(lottery_fund, 0)
+    return sum(line.received for line in given or ()
+               if line.year == year and line.source is FundSource.lottery_fund)
+
+
 def funds(evaluation: Evaluation, given: Sequence[FundLine] | None,
           lottery_fund: int) -> Funds:
     """The funds of the evaluated year (``given`` None: no funds given); ``lottery_fund``
-    is the fund available (``--lottery-fund``) where the funds give no line of it."""
+    is the welfare-lottery fund available (:func:`lottery_available`)."""
     year = evaluation.year
     mine = sorted((line for line in given or () if line.year == year),
                   key=lambda line: list(FundSource).index(line.source))
     built, run = evaluation.construction, evaluation.operating
     district = built.district + run.district
-    fund = [line.received for line in mine if line.source is FundSource.lottery_fund]
     owed = Owed(built.city + run.city, district,
-                min(sum(fund) if fund else max(lottery_fund, 0), district))
+                min(lottery_fund, district))
     lines = [FundsLine(line.budgeted, line.received, line.paid, line.level, line.source,
                        owed.of(line.source), line.note) for line in mine]
     by_level = [LevelFunds(level, FundAmounts.summed(of) if (of := [

@@ -55,8 +55,9 @@ def _rate(value: float | None, lang: Lang) -> str:
     return label("annual_funds.no_rate", lang) if value is None else percent(value, 1)
 
 
-def _comparison(found: Funds, lang: Lang) -> list[Block]:
-    """The totals in a sentence, what is owed, and each level's gap."""
+def _comparison(found: Funds, lang: Lang, readings: tuple[str, ...]) -> list[Block]:
+    """The totals in a sentence, what is owed (on the ``readings`` that split it), and each
+    level's gap."""
     blocks: list[Block] = []
     total, owed = found.total, found.owed
     if total is not None:
@@ -71,7 +72,7 @@ def _comparison(found: Funds, lang: Lang) -> list[Block]:
         year=found.year, total=money_text(owed.total, lang),
         city=money_text(owed.city, lang), district=money_text(owed.district, lang),
         lottery=money_text(owed.lottery_fund, lang),
-        pooled=money_text(owed.pooled_and_budget, lang))))
+        pooled=money_text(owed.pooled_and_budget, lang)), readings=readings))
     if total is None:
         return blocks
     for level in found.by_level:
@@ -100,8 +101,9 @@ def _facilities(found: Funds, lang: Lang) -> list[Block]:
                   caption=label("annual_funds.facilities_heading", lang))]
 
 
-def funds_blocks(report: AnnualReport, lang: Lang) -> list[Block]:
-    """The blocks of the report's 资金 part, in order."""
+def funds_blocks(report: AnnualReport, lang: Lang, readings: tuple[str, ...] = ()) -> list[Block]:
+    """The blocks of the report's 资金 part, in order; ``readings``: those the split of what
+    is owed between the welfare-lottery fund and the budget rests on."""
     found = report.funds
     if found is None:
         return []
@@ -112,4 +114,4 @@ def funds_blocks(report: AnnualReport, lang: Lang) -> list[Block]:
         blocks.append(Para(label("annual_funds.none_for_year", lang, year=found.year)))
     else:
         blocks.append(_lines_table(found, lang))
-    return [*blocks, *_comparison(found, lang), *_facilities(found, lang)]
+    return [*blocks, *_comparison(found, lang, readings), *_facilities(found, lang)]

@@ -52,14 +52,13 @@ def cells(report: AnnualReport, lang: Lang, lines: str) -> list[tuple[ProblemFac
     return rows
 
 
-def _numbered(sentences: Sequence[Drafted], key: str, lang: Lang) -> Items:
-    return Items(tuple(label("annual_problems.item", lang, n=n, text=s.text)
-                       for n, s in enumerate(sentences, 1)), key=key)
+def _numbered(sentences: Sequence[Drafted], key: str) -> Items:
+    return Items(tuple(s.text for s in sentences), key=key)
 
 
 def problems_blocks(report: AnnualReport, lang: Lang) -> list[Block]:
     """存在问题: the drafted problems, then the problem list."""
-    blocks: list[Block] = [_numbered(report.drafting.problems, "problems", lang)]
+    blocks: list[Block] = [_numbered(report.drafting.problems, "problems")]
     if not report.drafting.facilities:
         return [*blocks, Para(label("annual_problems.list_none", lang))]
     rows = tuple(TableRow(tuple("" if c is None else str(c) for c in values), key=p.id)
@@ -72,4 +71,4 @@ def problems_blocks(report: AnnualReport, lang: Lang) -> list[Block]:
 
 def suggestions_blocks(report: AnnualReport, lang: Lang) -> list[Block]:
     """下一步建议: one numbered item per drafted suggestion."""
-    return [_numbered(report.drafting.suggestions, "suggestions", lang)]
+    return [_numbered(report.drafting.suggestions, "suggestions")]

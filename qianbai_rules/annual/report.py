@@ -19,7 +19,7 @@ from qianbai_rules.annual.drafting import Drafting, drafted
 from qianbai_rules.annual.evaluation import ConstructionMoney, Evaluation, Money, cutoff
 from qianbai_rules.annual.exit_review import OperatorReview, exit_review
 from qianbai_rules.annual.facilities import Facility, facilities, open_items
-from qianbai_rules.annual.funds import Funds, funds
+from qianbai_rules.annual.funds import Funds, funds, lottery_available
 from qianbai_rules.annual.operators import OperatorFacilities, operators
 from qianbai_rules.annual.progress import (
     BuiltCompliant,
@@ -301,10 +301,11 @@ def _streets(evaluation: Evaluation) -> list[StreetProgress]:
 
 
 def _subsidies(evaluation: Evaluation, lottery_fund: int) -> Subsidies:
+    """The subsidies owed, the district's part met first from ``lottery_fund``."""
     built, run = evaluation.construction, evaluation.operating
     owed = built.district + run.district
     return Subsidies(replace(built), replace(run), Funding(
-        owed, min(max(lottery_fund, 0), owed), built.city + run.city, lottery_fund))
+        owed, min(lottery_fund, owed), built.city + run.city, lottery_fund))
 
 
 def _street_towns(evaluation: Evaluation) -> list[StreetTownFailures]:
@@ -316,13 +317,14 @@ def _street_towns(evaluation: Evaluation) -> list[StreetTownFailures]:
                                        key=lambda i: order(i[0]))]
 
 
-def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int,
+def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int | None,
                   before: Mapping[str, Any] | None, history: History | None,
                   funds_given: Sequence[FundLine] | None = None,
                   scheme: IndicatorScheme | None = None) -> AnnualReport:
     """The report of ``evaluation``; ``before`` is the previous year's stored evaluation."""
     lang = context.lang
     departments = evaluation.compiled.department_names
+    available = lottery_available(funds_given, evaluation.year, lottery_fund)
     listed = facilities(evaluation.facilities, evaluation.compiled, departments,
                         None if history is None else open_items(
                             history.stored_items(),
@@ -336,7 +338,7 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
         compliance=Compliance(evaluation.verdicts[Verdict.compliant.value],
                               evaluation.verdicts[Verdict.non_compliant.value],
                               evaluation.verdicts[Verdict.incomplete.value], evaluation.undated),
-        subsidies=_subsidies(evaluation, lottery_fund),
+        subsidies=_subsidies(evaluation, available),
         exit_review=evaluation.exit_review,
         exit_review_by_operator=exit_review(evaluation, lang),
         departments={departments[code](lang): dict(counts)
@@ -356,7 +358,7 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
         year_progress=year_progress(evaluation), late=late(evaluation),
         built_compliant=built_compliant(evaluation),
         facilities=listed, operators=operators(listed, type_names(lang)),
-        funds=funds(evaluation, funds_given, lottery_fund))
+        funds=funds(evaluation, funds_given, available))
     from qianbai_rules.annual.scoring import scored
     report = replace(report, score=scored(report, scheme, lang))
     report = drafted(report, evaluation, lang)

@@ -40,6 +40,15 @@ def _md(value: Any) -> Markup:
     return Markup(_MD_AUTOLINK.sub(r"\\\1\2\3", text))
 
 
+def _md_text(value: Any) -> Markup:
+    """:func:`_md`, with the hyphens inside a word (an id: QB-AREA-STATION) left as they
+    are: there they are no Markdown syntax."""
+    return Markup(_MD_WORD_HYPHEN.sub("-", str(_md(value))))
+
+
+_MD_WORD_HYPHEN = re.compile(r"(?<=\w)\\-(?=\w)")
+
+
 def finalize(value: Any) -> Any:
     """Every ``{{ value }}`` of every template passes here: text is made visible on one
     line, so that no record, file or rule text can move the cursor, retitle a terminal,
@@ -95,6 +104,7 @@ def environment() -> Environment:
     )
     env.filters["fill"] = fill
     env.filters["md"] = _md
+    env.filters["md_text"] = _md_text
     env.filters["yuan"] = formats.money
     env.filters["measure"] = formats.measure
     env.filters["percent"] = formats.percent
