@@ -192,10 +192,15 @@ def test_the_blocks_give_the_numbered_problems_then_the_problem_list() -> None:
     assert items.numbered and items.items == tuple(p.text for p in report.drafting.problems)
     assert table.key == "problem_facilities"
     assert [r.key for r in table.rows] == list(LISTED[2019])
-    assert table.header[:4] == ("序号", "设施编号", "设施名称", "责任街镇")
+    assert table.header == ("序号", "设施编号、设施名称", "责任街镇、设施类型", "运营主体",
+                            "评估结论", "未达标或需补充材料的必备项", "责任部门")
     row = dict(zip(table.header, table.rows[0].cells, strict=True))
-    assert row["未达标必备项"] == "QB-AREA-STATION 社区养老服务站建筑面积"
+    assert row["设施编号、设施名称"] == "JBR-DSB-S01\n大石坝街道石门社区养老服务站"
+    assert row["未达标或需补充材料的必备项"] == "未达标：QB-AREA-STATION 社区养老服务站建筑面积"
     assert row["责任部门"] == "区民政局" and row["评估结论"] == "不合规"
+    incomplete = dict(zip(table.header, table.rows[2].cells, strict=True))
+    assert incomplete["未达标或需补充材料的必备项"].startswith("需补充材料：QB-AREA-PER-CAPITA")
+    assert incomplete["责任部门"].split("\n")[:2] == ["区规划分局", "区民政局"]
     (suggested,) = suggestions_blocks(report, "zh")
     assert isinstance(suggested, Items) and len(suggested.items) == len(report.drafting.suggestions)
 

@@ -56,17 +56,37 @@ def _numbered(sentences: Sequence[Drafted], key: str) -> Items:
     return Items(tuple(s.text for s in sentences), key=key)
 
 
+def _paper_table(report: AnnualReport, lang: Lang) -> Table:
+    """The problem list as the report prints it: the workbook's cells, paired as the facility
+    annex pairs them (id and name, street and type) and the unmet and missing items in one
+    column, so that a page holds it."""
+    words = labels(lang)
+    AP, sep = words["annual_problems"], words["value"]["list_separator"]
+    col, lines = AP["col"], "\n"
+    named = [dict(zip(columns(report), values, strict=True))
+             for _, values in cells(report, lang, lines)]
+    header = (col["number"], f"{col['id']}{sep}{col['name']}", f"{col['street']}{sep}{col['type']}",
+              col["operator"], col["verdict"], col["items"], col["departments"],
+              *(col[c] for c in columns(report)[10:]))
+    rows = []
+    for p, v in zip(report.drafting.facilities, named, strict=True):
+        items = [f"{AP[lead]}{v[key]}" for key, lead in (("failed", "failed_lead"),
+                                                       ("missing", "missing_lead")) if v[key]]
+        shown = (v["number"], f"{v['id']}\n{v['name'] or ''}".strip(),
+                 f"{v['street']}\n{v['type']}", v["operator"], v["verdict"], lines.join(items),
+                 str(v["departments"]).replace(sep, lines), *(v[c] for c in columns(report)[10:]))
+        rows.append(TableRow(tuple("" if c is None else str(c) for c in shown), key=p.id))
+    numeric = (True, *(False,) * 6, *(c == "open_items" for c in columns(report)[10:]))
+    return Table("problem_facilities", header, tuple(rows), numeric,
+                 caption=label("annual_problems.list_caption", lang))
+
+
 def problems_blocks(report: AnnualReport, lang: Lang) -> list[Block]:
     """存在问题: the drafted problems, then the problem list."""
     blocks: list[Block] = [_numbered(report.drafting.problems, "problems")]
     if not report.drafting.facilities:
         return [*blocks, Para(label("annual_problems.list_none", lang))]
-    rows = tuple(TableRow(tuple("" if c is None else str(c) for c in values), key=p.id)
-                 for p, values in cells(report, lang, label("annual_problems.item_separator",
-                                                            lang)))
-    numeric = tuple(c in ("number", "open_items") for c in columns(report))
-    return [*blocks, Table("problem_facilities", header(report, lang), rows, numeric,
-                           caption=label("annual_problems.list_caption", lang))]
+    return [*blocks, _paper_table(report, lang)]
 
 
 def suggestions_blocks(report: AnnualReport, lang: Lang) -> list[Block]:
