@@ -1,4 +1,5 @@
-"""The commands the inspection-cycle documents show run as a new user would run them.
+"""The commands the inspection-cycle documents and the annual evaluation guide show run as a
+new user would run them.
 
 Every ``sh`` block of ``docs/inspection-cycle.md``, ``docs/en/inspection-cycle.md`` and the
 inspection section of ``examples/README.md`` is run in order in a fresh folder that holds a
@@ -100,3 +101,14 @@ def test_the_examples_readme_cycle_runs_with_the_status_its_table_states(
         assert "Traceback" not in stderr, (argv, stderr)
         assert status == stated, (argv, status, stderr)
     assert (tmp_path / "重新生成.pdf").read_bytes() == (tmp_path / "检查意见书.pdf").read_bytes()
+
+
+@pytest.mark.parametrize("doc", ["docs/annual-evaluation.md", "docs/en/annual-evaluation.md"])
+def test_every_command_of_the_annual_evaluation_guide_runs_with_its_stated_status(
+        doc: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = blocks((ROOT / doc).read_text(encoding="utf-8"))
+    assert [b.stated for b in found] == [0, 0, 0]
+    shutil.copytree(ROOT / "examples", tmp_path / "ex")
+    run_blocks(found, tmp_path, monkeypatch)
+    written = [Path(argv[argv.index("-o") + 1]) for b in found for argv in b.commands]
+    assert len(written) == 7 and all((tmp_path / w).stat().st_size > 10_000 for w in written)

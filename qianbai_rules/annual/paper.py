@@ -186,8 +186,14 @@ def _technical(report: AnnualReport, w: Words) -> Part:
     T = w.L["annual"]["tech"]
     facts = Table("technical", ("", ""), tuple(TableRow((k, v)) for k, v in note.facts))
     parameters = Table("parameters", (T["parameter"], T["value"], T["since"]),
-                       tuple(TableRow((p["name"], p["value"], p["since"]), key=p["name"])
-                             for p in note.parameters), (False, True, False))
+                       tuple(TableRow((_parameter(p["name"], w), p["value"], p["since"]),
+                                      key=p["name"]) for p in note.parameters),
+                       (False, True, False))
     return Part("technical", w.L["annual_paper"]["annex_technical"],
                 (facts, Para(note.parameters_heading, small=True), parameters), new_page=True)
 
+
+def _parameter(name: str, w: Words) -> str:
+    """A parameter in words, its key below it (what the rules and the readings call it)."""
+    said = w.names.get(name)
+    return f"{said}\n{name}" if said and said != name else name
