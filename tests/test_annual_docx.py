@@ -73,7 +73,7 @@ def test_every_facility_of_the_registry_has_its_row_with_its_verdict_and_money(
         if r.operating_status == "eligible":
             assert row[6] == money(r.operating_amount), r.id
     gjt = next(row for row in body if row[0].startswith("JBR-GJT-D01"))
-    assert gjt[5] == "1,900,000（2019年度）" and gjt[4] == "合规"
+    assert gjt[5] == "1,900,000\n（2019年度）" and gjt[4] == "合规"
 
 
 def test_the_headings_follow_the_outline() -> None:

@@ -66,7 +66,7 @@ def _expected_rows(facility: dict[str, Any]) -> tuple[str, str, str]:
     built, run = facility["construction_subsidy"], facility["operating_subsidy"]
     construction = "" if built["status"] is None else status[built["status"]]
     if built["status"] == "eligible":
-        construction = f"{money(built['amount'])}（{built['year']}年度）"
+        construction = f"{money(built['amount'])}\n（{built['year']}年度）"
     operating = "" if run["status"] is None else status[run["status"]]
     if run["status"] == "eligible":
         operating = money(run["amount"])

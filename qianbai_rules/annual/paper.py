@@ -162,7 +162,7 @@ def _facilities(report: AnnualReport, w: Words) -> Block:
             verdict.append(AF["departments"] + L["punct"]["colon"] + sep.join(f.departments))
         built = "" if r.construction_status is None else status[r.construction_status]
         if r.construction_status == "eligible":
-            built = money(r.construction_amount) + L["punct"]["open"] + fill(
+            built = money(r.construction_amount) + "\n" + L["punct"]["open"] + fill(
                 AF["year"], {"year": r.construction_year}) + L["punct"]["close"]
         run = "" if r.operating_status is None else status[r.operating_status]
         if r.operating_status == "eligible":

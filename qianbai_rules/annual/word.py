@@ -5,16 +5,27 @@ what an official edits before sealing holds what the HTML shows."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.shared import Pt
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import Table as WordTable
 
 from qianbai_rules.annual.blocks import Block, Chart, Items, Paper, Para, Part, Signature, Table
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.reports.docx_base import Word
 from qianbai_rules.texts.labels import labels
 
-WIDE = 5  # columns beyond which a table is set in smaller type
+WIDE, WIDER = 5, 8  # columns beyond which a table is set in smaller type, then smaller still
+BODY_POINTS = 12  # the body's type (docx_base.Word)
+TEXT_WIDTH_MM = 160  # A4 less the margins (docx_base.Word)
+MARGIN_MM, NARROW_MARGIN_MM = 1.9, 1.0  # either side of a cell's text: Word's, the widest's
+NARROWEST, WIDEST = 6, 20  # what a column asks, in half-width characters, bounded
+HEADER = 8  # what a header asks of its column's width, at most
+HALF_WIDTH_EM = 0.55  # a digit or Latin letter of the body fonts, in ems (a little over)
+MM_PER_POINT = 25.4 / 72
 
 
 def word_document(paper: Paper, lang: Lang, on: dt.date) -> bytes:
@@ -81,7 +92,8 @@ def _table(word: Word, table: Table, L: dict[str, object]) -> None:
     word.table(header, [row.cells for row in table.rows])
     made = word.doc.tables[-1]
     offset = 0 if header is None else 1
-    small = len(table.header) > WIDE  # a wide table in smaller type, so its cells keep words
+    columns = len(table.header)
+    points = 8 if columns > WIDER else 9 if columns > WIDE else BODY_POINTS  # cells keep words
     for index, row in enumerate(made.rows):
         source = table.rows[index - offset] if index >= offset else None
         for cell, right in zip(row.cells, table.aligned(), strict=True):
@@ -91,5 +103,55 @@ def _table(word: Word, table: Table, L: dict[str, object]) -> None:
                 for run in paragraph.runs:
                     if source is not None and source.total:
                         run.bold = True
-                    if small:
-                        run.font.size = Pt(9)
+                    if points != BODY_POINTS:
+                        run.font.size = Pt(points)
+    if columns > WIDER:
+        _narrow_margins(made)
+    _widths(made, table, points, NARROW_MARGIN_MM if columns > WIDER else MARGIN_MM)
+
+
+def _widths(made: WordTable, table: Table, points: float, margin_mm: float) -> None:
+    """Column widths: a column of amounts, rates or dates as wide as its longest line, so
+    that none is broken over two lines; the rest of the page shared by the other columns
+    as their longest lines ask (within bounds), a long name wrapping; a header wraps at a
+    few characters rather than widen its column."""
+    body = [row.cells for row in table.rows]
+    if not body:
+        return
+    per_character = points * HALF_WIDTH_EM * MM_PER_POINT
+    asked = [min(max(NARROWEST, min(_longest(table.header[i]), HEADER),
+                     *(_longest(row[i]) for row in body)), WIDEST)
+             for i in range(len(body[0]))]
+    numeric = table.aligned()
+    kept = [a * per_character + 2 * margin_mm if n else 0.0
+            for a, n in zip(asked, numeric, strict=True)]
+    left = TEXT_WIDTH_MM - sum(kept)
+    shared = sum(a for a, n in zip(asked, numeric, strict=True) if not n)
+    if left < shared * per_character / 2:  # no room to keep the amounts whole: share all
+        kept, left, shared = [0.0] * len(asked), TEXT_WIDTH_MM, sum(asked)
+    widths = [Mm(k if k else left * a / shared) for k, a in zip(kept, asked, strict=True)]
+    made.autofit = False
+    for column, width in zip(made.columns, widths, strict=True):
+        column.width = width  # the table's grid, which LibreOffice lays out by
+    for row in made.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width  # each cell's, which Word lays out by
+
+
+def _longest(text: str) -> int:
+    """The width of a cell's longest line in half-width characters (a Chinese character
+    is two)."""
+    return max(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+               for line in text.split("\n"))
+
+
+def _narrow_margins(made: WordTable) -> None:
+    """Cell margins of 1 mm (Word's default is 1.9 mm), so that a table of many amounts
+    fits the page without breaking them."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(round(NARROW_MARGIN_MM / MM_PER_POINT * 20)))  # twips
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    made._tbl.tblPr.append(margins)
