@@ -46,4 +46,4 @@ def example_report(year: int, lang: Lang = "zh", engine: str = "plain",
     funds = run_funds(None, [str(REGISTRY)]) if funds_sheet else None
     scheme, _ = scheme_for(None, plan.types)  # the shipped example, as evaluate applies it
     return annual_report(evaluation, context, lottery_fund, None, None,
-                         None if funds is None else funds.lines, scheme), context
+                         None if funds is None else funds.given(), scheme), context

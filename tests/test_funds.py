@@ -6,6 +6,7 @@ report's blocks."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from dataclasses import replace
@@ -247,3 +248,14 @@ def test_the_hand_count_in_the_figures_document_is_the_one_tested() -> None:
             HAND[year]["funds.execution_rate"])
         report, _ = example_report(year)
         assert report.funds is not None and int(owed) == report.funds.owed.total
+
+
+def test_the_report_names_the_file_the_funds_came_from_and_its_fingerprint() -> None:
+    digest = hashlib.sha256(REGISTRY.read_bytes()).hexdigest()
+    found = _evaluated(REGISTRY, 2019)["funds"]
+    assert (found["file"], found["sha256"]) == ("jiangbei-registry.xlsx", digest)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["evaluate", str(REGISTRY), "--year", "2019"], out, err) == 0, err.getvalue()
+    assert f"资金数据文件：jiangbei-registry.xlsx（指纹sha256:{digest}）" in out.getvalue()
+    without = _evaluated(REGISTRY.with_suffix(".csv"), 2019)["funds"]
+    assert (without["given"], without["file"], without["sha256"]) == (False, None, None)

@@ -19,13 +19,14 @@ receipt or payment is invented: ``given`` is false and the amounts are None.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from qianbai_rules.annual.evaluation import Evaluation
 from qianbai_rules.annual.progress import completion_rate
-from qianbai_rules.model.funds import FundLevel, FundLine, FundSource
+from qianbai_rules.model.funds import FundLevel, FundsGiven, FundSource
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,8 @@ class Funds:
     by_level: list[LevelFunds]
     owed: Owed
     facilities: list[FacilityPayment]
+    file: str | None = None  # the file the funds were read from (its name), and its SHA-256
+    sha256: str | None = None
 
     @property
     def total(self) -> FundAmounts | None:
@@ -153,7 +156,8 @@ class Funds:
 
     def as_json(self) -> dict[str, Any]:
         total = self.total
-        return {"year": self.year, "given": self.given,
+        return {"year": self.year, "given": self.given, "file": self.file,
+                "sha256": self.sha256,
                 "lines": [line.as_json() for line in self.lines],
                 "by_level": [level.as_json() for level in self.by_level],
                 "total": None if total is None else total.as_json(),
@@ -161,23 +165,23 @@ class Funds:
                 "facilities": [f.as_json() for f in self.facilities]}
 
 
-def lottery_available(given: Sequence[FundLine] | None, year: int,
+def lottery_available(given: FundsGiven | None, year: int,
                       lottery_fund: int | None) -> int:
     """The welfare-lottery fund available for ``year``'s subsidies: ``lottery_fund``
     (``--lottery-fund``) where it is given, else what the funds say was received of it in
     the year, else nothing."""
     if lottery_fund is not None:
         return max(lottery_fund, 0)
-    return sum(line.received for line in given or ()
+    return sum(line.received for line in (given.lines if given else ())
                if line.year == year and line.source is FundSource.lottery_fund)
 
 
-def funds(evaluation: Evaluation, given: Sequence[FundLine] | None,
+def funds(evaluation: Evaluation, given: FundsGiven | None,
           lottery_fund: int) -> Funds:
     """The funds of the evaluated year (``given`` None: no funds given); ``lottery_fund``
     is the welfare-lottery fund available (:func:`lottery_available`)."""
     year = evaluation.year
-    mine = sorted((line for line in given or () if line.year == year),
+    mine = sorted((line for line in (given.lines if given else ()) if line.year == year),
                   key=lambda line: list(FundSource).index(line.source))
     built, run = evaluation.construction, evaluation.operating
     district = built.district + run.district
@@ -192,4 +196,6 @@ def funds(evaluation: Evaluation, given: Sequence[FundLine] | None,
         FacilityPayment(r.id, r.name, r.street_town, r.construction_year,
                         r.construction_amount, r.construction_paid, r.construction_owed,
                         r.construction_overpaid)
-        for r in evaluation.facilities if r.construction_paid is not None])
+        for r in evaluation.facilities if r.construction_paid is not None],
+        None if given is None else PurePath(given.file).name,
+        None if given is None else given.sha256)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -42,7 +42,7 @@ from qianbai_rules.annual.rectification import (
 from qianbai_rules.compile.compiled import Verdict
 from qianbai_rules.history.store import History
 from qianbai_rules.model.display import type_names
-from qianbai_rules.model.funds import FundLine
+from qianbai_rules.model.funds import FundsGiven
 from qianbai_rules.pipeline.context import RunContext
 from qianbai_rules.reports.model import RejectedEntry, RunHeader
 from qianbai_rules.reports.output import run_header
@@ -319,7 +319,7 @@ def _street_towns(evaluation: Evaluation) -> list[StreetTownFailures]:
 
 def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int | None,
                   before: Mapping[str, Any] | None, history: History | None,
-                  funds_given: Sequence[FundLine] | None = None,
+                  funds_given: FundsGiven | None = None,
                   scheme: IndicatorScheme | None = None) -> AnnualReport:
     """The report of ``evaluation``; ``before`` is the previous year's stored evaluation."""
     lang = context.lang

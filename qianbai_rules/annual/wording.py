@@ -64,6 +64,12 @@ def technical_note(report: AnnualReport, lang: Lang) -> TechnicalNote:
         (said("engine"), header.engine),
         (said("version"), f"qianbai-rules {header.version}"),
     ]
+    if report.funds is not None and report.funds.file is not None:  # where the funds came from
+        digest = report.funds.sha256
+        facts.append((label("annual_funds.tech", lang), said(
+            "plan_value", file=report.funds.file,
+            fingerprint=label("annual_funds.unreadable", lang) if digest is None
+            else f"sha256:{digest}")))
     if report.score is not None:  # whose indicator scheme scored the evaluation
         scheme = report.score.scheme
         facts.append((label("annual_score.tech", lang), label(

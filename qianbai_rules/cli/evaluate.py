@@ -101,7 +101,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 keep=lambda result: built_by(result.record, day)))
         evaluation = evaluate_year(results_, plan, compiled, year, previous)
         report = annual_report(evaluation, context, args.lottery_fund, before, history,
-                               None if funds is None else funds.lines, scheme)
+                               None if funds is None else funds.given(), scheme)
         if history is not None:
             history.store_evaluation(year, compiled, plan.fingerprint, without_lists(report))
         write_annual(report, context, args.output, out)

@@ -14,6 +14,7 @@ others are used. Decisions (docs: the funds file):
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from qianbai_rules.io.registry import FUNDS_SHEETS, read_xlsx
 from qianbai_rules.io.sources import RawRecord, file_problem, read_bytes
 from qianbai_rules.io.xlsx import WorkbookReader
 from qianbai_rules.io.xmlparts import WorkbookError
-from qianbai_rules.model.funds import FundLevel, FundLine, FundSource
+from qianbai_rules.model.funds import FundLevel, FundLine, FundsGiven, FundSource
 from qianbai_rules.model.quoting import shown
 from qianbai_rules.model.validation import column_letters, did_you_mean
 from qianbai_rules.texts.formats import listing, money
@@ -54,6 +55,15 @@ class FundsRead:
     lines: list[FundLine] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    source: str = ""
+
+    def given(self) -> FundsGiven:
+        """The rows read, with the file they came from and its fingerprint."""
+        try:
+            digest: str | None = hashlib.sha256(Path(self.source).read_bytes()).hexdigest()
+        except OSError:
+            digest = None
+        return FundsGiven(self.lines, self.source, digest)
 
 
 def field_label(name: str) -> Text:
@@ -87,7 +97,7 @@ def has_funds_sheet(source: str) -> bool:
 
 def read_funds(source: str) -> FundsRead:
     """Every row of a funds file (YAML, CSV in UTF-8 or GB18030, XLSX), checked."""
-    found = FundsRead()
+    found = FundsRead(source=source)
     first: dict[tuple[int, FundLevel, FundSource], str] = {}
     rows = 0
     for row in _rows(source):

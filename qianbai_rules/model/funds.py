@@ -8,6 +8,7 @@ and budget (统筹资金和财政预算资金), which pay the rest. A source bel
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -45,3 +46,13 @@ class FundLine:
     @property
     def key(self) -> tuple[int, FundLevel, FundSource]:
         return self.year, self.level, self.source
+
+
+@dataclass(frozen=True)
+class FundsGiven:
+    """The funds a run was given: the rows that passed their checks, and the file they were
+    read from (its SHA-256 None when it could not be read again to take it)."""
+
+    lines: Sequence[FundLine]
+    file: str
+    sha256: str | None
