@@ -19,15 +19,15 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from qianbai_rules.annual.blocks import Para, Table
-from qianbai_rules.annual.figures import by_subject, figures, names
+from qianbai_rules.annual.figures import Unit, by_subject, figures, names
 from qianbai_rules.annual.score_paper import score_blocks
-from qianbai_rules.annual.scoring import half_up, score_figures, scored
+from qianbai_rules.annual.scoring import half_up, points, score_figures, scored
 from qianbai_rules.annual.workbook import write_evaluation
 from qianbai_rules.core.limits import MAX_RULE_FILE_BYTES
 from qianbai_rules.core.problems import RulesError
 from qianbai_rules.core.resources import rules_dir
 from qianbai_rules.core.yamlio import load_yaml
-from qianbai_rules.rules.indicators import IndicatorScheme, load_scheme, shipped_scheme
+from qianbai_rules.rules.indicators import IndicatorScheme, ScoringRule, load_scheme, shipped_scheme
 from qianbai_rules.rules.plan import TYPES
 from qianbai_rules.rules.ruleset import fingerprint
 from tests.annual_example import example_report
@@ -249,3 +249,25 @@ def test_the_workbook_has_a_score_sheet_of_numbers_to_sort_and_filter(tmp_path: 
     said = {r[0]: r[1] for r in rows[10:]}
     assert said["评价等级"] == "良" and said["制定单位"] == "本系统（示例，非主管部门制定）"
     assert "本指标体系为示例" in said["示例"]
+
+
+@pytest.mark.parametrize(("rule", "value", "expected"), [
+    (ScoringRule("deduct", per_unit=Fraction(5)), Fraction(-3), Fraction(10)),
+    (ScoringRule("deduct", per_unit=Fraction(5)), Fraction(3), Fraction(0)),
+    (ScoringRule("proportional", target=Fraction(1, 2)), Fraction(3), Fraction(10)),
+    (ScoringRule("proportional", target=Fraction(1)), Fraction(-1), Fraction(0)),
+])
+def test_no_figure_scores_below_0_or_above_the_weight(rule: ScoringRule, value: Fraction,
+                                                      expected: Fraction) -> None:
+    # a negative count to deduct for (funds paid beyond receipts leave funds.unspent < 0)
+    assert points(rule, Fraction(10), value) == expected
+
+
+def test_a_ratio_scores_as_it_is_shown_rounded_half_up_to_four_places() -> None:
+    # 24,999 of 200,000 is 0.124995: shown as 12.5%, it scores 10 × 0.125 = 1.25 → 1.3, as
+    # the rate figure of the same measure does
+    score = score_figures({"funds.received": 24_999, "funds.budgeted": 200_000},
+                          {"funds.received": Unit.yuan, "funds.budgeted": Unit.yuan},
+                          load_scheme(shipped_scheme(), KNOWN), "zh")
+    (row,) = [r for r in score.indicators if r.indicator.id == "PROC-FUNDS-ARRIVAL"]
+    assert (row.value, row.score) == (Fraction("0.125"), Fraction("1.3"))

@@ -29,8 +29,8 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9]|[A-Za-z]")
 IDS = re.compile(r"^(QB|RD)(-[A-Z0-9]+)+$")
 UNITS = {"m"}  # m² (the ² is not ASCII)
 NOTE = "技术附注"
-TECHNICAL = re.compile(r"^(sha256|[0-9a-f]{16,}|durable|plain|[a-z_]+(\.[a-z_0-9]+)+|[a-z0-9-]+\.yaml"
-                       r"|jiangbei-qianbai-\d+|qianbai-rules)$")
+TECHNICAL = re.compile(r"^(sha256|[0-9a-f]{16,}|durable|plain|[a-z_]+(\.[a-z_0-9]+)+"
+                       r"|[a-z0-9-]+\.(yaml|xlsx|csv)|jiangbei-qianbai-\d+|qianbai-rules)$")
 RULESET = load_ruleset(rules_dir())
 # what the 技术附注 exists to hold besides: the parameters' values as the rule files write them
 VALUES = {str(v.value) for p in RULESET.parameters.values() for v in p.values}

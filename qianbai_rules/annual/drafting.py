@@ -61,6 +61,7 @@ class _Draft:
     kind: str
     figures: tuple[str, ...]
     slots: Mapping[str, object]  # of the problem's sentence and of its suggestion
+    wording: str = ""  # the sentences' label, where it is not the kind's
 
 
 class _Facts:
@@ -183,7 +184,13 @@ def _money(facts: _Facts) -> Iterator[_Draft]:
         if values.get(name):
             slots = {"year": report.year, "amount": facts.money(name),
                      "finance": facts.finance, "lead": facts.lead}
-            yield _Draft(f"construction_{kind}", (name,), slots)
+            unrecorded = "subsidies.construction.unrecorded"
+            if kind == "owed" and values.get(unrecorded):  # owed as far as nothing is said
+                yield _Draft("construction_owed", (name, unrecorded),
+                             {**slots, "unrecorded": facts.n(unrecorded)},
+                             "construction_owed_unrecorded")
+            else:
+                yield _Draft(f"construction_{kind}", (name,), slots)
     unspent, rate = values.get("funds.unspent"), values.get("funds.execution_rate")
     if isinstance(unspent, int) and unspent > 0 and rate is not None and rate < 1:
         slots = {"amount": facts.money("funds.unspent"), "rate": percent(rate, 1),
@@ -219,7 +226,8 @@ def sentences(report: AnnualReport, departments: Mapping[str, str],
     drafts = _drafts(facts)
 
     def drafted(part: str) -> list[Drafted]:
-        return [Drafted(d.kind, label(f"annual_problems.{part}.{d.kind}", lang, **d.slots),
+        return [Drafted(d.kind, label(f"annual_problems.{part}.{d.wording or d.kind}", lang,
+                                      **d.slots),
                         {n: facts.values[n] for n in d.figures}) for d in drafts]
     return drafted("problem"), drafted("suggestion")
 

@@ -96,8 +96,14 @@ class ConstructionMoney(Money):
     approved_facilities: int = 0
     paid_facilities: int = 0  # facilities whose record says what was paid
     paid: int = 0
-    owed: int = 0
+    owed: int = 0  # a facility whose record says nothing of a payment counts as unpaid
     overpaid: int = 0
+    unrecorded: int = 0  # facilities with an amount due whose record says nothing paid
+
+    @property
+    def recorded_paid(self) -> int | None:
+        """What was paid, as far as the registry says: None when no record says it."""
+        return self.paid if self.paid_facilities else None
 
     def add_one_off(self, outcome: SubsidyOutcome) -> None:
         facts, money = outcome.construction, outcome.settlement()
@@ -108,6 +114,8 @@ class ConstructionMoney(Money):
             if money.paid is not None:
                 self.paid_facilities += 1
                 self.paid += money.paid
+            elif money.due:
+                self.unrecorded += 1
             self.owed += money.owed or 0
             self.overpaid += money.overpaid or 0
         self.add(outcome, "total", None)

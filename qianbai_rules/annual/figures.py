@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from qianbai_rules.annual.progress import completion_rate
+from qianbai_rules.annual.rates import completion_rate
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.texts.labels import label
 
@@ -79,19 +79,23 @@ def _money() -> Iterator[tuple[str, Unit, Path]]:
         for key in ("total", "city", "district", "facilities", "undetermined"):
             unit = Unit.count if key in ("facilities", "undetermined") else Unit.yuan
             yield f"subsidies.{kind}.{key}", unit, ("subsidies", kind, key)
-    for key in ("standard", "paid", "owed", "overpaid", "paid_facilities"):
-        unit = Unit.count if key == "paid_facilities" else Unit.yuan
+    for key in ("standard", "owed", "overpaid", "paid_facilities", "unrecorded"):
+        unit = Unit.count if key in ("paid_facilities", "unrecorded") else Unit.yuan
         yield f"subsidies.construction.{key}", unit, ("subsidies", "construction", key)
+    # unknown (not 0) when no record says what was paid: a rate of it is then not scored
+    yield "subsidies.construction.paid", Unit.yuan, ("subsidies", "construction",
+                                                     "recorded_paid")
     for key in ("district_owed", "lottery_fund", "pooled_and_budget", "city",
                 "lottery_fund_available", "lottery_fund_unused"):
         yield f"funding.{key}", Unit.yuan, ("subsidies", "funding", key)
 
 
 def _funds() -> Iterator[tuple[str, Unit, Path]]:
-    """The year's funds in total (None without funds given for the year: funds.py)."""
+    """The year's funds in total (None without funds given for the year, or with rows of
+    them refused: funds.py)."""
     for key in ("budgeted", "received", "paid", "unspent", "arrival_rate", "execution_rate"):
         yield f"funds.{key}", Unit.rate if key.endswith("rate") else Unit.yuan, \
-            ("funds", "total", key)
+            ("funds", "counted", key)
     yield "funds.gap", Unit.yuan, ("funds", "gap")
 
 

@@ -25,7 +25,7 @@ from pathlib import PurePath
 from typing import Any
 
 from qianbai_rules.annual.evaluation import Evaluation
-from qianbai_rules.annual.progress import completion_rate
+from qianbai_rules.annual.rates import completion_rate
 from qianbai_rules.model.funds import FundLevel, FundsGiven, FundSource
 
 
@@ -144,20 +144,31 @@ class Funds:
     facilities: list[FacilityPayment]
     file: str | None = None  # the file the funds were read from (its name), and its SHA-256
     sha256: str | None = None
+    refused: int = 0  # rows of the file refused: the funds are incomplete
 
     @property
     def total(self) -> FundAmounts | None:
         return FundAmounts.summed(self.lines) if self.lines else None
 
     @property
+    def counted(self) -> FundAmounts | None:
+        """The total as the evaluation's figures count it (indicators, drafted problems):
+        None when rows were refused, as the funds are then incomplete."""
+        return None if self.refused else self.total
+
+    @property
     def gap(self) -> int | None:
-        total = self.total
-        return None if total is None else self.owed.total - total.paid
+        """What is owed less what was paid, over both levels; None unless both have rows
+        (a level without rows is not a level that paid nothing) and none was refused."""
+        total = self.counted
+        if total is None or any(level.amounts is None for level in self.by_level):
+            return None
+        return self.owed.total - total.paid
 
     def as_json(self) -> dict[str, Any]:
         total = self.total
         return {"year": self.year, "given": self.given, "file": self.file,
-                "sha256": self.sha256,
+                "sha256": self.sha256, "refused": self.refused,
                 "lines": [line.as_json() for line in self.lines],
                 "by_level": [level.as_json() for level in self.by_level],
                 "total": None if total is None else total.as_json(),
@@ -198,4 +209,4 @@ def funds(evaluation: Evaluation, given: FundsGiven | None,
                         r.construction_overpaid)
         for r in evaluation.facilities if r.construction_paid is not None],
         None if given is None else PurePath(given.file).name,
-        None if given is None else given.sha256)
+        None if given is None else given.sha256, 0 if given is None else given.refused)

@@ -108,6 +108,8 @@ def funds_blocks(report: AnnualReport, lang: Lang, readings: tuple[str, ...] = (
     if found is None:
         return []
     blocks: list[Block] = []
+    if found.refused:
+        blocks.append(Para(label("annual_funds.refused_line", lang, count=found.refused)))
     if not found.given:
         blocks.append(Para(label("annual_funds.none_given", lang)))
     elif not found.lines:

@@ -8,12 +8,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from qianbai_rules.annual.evaluation import Evaluation
+from qianbai_rules.annual.rates import completion_rate
 from qianbai_rules.annual.rectification import street_order
 from qianbai_rules.annual.targets import BUILT_KEYS
-
-
-def completion_rate(done: int, target: int) -> float | None:
-    return round(done / target, 4) if target else None
 
 
 @dataclass(frozen=True)

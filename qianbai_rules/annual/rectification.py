@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from qianbai_rules.annual.rates import completion_rate
 from qianbai_rules.compile.compiled import CompiledRuleset, Status, Verdict
 from qianbai_rules.core.problems import Lang, Text
 from qianbai_rules.history.rectification import Stored
@@ -45,7 +46,7 @@ class ItemCounts:
     @property
     def closure_rate(self) -> float | None:
         due = self.carried_over + self.opened
-        return round(self.closed / due, 4) if due else None
+        return completion_rate(self.closed, due)
 
     def add(self, stored: Stored, first: dt.date, cutoff: dt.date) -> None:
         item = stored.item

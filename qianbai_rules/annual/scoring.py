@@ -124,19 +124,26 @@ def _exact(value: FigureValue) -> Fraction | None:
 
 def measured(indicator: Indicator, found: Mapping[str, FigureValue]) -> Fraction | None:
     """The indicator's value: its formula over the figures ``found``; None where a figure
-    is unknown or a ratio's denominator is 0."""
+    is unknown or a ratio's denominator is 0. A ratio is a rate as the figures give rates
+    (four places, half up), so that it scores as it is shown and as the rate figure of the
+    same measure would."""
     parts = [_exact(found.get(name)) for name in indicator.formula.names]
     known = [p for p in parts if p is not None]
     if len(known) < len(parts):
         return None
     kind = indicator.formula.kind
     if kind == "ratio":
-        return None if known[1] == 0 else known[0] / known[1]
+        return None if known[1] == 0 else half_up(known[0] / known[1], RATE_PLACES)
     return sum(known, Fraction(0))
 
 
 def points(rule: ScoringRule, weight: Fraction, value: Fraction) -> Fraction:
-    """The score of ``value`` under ``rule``, exact (not rounded)."""
+    """The score of ``value`` under ``rule``, exact (not rounded): never below 0 nor above
+    the weight, whatever the figure (a negative count to deduct for scores no bonus)."""
+    return min(max(_points(rule, weight, value), Fraction(0)), weight)
+
+
+def _points(rule: ScoringRule, weight: Fraction, value: Fraction) -> Fraction:
     if rule.kind == "proportional":
         assert rule.target is not None
         return weight * min(max(value, Fraction(0)) / rule.target, Fraction(1))

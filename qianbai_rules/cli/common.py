@@ -208,7 +208,8 @@ def policy(args: argparse.Namespace, err: TextIO) -> writing.OutputPolicy | None
         Path(name).resolve() for name in (getattr(args, "inspection", None),
                                           getattr(args, "attestations", None),
                                           getattr(args, "waivers", None),
-                                          getattr(args, "indicators", None)) if name)
+                                          getattr(args, "indicators", None),
+                                          getattr(args, "funds", None)) if name)
     plan = getattr(args, "plan", None)
     sealed = frozenset(p for p in (rules_dir(), templates_dir(), args.rules) if p)
     policy = writing.OutputPolicy(args.force, reads | ({Path(plan)} if plan else set()),

@@ -63,7 +63,7 @@ class FundsRead:
             digest: str | None = hashlib.sha256(Path(self.source).read_bytes()).hexdigest()
         except OSError:
             digest = None
-        return FundsGiven(self.lines, self.source, digest)
+        return FundsGiven(self.lines, self.source, digest, len(self.problems))
 
 
 def field_label(name: str) -> Text:

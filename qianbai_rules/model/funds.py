@@ -56,3 +56,4 @@ class FundsGiven:
     lines: Sequence[FundLine]
     file: str
     sha256: str | None
+    refused: int = 0  # rows refused: the funds are then incomplete

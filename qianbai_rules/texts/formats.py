@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any, Final
 
@@ -146,7 +147,8 @@ def percent(fraction: float | None, digits: int = 0) -> str:
     :data:`NO_AMOUNT` when it is not known (no target to measure against)."""
     if fraction is None:
         return NO_AMOUNT
-    return f"{fraction * 100:.{digits}f}%"
+    shown = (Decimal(repr(fraction)) * 100).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    return f"{shown}%"  # half up, as a hand count (and a spreadsheet) rounds 81.25% to 81.3%
 
 
 def change(delta: int | None) -> str:
