@@ -64,6 +64,8 @@ def test_dates_shares_durations_and_lists() -> None:
     assert formats.percent(0.456) == "46%"
     assert formats.percent(0.4286, 1) == "42.9%"
     assert formats.percent(None, 1) == "—"
+    assert formats.percent(0.8125, 1) == "81.3%"  # half up, as a spreadsheet shows 0.8125
+    assert formats.percent(0.0625, 1) == "6.3%" and formats.percent(0.125) == "13%"
     assert [formats.change(d) for d in (2, -1, 0, None)] == ["+2", "-1", "+0", "—"]
     assert formats.duration(3725.4) == "1:02:05"
     assert formats.rate(12345.6) == "12,346"
@@ -96,3 +98,9 @@ def test_a_negated_condition_is_worded_in_the_language_of_the_report() -> None:
 def test_an_amount_in_running_text_is_in_wan_yuan_where_exact(value: int | None, lang: Lang,
                                                               shown: str) -> None:
     assert formats.money_text(value, lang) == shown
+
+
+def test_a_rate_is_four_places_rounded_half_up() -> None:
+    from qianbai_rules.annual.rates import completion_rate
+    assert completion_rate(1, 32) == 0.0313  # 0.03125: half even would give 0.0312
+    assert completion_rate(16, 17) == 0.9412 and completion_rate(3, 0) is None
