@@ -97,6 +97,7 @@ class Owed:
     city: int
     district: int
     lottery_fund: int  # of the district's part, met from the fund's receipts first
+    fund_known: bool = True  # False: nothing says what the fund had (none is counted)
 
     @property
     def pooled_and_budget(self) -> int:
@@ -112,7 +113,8 @@ class Owed:
 
     def as_json(self) -> dict[str, Any]:
         return {"total": self.total, "city": self.city, "district": self.district,
-                "lottery_fund": self.lottery_fund, "pooled_and_budget": self.pooled_and_budget}
+                "lottery_fund": self.lottery_fund, "pooled_and_budget": self.pooled_and_budget,
+                "lottery_fund_known": self.fund_known}
 
 
 @dataclass(frozen=True)
@@ -177,18 +179,25 @@ class Funds:
 
 
 def lottery_available(given: FundsGiven | None, year: int,
-                      lottery_fund: int | None) -> int:
+                      lottery_fund: int | None) -> int | None:
     """The welfare-lottery fund available for ``year``'s subsidies: ``lottery_fund``
     (``--lottery-fund``) where it is given, else what the funds say was received of it in
-    the year, else nothing."""
+    the year; None when neither says (none is counted, and the report says so)."""
     if lottery_fund is not None:
         return max(lottery_fund, 0)
-    return sum(line.received for line in (given.lines if given else ())
-               if line.year == year and line.source is FundSource.lottery_fund)
+    return lottery_received(given, year)
+
+
+def lottery_received(given: FundsGiven | None, year: int) -> int | None:
+    """What the funds say the welfare-lottery fund received in ``year``; None without a
+    line of it."""
+    lines = [line.received for line in (given.lines if given else ())
+             if line.year == year and line.source is FundSource.lottery_fund]
+    return sum(lines) if lines else None
 
 
 def funds(evaluation: Evaluation, given: FundsGiven | None,
-          lottery_fund: int) -> Funds:
+          lottery_fund: int | None) -> Funds:
     """The funds of the evaluated year (``given`` None: no funds given); ``lottery_fund``
     is the welfare-lottery fund available (:func:`lottery_available`)."""
     year = evaluation.year
@@ -196,8 +205,8 @@ def funds(evaluation: Evaluation, given: FundsGiven | None,
                   key=lambda line: list(FundSource).index(line.source))
     built, run = evaluation.construction, evaluation.operating
     district = built.district + run.district
-    owed = Owed(built.city + run.city, district,
-                min(lottery_fund, district))
+    owed = Owed(built.city + run.city, district, min(lottery_fund or 0, district),
+                lottery_fund is not None)
     lines = [FundsLine(line.budgeted, line.received, line.paid, line.level, line.source,
                        owed.of(line.source), line.note) for line in mine]
     by_level = [LevelFunds(level, FundAmounts.summed(of) if (of := [

@@ -68,7 +68,8 @@ def _comparison(found: Funds, lang: Lang, readings: tuple[str, ...]) -> list[Blo
             execution=_rate(total.execution_rate, lang),
             unspent=money_text(total.unspent, lang))))
     blocks.append(Para(label(
-        f"annual_funds.{'owed_line' if owed.lottery_fund else 'owed_no_fund'}", lang,
+        "annual_funds." + ("owed_line" if owed.lottery_fund else "owed_no_fund"
+                           if owed.fund_known else "owed_fund_unknown"), lang,
         year=found.year, total=money_text(owed.total, lang),
         city=money_text(owed.city, lang), district=money_text(owed.district, lang),
         lottery=money_text(owed.lottery_fund, lang),

@@ -338,7 +338,7 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
         compliance=Compliance(evaluation.verdicts[Verdict.compliant.value],
                               evaluation.verdicts[Verdict.non_compliant.value],
                               evaluation.verdicts[Verdict.incomplete.value], evaluation.undated),
-        subsidies=_subsidies(evaluation, available),
+        subsidies=_subsidies(evaluation, available or 0),
         exit_review=evaluation.exit_review,
         exit_review_by_operator=exit_review(evaluation, lang),
         departments={departments[code](lang): dict(counts)

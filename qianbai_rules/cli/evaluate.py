@@ -27,6 +27,7 @@ from qianbai_rules.core.resources import rules_dir
 from qianbai_rules.history.issued import Issue
 from qianbai_rules.io.progress import progress
 from qianbai_rules.pipeline.check import run
+from qianbai_rules.texts.formats import money_text
 from qianbai_rules.texts.labels import label
 
 
@@ -53,6 +54,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from qianbai_rules.annual.document import without_lists, write_annual
     from qianbai_rules.annual.evaluation import built_by, cutoff, evaluate_year
+    from qianbai_rules.annual.funds import lottery_received
     from qianbai_rules.annual.report import annual_report
     from qianbai_rules.annual.scoring import scheme_for
     from qianbai_rules.io.funds import run_funds
@@ -79,8 +81,15 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     compiled, year = context.compiled, args.year
     sidecars, problems = checked_sidecars(files, compiled, lang, err)
     funds = run_funds(args.funds, args.inputs)
+    given = None if funds is None else funds.given()
     if funds is not None:
         say_located(funds.problems, funds.warnings, lang, err)
+    received = lottery_received(given, args.year)
+    if args.lottery_fund is not None and received not in (None, args.lottery_fund):
+        differs = label("annual_funds.problem.lottery_differs", lang,
+                        given=money_text(args.lottery_fund, lang),
+                        received=money_text(received, lang))
+        say(f"qianbai: {differs}", err)
     shown = meter(args, err)
     results = watched(progress(run(args.inputs, compiled, evaluator, year, shown,
                                    sidecars=sidecars), err, lang, not args.quiet, shown),
@@ -101,7 +110,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 keep=lambda result: built_by(result.record, day)))
         evaluation = evaluate_year(results_, plan, compiled, year, previous)
         report = annual_report(evaluation, context, args.lottery_fund, before, history,
-                               None if funds is None else funds.given(), scheme)
+                               given, scheme)
         if history is not None:
             history.store_evaluation(year, compiled, plan.fingerprint, without_lists(report))
         write_annual(report, context, args.output, out)
