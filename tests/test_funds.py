@@ -23,6 +23,7 @@ from qianbai_rules.annual.funds import FundAmounts
 from qianbai_rules.annual.funds_paper import funds_blocks
 from qianbai_rules.annual.workbook import write_evaluation
 from qianbai_rules.cli.app import main
+from qianbai_rules.core.limits import MAX_FUNDS_ROWS
 from qianbai_rules.core.problems import Lang, Problem
 from qianbai_rules.core.yamlio import load_yaml
 from qianbai_rules.io.funds import FIELDS, read_funds, vocabulary
@@ -196,7 +197,8 @@ def _texts(report_lang: Lang, year: int = 2019, **changes: Any) -> list[Any]:
 
 def test_the_blocks_give_the_lines_the_comparison_and_the_facilities() -> None:
     blocks = _texts("zh")
-    table, summary, owed, city, district, facilities = blocks
+    table, notes, summary, owed, city, district, facilities = blocks
+    assert isinstance(notes, Para) and notes.text == "备注：市级补助资金：40万元待下达。"
     assert isinstance(table, Table) and table.key == "funds_lines"
     assert table.rows[-1].cells == ("合计", "", "9,700,000", "9,000,000", "7,850,000",
                                     "1,150,000", "92.8%", "87.2%", "9,624,999", "1,774,999")
@@ -259,3 +261,14 @@ def test_the_report_names_the_file_the_funds_came_from_and_its_fingerprint() -> 
     assert f"资金数据文件：jiangbei-registry.xlsx（指纹sha256:{digest}）" in out.getvalue()
     without = _evaluated(REGISTRY.with_suffix(".csv"), 2019)["funds"]
     assert (without["given"], without["file"], without["sha256"]) == (False, None, None)
+
+
+def test_a_funds_file_of_more_rows_than_any_district_needs_is_read_no_further(
+        tmp_path: Path) -> None:
+    path = tmp_path / "funds.csv"
+    row = "2019,district,lottery_fund,1,1,1\n"
+    path.write_text("year,level,source,budgeted,received,paid\n" + row * (MAX_FUNDS_ROWS + 50),
+                    encoding="utf-8")
+    found = read_funds(str(path))
+    assert len(found.lines) == 1 and len(found.problems) == MAX_FUNDS_ROWS  # 9,999 repeats
+    assert "超过10,000行" in str(found.problems[-1].message)

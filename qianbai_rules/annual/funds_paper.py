@@ -9,7 +9,7 @@ from qianbai_rules.annual.blocks import Block, Para, Table, TableRow
 from qianbai_rules.annual.funds import FundAmounts, Funds
 from qianbai_rules.annual.report import AnnualReport
 from qianbai_rules.core.problems import Lang
-from qianbai_rules.texts.formats import money, money_text, percent
+from qianbai_rules.texts.formats import listing, money, money_text, percent
 from qianbai_rules.texts.labels import label
 
 _LINE_COLUMNS = ("level", "source", "budgeted", "received", "paid", "unspent", "arrival_rate",
@@ -117,4 +117,10 @@ def funds_blocks(report: AnnualReport, lang: Lang, readings: tuple[str, ...] = (
         blocks.append(Para(label("annual_funds.none_for_year", lang, year=found.year)))
     else:
         blocks.append(_lines_table(found, lang))
+        noted = [label("annual_funds.note_item", lang,
+                       source=label(f"annual_funds.source.{line.source.value}", lang),
+                       note=line.note) for line in found.lines if line.note]
+        if noted:  # what the finance bureau wrote beside its figures (垫付, 待下达)
+            blocks.append(Para(label("annual_funds.notes", lang, notes=listing(noted, lang)),
+                               small=True))
     return [*blocks, *_comparison(found, lang, readings), *_facilities(found, lang)]

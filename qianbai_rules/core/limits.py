@@ -99,6 +99,7 @@ MAX_CELLS: Final = 10_000_000  # cells read from the sheet
 MAX_ROW: Final = 1_048_576  # Excel's own last row and column (XFD)
 MAX_COLUMN: Final = 16_384
 MAX_HEADER_COLUMNS: Final = 1_000  # columns of the header row
+MAX_FUNDS_ROWS: Final = 10_000  # rows of a funds file (a few per year, level and source)
 MAX_CELL_CHARS: Final = 32_767  # Excel's own limit on a cell's text
 MAX_ROW_CHARS: Final = 1_000_000  # the text of one row's cells, all together
 MAX_SHEET_ERRORS: Final = 1_000  # rows a sheet's structure breaks (row numbers, cell

@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
-from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE, MAX_COUNT
+from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE, MAX_COUNT, MAX_FUNDS_ROWS
 from qianbai_rules.core.problems import Problem, Text
 from qianbai_rules.core.yamlio import StrictLoadError, load_yaml
 from qianbai_rules.io.csvtable import read_csv
@@ -102,6 +102,10 @@ def read_funds(source: str) -> FundsRead:
     rows = 0
     for row in _rows(source):
         rows += 1
+        if rows > MAX_FUNDS_ROWS:
+            found.problems.append(file_problem(source, text(
+                "annual_funds.problem.too_many", max=f"{MAX_FUNDS_ROWS:,}")))
+            break
         if isinstance(row, Problem):
             found.problems.append(row)
             continue
