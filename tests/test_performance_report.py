@@ -85,6 +85,10 @@ def test_the_word_document_lists_every_facility_with_its_verdict_and_money(
         assert (row[5], row[6]) == (construction, operating), facility["id"]
         for item in facility["failed_mandatory"]:
             assert item["rule"] in row[4]
+        later = facility["completed_on"] is None or facility["completed_on"] > "2019-12-31"
+        assert ("尚未建成" in row[4]) == later, facility["id"]  # assessed, not yet counted
+    closed = rows["JBR-GJT-C01"][4]
+    assert "已于2019年8月31日停运" in closed
 
 
 def test_the_word_document_sets_the_years_targets_funds_and_score_side_by_side(

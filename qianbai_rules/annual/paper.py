@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qianbai_rules.annual.blocks import Block, Paper, Para, Part, Signature, Table, TableRow
+from qianbai_rules.annual.evaluation import cutoff
 from qianbai_rules.annual.paper_analysis import indicators, numbered, other, problems
 from qianbai_rules.annual.paper_progress import progress
 from qianbai_rules.annual.report import AnnualReport
@@ -125,8 +126,9 @@ def _conclusion(report: AnnualReport, w: Words) -> Part:
         "construction": w.money(s.construction.total), "operating": w.money(s.operating.total),
         "district": w.money(s.funding.district_owed)}))
     said = Para(P["sentence_separator"].join(lines))
-    if report.score is None:
-        return Part("conclusion", P["conclusion"], (said,))
+    if report.score is None:  # the scheme could not be read: say so where the score goes
+        return Part("conclusion", P["conclusion"], (
+            Para(w.L["annual_score"]["none"]), said))
     first, *rest = score_blocks(report.score, w.lang)  # the grade first, then the figures
     return Part("conclusion", P["conclusion"], (first, said, *rest))
 
@@ -154,9 +156,14 @@ def _facilities(report: AnnualReport, w: Words) -> Block:
         return missing if value is None else written_date(value, w.lang)
 
     rows = []
+    cut = cutoff(report.year, report.header.as_of)
     for f in report.facilities:
         r = f.row
         verdict = [L["verdict"][r.verdict]]
+        if r.completed_on is None or r.completed_on > cut:  # assessed, but not yet built
+            verdict.append(fill(AF["not_built"], {"date": written_date(cut, w.lang)}))
+        elif r.closed_on is not None and r.closed_on <= cut:
+            verdict.append(fill(AF["closed"], {"date": written_date(r.closed_on, w.lang)}))
         verdict += [f"{i.rule} {i.title}" if i.title else i.rule for i in f.failed_mandatory]
         if f.departments:
             verdict.append(AF["departments"] + L["punct"]["colon"] + sep.join(f.departments))

@@ -65,6 +65,8 @@ class Word:
         section.left_margin = section.right_margin = Mm(25)
         section.top_margin = section.bottom_margin = Mm(25)
         styles = self.doc.styles
+        for lang in styles.element.iter(qn("w:lang")):  # the template's en-US, for CJK too
+            lang.set(qn("w:eastAsia"), "zh-CN")
         normal = styles["Normal"]
         normal.font.size = Pt(12)
         _fonts(normal.element, *BODY_FONT)
