@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from qianbai_rules.annual.blocks import Para, Table
 from qianbai_rules.annual.figures import figure_name, values
@@ -31,6 +31,7 @@ from qianbai_rules.io.registry import read_xlsx
 from qianbai_rules.io.sources import RawRecord
 from qianbai_rules.texts.labels import labels
 from tests.annual_example import REGISTRY, ROOT, example_report
+from tests.case_files import write_case_file
 from tests.cli_cases import load_cli_cases, run_cli_case
 
 DATA = ROOT / "tests" / "data" / "funds"
@@ -52,19 +53,6 @@ def _reader_cases() -> list[Any]:
     return [pytest.param(case, id=case["name"]) for case in doc["cases"]]
 
 
-def _write(folder: Path, case: dict[str, Any]) -> Path:
-    path: Path = folder / str(case["file"])
-    if "workbook" in case:
-        book = Workbook()
-        book.remove(book.active)
-        for title, rows in case["workbook"].items():
-            sheet = book.create_sheet(title)
-            for row in rows:
-                sheet.append(row)
-        book.save(path)
-    else:
-        path.write_text(case["content"], encoding="utf-8")
-    return path
 
 
 def _said(found: list[Problem], expected: list[dict[str, list[str]]]) -> None:
@@ -77,7 +65,7 @@ def _said(found: list[Problem], expected: list[dict[str, list[str]]]) -> None:
 
 @pytest.mark.parametrize("case", _reader_cases())
 def test_reader_case(case: dict[str, Any], tmp_path: Path) -> None:
-    found = read_funds(str(_write(tmp_path, case)))
+    found = read_funds(str(write_case_file(tmp_path, case)))
     _said(found.problems, case.get("problems", []))
     _said(found.warnings, case.get("warnings", []))
     assert len(found.lines) == len(case["read"]), found.lines

@@ -30,6 +30,7 @@ from qianbai_rules.io.sidecars import SidecarFiles, read_sidecars, unknown_facil
 from qianbai_rules.model.inspection import Sidecars
 from qianbai_rules.pipeline.check import run
 from qianbai_rules.rules.rulefile import Rule
+from tests.case_files import write_case_file
 from tests.cli_cases import load_cli_cases, run_cli_case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,19 +59,6 @@ def _cases() -> list[Any]:
     return [pytest.param(case, id=case["name"]) for case in doc["cases"]]
 
 
-def _write(folder: Path, case: dict[str, Any]) -> Path:
-    path: Path = folder / str(case["file"])
-    if "workbook" in case:
-        book = Workbook()
-        book.remove(book.active)
-        for title, rows in case["workbook"].items():
-            sheet = book.create_sheet(title)
-            for row in rows:
-                sheet.append(row)
-        book.save(path)
-    else:
-        path.write_text(case["content"].replace("{long}", "长" * 600), encoding="utf-8")
-    return path
 
 
 def _plain(value: Any) -> Any:
@@ -110,7 +98,7 @@ def _messages(found: list[Problem], expected: list[dict[str, list[str]]]) -> Non
 
 @pytest.mark.parametrize("case", _cases())
 def test_reader_case(case: dict[str, Any], tmp_path: Path) -> None:
-    path = _write(tmp_path, case)
+    path = write_case_file(tmp_path, case)
     files, sidecars, problems = read(case["kind"], path)
     _messages(problems, case.get("problems", []))
     _messages(files.warnings, case.get("warnings", []))

@@ -25,11 +25,11 @@ from typing import Any, Final
 
 from qianbai_rules.core.limits import FIRST_DATE, LAST_DATE, MAX_COUNT, MAX_FUNDS_ROWS
 from qianbai_rules.core.problems import Problem, Text
-from qianbai_rules.core.yamlio import StrictLoadError, load_yaml
 from qianbai_rules.io.csvtable import read_csv
 from qianbai_rules.io.encodings import as_text
+from qianbai_rules.io.entries import listed_entries
 from qianbai_rules.io.headers import Vocabulary
-from qianbai_rules.io.places import document_record, joined, located, place
+from qianbai_rules.io.places import joined, located, place
 from qianbai_rules.io.registry import FUNDS_SHEETS, read_xlsx
 from qianbai_rules.io.sources import RawRecord, file_problem, read_bytes
 from qianbai_rules.io.xlsx import WorkbookReader
@@ -39,7 +39,6 @@ from qianbai_rules.model.quoting import shown
 from qianbai_rules.model.validation import column_letters, did_you_mean
 from qianbai_rules.texts.formats import listing, money
 from qianbai_rules.texts.labels import text
-from qianbai_rules.texts.loading import load_problem
 from qianbai_rules.texts.suggest import nearest
 
 FIELDS: Final = ("year", "level", "source", "budgeted", "received", "paid", "note")
@@ -187,24 +186,11 @@ def _table_row(row: RawRecord) -> _Row | Problem:
 
 
 def _document(source: str, decoded: str) -> Iterator[_Row | Problem]:
-    try:
-        doc = load_yaml(decoded)
-    except StrictLoadError as exc:
-        where = text("problem.input.at_line", line=exc.line) if exc.line else ""
-        yield file_problem(source, text("problem.input.syntax", where=where,
-                                        error=load_problem(exc)))
-        return
-    if isinstance(doc, dict) and len(doc) == 1 and "funds" in doc:
-        doc = doc["funds"]
-    if not isinstance(doc, list):
-        yield file_problem(source, text("sidecar.problem.not_list", name="funds"))
-        return
-    for index, item in enumerate(doc, start=1):
-        position = document_record(index)
-        if not isinstance(item, dict):
-            yield Problem.in_record(source, position, None, located(place(position), text(
-                "sidecar.problem.not_mapping", type=type(item).__name__)), position)
+    for found in listed_entries(source, decoded, "funds"):
+        if isinstance(found, Problem):
+            yield found
             continue
+        position, item = found
         unknown = [str(k) for k in item if str(k) not in vocabulary().by_label]
         if unknown:
             hint = did_you_mean(nearest(unknown[0], vocabulary().by_label))

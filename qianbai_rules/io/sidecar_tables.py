@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from qianbai_rules.core.problems import Problem, Text
-from qianbai_rules.core.yamlio import StrictLoadError, load_yaml
 from qianbai_rules.io.csvtable import read_csv
 from qianbai_rules.io.encodings import as_text
-from qianbai_rules.io.places import document_record, joined, located, place
+from qianbai_rules.io.entries import listed_entries
+from qianbai_rules.io.places import joined, located, place
 from qianbai_rules.io.registry import read_xlsx
 from qianbai_rules.io.sidecar_fields import (
     SidecarKind,
@@ -32,7 +32,6 @@ from qianbai_rules.io.sources import (
 from qianbai_rules.model.validation import column_letters, record_label
 from qianbai_rules.texts.formats import listing
 from qianbai_rules.texts.labels import text
-from qianbai_rules.texts.loading import load_problem
 
 SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 
@@ -145,24 +144,11 @@ def _table_entry(row: RawRecord, kind: SidecarKind) -> Entry | Problem:
 
 
 def _document(source: str, decoded: str, kind: SidecarKind) -> Iterator[Entry | Problem]:
-    try:
-        doc = load_yaml(decoded)
-    except StrictLoadError as exc:
-        where = text("problem.input.at_line", line=exc.line) if exc.line else ""
-        yield file_problem(source, text("problem.input.syntax", where=where,
-                                        error=load_problem(exc)))
-        return
-    if isinstance(doc, dict) and len(doc) == 1 and kind.list_key in doc:
-        doc = doc[kind.list_key]
-    if not isinstance(doc, list):
-        yield file_problem(source, text("sidecar.problem.not_list", name=kind.list_key))
-        return
-    for index, item in enumerate(doc, start=1):
-        position = document_record(index)
-        if not isinstance(item, dict):
-            yield Problem.in_record(source, position, None, located(place(position), text(
-                "sidecar.problem.not_mapping", type=type(item).__name__)), position)
+    for found in listed_entries(source, decoded, kind.list_key):
+        if isinstance(found, Problem):
+            yield found
             continue
+        position, item = found
         yield _keyed(source, position, kind, item)
 
 
