@@ -20,8 +20,9 @@ from jsonschema import Draft202012Validator
 
 from qianbai_rules.annual.blocks import Para, Table
 from qianbai_rules.annual.figures import Unit, by_subject, figures, names
+from qianbai_rules.annual.rates import half_up
 from qianbai_rules.annual.score_paper import score_blocks
-from qianbai_rules.annual.scoring import half_up, points, score_figures, scored
+from qianbai_rules.annual.scoring import points, score_figures, scored
 from qianbai_rules.annual.workbook import write_evaluation
 from qianbai_rules.core.limits import MAX_RULE_FILE_BYTES
 from qianbai_rules.core.problems import RulesError

@@ -6,9 +6,9 @@ in total, what was budgeted, received and paid, 到位率 (received ÷ budgeted)
 (received − paid). Beside them what the rules say is owed for the year: the construction
 subsidies of the facilities completed in it and the year's operating subsidies, the city's
 and the district's parts; the district's part is met first from the welfare-lottery fund
-(三（三）“补贴资金优先使用福彩公益金”): here what the fund's line received in the year (without
-one, ``--lottery-fund``, as :class:`.report.Funding`), the rest from pooled funds and the
-budget. The gap is owed − paid (negative: paid beyond what is owed
+(三（三）“补贴资金优先使用福彩公益金”): ``--lottery-fund`` where it is given, else what the
+fund's line received in the year (:func:`lottery_available`, split once by :func:`funding`),
+the rest from pooled funds and the budget. The gap is owed − paid (negative: paid beyond what is owed
 for the year, e.g. arrears of earlier years).
 
 Per facility, wherever the registry says what was paid of its construction subsidy
@@ -60,6 +60,11 @@ class FundAmounts:
 
 
 _AMOUNT_KEYS = ("budgeted", "received", "paid", "unspent", "arrival_rate", "execution_rate")
+# The funds table's columns and the facilities' (labels: annual_funds.col), as the report
+# and the workbook both show them (funds_paper.py, funds_sheet.py).
+LINE_COLUMNS = ("level", "source", *_AMOUNT_KEYS, "owed", "gap", "note")
+FACILITY_COLUMNS = ("facility", "name", "street", "year", "due", "facility_paid",
+                    "still_owed", "overpaid")
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,40 @@ class LevelFunds:
         return {"level": self.level.value,
                 **(self.amounts.as_json() if self.amounts else dict.fromkeys(_AMOUNT_KEYS)),
                 "owed": self.owed, "gap": self.gap}
+
+
+@dataclass(frozen=True)
+class Funding:
+    """Who pays the district's part: the welfare-lottery fund first, then pooled funds and
+    the budget."""
+
+    district_owed: int
+    lottery_fund: int  # what the fund pays
+    city: int
+    lottery_fund_available: int
+
+    @property
+    def pooled_and_budget(self) -> int:
+        return self.district_owed - self.lottery_fund
+
+    @property
+    def lottery_fund_unused(self) -> int:
+        return self.lottery_fund_available - self.lottery_fund
+
+    def as_json(self) -> dict[str, Any]:
+        return {"district_owed": self.district_owed, "lottery_fund": self.lottery_fund,
+                "pooled_and_budget": self.pooled_and_budget, "city": self.city,
+                "lottery_fund_available": self.lottery_fund_available,
+                "lottery_fund_unused": self.lottery_fund_unused}
+
+
+def funding(evaluation: Evaluation, available: int | None) -> Funding:
+    """Who pays what the rules say is owed for the year: the city its part; the district its
+    part, from the welfare-lottery fund first, up to ``available`` (none when nothing says
+    what the fund had), then from pooled funds and the budget."""
+    built, run = evaluation.construction, evaluation.operating
+    owed, fund = built.district + run.district, available or 0
+    return Funding(owed, min(fund, owed), built.city + run.city, fund)
 
 
 @dataclass(frozen=True)
@@ -130,10 +169,38 @@ class FacilityPayment:
     owed: int | None
     overpaid: int | None
 
+    def cells(self) -> tuple[Any, ...]:
+        """In the order of :data:`FACILITY_COLUMNS`."""
+        return (self.id, self.name, self.street_town, self.year, self.due, self.paid,
+                self.owed, self.overpaid)
+
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "street_town": self.street_town,
                 "year": self.year, "due": self.due, "paid": self.paid, "owed": self.owed,
                 "overpaid": self.overpaid}
+
+
+@dataclass(frozen=True)
+class FundsRow:
+    """A row of the funds table: a line (its level and source), a level's subtotal (no
+    source) or the total (neither)."""
+
+    level: FundLevel | None
+    source: FundSource | None
+    amounts: FundAmounts | None
+    owed: int
+    gap: int | None
+    note: str | None = None
+
+    @property
+    def total(self) -> bool:
+        return self.source is None
+
+    def values(self) -> dict[str, Any]:
+        """The amounts by column (:data:`LINE_COLUMNS` after the level and source)."""
+        amounts = self.amounts
+        return {**{k: None if amounts is None else getattr(amounts, k) for k in _AMOUNT_KEYS},
+                "owed": self.owed, "gap": self.gap, "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -167,6 +234,16 @@ class Funds:
             return None
         return self.owed.total - total.paid
 
+    def table(self) -> list[FundsRow]:
+        """Each level's lines then its subtotal (with its gap), then the total."""
+        rows: list[FundsRow] = []
+        for level in self.by_level:
+            rows += [FundsRow(line.level, line.source, line, line.owed, None, line.note)
+                     for line in self.lines if line.level is level.level]
+            rows.append(FundsRow(level.level, None, level.amounts, level.owed, level.gap))
+        rows.append(FundsRow(None, None, self.total, self.owed.total, self.gap))
+        return rows
+
     def as_json(self) -> dict[str, Any]:
         total = self.total
         return {"year": self.year, "given": self.given, "file": self.file,
@@ -196,17 +273,15 @@ def lottery_received(given: FundsGiven | None, year: int) -> int | None:
     return sum(lines) if lines else None
 
 
-def funds(evaluation: Evaluation, given: FundsGiven | None,
-          lottery_fund: int | None) -> Funds:
-    """The funds of the evaluated year (``given`` None: no funds given); ``lottery_fund``
-    is the welfare-lottery fund available (:func:`lottery_available`)."""
+def funds(evaluation: Evaluation, given: FundsGiven | None, split: Funding,
+          fund_known: bool) -> Funds:
+    """The funds of the evaluated year (``given`` None: no funds given) beside what is
+    owed, split as :func:`funding` splits it (``fund_known``: something said what the
+    welfare-lottery fund had)."""
     year = evaluation.year
     mine = sorted((line for line in (given.lines if given else ()) if line.year == year),
                   key=lambda line: list(FundSource).index(line.source))
-    built, run = evaluation.construction, evaluation.operating
-    district = built.district + run.district
-    owed = Owed(built.city + run.city, district, min(lottery_fund or 0, district),
-                lottery_fund is not None)
+    owed = Owed(split.city, split.district_owed, split.lottery_fund, fund_known)
     lines = [FundsLine(line.budgeted, line.received, line.paid, line.level, line.source,
                        owed.of(line.source), line.note) for line in mine]
     by_level = [LevelFunds(level, FundAmounts.summed(of) if (of := [

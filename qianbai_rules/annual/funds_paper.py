@@ -6,48 +6,42 @@ owed: no budget is invented."""
 from __future__ import annotations
 
 from qianbai_rules.annual.blocks import Block, Para, Table, TableRow
-from qianbai_rules.annual.funds import FundAmounts, Funds
+from qianbai_rules.annual.funds import FACILITY_COLUMNS, LINE_COLUMNS, Funds, FundsRow
 from qianbai_rules.annual.report import AnnualReport
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.texts.formats import listing, money, money_text, percent
 from qianbai_rules.texts.labels import label
-
-_LINE_COLUMNS = ("level", "source", "budgeted", "received", "paid", "unspent", "arrival_rate",
-                 "execution_rate", "owed", "gap")
-_FACILITY_COLUMNS = ("facility", "name", "street", "year", "due", "facility_paid",
-                     "still_owed", "overpaid")
 
 
 def _col(key: str, lang: Lang) -> str:
     return label(f"annual_funds.col.{key}", lang)
 
 
-def _amounts(amounts: FundAmounts | None) -> tuple[str, ...]:
-    if amounts is None:
-        return (money(None),) * 6
-    return (money(amounts.budgeted), money(amounts.received), money(amounts.paid),
-            money(amounts.unspent), percent(amounts.arrival_rate, 1),
-            percent(amounts.execution_rate, 1))
+def row_names(row: FundsRow, lang: Lang) -> tuple[str, str]:
+    """The first two cells of a row of the funds table: level and source, a level's
+    subtotal, or the total."""
+    if row.level is None:
+        return label("annual_funds.total", lang), ""
+    level = label(f"annual_funds.level.{row.level.value}", lang)
+    if row.source is None:
+        return label("annual_funds.subtotal", lang, level=level), ""
+    return level, label(f"annual_funds.source.{row.source.value}", lang)
 
 
 def _lines_table(found: Funds, lang: Lang) -> Table:
-    rows: list[TableRow] = []
-    for level in found.by_level:
-        shown = label(f"annual_funds.level.{level.level.value}", lang)
-        for line in found.lines:
-            if line.level is level.level:
-                source = label(f"annual_funds.source.{line.source.value}", lang)
-                rows.append(TableRow((shown, source, *_amounts(line), money(line.owed), ""),
-                                     key=line.source.value))
-        rows.append(TableRow((label("annual_funds.subtotal", lang, level=shown), "",
-                              *_amounts(level.amounts), money(level.owed), money(level.gap)),
-                             key=level.level.value, total=True))
-    total = found.total
-    gap = found.gap
-    rows.append(TableRow((label("annual_funds.total", lang), "", *_amounts(total),
-                          money(found.owed.total), money(gap)), key="total", total=True))
-    return Table("funds_lines", tuple(_col(c, lang) for c in _LINE_COLUMNS), tuple(rows),
-                 (False, False, *(True,) * 8),
+    """The table without its notes, which follow it in a sentence."""
+    columns = LINE_COLUMNS[2:-1]
+    rows = []
+    for row in found.table():
+        values = row.values()
+        cells = [percent(values[c], 1) if c.endswith("rate") else money(values[c])
+                 for c in columns]
+        if not row.total:
+            cells[-1] = ""  # a line's gap is its level's
+        rows.append(TableRow((*row_names(row, lang), *cells), total=row.total,
+                             key=str(row.source or row.level or "total")))
+    return Table("funds_lines", tuple(_col(c, lang) for c in LINE_COLUMNS[:-1]), tuple(rows),
+                 (False, False, *(True,) * len(columns)),
                  caption=label("annual_funds.lines_caption", lang, year=found.year))
 
 
@@ -93,11 +87,10 @@ def _comparison(found: Funds, lang: Lang, readings: tuple[str, ...]) -> list[Blo
 def _facilities(found: Funds, lang: Lang) -> list[Block]:
     if not found.facilities:
         return [Para(label("annual_funds.no_facilities", lang))]
-    rows = tuple(TableRow((f.id, f.name or "", f.street_town or "",
-                           "" if f.year is None else str(f.year), money(f.due), money(f.paid),
-                           money(f.owed), money(f.overpaid)), key=f.id)
+    rows = tuple(TableRow((*("" if v is None else str(v) for v in f.cells()[:4]),
+                           *(money(v) for v in f.cells()[4:])), key=f.id)
                  for f in found.facilities)
-    return [Table("funds_facilities", tuple(_col(c, lang) for c in _FACILITY_COLUMNS), rows,
+    return [Table("funds_facilities", tuple(_col(c, lang) for c in FACILITY_COLUMNS), rows,
                   (False, False, False, False, True, True, True, True),
                   caption=label("annual_funds.facilities_heading", lang))]
 

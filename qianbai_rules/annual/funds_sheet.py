@@ -4,27 +4,15 @@ whose record says what was paid of their construction subsidy."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from openpyxl import Workbook
 
-from qianbai_rules.annual.funds import FundAmounts, Funds
+from qianbai_rules.annual.funds import FACILITY_COLUMNS, LINE_COLUMNS
+from qianbai_rules.annual.funds_paper import row_names
 from qianbai_rules.annual.report import AnnualReport
-from qianbai_rules.annual.workbook_sheets import MONEY
+from qianbai_rules.annual.workbook_sheets import MONEY, RATE
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.io.workbooks import append_row
-from qianbai_rules.texts.labels import fill, label, labels
-
-RATE = "0.0%"
-_COLUMNS = ("level", "source", "budgeted", "received", "paid", "unspent", "arrival_rate",
-            "execution_rate", "owed", "gap", "note")
-
-
-def _amounts(amounts: FundAmounts | None) -> list[Any]:
-    if amounts is None:
-        return [None] * 6
-    return [amounts.budgeted, amounts.received, amounts.paid, amounts.unspent,
-            amounts.arrival_rate, amounts.execution_rate]
+from qianbai_rules.texts.labels import fill, labels
 
 
 def funds_sheet(workbook: Workbook, report: AnnualReport, lang: Lang) -> None:
@@ -37,13 +25,13 @@ def funds_sheet(workbook: Workbook, report: AnnualReport, lang: Lang) -> None:
     at = names.index(sheets["subsidies"]) + 1 if sheets["subsidies"] in names else None
     sheet = workbook.create_sheet(AF["sheet"], at)
     col = AF["col"]
-    append_row(sheet, [col[c] for c in _COLUMNS])
-    rows = _rows(found, lang)
-    for row in rows:
-        append_row(sheet, row)
+    append_row(sheet, [col[c] for c in LINE_COLUMNS])
+    for row in found.table():
+        values = row.values()
+        append_row(sheet, [*row_names(row, lang), *(values[c] for c in LINE_COLUMNS[2:])])
     sheet.auto_filter.ref = sheet.dimensions
     sheet.freeze_panes = "A2"
-    for index, name in enumerate(_COLUMNS, start=1):
+    for index, name in enumerate(LINE_COLUMNS, start=1):
         number_format = RATE if name.endswith("rate") else MONEY if index > 2 else None
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
             if number_format is not None:
@@ -57,28 +45,9 @@ def funds_sheet(workbook: Workbook, report: AnnualReport, lang: Lang) -> None:
         append_row(sheet, [])
     append_row(sheet, [AF["facilities_heading"]])
     first = sheet.max_row + 1
-    append_row(sheet, [col[c] for c in ("facility", "name", "street", "year", "due",
-                                        "facility_paid", "still_owed", "overpaid")])
+    append_row(sheet, [col[c] for c in FACILITY_COLUMNS])
     for f in found.facilities:
-        append_row(sheet, [f.id, f.name, f.street_town, f.year, f.due, f.paid, f.owed,
-                           f.overpaid])
+        append_row(sheet, list(f.cells()))
     for row in sheet.iter_rows(min_row=first + 1, min_col=5, max_col=8):
         for cell in row:
             cell.number_format = MONEY
-
-
-def _rows(found: Funds, lang: Lang) -> list[list[Any]]:
-    """Each line, each level's subtotal (with what it owes and the gap), the total."""
-    AF = labels(lang)["annual_funds"]
-    rows: list[list[Any]] = []
-    for level in found.by_level:
-        shown = label(f"annual_funds.level.{level.level.value}", lang)
-        for line in found.lines:
-            if line.level is level.level:
-                rows.append([shown, label(f"annual_funds.source.{line.source.value}", lang),
-                             *_amounts(line), line.owed, None, line.note])
-        rows.append([fill(AF["subtotal"], {"level": shown}), None, *_amounts(level.amounts),
-                     level.owed, level.gap, None])
-    rows.append([AF["total"], None, *_amounts(found.total), found.owed.total, found.gap,
-                 None])
-    return rows

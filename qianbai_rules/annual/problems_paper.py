@@ -17,11 +17,14 @@ from qianbai_rules.texts.labels import label, labels
 Cell = str | int | None
 
 
+HISTORY = ("exit_review", "open_items")  # the columns only a history gives
+
+
 def columns(report: AnnualReport) -> tuple[str, ...]:
     """The problem list's columns; the exit review and open items only with a history."""
     found = ("number", "id", "name", "street", "type", "operator", "verdict", "failed",
              "missing", "departments")
-    return found + (("exit_review", "open_items") if report.history is not None else ())
+    return found + (HISTORY if report.history is not None else ())
 
 
 def header(report: AnnualReport, lang: Lang) -> tuple[str, ...]:
@@ -30,8 +33,8 @@ def header(report: AnnualReport, lang: Lang) -> tuple[str, ...]:
 
 
 def cells(report: AnnualReport, lang: Lang, lines: str) -> list[tuple[ProblemFacility,
-                                                                      list[Cell]]]:
-    """Each listed facility with its cells; items and departments joined by ``lines``."""
+                                                                      dict[str, Cell]]]:
+    """Each listed facility with its cells by column; items joined by ``lines``."""
     words = labels(lang)
     AP, verdicts, types = words["annual_problems"], words["verdict"], type_names(lang)
 
@@ -48,7 +51,7 @@ def cells(report: AnnualReport, lang: Lang, lines: str) -> list[tuple[ProblemFac
             "departments": words["value"]["list_separator"].join(d.name for d in p.departments),
             "exit_review": AP["yes"] if p.exit_review else AP["no"],
             "open_items": p.open_items}
-        rows.append((p, [values[c] for c in columns(report)]))
+        rows.append((p, {c: values[c] for c in columns(report)}))
     return rows
 
 
@@ -62,23 +65,22 @@ def _paper_table(report: AnnualReport, lang: Lang) -> Table:
     column, so that a page holds it."""
     words = labels(lang)
     AP, sep = words["annual_problems"], words["value"]["list_separator"]
-    col, lines = AP["col"], "\n"
-    named = [dict(zip(columns(report), values, strict=True))
-             for _, values in cells(report, lang, lines)]
-    header = (col["number"], f"{col['id']}{sep}{col['name']}", f"{col['street']}{sep}{col['type']}",
-              col["operator"], col["verdict"], col["items"], col["departments"],
-              *(col[c] for c in columns(report)[10:]))
+    col = AP["col"]
+    history = HISTORY if report.history is not None else ()
     rows = []
-    for p, v in zip(report.drafting.facilities, named, strict=True):
+    for p, v in cells(report, lang, "\n"):
         items = [f"{AP[lead]}{v[key]}" for key, lead in (("failed", "failed_lead"),
                                                        ("missing", "missing_lead")) if v[key]]
         shown = (v["number"], f"{v['id']}\n{v['name'] or ''}".strip(),
-                 f"{v['street']}\n{v['type']}", v["operator"], v["verdict"], lines.join(items),
-                 str(v["departments"]).replace(sep, lines), *(v[c] for c in columns(report)[10:]))
+                 f"{v['street']}\n{v['type']}", v["operator"], v["verdict"], "\n".join(items),
+                 "\n".join(d.name for d in p.departments), *(v[c] for c in history))
         rows.append(TableRow(tuple("" if c is None else str(c) for c in shown), key=p.id))
-    numeric = (True, *(False,) * 6, *(c == "open_items" for c in columns(report)[10:]))
-    return Table("problem_facilities", header, tuple(rows), numeric,
-                 caption=label("annual_problems.list_caption", lang))
+    return Table("problem_facilities", (
+        col["number"], f"{col['id']}{sep}{col['name']}", f"{col['street']}{sep}{col['type']}",
+        col["operator"], col["verdict"], col["items"], col["departments"],
+        *(col[c] for c in history)), tuple(rows),
+        (True, *(False,) * 6, *(c == "open_items" for c in history)),
+        caption=label("annual_problems.list_caption", lang))
 
 
 def problems_blocks(report: AnnualReport, lang: Lang) -> list[Block]:

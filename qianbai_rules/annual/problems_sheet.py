@@ -17,7 +17,7 @@ def problems_sheet(workbook: Workbook, report: AnnualReport, lang: Lang) -> None
     sheet = workbook.create_sheet(label("annual_problems.sheet", lang))
     append_row(sheet, list(header(report, lang)))
     for _facility, values in cells(report, lang, "\n"):
-        append_row(sheet, values)
+        append_row(sheet, list(values.values()))
     sheet.auto_filter.ref = sheet.dimensions
     sheet.freeze_panes = "A2"
     for column, width in (("C", 34), ("F", 30), ("H", 40), ("I", 40), ("J", 30)):

@@ -19,7 +19,7 @@ from qianbai_rules.annual.drafting import Drafting, drafted
 from qianbai_rules.annual.evaluation import ConstructionMoney, Evaluation, Money, cutoff
 from qianbai_rules.annual.exit_review import OperatorReview, exit_review
 from qianbai_rules.annual.facilities import Facility, facilities, open_items
-from qianbai_rules.annual.funds import Funds, funds, lottery_available
+from qianbai_rules.annual.funds import Funding, Funds, funding, funds, lottery_available
 from qianbai_rules.annual.operators import OperatorFacilities, operators
 from qianbai_rules.annual.progress import (
     BuiltCompliant,
@@ -124,31 +124,6 @@ class Compliance:
     def as_json(self) -> dict[str, Any]:
         return {**{v.value: getattr(self, v.value) for v in Verdict},
                 "in_service": self.in_service, "undated": self.undated}
-
-
-@dataclass(frozen=True)
-class Funding:
-    """Who pays the district's part: the welfare-lottery fund first, then pooled funds and
-    the budget."""
-
-    district_owed: int
-    lottery_fund: int  # what the fund pays
-    city: int
-    lottery_fund_available: int
-
-    @property
-    def pooled_and_budget(self) -> int:
-        return self.district_owed - self.lottery_fund
-
-    @property
-    def lottery_fund_unused(self) -> int:
-        return self.lottery_fund_available - self.lottery_fund
-
-    def as_json(self) -> dict[str, Any]:
-        return {"district_owed": self.district_owed, "lottery_fund": self.lottery_fund,
-                "pooled_and_budget": self.pooled_and_budget, "city": self.city,
-                "lottery_fund_available": self.lottery_fund_available,
-                "lottery_fund_unused": self.lottery_fund_unused}
 
 
 @dataclass(frozen=True)
@@ -300,12 +275,8 @@ def _streets(evaluation: Evaluation) -> list[StreetProgress]:
     return streets
 
 
-def _subsidies(evaluation: Evaluation, lottery_fund: int) -> Subsidies:
-    """The subsidies owed, the district's part met first from ``lottery_fund``."""
-    built, run = evaluation.construction, evaluation.operating
-    owed = built.district + run.district
-    return Subsidies(replace(built), replace(run), Funding(
-        owed, min(lottery_fund, owed), built.city + run.city, lottery_fund))
+def _subsidies(evaluation: Evaluation, split: Funding) -> Subsidies:
+    return Subsidies(replace(evaluation.construction), replace(evaluation.operating), split)
 
 
 def _street_towns(evaluation: Evaluation) -> list[StreetTownFailures]:
@@ -325,6 +296,7 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
     lang = context.lang
     departments = evaluation.compiled.department_names
     available = lottery_available(funds_given, evaluation.year, lottery_fund)
+    split = funding(evaluation, available)
     listed = facilities(evaluation.facilities, evaluation.compiled, departments,
                         None if history is None else open_items(
                             history.stored_items(),
@@ -338,7 +310,7 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
         compliance=Compliance(evaluation.verdicts[Verdict.compliant.value],
                               evaluation.verdicts[Verdict.non_compliant.value],
                               evaluation.verdicts[Verdict.incomplete.value], evaluation.undated),
-        subsidies=_subsidies(evaluation, available or 0),
+        subsidies=_subsidies(evaluation, split),
         exit_review=evaluation.exit_review,
         exit_review_by_operator=exit_review(evaluation, lang),
         departments={departments[code](lang): dict(counts)
@@ -358,7 +330,7 @@ def annual_report(evaluation: Evaluation, context: RunContext, lottery_fund: int
         year_progress=year_progress(evaluation), late=late(evaluation),
         built_compliant=built_compliant(evaluation),
         facilities=listed, operators=operators(listed, type_names(lang)),
-        funds=funds(evaluation, funds_given, available))
+        funds=funds(evaluation, funds_given, split, available is not None))
     from qianbai_rules.annual.scoring import scored
     report = replace(report, score=scored(report, scheme, lang))
     report = drafted(report, evaluation, lang)

@@ -10,7 +10,8 @@ from fractions import Fraction
 
 from qianbai_rules.annual.blocks import Block, Para, Table, TableRow
 from qianbai_rules.annual.figures import Unit, figure_name
-from qianbai_rules.annual.scoring import IndicatorScore, Score, half_up
+from qianbai_rules.annual.rates import half_up
+from qianbai_rules.annual.scoring import IndicatorScore, Score
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.model.display import type_names
 from qianbai_rules.rules.indicators import ScoringRule

@@ -16,11 +16,11 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from math import floor
 from pathlib import Path
 from typing import Any
 
 from qianbai_rules.annual.figures import FigureValue, Unit, figures, names
+from qianbai_rules.annual.rates import RATE_PLACES, half_up
 from qianbai_rules.annual.report import AnnualReport
 from qianbai_rules.core.problems import Lang, Problem, RulesError
 from qianbai_rules.core.resources import yaml_files
@@ -33,21 +33,10 @@ from qianbai_rules.rules.indicators import (
 )
 from qianbai_rules.rules.plan import TYPES
 
-PLACES = 1  # a score's decimal places
-RATE_PLACES = 4  # a ratio's, as the figures give rates
-
 
 class ScoreStatus(StrEnum):
     scored = "scored"
     unscored = "unscored"
-
-
-def half_up(value: Fraction, places: int = PLACES) -> Fraction:
-    """``value`` rounded to ``places`` decimals, halves away from 0 (scores are never
-    negative): 24.95 is 25.0, 89.94 is 89.9."""
-    scale = 10 ** places
-    sign = -1 if value < 0 else 1
-    return sign * Fraction(floor(abs(value) * scale + Fraction(1, 2)), scale)
 
 
 def shown(value: Fraction | None) -> int | float | None:
@@ -77,8 +66,7 @@ class IndicatorScore:
 
     def as_json(self) -> dict[str, Any]:
         i = self.indicator
-        value = self.value if self.value is None or self.unit is not Unit.rate \
-            else half_up(self.value, RATE_PLACES)
+        value = self.value  # a rate already to four places, as measured() gives it
         return {"id": i.id, "level1": self.level1, "level2": self.level2, "name": self.name,
                 "weight": shown(i.weight), "formula": i.formula.as_json(),
                 "scoring": i.scoring.as_json(), "figures": self.figures,

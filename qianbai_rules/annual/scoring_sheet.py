@@ -17,12 +17,13 @@ from qianbai_rules.annual.score_paper import (
     value_text,
     why_unscored,
 )
-from qianbai_rules.annual.scoring import RATE_PLACES, half_up, shown
+from qianbai_rules.annual.scoring import shown
+from qianbai_rules.annual.workbook_sheets import MONEY, RATE
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.io.workbooks import append_row
 from qianbai_rules.texts.labels import label
 
-FORMATS = {Unit.rate: "0.0%", Unit.yuan: "#,##0", Unit.count: "0"}
+FORMATS = {Unit.rate: RATE, Unit.yuan: MONEY, Unit.count: "0"}
 SCORE = "0.0"
 
 
@@ -40,9 +41,7 @@ def score_sheet(workbook: Workbook, report: AnnualReport, lang: Lang) -> None:
     header = list(score_header(lang))
     append_row(sheet, [*header, said("note")])
     for row, r in enumerate(score.indicators, start=2):
-        value = r.value if r.value is None or r.unit is not Unit.rate \
-            else half_up(r.value, RATE_PLACES)
-        append_row(sheet, [r.level1, r.level2, r.name, shown(r.indicator.weight), shown(value),
+        append_row(sheet, [r.level1, r.level2, r.name, shown(r.indicator.weight), shown(r.value),
                            said("unscored") if r.score is None else shown(r.score),
                            method_text(r.indicator.scoring, r.unit, lang),
                            why_unscored(r, lang) if r.score is None else value_text(r, lang)])

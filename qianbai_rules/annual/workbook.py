@@ -14,7 +14,7 @@ from qianbai_rules.annual.problems_sheet import problems_sheet
 from qianbai_rules.annual.report import AnnualReport
 from qianbai_rules.annual.scoring_sheet import score_sheet
 from qianbai_rules.annual.wording import TechnicalNote, notice, technical_note
-from qianbai_rules.annual.workbook_sheets import facilities_sheet, operators_sheet
+from qianbai_rules.annual.workbook_sheets import RATE, facilities_sheet, operators_sheet
 from qianbai_rules.core.problems import Lang
 from qianbai_rules.io.workbooks import append_row, save_workbook
 from qianbai_rules.model.display import type_names
@@ -37,7 +37,7 @@ def write_evaluation(report: AnnualReport, path: Path, lang: Lang) -> None:
     total = report.district.total
     append_row(summary, [L["all_types"], total.target, total.completed, total.rate])
     for (cell,) in summary.iter_rows(min_row=2, min_col=4, max_col=4):
-        cell.number_format = "0.0%"
+        cell.number_format = RATE
     filters = {summary.title: summary.dimensions}  # the table only, not the counts below
     words = labels(lang)["workbook"]
     append_row(summary, [])
@@ -131,7 +131,7 @@ def _target_sheets(workbook: Workbook, report: AnnualReport, lang: Lang) -> None
                             (L["all_types"], progress.total)]:
             append_row(sheet, [name, count.target, count.completed, count.rate])
         for (cell,) in sheet.iter_rows(min_row=2, min_col=4, max_col=4):
-            cell.number_format = "0.0%"
+            cell.number_format = RATE
         kinds = list(progress.by_type)
         sheet = workbook.create_sheet(TG["sheet"]["streets"])
         append_row(sheet, [L["street"], *[fill(TG[key], {"type": types[k], "year": year,
@@ -180,7 +180,7 @@ def _rectification_sheets(workbook: Workbook, report: AnnualReport, lang: Lang) 
             for name, c in [*rows, (RA["total"], found.total)]:
                 append_row(sheet, [name, *[getattr(c, k) for k in counts], c.closure_rate])
             for (cell,) in sheet.iter_rows(min_row=2, min_col=7, max_col=7):
-                cell.number_format = "0.0%"
+                cell.number_format = RATE
     waived = report.waived
     if waived is not None:
         sheet = workbook.create_sheet(RA["sheet_waived"])

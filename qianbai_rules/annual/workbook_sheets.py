@@ -14,6 +14,7 @@ from qianbai_rules.texts.labels import fill, labels
 
 DATE = 'yyyy"年"m"月"d"日"'
 MONEY = "#,##0"
+RATE = "0.0%"
 
 
 def facilities_sheet(workbook: Workbook, report: AnnualReport, lang: Lang) -> None:
